@@ -1,0 +1,133 @@
+// The services one Tessera process runs with, built once from the configuration. Operations reach
+// the domain through `app`; tests build one with their own clock or senders.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/index.js';
+import { Sealer } from './crypto/sealed.js';
+import { randomString } from './ids.js';
+import { OutboxSender, SmtpSender, type EmailSender, type SmsSender } from './messaging/senders.js';
+import type { Credential, CredentialLookup } from './protocol/sigv4.js';
+import { openStore, type Store } from './store/store.js';
+import { UserPools } from './userpools/pools.js';
+import { Users } from './userpools/users.js';
+import { Groups } from './userpools/groups.js';
+import { Messages } from './messaging/messages.js';
+
+export interface App {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  sealer: Sealer;
+  log: Logger;
+  email: EmailSender;
+  sms: SmsSender;
+  /** Finds the secret of a SigV4 access key (admin keys; identity credentials later). */
+  credentials: CredentialLookup;
+  pools: UserPools;
+  users: Users;
+  groups: Groups;
+  messages: Messages;
+  /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
+  strictErrors: boolean;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  clock?: Clock;
+  email?: EmailSender;
+  sms?: SmsSender;
+  log?: Logger;
+  strictErrors?: boolean;
+}
+
+const SECRET_FILE_MODE = 0o600;
+
+/** The master key: TESSERA_MASTER_KEY, else a key generated once in the data folder. */
+function loadMasterKey(config: Config): Buffer {
+  if (config.masterKey) {
+    const k = /^[0-9a-f]{64}$/i.test(config.masterKey)
+      ? Buffer.from(config.masterKey, 'hex')
+      : Buffer.from(config.masterKey, 'base64');
+    if (k.length !== 32) throw new Error('Invalid TESSERA_MASTER_KEY: must be 32 bytes, hex or base64');
+    return k;
+  }
+  const file = join(config.dataDir, 'master.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: SECRET_FILE_MODE });
+  return key;
+}
+
+/**
+ * The admin credentials: from the environment, else generated on first start, kept in the data
+ * folder and printed once.
+ */
+function loadAdminCredentials(config: Config, log: Logger): { accessKeyId: string; secretAccessKey: string } {
+  if (config.adminAccessKeyId && config.adminSecretAccessKey) {
+    return { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey };
+  }
+  const file = join(config.dataDir, 'admin-credentials.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(config.dataDir, { recursive: true });
+  const creds = { accessKeyId: 'TESSERA' + randomString(13).toUpperCase(), secretAccessKey: randomString(40) };
+  writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: SECRET_FILE_MODE });
+  // Printed once, on the start that made them: this is the operator's only look at the secret.
+  process.stdout.write(
+    `\nTessera generated admin credentials (kept in ${file}):\n` +
+      `  AWS_ACCESS_KEY_ID=${creds.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n\n`,
+  );
+  log.info({ file }, 'generated admin credentials');
+  return creds;
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const log =
+    overrides.log ??
+    pino({
+      level: config.logLevel,
+      redact: { paths: ['*.password', '*.Password', '*.secret', '*.token', '*.code'], censor: '[secret]' },
+    });
+  const clock = overrides.clock ?? systemClock;
+  const sealer = new Sealer(loadMasterKey(config));
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    databaseSchema: config.databaseSchema,
+  });
+  const admin = loadAdminCredentials(config, log);
+  const adminCredential: Credential = {
+    secretAccessKey: admin.secretAccessKey,
+    principal: { kind: 'admin', accessKeyId: admin.accessKeyId },
+  };
+  const smtp = config.smtpUrl ? new SmtpSender(config.smtpUrl, config.smtpFrom) : undefined;
+  const email = overrides.email ?? smtp ?? new OutboxSender('email', store, clock, log);
+  const sms = overrides.sms ?? new OutboxSender('sms', store, clock, log);
+  const messages = new Messages(email, sms);
+  const pools = new UserPools(store, clock, sealer, config);
+  const groups = new Groups(store, clock, pools);
+  const users = new Users(store, clock, sealer, pools, messages, config);
+  const app: App = {
+    config,
+    store,
+    clock,
+    sealer,
+    log,
+    email,
+    sms,
+    credentials: async (id) => (id === admin.accessKeyId ? adminCredential : undefined),
+    pools,
+    users,
+    groups,
+    messages,
+    strictErrors: overrides.strictErrors ?? false,
+    async close() {
+      smtp?.close();
+      await store.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,141 @@
+// Checks a decoded request against its input shape, as the real service does before any logic:
+// a value of the wrong JSON type is a SerializationException; a broken constraint (required,
+// length, range, pattern, enum) is an InvalidParameterException worded like AWS's own
+// ("1 validation error detected: Value at 'username' failed to satisfy constraint: ...").
+// Unknown members are ignored: clients may be newer than Tessera.
+import { CognitoException } from '../cognito-exception.js';
+import type { ServiceModel, Shape } from './types.js';
+
+const patternCache = new Map<string, RegExp | null>();
+
+/** The model's patterns are Java regexes matched against the whole value. */
+export function compilePattern(pattern: string): RegExp | null {
+  let re = patternCache.get(pattern);
+  if (re !== undefined) return re;
+  re = null;
+  // Java's inline dot-all flag becomes JavaScript's `s` flag.
+  const dotAll = pattern.startsWith('(?s)');
+  const body = dotAll ? pattern.slice(4) : pattern;
+  for (const flags of ['u', '']) {
+    try {
+      re = new RegExp(`^(?:${body})$`, flags + (dotAll ? 's' : ''));
+      break;
+    } catch {
+      /* try the next flavour */
+    }
+  }
+  patternCache.set(pattern, re);
+  return re;
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+export function validateInput(model: ServiceModel, shapeName: string | undefined, input: unknown): void {
+  if (!shapeName) return;
+  const problems: string[] = [];
+  const walk = (name: string, value: unknown, path: string, sensitive: boolean) => {
+    const shape: Shape | undefined = model.shapes[name];
+    if (!shape) return;
+    const where = path || 'input';
+    const secret = sensitive || !!shape.sensitive;
+    const show = (v: unknown) => (secret ? '' : ` '${typeof v === 'string' ? v : JSON.stringify(v)}'`);
+    const typeError = (expected: string) =>
+      new CognitoException('SerializationException', `Expected ${expected} at '${where}' but found ${describe(value)}.`);
+    switch (shape.type) {
+      case 'structure': {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError('an object');
+        const obj = value as Record<string, unknown>;
+        for (const req of shape.required ?? []) {
+          if (obj[req] === undefined || obj[req] === null) {
+            problems.push(`Value null at '${join(path, lowerFirst(req))}' failed to satisfy constraint: Member must not be null`);
+          }
+        }
+        for (const [m, ref] of Object.entries(shape.members ?? {})) {
+          const v = obj[m];
+          if (v === undefined || v === null) continue;
+          walk(ref.shape, v, join(path, lowerFirst(m)), secret);
+        }
+        return;
+      }
+      case 'list': {
+        if (!Array.isArray(value)) throw typeError('a list');
+        checkLength(value.length, shape, where, '', problems, 'length');
+        value.forEach((v, i) => v !== null && walk(shape.member!, v, `${where}.${i + 1}.member`, secret));
+        return;
+      }
+      case 'map': {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError('a map');
+        const entries = Object.entries(value as Record<string, unknown>);
+        checkLength(entries.length, shape, where, '', problems, 'length');
+        for (const [k, v] of entries) {
+          walk(shape.key!, k, `${where}.key`, secret);
+          if (v !== null) walk(shape.value!, v, `${where}.${k}`, secret);
+        }
+        return;
+      }
+      case 'string': {
+        if (typeof value !== 'string') throw typeError('a string');
+        checkLength([...value].length, shape, where, show(value), problems, 'length');
+        if (shape.enum && !shape.enum.includes(value)) {
+          problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+        } else if (shape.pattern) {
+          const re = compilePattern(shape.pattern);
+          if (re && !re.test(value)) {
+            problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
+          }
+        }
+        return;
+      }
+      case 'integer':
+      case 'long': {
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError('an integer');
+        if (shape.min !== undefined && value < shape.min) {
+          problems.push(`Value '${value}' at '${where}' failed to satisfy constraint: Member must have value greater than or equal to ${shape.min}`);
+        }
+        if (shape.max !== undefined && value > shape.max) {
+          problems.push(`Value '${value}' at '${where}' failed to satisfy constraint: Member must have value less than or equal to ${shape.max}`);
+        }
+        return;
+      }
+      case 'double':
+      case 'float':
+      case 'timestamp':
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError('a number');
+        return;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw typeError('a boolean');
+        return;
+      case 'blob':
+        if (typeof value !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(value)) throw typeError('a base64 string');
+        checkLength(Buffer.from(value, 'base64').length, shape, where, '', problems, 'length');
+        return;
+      default:
+        return; // document: any JSON value
+    }
+  };
+  walk(shapeName, input, '', false);
+  if (problems.length) {
+    const n = problems.length;
+    throw new CognitoException(
+      'InvalidParameterException',
+      `${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`,
+    );
+  }
+}
+
+function checkLength(len: number, shape: Shape, where: string, shown: string, problems: string[], what: string) {
+  if (shape.min !== undefined && len < shape.min) {
+    problems.push(`Value${shown} at '${where}' failed to satisfy constraint: Member must have ${what} greater than or equal to ${shape.min}`);
+  }
+  if (shape.max !== undefined && len > shape.max) {
+    problems.push(`Value${shown} at '${where}' failed to satisfy constraint: Member must have ${what} less than or equal to ${shape.max}`);
+  }
+}
+
+const join = (path: string, m: string) => (path ? `${path}.${m}` : m);
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}

@@ -1,0 +1,100 @@
+// Opens the one database Tessera runs on: embedded SQLite in the data folder by default, or
+// PostgreSQL when TESSERA_DATABASE_URL is set. Applies pending migrations before returning.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema (created when missing); tests give each run its own. */
+  databaseSchema?: string;
+  /** SQLite file name inside dataDir, or ':memory:'. */
+  sqliteFile?: string;
+  poolSize?: number;
+}
+
+// int8 columns hold epoch milliseconds and counts: safe as JS numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Database>; engine: Engine }> {
+  if (opts.databaseUrl) {
+    const schema = opts.databaseSchema;
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    if (schema) {
+      const c = new pg.Client({ connectionString: opts.databaseUrl });
+      await c.connect();
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    await migrate(db, 'postgres');
+    return { db, engine: 'postgres' };
+  }
+  const file = opts.sqliteFile ?? 'tessera.db';
+  if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
+  const sqlite = new SQLite(file === ':memory:' ? file : join(opts.dataDir, file));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db, 'sqlite');
+  return { db, engine: 'sqlite' };
+}
+
+async function migrate(db: Kysely<Database>, engine: Engine): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Several processes may start at once on one PostgreSQL: one migrates, the others wait.
+    if (engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(7412093)`.execute(trx);
+    await trx.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const done = new Set(
+      (await (trx as Kysely<any>).selectFrom('schema_migrations').select('name').execute()).map((r) => r.name),
+    );
+    for (const m of migrations) {
+      if (done.has(m.name)) continue;
+      await m.up(trx, engine);
+      await (trx as Kysely<any>)
+        .insertInto('schema_migrations')
+        .values({ name: m.name, applied_at: new Date().toISOString() })
+        .execute();
+    }
+  });
+}
+
+/** A write that broke a unique constraint; `table` says which (users, user_aliases, groups, ...). */
+export class UniqueViolation extends Error {
+  constructor(readonly table: string) {
+    super(`unique constraint on ${table}`);
+  }
+}
+
+/** Translates the engines' unique-violation errors into UniqueViolation, rethrows the rest. */
+export function rethrowUnique(e: unknown): never {
+  const err = e as { code?: string; message?: string; table?: string; constraint?: string };
+  if (err?.code === '23505') {
+    const table = err.table ?? (err.constraint ?? '').replace(/_(pk|pool_username)$/, '');
+    throw new UniqueViolation(table);
+  }
+  if (typeof err?.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT_') && /UNIQUE|PRIMARYKEY/.test(err.code)) {
+    const m = /constraint failed: (\w+)\./.exec(err.message ?? '');
+    throw new UniqueViolation(m?.[1] ?? 'unknown');
+  }
+  throw e;
+}

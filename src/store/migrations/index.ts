@@ -1,0 +1,11 @@
+// Migrations in order. Each module exports `up(db, engine)`; a new one is appended here, with a
+// number that is never reused. They run at start, inside a transaction, once per database.
+import type { Kysely } from 'kysely';
+import * as core from './001-core.js';
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<any>, engine: 'sqlite' | 'postgres'): Promise<void>;
+}
+
+export const migrations: Migration[] = [{ name: '001-core', up: core.up }];

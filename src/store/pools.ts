@@ -1,0 +1,59 @@
+import type { Db } from './store.js';
+import type { AppClientRow, UserPoolRow } from './schema.js';
+
+export class PoolRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: UserPoolRow): Promise<void> {
+    await this.db.insertInto('user_pools').values(row).execute();
+  }
+
+  get(id: string): Promise<UserPoolRow | undefined> {
+    return this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async update(id: string, patch: Partial<Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>>): Promise<boolean> {
+    const r = await this.db.updateTable('user_pools').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Pools ordered by id, after `afterId`. */
+  list(limit: number, afterId?: string): Promise<UserPoolRow[]> {
+    let q = this.db.selectFrom('user_pools').selectAll().orderBy('id').limit(limit);
+    if (afterId) q = q.where('id', '>', afterId);
+    return q.execute();
+  }
+}
+
+export class ClientRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: AppClientRow): Promise<void> {
+    await this.db.insertInto('app_clients').values(row).execute();
+  }
+
+  get(id: string): Promise<AppClientRow | undefined> {
+    return this.db.selectFrom('app_clients').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async update(id: string, patch: Partial<Pick<AppClientRow, 'name' | 'config' | 'secret' | 'updated_at'>>): Promise<boolean> {
+    const r = await this.db.updateTable('app_clients').set(patch).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('app_clients').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  list(poolId: string, limit: number, afterId?: string): Promise<AppClientRow[]> {
+    let q = this.db.selectFrom('app_clients').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit);
+    if (afterId) q = q.where('id', '>', afterId);
+    return q.execute();
+  }
+}

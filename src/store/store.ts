@@ -1,0 +1,52 @@
+// The Store: narrow per-domain repositories over one database, SQL written once with Kysely and
+// run on SQLite or PostgreSQL alike. Repositories know rows, not Cognito rules.
+import type { Kysely, Transaction } from 'kysely';
+import { openDatabase, type Engine, type StoreOptions } from './connect.js';
+import type { Database } from './schema.js';
+import { PoolRepo, ClientRepo } from './pools.js';
+import { UserRepo } from './users.js';
+import { GroupRepo } from './groups.js';
+import { CodeRepo, OutboxRepo, SettingRepo, TagRepo } from './misc.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export class Store {
+  readonly pools: PoolRepo;
+  readonly clients: ClientRepo;
+  readonly users: UserRepo;
+  readonly groups: GroupRepo;
+  readonly codes: CodeRepo;
+  readonly tags: TagRepo;
+  readonly outbox: OutboxRepo;
+  readonly settings: SettingRepo;
+
+  constructor(
+    readonly db: Db,
+    readonly engine: Engine,
+    private readonly root?: Kysely<Database>,
+  ) {
+    this.pools = new PoolRepo(db);
+    this.clients = new ClientRepo(db);
+    this.users = new UserRepo(db, engine);
+    this.groups = new GroupRepo(db);
+    this.codes = new CodeRepo(db);
+    this.tags = new TagRepo(db);
+    this.outbox = new OutboxRepo(db);
+    this.settings = new SettingRepo(db);
+  }
+
+  /** Runs `fn` in one transaction; inside a transaction it simply joins it. */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (!this.root) return fn(this);
+    return this.root.transaction().execute((trx) => fn(new Store(trx, this.engine)));
+  }
+
+  async close(): Promise<void> {
+    await this.root?.destroy();
+  }
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const { db, engine } = await openDatabase(opts);
+  return new Store(db, engine, db);
+}
