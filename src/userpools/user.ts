@@ -1,0 +1,112 @@
+// The user as the domain sees it, and its translation to and from the store's row. Shared by
+// every part that reads users: admin operations, ListUsers, sign-in, tokens, self-service.
+import type { Sealer } from '../crypto/sealed.js';
+import type { Verifier } from '../crypto/srp.js';
+import type { AttributeType, UserType } from '../models/idp-types.js';
+import type { UserRow } from '../store/schema.js';
+
+export type UserStatus =
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'ARCHIVED'
+  | 'COMPROMISED'
+  | 'UNKNOWN'
+  | 'RESET_REQUIRED'
+  | 'FORCE_CHANGE_PASSWORD'
+  | 'EXTERNAL_PROVIDER';
+
+/**
+ * What is kept of a password: Cognito's clients sign in by SRP, so the salt and verifier
+ * (bound to the pool name and the canonical username). `expiresAt` is set on temporary passwords.
+ * An imported hash (issue 9) is another kind, replaced by a verifier at the first sign-in.
+ */
+export type PasswordMaterial =
+  | ({ kind: 'srp'; expiresAt?: number } & Verifier)
+  | { kind: 'hash'; algorithm: string; hash: string; expiresAt?: number };
+
+/** Per-user MFA and sign-in state, kept as one JSON document. */
+export interface UserMfa {
+  /** Legacy SMS MFA options / current preferences: which methods are enabled, which preferred. */
+  smsEnabled?: boolean;
+  totpEnabled?: boolean;
+  emailEnabled?: boolean;
+  preferred?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
+  /** Sealed TOTP secret once verified; pending one during enrolment. */
+  totpSecret?: string;
+  totpPending?: string;
+  /** Other per-user state features add (documented where they are used). */
+  [key: string]: unknown;
+}
+
+export interface User {
+  /** The immutable `sub`. */
+  id: string;
+  poolId: string;
+  /** Canonical username (a UUID equal to sub when e-mail/phone are username attributes). */
+  username: string;
+  usernameNorm: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Every attribute but `sub`, name -> string value (booleans as "true"/"false"). */
+  attributes: Record<string, string>;
+  password?: PasswordMaterial;
+  mfa: UserMfa;
+  createdAt: number;
+  updatedAt: number;
+  passwordUpdatedAt?: number;
+}
+
+export const PASSWORD_PURPOSE = 'password';
+
+export function userFromRow(row: UserRow, sealer: Sealer): User {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    username: row.username,
+    usernameNorm: row.username_norm,
+    status: row.status as UserStatus,
+    enabled: !!row.enabled,
+    attributes: JSON.parse(row.attributes),
+    password: row.password ? sealer.openJson<PasswordMaterial>(PASSWORD_PURPOSE, row.password) : undefined,
+    mfa: JSON.parse(row.mfa),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    passwordUpdatedAt: row.password_updated_at ?? undefined,
+  };
+}
+
+export function userToRow(user: User, sealer: Sealer): UserRow {
+  return {
+    id: user.id,
+    pool_id: user.poolId,
+    username: user.username,
+    username_norm: user.usernameNorm,
+    status: user.status,
+    enabled: user.enabled ? 1 : 0,
+    attributes: JSON.stringify(user.attributes),
+    password: user.password ? sealer.sealJson(PASSWORD_PURPOSE, user.password) : null,
+    mfa: JSON.stringify(user.mfa),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    password_updated_at: user.passwordUpdatedAt ?? null,
+  };
+}
+
+/** The attribute list as the API returns it: `sub` first, then the rest. */
+export function attributeList(user: User, only?: ReadonlySet<string>): AttributeType[] {
+  const all: AttributeType[] = [{ Name: 'sub', Value: user.id }];
+  for (const [Name, Value] of Object.entries(user.attributes)) all.push({ Name, Value });
+  return only ? all.filter((a) => only.has(a.Name)) : all;
+}
+
+/** UserType of ListUsers and friends. */
+export function toUserType(user: User, only?: ReadonlySet<string>): UserType {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user, only),
+    UserCreateDate: user.createdAt / 1000,
+    UserLastModifiedDate: user.updatedAt / 1000,
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}
