@@ -105,6 +105,51 @@ export interface SettingRow {
   value: string;
 }
 
+export interface SigningKeyRow {
+  /** The JWT header `kid`. */
+  kid: string;
+  pool_id: string;
+  /** 'id' or 'access': Cognito signs the two token kinds with different keys. */
+  token_use: string;
+  /** 0 for the first key of a pool and use, +1 on each rotation; the highest is current. */
+  generation: number;
+  /** Public JWK, JSON. */
+  public_jwk: string;
+  /** Sealed private JWK (purpose 'signing-key'). */
+  private_jwk: string;
+  created_at: number;
+  /** When a newer generation replaced it; null while current. */
+  retired_at: number | null;
+}
+
+export interface TokenFamilyRow {
+  /** The `origin_jti` of every token derived from one sign-in. */
+  id: string;
+  pool_id: string;
+  client_id: string;
+  user_id: string;
+  event_id: string;
+  /** Time of the sign-in (ms): `auth_time` of every token of the family. */
+  auth_time: number;
+  device_key: string | null;
+  /** Space-separated access token scopes. */
+  scopes: string;
+  created_at: number;
+  /** Latest expiry of the family's refresh tokens (for clean-up). */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokenRow {
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  family_id: string;
+  /** The token this one replaced by rotation. */
+  parent_hash: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -117,4 +162,7 @@ export interface Database {
   tags: TagRow;
   outbox: OutboxRow;
   settings: SettingRow;
+  signing_keys: SigningKeyRow;
+  token_families: TokenFamilyRow;
+  refresh_tokens: RefreshTokenRow;
 }

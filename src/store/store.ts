@@ -7,6 +7,7 @@ import { PoolRepo, ClientRepo } from './pools.js';
 import { UserRepo } from './users.js';
 import { GroupRepo } from './groups.js';
 import { CodeRepo, OutboxRepo, SettingRepo, TagRepo } from './misc.js';
+import { SigningKeyRepo, TokenRepo } from './tokens.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,6 +20,8 @@ export class Store {
   readonly tags: TagRepo;
   readonly outbox: OutboxRepo;
   readonly settings: SettingRepo;
+  readonly signingKeys: SigningKeyRepo;
+  readonly tokens: TokenRepo;
 
   constructor(
     readonly db: Db,
@@ -33,6 +36,8 @@ export class Store {
     this.tags = new TagRepo(db);
     this.outbox = new OutboxRepo(db);
     this.settings = new SettingRepo(db);
+    this.signingKeys = new SigningKeyRepo(db);
+    this.tokens = new TokenRepo(db);
   }
 
   /** Runs `fn` in one transaction; inside a transaction it simply joins it. */

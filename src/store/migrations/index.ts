@@ -2,10 +2,14 @@
 // number that is never reused. They run at start, inside a transaction, once per database.
 import type { Kysely } from 'kysely';
 import * as core from './001-core.js';
+import * as tokens from './002-tokens.js';
 
 export interface Migration {
   name: string;
   up(db: Kysely<any>, engine: 'sqlite' | 'postgres'): Promise<void>;
 }
 
-export const migrations: Migration[] = [{ name: '001-core', up: core.up }];
+export const migrations: Migration[] = [
+  { name: '001-core', up: core.up },
+  { name: '002-tokens', up: tokens.up },
+];

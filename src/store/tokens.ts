@@ -1,0 +1,179 @@
+// Signing keys, sign-in families and refresh tokens. Every read a request makes here is one
+// indexed query; revocation is a flag on the family, so one UPDATE reaches every token of a sign-in.
+import type { Db } from './store.js';
+import type { RefreshTokenRow, SigningKeyRow, TokenFamilyRow, UserRow } from './schema.js';
+
+export class SigningKeyRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Every key of a pool, newest generation first. */
+  list(poolId: string): Promise<SigningKeyRow[]> {
+    return this.db.selectFrom('signing_keys').selectAll().where('pool_id', '=', poolId).orderBy('generation', 'desc').execute();
+  }
+
+  /**
+   * Inserts the key unless the pool already has one of that use and generation (another process
+   * won the race); returns whether this one was stored.
+   */
+  async insertIfAbsent(row: SigningKeyRow): Promise<boolean> {
+    const r = await this.db
+      .insertInto('signing_keys')
+      .values(row)
+      .onConflict((oc) => oc.columns(['pool_id', 'token_use', 'generation']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Marks every key of the use older than `generation` as retired at `at` (keeps earlier marks). */
+  async retireBefore(poolId: string, tokenUse: string, generation: number, at: number): Promise<void> {
+    await this.db
+      .updateTable('signing_keys')
+      .set({ retired_at: at })
+      .where('pool_id', '=', poolId)
+      .where('token_use', '=', tokenUse)
+      .where('generation', '<', generation)
+      .where('retired_at', 'is', null)
+      .execute();
+  }
+}
+
+/** A refresh token as looked up: its row, its family, the family's user, and when it was replaced. */
+export interface RefreshLookup {
+  token: RefreshTokenRow;
+  /** When a rotation first replaced this token (ms), or null. */
+  replacedAt: number | null;
+  family: TokenFamilyRow;
+  /** Undefined only in a race with the user's deletion. */
+  user?: UserRow;
+}
+
+const FAMILY_COLUMNS = [
+  'id',
+  'pool_id',
+  'client_id',
+  'user_id',
+  'event_id',
+  'auth_time',
+  'device_key',
+  'scopes',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+] as const;
+
+export class TokenRepo {
+  constructor(private readonly db: Db) {}
+
+  async insertFamily(row: TokenFamilyRow): Promise<void> {
+    await this.db.insertInto('token_families').values(row).execute();
+  }
+
+  async insertRefreshToken(row: RefreshTokenRow): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values(row).execute();
+  }
+
+  /**
+   * One query by primary key: the token, whether a rotation replaced it (an indexed look-up of its
+   * children), its family and the family's user.
+   */
+  async findRefreshToken(tokenHash: string): Promise<RefreshLookup | undefined> {
+    const row = await this.db
+      .selectFrom('refresh_tokens as rt')
+      .innerJoin('token_families as f', 'f.id', 'rt.family_id')
+      .leftJoin('users as u', 'u.id', 'f.user_id')
+      .selectAll('u')
+      .select(FAMILY_COLUMNS.map((c) => `f.${c} as f_${c}` as const))
+      .select([
+        'rt.token_hash as rt_token_hash',
+        'rt.family_id as rt_family_id',
+        'rt.parent_hash as rt_parent_hash',
+        'rt.created_at as rt_created_at',
+        'rt.expires_at as rt_expires_at',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('refresh_tokens as c')
+          .select((e) => e.fn.min<number>('c.created_at').as('m'))
+          .whereRef('c.parent_hash', '=', 'rt.token_hash')
+          .as('replaced_at'),
+      )
+      .where('rt.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const r = row as unknown as Record<string, unknown>;
+    const family = Object.fromEntries(FAMILY_COLUMNS.map((c) => [c, r[`f_${c}`]])) as unknown as TokenFamilyRow;
+    const token: RefreshTokenRow = {
+      token_hash: row.rt_token_hash,
+      family_id: row.rt_family_id,
+      parent_hash: row.rt_parent_hash,
+      created_at: row.rt_created_at,
+      expires_at: row.rt_expires_at,
+    };
+    const replaced = r.replaced_at;
+    const user = row.id == null ? undefined : (pickUser(r) as UserRow);
+    return { token, family, user, replacedAt: replaced == null ? null : Number(replaced) };
+  }
+
+  /**
+   * The user a token names and the state of its family, in one indexed query (users by primary key,
+   * token_families by primary key). `familyRevoked` is true when the family is revoked or gone.
+   */
+  async userForAccess(poolId: string, userId: string, familyId: string): Promise<{ user: UserRow; familyRevoked: boolean } | undefined> {
+    const row = await this.db
+      .selectFrom('users as u')
+      .leftJoin('token_families as f', (j) => j.onRef('f.user_id', '=', 'u.id').on('f.id', '=', familyId))
+      .selectAll('u')
+      .select(['f.id as f_id', 'f.revoked_at as f_revoked_at'])
+      .where('u.id', '=', userId)
+      .where('u.pool_id', '=', poolId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { f_id, f_revoked_at, ...user } = row;
+    return { user: user as UserRow, familyRevoked: f_id == null || f_revoked_at != null };
+  }
+
+  async extendFamily(familyId: string, expiresAt: number): Promise<void> {
+    await this.db
+      .updateTable('token_families')
+      .set({ expires_at: expiresAt })
+      .where('id', '=', familyId)
+      .where('expires_at', '<', expiresAt)
+      .execute();
+  }
+
+  /** Revokes one family; returns false when it was unknown or already revoked. */
+  async revokeFamily(familyId: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('token_families')
+      .set({ revoked_at: at })
+      .where('id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Revokes every live family of a user; returns how many. */
+  async revokeUser(poolId: string, userId: string, at: number): Promise<number> {
+    const r = await this.db
+      .updateTable('token_families')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('pool_id', '=', poolId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Deletes families (and, by cascade, their refresh tokens) whose every refresh token expired before `before`. */
+  async purgeExpired(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('token_families').where('expires_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
+
+/** The user's own columns of a joined row: everything not prefixed by the join's aliases. */
+function pickUser(r: Record<string, unknown>): UserRow {
+  return Object.fromEntries(
+    Object.entries(r).filter(([k]) => !k.startsWith('f_') && !k.startsWith('rt_') && k !== 'replaced_at'),
+  ) as unknown as UserRow;
+}
