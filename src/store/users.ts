@@ -33,43 +33,61 @@ export class UserRepo {
     private readonly engine: Engine,
   ) {}
 
-  /** Inserts a user with its aliases and search entries. Throws UniqueViolation('users' | 'user_aliases'). */
+  /**
+   * Inserts a user with its aliases and search entries, all or nothing (a refused alias leaves no
+   * user behind). Throws UniqueViolation('users' | 'user_aliases').
+   */
   async insert(row: UserRow, aliases: AliasEntry[], search: SearchEntry[]): Promise<void> {
     try {
-      await this.db.insertInto('users').values(row).execute();
-      await this.writeIndexes(row.pool_id, row.id, aliases, search);
+      await this.atomically(async (db) => {
+        await db.insertInto('users').values(row).execute();
+        await this.writeIndexes(db, row.pool_id, row.id, aliases, search);
+      });
     } catch (e) {
       rethrowUnique(e);
     }
   }
 
-  /** Updates the row and, when given, replaces its aliases and search entries. */
+  /**
+   * Updates the row and, when given, replaces its aliases and search entries, all or nothing (an
+   * alias taken by another user leaves the user as it was). Throws UniqueViolation('user_aliases').
+   */
   async update(
     row: Pick<UserRow, 'id' | 'pool_id'> & Partial<UserRow>,
     aliases?: AliasEntry[],
     search?: SearchEntry[],
   ): Promise<void> {
     try {
-      const { id, pool_id, ...patch } = row;
-      if (Object.keys(patch).length) await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
-      if (aliases) await this.db.deleteFrom('user_aliases').where('user_id', '=', id).execute();
-      if (search) await this.db.deleteFrom('user_search').where('user_id', '=', id).execute();
-      await this.writeIndexes(pool_id, id, aliases ?? [], search ?? []);
+      await this.atomically(async (db) => {
+        const { id, pool_id, ...patch } = row;
+        if (Object.keys(patch).length) await db.updateTable('users').set(patch).where('id', '=', id).execute();
+        if (aliases) await db.deleteFrom('user_aliases').where('user_id', '=', id).execute();
+        if (search) await db.deleteFrom('user_search').where('user_id', '=', id).execute();
+        await this.writeIndexes(db, pool_id, id, aliases ?? [], search ?? []);
+      });
     } catch (e) {
       rethrowUnique(e);
     }
   }
 
-  private async writeIndexes(poolId: string, userId: string, aliases: AliasEntry[], search: SearchEntry[]) {
+  /**
+   * Runs several writes as one: in the caller's transaction when there is one (a failure then
+   * aborts that transaction, as it should), else in a transaction of its own.
+   */
+  private atomically<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+  }
+
+  private async writeIndexes(db: Db, poolId: string, userId: string, aliases: AliasEntry[], search: SearchEntry[]) {
     if (aliases.length) {
-      await this.db
+      await db
         .insertInto('user_aliases')
         .values(aliases.map((a) => ({ pool_id: poolId, kind: a.kind, value_norm: a.valueNorm, user_id: userId })))
         .execute();
     }
     const unique = new Map(search.map((s) => [`${s.attr}\u0000${s.value}`, s]));
     if (unique.size) {
-      await this.db
+      await db
         .insertInto('user_search')
         .values([...unique.values()].map((s) => ({ pool_id: poolId, attr: s.attr, value: s.value, user_id: userId })))
         .execute();
