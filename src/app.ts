@@ -3,10 +3,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
+import { createLogger } from './logger.js';
 import { Sealer } from './crypto/sealed.js';
+import { KeyedHash } from './crypto/keyed-hash.js';
 import { randomString } from './ids.js';
 import { OutboxSender, SmtpSender, type EmailSender, type SmsSender } from './messaging/senders.js';
 import type { Credential, CredentialLookup } from './protocol/sigv4.js';
@@ -14,6 +16,7 @@ import { openStore, type Store } from './store/store.js';
 import { UserPools } from './userpools/pools.js';
 import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
+import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
 
 export interface App {
@@ -29,6 +32,11 @@ export interface App {
   pools: UserPools;
   users: Users;
   groups: Groups;
+  /**
+   * Tokens of the user pools (src/tokens/tokens.ts): issueForSignIn, refresh, verifyAccessToken,
+   * signOutUser, revokeRefreshToken, rotateKeys, jwks.
+   */
+  tokens: Tokens;
   messages: Messages;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
@@ -85,14 +93,10 @@ function loadAdminCredentials(config: Config, log: Logger): { accessKeyId: strin
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const log =
-    overrides.log ??
-    pino({
-      level: config.logLevel,
-      redact: { paths: ['*.password', '*.Password', '*.secret', '*.token', '*.code'], censor: '[secret]' },
-    });
+  const log = overrides.log ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const sealer = new Sealer(loadMasterKey(config));
+  const masterKey = loadMasterKey(config);
+  const sealer = new Sealer(masterKey);
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -109,7 +113,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const messages = new Messages(email, sms);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
-  const users = new Users(store, clock, sealer, pools, messages, config);
+  const tokens = new Tokens({ config, store, clock, sealer, pools, groups });
+  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
   const app: App = {
     config,
     store,
@@ -122,6 +127,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pools,
     users,
     groups,
+    tokens,
     messages,
     strictErrors: overrides.strictErrors ?? false,
     async close() {

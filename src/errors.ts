@@ -75,10 +75,13 @@ export function httpStatusOf(e: CognitoException): number {
   return 400;
 }
 
-/** The one error for an operation of the model that Tessera does not implement yet. */
-export function notImplemented(operation: string): CognitoException {
+/**
+ * The one error for an operation of the model that Tessera does not implement: 400
+ * UnsupportedOperationException naming it (never 500, so SDK clients do not retry it).
+ */
+export function notImplemented(operation: string, reason?: string): CognitoException {
   return new CognitoException(
     'UnsupportedOperationException',
-    `Tessera does not implement ${operation} yet.`,
+    `Tessera does not support ${operation}` + (reason ? ` (${reason}).` : ' yet.'),
   );
 }

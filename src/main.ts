@@ -1,5 +1,8 @@
-// Starts Tessera: read config, open the store, mount the front ends, listen. SIGTERM/SIGINT finish
-// in-flight requests, then close the store.
+// Starts Tessera: read config, open the store, mount the front ends, listen.
+// Exit codes: 0 after a clean stop, 1 when the start fails (database unreachable, port taken),
+// 2 when the configuration is invalid (the message names the variable).
+// SIGTERM/SIGINT stop accepting connections, let in-flight requests finish (at most
+// TESSERA_SHUTDOWN_GRACE_SECONDS), then close the store and exit 0.
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { loadRegistry } from './operations/registry.js';
@@ -22,7 +25,7 @@ async function main() {
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   app.log.info(
-    { url: `http://${config.host}:${port}`, store: app.store.engine, publicUrl: config.publicUrl },
+    { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, store: app.store.engine, publicUrl: config.publicUrl },
     'Tessera is listening',
   );
   let stopping = false;
@@ -30,8 +33,19 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'stopping: finishing in-flight requests');
-    await server.close();
-    await app.close();
+    const grace = setTimeout(() => {
+      app.log.warn({ graceSeconds: config.shutdownGraceSeconds }, 'stopping: in-flight requests did not finish in time');
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000);
+    grace.unref();
+    try {
+      await server.close();
+      await app.close();
+    } catch (e) {
+      app.log.error({ err: e }, 'stopping: close failed');
+      process.exit(1);
+    }
+    app.log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,58 +1,114 @@
 // Mounts the front ends on one Fastify app: AWS JSON at POST / (any path, by X-Amz-Target),
-// health, the dev outbox. Nothing else lives here.
-import Fastify, { type FastifyInstance } from 'fastify';
+// health, the dev outbox. Nothing else lives here but what every request shares: its request id
+// (x-amzn-RequestId on every response), CORS for browser clients (api-surface.md §1.1 rule 5),
+// one log line per request, and the last-resort error handler.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from './app.js';
-import { CognitoException } from './errors.js';
+import { CognitoException, RequestEntityTooLargeException, SerializationException, httpStatusOf } from './errors.js';
 import { newRequestId } from './ids.js';
 import { handleAwsJson, isAwsJsonRequest, sendError } from './protocol/awsjson.js';
 import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
+import { registerTokenRoutes } from './tokens/routes.js';
 
-const CORS_ALLOW_HEADERS =
-  'content-type, x-amz-target, x-amz-user-agent, cache-control, authorization, x-amz-date, x-amz-security-token, ' +
-  'x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request, x-amz-client-context';
-const CORS_EXPOSE_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date';
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The AWS operation this request named, for the request log. */
+    op?: string;
+    /** The exception name it was answered with, for the request log. */
+    errorName?: string;
+  }
+}
+
+/** Request headers browsers may send to the AWS JSON front end (and that pre-flights must allow). */
+export const CORS_ALLOW_HEADERS = [
+  'content-type',
+  'x-amz-target',
+  'x-amz-user-agent',
+  'cache-control',
+  'authorization',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'x-amz-client-context',
+];
+/** Response headers browser scripts may read. */
+export const CORS_EXPOSE_HEADERS = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date';
+const CORS_ALLOW_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+const TOKEN_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export async function buildServer(app: App, registry: Registry): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: false,
     bodyLimit: app.config.bodyLimitBytes,
-    trustProxy: process.env.TESSERA_TRUST_PROXY === 'true',
+    trustProxy: app.config.trustProxy,
     return503OnClosing: true,
+    // Our ids, not the caller's: a request id must not be chosen by the client.
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
   });
 
   // Bodies arrive raw: SigV4 hashes the exact bytes, and each front end decodes its own format.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  fastify.decorateRequest('op', undefined);
+  fastify.decorateRequest('errorName', undefined);
+
   fastify.addHook('onRequest', async (req, reply) => {
+    reply.header('x-amzn-requestid', req.id);
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', CORS_EXPOSE_HEADERS);
-    if (req.method === 'OPTIONS') {
-      reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS')
-        .header('access-control-allow-headers', CORS_ALLOW_HEADERS)
-        .header('access-control-max-age', '86400')
-        .send();
-    }
+    if (req.method === 'OPTIONS') return preflight(req, reply);
   });
 
-  fastify.setErrorHandler((error: Error & { code?: string; statusCode?: number }, _req, reply) => {
-    const requestId = newRequestId();
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(
-        reply,
-        new CognitoException('RequestEntityTooLargeException', `The request body exceeds the limit of ${app.config.bodyLimitBytes} bytes.`),
-        requestId,
-        413,
-      );
+  // One line per request. Only the path: query strings may carry codes and tokens.
+  fastify.addHook('onResponse', async (req, reply) => {
+    const path = (req.raw.url ?? '/').split('?')[0];
+    app.log.info(
+      {
+        requestId: req.id,
+        method: req.method,
+        path: path.length > 200 ? path.slice(0, 200) + '…' : path,
+        op: req.op,
+        status: reply.statusCode,
+        error: req.errorName,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  fastify.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
+    let err: CognitoException;
+    let status: number;
+    if (error instanceof CognitoException) {
+      err = error;
+      status = httpStatusOf(error);
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      err = new RequestEntityTooLargeException(`The request body exceeds the limit of ${app.config.bodyLimitBytes} bytes.`);
+      status = 413;
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Framing problems found before a front end saw the request (bad Content-Length, ...).
+      err = new SerializationException(error.message);
+      status = error.statusCode;
+    } else {
+      app.log.error({ err: error, requestId: req.id }, 'unexpected error');
+      err = new CognitoException('InternalErrorException', `An internal error occurred. Correlation id: ${req.id}`);
+      status = 500;
     }
-    if (error.statusCode && error.statusCode < 500) {
-      return sendError(reply, new CognitoException('SerializationException', error.message), requestId, error.statusCode);
-    }
-    app.log.error({ err: error, requestId }, 'unexpected error');
-    return sendError(reply, new CognitoException('InternalErrorException', `An internal error occurred. Correlation id: ${requestId}`), requestId, 500);
+    req.errorName = err.name;
+    return sendError(reply, err, req.id, status);
+  });
+
+  fastify.setNotFoundHandler((req, reply) => {
+    req.errorName = 'NotFound';
+    reply
+      .code(404)
+      .header('content-type', 'application/json')
+      .send(JSON.stringify({ message: `No route for ${req.method} ${(req.raw.url ?? '/').split('?')[0]}` }));
   });
 
   fastify.get('/health', async () => {
@@ -61,12 +117,36 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   });
 
   registerDevRoutes(fastify, app);
+  registerTokenRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {
     if (isAwsJsonRequest(req)) return handleAwsJson(app, registry, req, reply);
-    return sendError(reply, new CognitoException('UnknownOperationException', 'Missing X-Amz-Target header'), newRequestId());
+    req.errorName = 'UnknownOperationException';
+    return sendError(
+      reply,
+      new CognitoException('UnknownOperationException', 'Missing X-Amz-Target header: AWS JSON requests name their operation in it.'),
+      req.id,
+    );
   });
 
   return fastify;
+}
+
+/**
+ * CORS pre-flight: 204 allowing our methods and the AWS headers, plus whatever well-formed
+ * header names the browser asks for (clients add their own, e.g. x-amz-user-agent variants).
+ */
+function preflight(req: FastifyRequest, reply: FastifyReply) {
+  const asked = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h && TOKEN_RE.test(h) && h.length <= 100);
+  const allowed = [...new Set([...CORS_ALLOW_HEADERS, ...asked])].join(', ');
+  return reply
+    .code(204)
+    .header('access-control-allow-methods', CORS_ALLOW_METHODS)
+    .header('access-control-allow-headers', allowed)
+    .header('access-control-max-age', '86400')
+    .send();
 }

@@ -1,6 +1,7 @@
 // One schema for all of Tessera's settings: read from the environment (and optionally a JSON
 // file named by TESSERA_CONFIG_FILE, which the environment overrides), validated once at start.
-// An invalid value stops the start with a message naming the variable.
+// An invalid value stops the start with a message naming the variable (main exits with code 2).
+// The README's configuration table is generated from `configFields` (scripts/gen-readme.ts).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -13,6 +14,8 @@ export interface Config {
   databaseSchema?: string;
   publicUrl: string;
   region: string;
+  /** Further regions that SigV4 credential scopes may name (clients configured for another region). */
+  extraRegions: string[];
   accountId: string;
   adminAccessKeyId?: string;
   adminSecretAccessKey?: string;
@@ -26,72 +29,118 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   sigv4SkewSeconds: number;
+  /** Trust X-Forwarded-For / -Proto from a reverse proxy in front. */
+  trustProxy: boolean;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownGraceSeconds: number;
 }
 
 export class ConfigError extends Error {}
 
-interface Field {
+type Kind = 'string' | 'port' | 'int' | 'url' | 'enum' | 'region' | 'regions' | 'bool' | 'key32' | 'schema';
+
+export interface ConfigField {
   env: string;
   key: keyof Config;
-  kind: 'string' | 'port' | 'int' | 'url' | 'enum' | 'region';
+  kind: Kind;
   values?: readonly string[];
+  /** Computes the default from the fields read before it. */
   default?: (c: Partial<Config>) => unknown;
+  /** The default as the README shows it. */
+  defaultDoc?: string;
+  /** What the variable does (one line, for the README table). */
+  doc: string;
+  /** Never echoed in error messages. */
+  secret?: boolean;
 }
 
-const fields: Field[] = [
-  { env: 'PORT', key: 'port', kind: 'port', default: () => 9229 },
-  { env: 'HOST', key: 'host', kind: 'string', default: () => '127.0.0.1' },
-  { env: 'TESSERA_DATA_DIR', key: 'dataDir', kind: 'string', default: () => './.tessera' },
-  { env: 'TESSERA_DATABASE_URL', key: 'databaseUrl', kind: 'url' },
-  { env: 'TESSERA_DATABASE_SCHEMA', key: 'databaseSchema', kind: 'string' },
-  { env: 'TESSERA_PUBLIC_URL', key: 'publicUrl', kind: 'url', default: (c) => `http://localhost:${c.port}` },
-  { env: 'TESSERA_REGION', key: 'region', kind: 'region', default: () => 'us-east-1' },
-  { env: 'TESSERA_ACCOUNT_ID', key: 'accountId', kind: 'string', default: () => '000000000000' },
-  { env: 'TESSERA_ADMIN_ACCESS_KEY_ID', key: 'adminAccessKeyId', kind: 'string' },
-  { env: 'TESSERA_ADMIN_SECRET_ACCESS_KEY', key: 'adminSecretAccessKey', kind: 'string' },
-  { env: 'TESSERA_SMTP_URL', key: 'smtpUrl', kind: 'url' },
-  { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local' },
-  { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url' },
-  { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url' },
-  { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url' },
-  { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'string' },
-  {
-    env: 'TESSERA_LOG_LEVEL',
-    key: 'logLevel',
-    kind: 'enum',
-    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    default: () => 'info',
-  },
-  { env: 'TESSERA_BODY_LIMIT_BYTES', key: 'bodyLimitBytes', kind: 'int', default: () => 1024 * 1024 },
-  { env: 'TESSERA_SIGV4_SKEW_SECONDS', key: 'sigv4SkewSeconds', kind: 'int', default: () => 300 },
+export const configFields: readonly ConfigField[] = [
+  { env: 'PORT', key: 'port', kind: 'port', default: () => 9229, defaultDoc: '`9229`', doc: 'TCP port to listen on (`0` picks a free one; the log names it)' },
+  { env: 'HOST', key: 'host', kind: 'string', default: () => '127.0.0.1', defaultDoc: '`127.0.0.1`', doc: 'address to listen on (`0.0.0.0` for all interfaces)' },
+  { env: 'TESSERA_DATA_DIR', key: 'dataDir', kind: 'string', default: () => './.tessera', defaultDoc: '`./.tessera`', doc: 'folder of the embedded SQLite database and of generated keys and credentials' },
+  { env: 'TESSERA_DATABASE_URL', key: 'databaseUrl', kind: 'url', secret: true, doc: '`postgres://user:password@host:5432/db`: use PostgreSQL instead of SQLite (migrations run at start)' },
+  { env: 'TESSERA_DATABASE_SCHEMA', key: 'databaseSchema', kind: 'schema', doc: 'PostgreSQL schema to use, created when missing', defaultDoc: 'the connection\'s `search_path`' },
+  { env: 'TESSERA_PUBLIC_URL', key: 'publicUrl', kind: 'url', default: (c) => `http://localhost:${c.port}`, defaultDoc: '`http://localhost:$PORT`', doc: 'external base URL (token issuers, links in messages)' },
+  { env: 'TESSERA_REGION', key: 'region', kind: 'region', default: () => 'us-east-1', defaultDoc: '`us-east-1`', doc: 'region in pool ids and ARNs, and accepted in SigV4 scopes' },
+  { env: 'TESSERA_EXTRA_REGIONS', key: 'extraRegions', kind: 'regions', default: () => [], defaultDoc: 'none', doc: 'comma-separated further regions accepted in SigV4 credential scopes' },
+  { env: 'TESSERA_ACCOUNT_ID', key: 'accountId', kind: 'string', default: () => '000000000000', defaultDoc: '`000000000000`', doc: 'account id in ARNs' },
+  { env: 'TESSERA_ADMIN_ACCESS_KEY_ID', key: 'adminAccessKeyId', kind: 'string', defaultDoc: 'generated on first start', doc: 'access key id accepted on SigV4-signed calls (set both or neither)' },
+  { env: 'TESSERA_ADMIN_SECRET_ACCESS_KEY', key: 'adminSecretAccessKey', kind: 'string', secret: true, defaultDoc: 'generated on first start', doc: 'its secret access key' },
+  { env: 'TESSERA_SMTP_URL', key: 'smtpUrl', kind: 'url', secret: true, defaultDoc: 'dev outbox', doc: '`smtp://user:pass@host:port` or `smtps://…`: where e-mail goes (`?starttls=true` to upgrade)' },
+  { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local', defaultDoc: '`no-reply@tessera.local`', doc: 'sender address when the pool names none' },
+  { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', doc: 'base URL of a Lambda Invoke API for triggers' },
+  { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', doc: 'base URL of an STS API for identity-pool credentials' },
+  { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url', secret: true, doc: 'Redis for rate-limit counters across processes' },
+  { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'key32', secret: true, defaultDoc: 'generated in the data folder', doc: '32 bytes, hex or base64: encrypts secrets at rest' },
+  { env: 'TESSERA_LOG_LEVEL', key: 'logLevel', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: () => 'info', defaultDoc: '`info`', doc: 'JSON log level: fatal, error, warn, info, debug, trace or silent' },
+  { env: 'TESSERA_BODY_LIMIT_BYTES', key: 'bodyLimitBytes', kind: 'int', default: () => 1024 * 1024, defaultDoc: '`1048576`', doc: 'largest request body; larger ones get 413 RequestEntityTooLargeException' },
+  { env: 'TESSERA_SIGV4_SKEW_SECONDS', key: 'sigv4SkewSeconds', kind: 'int', default: () => 300, defaultDoc: '`300`', doc: 'how far X-Amz-Date may be from the server clock' },
+  { env: 'TESSERA_TRUST_PROXY', key: 'trustProxy', kind: 'bool', default: () => false, defaultDoc: '`false`', doc: '`true` behind a reverse proxy: client address from X-Forwarded-For' },
+  { env: 'TESSERA_SHUTDOWN_GRACE_SECONDS', key: 'shutdownGraceSeconds', kind: 'int', default: () => 25, defaultDoc: '`25`', doc: 'on SIGTERM, how long in-flight requests may take before the process exits anyway' },
 ];
 
 /** The variables Tessera reads, for the README and `--help`. */
-export const configVariables = fields.map((f) => f.env);
+export const configVariables = configFields.map((f) => f.env);
 
-function parseValue(f: Field, raw: unknown): unknown {
+const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** A value fit for an error message: secrets are not shown, URLs lose their password. */
+function shown(f: ConfigField, s: string): string {
+  if (f.kind === 'url') {
+    try {
+      const u = new URL(s);
+      if (u.password) u.password = '***';
+      return JSON.stringify(u.toString());
+    } catch {
+      return f.secret ? '(hidden)' : JSON.stringify(s);
+    }
+  }
+  return f.secret ? '(hidden)' : JSON.stringify(s);
+}
+
+function parseValue(f: ConfigField, raw: unknown): unknown {
   const s = String(raw).trim();
-  const bad = (why: string) => new ConfigError(`Invalid ${f.env}=${JSON.stringify(s)}: ${why}`);
+  const bad = (why: string) => new ConfigError(`Invalid ${f.env}=${shown(f, s)}: ${why}`);
   switch (f.kind) {
     case 'string':
       if (!s) throw bad('must not be empty');
       return s;
-    case 'port': {
+    case 'port':
       if (!/^\d+$/.test(s) || Number(s) > 65535) throw bad('must be a port number (0-65535)');
       return Number(s);
-    }
     case 'int':
-      if (!/^\d+$/.test(s) || Number(s) <= 0) throw bad('must be a positive whole number');
+      if (!/^\d+$/.test(s) || Number(s) <= 0 || !Number.isSafeInteger(Number(s))) throw bad('must be a positive whole number');
       return Number(s);
-    case 'url':
+    case 'bool':
+      if (!/^(true|false|1|0)$/i.test(s)) throw bad('must be true or false');
+      return /^(true|1)$/i.test(s);
+    case 'url': {
+      let u: URL;
       try {
-        new URL(s);
+        u = new URL(s);
       } catch {
         throw bad('must be a URL');
       }
+      // A PostgreSQL URL may name a Unix socket instead of a host (postgres:///db?host=/run/postgresql).
+      if (!u.host && !/^postgres(ql)?:$/.test(u.protocol)) throw bad('must be a URL with a host');
       return s.replace(/\/+$/, '');
+    }
     case 'region':
-      if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(s)) throw bad('must look like an AWS region, e.g. us-east-1');
+      if (!REGION_RE.test(s)) throw bad('must look like an AWS region, e.g. us-east-1');
+      return s;
+    case 'regions': {
+      const list = s.split(',').map((r) => r.trim()).filter(Boolean);
+      const wrong = list.find((r) => !REGION_RE.test(r));
+      if (wrong) throw bad(`'${wrong}' does not look like an AWS region, e.g. eu-west-1`);
+      return list;
+    }
+    case 'key32': {
+      const k = /^[0-9a-f]{64}$/i.test(s) ? Buffer.from(s, 'hex') : /^[A-Za-z0-9+/]+={0,2}$/.test(s) ? Buffer.from(s, 'base64') : undefined;
+      if (!k || k.length !== 32) throw bad('must be 32 bytes, as 64 hex digits or base64');
+      return s;
+    }
+    case 'schema':
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw bad('must be a lower-case SQL identifier (letters, digits, _)');
       return s;
     case 'enum':
       if (!f.values!.includes(s)) throw bad(`must be one of ${f.values!.join(', ')}`);
@@ -108,9 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch (e) {
       throw new ConfigError(`Invalid TESSERA_CONFIG_FILE: ${(e as Error).message}`);
     }
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+      throw new ConfigError('Invalid TESSERA_CONFIG_FILE: must hold a JSON object');
+    }
   }
   const out: Partial<Config> = {};
-  for (const f of fields) {
+  for (const f of configFields) {
     const raw = env[f.env] ?? file[f.env] ?? file[f.key];
     if (raw !== undefined && raw !== '') (out as Record<string, unknown>)[f.key] = parseValue(f, raw);
     else if (f.default) (out as Record<string, unknown>)[f.key] = f.default(out);
@@ -125,6 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (out.smtpUrl && !/^smtps?:\/\//.test(out.smtpUrl)) {
     throw new ConfigError(`Invalid TESSERA_SMTP_URL: must be smtp:// or smtps://`);
+  }
+  if (out.publicUrl && !/^https?:\/\//.test(out.publicUrl)) {
+    throw new ConfigError(`Invalid TESSERA_PUBLIC_URL=${JSON.stringify(out.publicUrl)}: must be an http:// or https:// URL`);
   }
   out.dataDir = resolve(out.dataDir!);
   return out as Config;

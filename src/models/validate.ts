@@ -2,6 +2,7 @@
 // a value of the wrong JSON type is a SerializationException; a broken constraint (required,
 // length, range, pattern, enum) is an InvalidParameterException worded like AWS's own
 // ("1 validation error detected: Value at 'username' failed to satisfy constraint: ...").
+// Sensitive values (passwords, tokens) are never repeated in the message.
 // Unknown members are ignored: clients may be newer than Tessera.
 import { CognitoException } from '../cognito-exception.js';
 import type { ServiceModel, Shape } from './types.js';
@@ -75,6 +76,10 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
       }
       case 'string': {
         if (typeof value !== 'string') throw typeError('a string');
+        if (!isStorable(value)) {
+          problems.push(`Value at '${where}' failed to satisfy constraint: Member must not contain NUL characters or unpaired surrogates`);
+          return;
+        }
         checkLength([...value].length, shape, where, show(value), problems, 'length');
         if (shape.enum && !shape.enum.includes(value)) {
           problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
@@ -131,6 +136,13 @@ function checkLength(len: number, shape: Shape, where: string, shown: string, pr
     problems.push(`Value${shown} at '${where}' failed to satisfy constraint: Member must have ${what} less than or equal to ${shape.max}`);
   }
 }
+
+// JSON may escape anything (`\u0000`, `\ud800`), but neither a NUL nor half of a surrogate pair
+// survives a database round trip (PostgreSQL refuses NUL in text; UTF-8 cannot encode a lone
+// surrogate, so it would be stored as U+FFFD). Such strings are refused up front, alike on
+// every engine, instead of failing or changing in the store.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const isStorable = (s: string): boolean => !UNSTORABLE.test(s);
 
 const join = (path: string, m: string) => (path ? `${path}.${m}` : m);
 

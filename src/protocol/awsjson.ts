@@ -10,6 +10,8 @@
 //   5. validate   input against the model's constraints        SerializationException / InvalidParameterException
 //   6. handle     the operation (domain, store)                its modeled exceptions
 //   7. encode     200 + JSON, or the error; anything unexpected InternalErrorException + correlation id
+// With `app.strictErrors` (every API test), an exception the model does not list for the
+// operation answers 500 instead, so a test that provokes it fails.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import {
@@ -22,17 +24,22 @@ import {
 } from '../errors.js';
 import { model as identityModel } from '../models/identity.js';
 import { model as idpModel } from '../models/idp.js';
-import type { ServiceModel } from '../models/types.js';
+import type { OperationModel, ServiceModel } from '../models/types.js';
 import { validateInput } from '../models/validate.js';
-import { newRequestId } from '../ids.js';
 import type { ServiceId } from '../operations/operation.js';
 import type { Registry } from '../operations/registry.js';
+import { unsupportedReason } from '../operations/unsupported.js';
 import { verifySigV4, type Principal } from './sigv4.js';
 
-const services: Record<string, { id: ServiceId; model: ServiceModel }> = {
-  [idpModel.metadata.targetPrefix!]: { id: 'idp', model: idpModel },
-  [identityModel.metadata.targetPrefix!]: { id: 'identity', model: identityModel },
-};
+interface JsonService {
+  id: ServiceId;
+  model: ServiceModel;
+}
+
+const services = new Map<string, JsonService>([
+  [idpModel.metadata.targetPrefix!, { id: 'idp', model: idpModel }],
+  [identityModel.metadata.targetPrefix!, { id: 'identity', model: identityModel }],
+]);
 
 export const AWS_JSON = 'application/x-amz-json-1.1';
 
@@ -40,28 +47,38 @@ export function isAwsJsonRequest(req: FastifyRequest): boolean {
   return req.method === 'POST' && typeof req.headers['x-amz-target'] === 'string';
 }
 
+/** Step 1: `<prefix>.<Operation>`, both exact and case-sensitive. */
+function route(target: string): { svc: JsonService; opName: string; opModel: OperationModel } {
+  const dot = target.lastIndexOf('.');
+  const svc = dot > 0 ? services.get(target.slice(0, dot)) : undefined;
+  const opName = target.slice(dot + 1);
+  // Own properties only: `constructor` or `__proto__` are not operations.
+  const opModel = svc && Object.hasOwn(svc.model.operations, opName) ? svc.model.operations[opName] : undefined;
+  if (!svc || !opModel) {
+    throw new UnknownOperationException(`Unknown operation: ${target.length > 200 ? target.slice(0, 200) + '…' : target}`);
+  }
+  return { svc, opName, opModel };
+}
+
 export async function handleAwsJson(app: App, registry: Registry, req: FastifyRequest, reply: FastifyReply) {
-  const requestId = newRequestId();
-  const started = performance.now();
-  let opName = '?';
+  const requestId = req.id;
   let service: ServiceId | undefined;
+  let opName: string | undefined;
   try {
-    const target = String(req.headers['x-amz-target']);
-    const dot = target.lastIndexOf('.');
-    const svc = services[target.slice(0, dot)];
-    opName = target.slice(dot + 1);
-    const opModel = svc?.model.operations[opName];
-    if (!svc || !opModel) throw new UnknownOperationException(`Unknown operation ${target}`);
+    const routed = route(String(req.headers['x-amz-target']));
+    ({ opName } = routed);
+    const { svc, opModel } = routed;
     service = svc.id;
+    req.op = opName;
 
     let principal: Principal | undefined;
-    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (opModel.auth === 'sigv4') {
       principal = await verifySigV4(
         { method: req.method, rawUrl: req.raw.url ?? '/', headers: req.headers, body },
         {
           service: svc.model.metadata.signingName,
-          regions: new Set([app.config.region, ...extraRegions]),
+          regions: new Set([app.config.region, ...app.config.extraRegions]),
           skewSeconds: app.config.sigv4SkewSeconds,
           now: app.clock.now(),
           lookup: app.credentials,
@@ -70,7 +87,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
     }
     const input = decodeBody(body);
     const op = registry[svc.id].get(opName);
-    if (!op) throw notImplemented(opName);
+    if (!op) throw notImplemented(opName, unsupportedReason(svc.id, opName));
     validateInput(svc.model, opModel.input, input);
     const output = await op.handler(input, {
       app,
@@ -84,21 +101,18 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       .header('content-type', AWS_JSON)
       .header('x-amzn-requestid', requestId)
       .send(JSON.stringify(output ?? {}));
-    logRequest(app, requestId, opName, 200, started);
   } catch (e) {
-    let err = toCognitoException(app, e, requestId, opName);
-    if (app.strictErrors && service && !isDeclared(service, opName, err.name)) {
+    let err = toCognitoException(app, e, requestId, opName ?? '?');
+    if (app.strictErrors && service && opName && !isDeclared(service, opName, err.name)) {
       app.log.error({ requestId, op: opName, name: err.name }, 'undeclared exception');
       err = new CognitoException('InternalErrorException', `Tessera bug: ${err.name} is not declared for ${opName}: ${err.message}`);
     }
+    req.errorName = err.name;
     sendError(reply, err, requestId);
-    logRequest(app, requestId, opName, httpStatusOf(err), started, err.name);
   }
 }
 
-/** Regions other than the configured one that signatures may be scoped to (TESSERA_EXTRA_REGIONS). */
-const extraRegions = (process.env.TESSERA_EXTRA_REGIONS ?? '').split(',').filter(Boolean);
-
+/** Step 3: the body must be one JSON object (an empty body counts as `{}`, as SDKs send for no input). */
 function decodeBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
@@ -108,7 +122,7 @@ function decodeBody(body: Buffer): Record<string, unknown> {
     throw new SerializationException('The request body is not valid JSON.');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SerializationException('The request body must be a JSON object.');
+    throw new SerializationException(`The request body must be a JSON object, not ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`}.`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -125,16 +139,24 @@ export function toCognitoException(app: App, e: unknown, requestId: string, op: 
   return new CognitoException('InternalErrorException', `An internal error occurred. Correlation id: ${requestId}`);
 }
 
+/**
+ * The AWS JSON error: `{"__type","message"}` plus modeled extras in the body, the name in
+ * x-amzn-ErrorType (with the trailing `:` the real service sends), the message in
+ * x-amzn-ErrorMessage as far as a header can carry it.
+ */
 export function sendError(reply: FastifyReply, err: CognitoException, requestId: string, status = httpStatusOf(err)) {
   reply
     .code(status)
     .header('content-type', AWS_JSON)
     .header('x-amzn-requestid', requestId)
     .header('x-amzn-errortype', `${err.name}:`)
-    .header('x-amzn-errormessage', encodeURIComponent(err.message).slice(0, 1000))
-    .send(JSON.stringify({ __type: err.name, message: err.message, ...(err.extra ?? {}) }));
+    .header('x-amzn-errormessage', headerSafe(err.message))
+    .send(JSON.stringify({ ...(err.extra ?? {}), __type: err.name, message: err.message }));
 }
 
-function logRequest(app: App, requestId: string, op: string, status: number, started: number, error?: string) {
-  app.log.info({ requestId, op, status, error, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+/** Header values are Latin-1 without control characters: anything else becomes `?`. */
+function headerSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = s.replace(/[^\x20-\x7e]/g, '?');
+  return safe.length > 1000 ? safe.slice(0, 1000) : safe;
 }

@@ -79,24 +79,35 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
     throw new InvalidSignatureException(`Credential should be scoped to a valid region, not '${region}'.`);
   }
   const signingDate = new Date(Date.UTC(+d[1], +d[2] - 1, +d[3], +d[4], +d[5], +d[6]));
-  if (Math.abs(opts.now - signingDate.getTime()) > opts.skewSeconds * 1000) {
+  if (Number.isNaN(signingDate.getTime()) || fmt(signingDate.getTime()) !== amzDate) {
+    throw new IncompleteSignatureException(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
+  }
+  // AWS's wording for both directions; SDKs recognise them and correct their clock offset.
+  const skewMs = opts.skewSeconds * 1000;
+  if (signingDate.getTime() < opts.now - skewMs) {
     throw new InvalidSignatureException(
-      `Signature expired: ${amzDate} is now earlier than ${fmt(opts.now - opts.skewSeconds * 1000)} (${fmt(opts.now)} - ${opts.skewSeconds / 60} min.)`,
+      `Signature expired: ${amzDate} is now earlier than ${fmt(opts.now - skewMs)} (${fmt(opts.now)} - ${minutes(opts.skewSeconds)} min.)`,
+    );
+  }
+  if (signingDate.getTime() > opts.now + skewMs) {
+    throw new InvalidSignatureException(
+      `Signature not yet current: ${amzDate} is still later than ${fmt(opts.now + skewMs)} (${fmt(opts.now)} + ${minutes(opts.skewSeconds)} min.)`,
     );
   }
   const cred = await opts.lookup(accessKeyId);
   if (!cred) throw new UnrecognizedClientException('The security token included in the request is invalid.');
   const token = header(req.headers, 'x-amz-security-token');
-  if ((cred.sessionToken ?? '') !== (token ?? '') && !safeStrEq(cred.sessionToken ?? '', token ?? '')) {
+  if (!safeStrEq(cred.sessionToken ?? '', token ?? '')) {
     throw new UnrecognizedClientException('The security token included in the request is invalid.');
   }
   if (cred.expiresAt !== undefined && cred.expiresAt <= opts.now) {
     throw new CognitoException('ExpiredTokenException', 'The security token included in the request is expired');
   }
   // The signer trusts x-amz-content-sha256 as the payload hash: it must match the body we got.
+  // UNSIGNED-PAYLOAD (an S3 convention) is refused too: the body would not be covered.
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
   const claimed = header(req.headers, 'x-amz-content-sha256');
-  if (claimed && claimed !== bodyHash && claimed !== 'UNSIGNED-PAYLOAD') {
+  if (claimed !== undefined && claimed !== bodyHash) {
     throw new InvalidSignatureException('The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const signedList = signedHeaders.split(';');
@@ -154,4 +165,5 @@ function safeStrEq(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+const minutes = (seconds: number) => Math.round((seconds / 60) * 100) / 100;
 const fmt = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
