@@ -8,7 +8,6 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createLogger } from './logger.js';
 import { Sealer } from './crypto/sealed.js';
-import { KeyedHash } from './crypto/keyed-hash.js';
 import { randomString } from './ids.js';
 import { OutboxSender, SmtpSender, type EmailSender, type SmsSender } from './messaging/senders.js';
 import type { Credential, CredentialLookup } from './protocol/sigv4.js';
@@ -16,7 +15,6 @@ import { openStore, type Store } from './store/store.js';
 import { UserPools } from './userpools/pools.js';
 import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
-import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
 
 export interface App {
@@ -32,11 +30,6 @@ export interface App {
   pools: UserPools;
   users: Users;
   groups: Groups;
-  /**
-   * Tokens of the user pools (src/tokens/tokens.ts): issueForSignIn, refresh, verifyAccessToken,
-   * signOutUser, revokeRefreshToken, rotateKeys, jwks.
-   */
-  tokens: Tokens;
   messages: Messages;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
@@ -95,8 +88,7 @@ function loadAdminCredentials(config: Config, log: Logger): { accessKeyId: strin
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const masterKey = loadMasterKey(config);
-  const sealer = new Sealer(masterKey);
+  const sealer = new Sealer(loadMasterKey(config));
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -113,8 +105,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const messages = new Messages(email, sms);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
-  const tokens = new Tokens({ config, store, clock, sealer, pools, groups });
-  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
+  const users = new Users(store, clock, sealer, pools, messages, config);
   const app: App = {
     config,
     store,
@@ -127,7 +118,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pools,
     users,
     groups,
-    tokens,
     messages,
     strictErrors: overrides.strictErrors ?? false,
     async close() {
