@@ -17,6 +17,20 @@ export class PoolRepo {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /**
+   * Compare-and-set: updates only while the stored settings are still `expectedConfig`, so two
+   * read-modify-write changes of one pool cannot lose each other's work. False when they are not.
+   */
+  async updateIfConfig(id: string, expectedConfig: string, patch: Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>): Promise<boolean> {
+    const r = await this.db
+      .updateTable('user_pools')
+      .set(patch)
+      .where('id', '=', id)
+      .where('config', '=', expectedConfig)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async delete(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;

@@ -6,10 +6,24 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
-import { ResourceNotFoundException } from '../errors.js';
-import { userPoolArn } from '../ids.js';
-import type { UserPoolClientType, UserPoolType } from '../models/idp-types.js';
+import { CognitoException, InvalidParameterException, ResourceNotFoundException } from '../errors.js';
+import { newClientId, newClientSecret, newUserPoolId, userPoolArn } from '../ids.js';
+import type {
+  CreateUserPoolClientRequest,
+  CreateUserPoolRequest,
+  SchemaAttributeType,
+  UpdateUserPoolClientRequest,
+  UpdateUserPoolRequest,
+  UserPoolClientType,
+  UserPoolType,
+} from '../models/idp-types.js';
+import type { AppClientRow, UserPoolRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { clientSettings, type ClientSettingsInput } from './client-settings.js';
+import { appendCustomAttributes } from './custom-attributes.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
+import { createPoolSettings, replacePoolSettings } from './pool-settings.js';
+import { checkNewTags } from './pool-tags.js';
 
 /** The settings document of a pool: UserPoolType less what is computed on read. */
 export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags'>;
@@ -40,6 +54,15 @@ export interface AppClient {
 }
 
 const CACHE_MS = 2000;
+const CLIENT_SECRET_PURPOSE = 'client-secret';
+/** Attempts of a read-modify-write of a pool's settings before giving up on contention. */
+const REWRITE_ATTEMPTS = 5;
+
+export interface Page<T> {
+  items: T[];
+  /** Present only when more items follow. */
+  nextToken?: string;
+}
 
 export class UserPools {
   private readonly poolCache = new Map<string, { at: number; pool: UserPool }>();
@@ -62,16 +85,8 @@ export class UserPools {
     const now = this.clock.now();
     if (hit && now - hit.at < CACHE_MS && store === this.store) return hit.pool;
     const row = await store.pools.get(poolId);
-    if (!row) throw new ResourceNotFoundException(`User pool ${poolId} does not exist.`);
-    const pool: UserPool = {
-      id: row.id,
-      name: row.name,
-      arn: this.arnOf(row.id),
-      srpName: row.id.slice(row.id.indexOf('_') + 1),
-      settings: JSON.parse(row.config),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    if (!row) throw poolNotFound(poolId);
+    const pool = this.toPool(row);
     if (store === this.store) this.poolCache.set(poolId, { at: now, pool });
     return pool;
   }
@@ -89,21 +104,225 @@ export class UserPools {
     let client = hit && now - hit.at < CACHE_MS ? hit.client : undefined;
     if (!client) {
       const row = await this.store.clients.get(clientId);
-      if (!row) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-      client = {
-        id: row.id,
-        poolId: row.pool_id,
-        name: row.name,
-        secret: row.secret ? this.sealer.open('client-secret', row.secret)?.toString('utf8') : undefined,
-        settings: JSON.parse(row.config),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      };
+      if (!row) throw clientNotFound(clientId);
+      client = this.toClient(row);
       this.clientCache.set(clientId, { at: now, client });
     }
-    if (poolId !== undefined && client.poolId !== poolId) {
-      throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-    }
+    if (poolId !== undefined && client.poolId !== poolId) throw clientNotFound(clientId);
     return client;
   }
+
+  // ---- pools ---------------------------------------------------------------------------------
+
+  /** CreateUserPool: settings with Cognito's defaults, and UserPoolTags as tags of its ARN, in one transaction. */
+  async create(input: CreateUserPoolRequest): Promise<UserPool> {
+    const settings = createPoolSettings(input);
+    const tags = input.UserPoolTags ?? {};
+    checkNewTags({}, tags);
+    const id = newUserPoolId(this.config.region);
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      await tx.pools.insert({ id, name: input.PoolName, config: JSON.stringify(settings), created_at: now, updated_at: now });
+      await tx.tags.put(this.arnOf(id), tags);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * UpdateUserPool: a full replacement of the mutable settings (see pool-settings.ts). PoolName and
+   * UserPoolTags change only when given; given tags replace the pool's whole tag set.
+   */
+  async replace(input: UpdateUserPoolRequest): Promise<void> {
+    const { UserPoolId: poolId, UserPoolTags: tags } = input;
+    if (tags) checkNewTags({}, tags);
+    await this.rewrite(poolId, (s) => replacePoolSettings(s, input), {
+      name: input.PoolName,
+      tags,
+      conflict: () => new CognitoException('ConcurrentModificationException', `User pool ${poolId} was changed by another request; retry.`),
+    });
+  }
+
+  /** AddCustomAttributes: appends `custom:` attributes to the schema (names never reused). */
+  async addCustomAttributes(poolId: string, attributes: SchemaAttributeType[]): Promise<void> {
+    await this.rewrite(poolId, (s) => ({ ...s, SchemaAttributes: appendCustomAttributes(s.SchemaAttributes ?? [], attributes) }), {
+      conflict: () => new CognitoException('TooManyRequestsException', `User pool ${poolId} is being changed by other requests; retry.`),
+    });
+  }
+
+  /** DeleteUserPool: refused under deletion protection; users, clients, groups... follow by cascade. */
+  async delete(poolId: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const pool = await this.get(poolId, tx);
+      if (pool.settings.DeletionProtection === 'ACTIVE') {
+        throw new InvalidParameterException(
+          'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.',
+        );
+      }
+      if (!(await tx.pools.delete(poolId))) throw poolNotFound(poolId);
+      await tx.tags.removeAll(pool.arn);
+    });
+    this.forget(poolId);
+  }
+
+  /** ListUserPools: pools in id order, `maxResults` at a time. */
+  async list(maxResults: number, nextToken?: string): Promise<Page<UserPool>> {
+    const scope = 'ListUserPools';
+    const after = decodePageToken<string>(this.sealer, scope, nextToken);
+    const rows = await this.store.pools.list(maxResults + 1, after);
+    return this.page(rows.map((r) => this.toPool(r)), maxResults, scope);
+  }
+
+  // ---- app clients ---------------------------------------------------------------------------
+
+  /** CreateUserPoolClient: a secret when asked for (sealed at rest), settings with Cognito's defaults. */
+  async createClient(input: CreateUserPoolClientRequest): Promise<AppClient> {
+    const pool = await this.get(input.UserPoolId);
+    if (input.ClientSecret !== undefined && input.GenerateSecret === false) {
+      throw new InvalidParameterException('ClientSecret cannot be given when GenerateSecret is false.');
+    }
+    const secret = input.ClientSecret ?? (input.GenerateSecret ? newClientSecret() : undefined);
+    const settings = await clientSettings(settingsInput(input), this.clientContext(pool, secret !== undefined));
+    const id = newClientId();
+    const now = this.clock.now();
+    await this.store.clients.insert({
+      id,
+      pool_id: pool.id,
+      name: input.ClientName,
+      secret: secret === undefined ? null : this.sealer.seal(CLIENT_SECRET_PURPOSE, secret),
+      config: JSON.stringify(settings),
+      created_at: now,
+      updated_at: now,
+    });
+    return this.getClient(pool.id, id);
+  }
+
+  /** UpdateUserPoolClient: full replacement of the settings; the name changes when given; the secret stays. */
+  async replaceClient(input: UpdateUserPoolClientRequest): Promise<AppClient> {
+    const pool = await this.get(input.UserPoolId);
+    this.clientCache.delete(input.ClientId);
+    const client = await this.getClient(pool.id, input.ClientId);
+    const settings = await clientSettings(settingsInput(input), this.clientContext(pool, client.secret !== undefined));
+    const patch = { name: input.ClientName ?? client.name, config: JSON.stringify(settings), updated_at: this.clock.now() };
+    if (!(await this.store.clients.update(client.id, patch))) throw clientNotFound(client.id);
+    this.invalidate(pool.id, client.id);
+    return this.getClient(pool.id, client.id);
+  }
+
+  async deleteClient(poolId: string, clientId: string): Promise<void> {
+    await this.get(poolId);
+    this.clientCache.delete(clientId);
+    await this.getClient(poolId, clientId);
+    if (!(await this.store.clients.delete(clientId))) throw clientNotFound(clientId);
+    this.invalidate(poolId, clientId);
+  }
+
+  /** ListUserPoolClients: the pool's clients in id order. */
+  async listClients(poolId: string, maxResults: number, nextToken?: string): Promise<Page<AppClient>> {
+    await this.get(poolId);
+    const scope = `ListUserPoolClients|${poolId}`;
+    const after = decodePageToken<string>(this.sealer, scope, nextToken);
+    const rows = await this.store.clients.list(poolId, maxResults + 1, after);
+    return this.page(rows.map((r) => this.toClient(r)), maxResults, scope);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  /**
+   * Read-modify-write of a pool's settings with compare-and-set on the stored document, so
+   * concurrent changes (an update and an added attribute) never silently undo each other.
+   */
+  private async rewrite(
+    poolId: string,
+    change: (settings: PoolSettings) => PoolSettings,
+    opts: { name?: string; tags?: Record<string, string>; conflict: () => CognitoException },
+  ): Promise<void> {
+    for (let attempt = 0; attempt < REWRITE_ATTEMPTS; attempt++) {
+      const row = await this.store.pools.get(poolId);
+      if (!row) throw poolNotFound(poolId);
+      const config = JSON.stringify(change(JSON.parse(row.config)));
+      const patch = { name: opts.name ?? row.name, config, updated_at: this.clock.now() };
+      const written = await this.store.transaction(async (tx) => {
+        if (!(await tx.pools.updateIfConfig(poolId, row.config, patch))) return false;
+        if (opts.tags) {
+          await tx.tags.removeAll(this.arnOf(poolId));
+          await tx.tags.put(this.arnOf(poolId), opts.tags);
+        }
+        return true;
+      });
+      if (written) return this.invalidate(poolId);
+    }
+    throw opts.conflict();
+  }
+
+  /** Where a client's settings are checked against its pool. */
+  private clientContext(pool: UserPool, hasSecret: boolean) {
+    return {
+      poolId: pool.id,
+      schema: pool.settings.SchemaAttributes ?? [],
+      hasSecret,
+      // Resource servers and identity providers have no tables yet (hosted-UI and federation
+      // issues): until then no custom scope and no provider but COGNITO exists.
+      customScopeExists: async (_scope: string) => false,
+      providerExists: async (_name: string) => false,
+    };
+  }
+
+  /** One page out of `limit + 1` fetched items: the extra one only tells that more follow. */
+  private page<T extends { id: string }>(items: T[], limit: number, scope: string): Page<T> {
+    if (items.length <= limit) return { items };
+    const shown = items.slice(0, limit);
+    return { items: shown, nextToken: encodePageToken(this.sealer, scope, shown[shown.length - 1]!.id) };
+  }
+
+  /** Drops the pool and every cached client of it. */
+  private forget(poolId: string): void {
+    this.poolCache.delete(poolId);
+    for (const [id, hit] of this.clientCache) if (hit.client.poolId === poolId) this.clientCache.delete(id);
+  }
+
+  private toPool(row: UserPoolRow): UserPool {
+    return {
+      id: row.id,
+      name: row.name,
+      arn: this.arnOf(row.id),
+      srpName: row.id.slice(row.id.indexOf('_') + 1),
+      settings: JSON.parse(row.config),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  private toClient(row: AppClientRow): AppClient {
+    return {
+      id: row.id,
+      poolId: row.pool_id,
+      name: row.name,
+      secret: row.secret === null ? undefined : this.openSecret(row),
+      settings: JSON.parse(row.config),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** A sealed secret that does not open (another master key, a damaged row) is a fault, never a public client. */
+  private openSecret(row: AppClientRow): string {
+    const plain = this.sealer.open(CLIENT_SECRET_PURPOSE, row.secret!);
+    if (!plain) throw new Error(`the secret of app client ${row.id} cannot be opened with this master key`);
+    return plain.toString('utf8');
+  }
+}
+
+/** The request members that are settings (identity, name and secret are handled apart). */
+function settingsInput(input: CreateUserPoolClientRequest | UpdateUserPoolClientRequest): ClientSettingsInput {
+  const { UserPoolId: _p, ClientName: _n, ...rest } = input as CreateUserPoolClientRequest & { ClientId?: string };
+  const { GenerateSecret: _g, ClientSecret: _s, ClientId: _c, ...settings } = rest as typeof rest & { ClientId?: string };
+  return settings;
+}
+
+export function poolNotFound(poolId: string): ResourceNotFoundException {
+  return new ResourceNotFoundException(`User pool ${poolId} does not exist.`);
+}
+
+export function clientNotFound(clientId: string): ResourceNotFoundException {
+  return new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
 }

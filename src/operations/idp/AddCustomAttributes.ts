@@ -1,0 +1,7 @@
+import type { AddCustomAttributesRequest, AddCustomAttributesResponse } from '../../models/idp-types.js';
+import { defineOperation } from '../operation.js';
+
+export default defineOperation<AddCustomAttributesRequest, AddCustomAttributesResponse>('idp', 'AddCustomAttributes', async (input, { app }) => {
+  await app.pools.addCustomAttributes(input.UserPoolId, input.CustomAttributes);
+  return {};
+});

@@ -1,0 +1,7 @@
+import type { DeleteUserPoolRequest } from '../../models/idp-types.js';
+import { defineOperation } from '../operation.js';
+
+export default defineOperation<DeleteUserPoolRequest>('idp', 'DeleteUserPool', async (input, { app }) => {
+  await app.pools.delete(input.UserPoolId);
+  return {};
+});

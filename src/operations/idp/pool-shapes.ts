@@ -1,0 +1,31 @@
+// Wire shapes of pools and app clients, shared by the operations that return them.
+import type { App } from '../../app.js';
+import type { UserPoolClientType, UserPoolType } from '../../models/idp-types.js';
+import type { AppClient, UserPool } from '../../userpools/pools.js';
+
+/** UserPoolType as DescribeUserPool / CreateUserPool return it: settings plus what is computed on read. */
+export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
+  return {
+    ...pool.settings,
+    Id: pool.id,
+    Name: pool.name,
+    Arn: pool.arn,
+    CreationDate: pool.createdAt / 1000,
+    LastModifiedDate: pool.updatedAt / 1000,
+    EstimatedNumberOfUsers: await app.store.users.count(pool.id),
+    UserPoolTags: await app.store.tags.list(pool.arn),
+  };
+}
+
+/** UserPoolClientType: the secret only for clients that have one. */
+export function toClientType(client: AppClient): UserPoolClientType {
+  return {
+    UserPoolId: client.poolId,
+    ClientName: client.name,
+    ClientId: client.id,
+    ...(client.secret !== undefined ? { ClientSecret: client.secret } : {}),
+    LastModifiedDate: client.updatedAt / 1000,
+    CreationDate: client.createdAt / 1000,
+    ...client.settings,
+  };
+}
