@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import pino from 'pino';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
+import { createLogger } from '../../src/logger.js';
 import { loadRegistry, type Registry } from '../../src/operations/registry.js';
 import { buildServer } from '../../src/server.js';
 
@@ -40,6 +40,8 @@ export interface StartOptions extends AppOverrides {
   /** Reuse an existing data folder / PostgreSQL schema (a second process over one store). */
   dataDir?: string;
   schema?: string;
+  /** Serve these operation handlers instead of src/operations (a test that needs a failing one). */
+  registry?: Registry;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -58,10 +60,10 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     ...(engine === 'postgres' ? { TESSERA_DATABASE_URL: process.env.TESSERA_TEST_PG!, TESSERA_DATABASE_SCHEMA: schema! } : {}),
     ...(opts.env ?? {}),
   });
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config);
   const app = await createApp(config, { strictErrors: true, log, ...opts });
   registry ??= await loadRegistry();
-  const server = await buildServer(app, registry);
+  const server = await buildServer(app, opts.registry ?? registry);
   await server.listen({ port: 0, host: '127.0.0.1' });
   const port = (server.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
