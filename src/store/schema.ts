@@ -150,6 +150,20 @@ export interface RefreshTokenRow {
   expires_at: number;
 }
 
+/** Failed sign-ins of one subject (`user:<sub>`, `name:<typed name>` or `ip:<address>`) in a pool. */
+export interface AuthFailureRow {
+  pool_id: string;
+  subject: string;
+  failures: number;
+  last_failed_at: number;
+}
+
+/** An SRP challenge already answered (its id), kept until it would have expired anyway. */
+export interface AuthUsedChallengeRow {
+  jti: string;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -162,6 +176,8 @@ export interface Database {
   tags: TagRow;
   outbox: OutboxRow;
   settings: SettingRow;
+  auth_failures: AuthFailureRow;
+  auth_used_challenges: AuthUsedChallengeRow;
   signing_keys: SigningKeyRow;
   token_families: TokenFamilyRow;
   refresh_tokens: RefreshTokenRow;

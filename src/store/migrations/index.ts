@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import * as core from './001-core.js';
 import * as tokens from './002-tokens.js';
+import * as auth from './003-auth.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: '001-core', up: core.up },
   { name: '002-tokens', up: tokens.up },
+  { name: '003-auth', up: auth.up },
 ];

@@ -1,0 +1,65 @@
+// Sign-in counters and single-use challenge ids (see migrations/003-auth.ts). Each failure is one
+// upsert, so counts add up across processes without a read-then-write.
+import { sql } from 'kysely';
+import type { AuthFailureRow } from './schema.js';
+import type { Db } from './store.js';
+
+export class AuthRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Counts one failure of `subject` at `now`; a count whose last failure is older than
+   * `windowMs` starts over at 1. Returns the stored row after the update.
+   */
+  async countFailure(poolId: string, subject: string, now: number, windowMs: number): Promise<AuthFailureRow> {
+    const row = await this.db
+      .insertInto('auth_failures')
+      .values({ pool_id: poolId, subject, failures: 1, last_failed_at: now })
+      .onConflict((oc) =>
+        oc.columns(['pool_id', 'subject']).doUpdateSet({
+          failures: sql<number>`case when auth_failures.last_failed_at < ${now - windowMs} then 1 else auth_failures.failures + 1 end`,
+          last_failed_at: now,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...row, failures: Number(row.failures), last_failed_at: Number(row.last_failed_at) };
+  }
+
+  async failures(poolId: string, subject: string): Promise<AuthFailureRow | undefined> {
+    const row = await this.db
+      .selectFrom('auth_failures')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    return row && { ...row, failures: Number(row.failures), last_failed_at: Number(row.last_failed_at) };
+  }
+
+  async clearFailures(poolId: string, subject: string): Promise<void> {
+    await this.db.deleteFrom('auth_failures').where('pool_id', '=', poolId).where('subject', '=', subject).execute();
+  }
+
+  /** Forgets counters whose last failure is before `before`. */
+  async pruneFailures(before: number): Promise<void> {
+    await this.db.deleteFrom('auth_failures').where('last_failed_at', '<', before).execute();
+  }
+
+  /**
+   * Records that challenge `jti` has been answered. Returns false when it already was (a
+   * replay): the primary key decides, so two processes racing on one answer cannot both win.
+   */
+  async useOnce(jti: string, expiresAt: number): Promise<boolean> {
+    const r = await this.db
+      .insertInto('auth_used_challenges')
+      .values({ jti, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** Forgets used challenge ids that have expired anyway. */
+  async pruneUsed(now: number): Promise<void> {
+    await this.db.deleteFrom('auth_used_challenges').where('expires_at', '<', now).execute();
+  }
+}
