@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/index.js';
 import { createLogger } from './logger.js';
 import { Sealer } from './crypto/sealed.js';
+import { KeyedHash } from './crypto/keyed-hash.js';
 import { randomString } from './ids.js';
 import { OutboxSender, SmtpSender, type EmailSender, type SmsSender } from './messaging/senders.js';
 import type { Credential, CredentialLookup } from './protocol/sigv4.js';
@@ -88,7 +89,8 @@ function loadAdminCredentials(config: Config, log: Logger): { accessKeyId: strin
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const sealer = new Sealer(loadMasterKey(config));
+  const masterKey = loadMasterKey(config);
+  const sealer = new Sealer(masterKey);
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -105,7 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const messages = new Messages(email, sms);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
-  const users = new Users(store, clock, sealer, pools, messages, config);
+  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
   const app: App = {
     config,
     store,

@@ -1,10 +1,135 @@
-// Composes the messages Cognito sends (codes, invitations) from a pool's templates and hands
-// them to the e-mail or SMS sender. (Filled in by the messaging work of the core issue.)
+// Composes the messages Cognito sends (verification and reset codes, invitations, sign-in
+// codes) from a pool's templates and hands them to the e-mail or SMS sender.
+//
+// `compose` is the one place a message's text is decided. The CustomMessage trigger plugs in
+// there later: replace `Messages.composer` with a function that asks the Lambda and falls back
+// to `composeFromTemplates`. Its event names follow the trigger sources (CustomMessage_SignUp...).
+import type { UserPool } from '../userpools/pools.js';
 import type { EmailSender, SmsSender } from './senders.js';
 
+/** Why a message is sent: the CustomMessage trigger sources, without their prefix. */
+export type MessageTrigger =
+  | 'SignUp'
+  | 'ResendCode'
+  | 'ForgotPassword'
+  | 'UpdateUserAttribute'
+  | 'VerifyUserAttribute'
+  | 'AdminCreateUser'
+  | 'Authentication';
+
+export type DeliveryMedium = 'EMAIL' | 'SMS';
+
+export interface MessageContext {
+  pool: UserPool;
+  trigger: MessageTrigger;
+  /** The user as the message names them: `{username}` is `displayName`. */
+  user: { username: string; displayName: string; attributes: Record<string, string> };
+  /** The code, or the temporary password of an invitation: what `{####}` becomes. */
+  code: string;
+  clientMetadata?: Record<string, string>;
+}
+
+/** The three texts a message may be sent as; the medium picks one. */
+export interface ComposedMessage {
+  emailSubject: string;
+  emailMessage: string;
+  smsMessage: string;
+}
+
+export type MessageComposer = (ctx: MessageContext) => Promise<ComposedMessage>;
+
+// Cognito's defaults for pools that set no template.
+const DEFAULT_CODE = 'Your verification code is {####}. ';
+const DEFAULT_CODE_SUBJECT = 'Your verification code';
+const DEFAULT_INVITE = 'Your username is {username} and temporary password is {####}. ';
+const DEFAULT_INVITE_SUBJECT = 'Your temporary password';
+const DEFAULT_AUTH = 'Your authentication code is {####}. ';
+
+/** The pool's templates for a trigger, with Cognito's fallbacks (template, legacy field, default). */
+export function templatesFor(pool: UserPool, trigger: MessageTrigger): ComposedMessage {
+  const s = pool.settings;
+  if (trigger === 'AdminCreateUser') {
+    const t = s.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+    return {
+      emailSubject: t.EmailSubject ?? DEFAULT_INVITE_SUBJECT,
+      emailMessage: t.EmailMessage ?? DEFAULT_INVITE,
+      smsMessage: t.SMSMessage ?? DEFAULT_INVITE,
+    };
+  }
+  if (trigger === 'Authentication') {
+    const sms = s.SmsAuthenticationMessage ?? DEFAULT_AUTH;
+    return { emailSubject: DEFAULT_CODE_SUBJECT, emailMessage: sms, smsMessage: sms };
+  }
+  // Codes (sign-up, resend, reset, attribute verification) share the verification template.
+  // CONFIRM_WITH_LINK pools still get the code form: links need the hosted UI (a later issue).
+  const t = s.VerificationMessageTemplate ?? {};
+  return {
+    emailSubject: t.EmailSubject ?? s.EmailVerificationSubject ?? DEFAULT_CODE_SUBJECT,
+    emailMessage: t.EmailMessage ?? s.EmailVerificationMessage ?? DEFAULT_CODE,
+    smsMessage: t.SmsMessage ?? s.SmsVerificationMessage ?? DEFAULT_CODE,
+  };
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const looksLikeHtml = (s: string) => /<[a-z][\s\S]*>/i.test(s);
+
+/**
+ * Fills `{####}` and `{username}` in one pass (so a username holding `{####}` stays text). In
+ * an HTML e-mail the username is escaped: it is user input.
+ */
+export function fillTemplate(template: string, code: string, username: string, html = false): string {
+  const name = html ? escapeHtml(username) : username;
+  return template.replace(/\{####\}|\{username\}/g, (m) => (m === '{####}' ? code : name));
+}
+
+/** The default composer: the pool's templates with their placeholders filled. */
+export async function composeFromTemplates(ctx: MessageContext): Promise<ComposedMessage> {
+  const t = templatesFor(ctx.pool, ctx.trigger);
+  const name = ctx.user.displayName;
+  return {
+    emailSubject: fillTemplate(t.emailSubject, ctx.code, name),
+    emailMessage: fillTemplate(t.emailMessage, ctx.code, name, looksLikeHtml(t.emailMessage)),
+    smsMessage: fillTemplate(t.smsMessage, ctx.code, name),
+  };
+}
+
+/**
+ * A destination as Cognito shows it in CodeDeliveryDetails: e-mail `a***@e***`, phone
+ * `+*******6789` (last four digits).
+ */
+export function maskDestination(medium: DeliveryMedium, value: string): string {
+  if (medium === 'SMS') return `+${'*'.repeat(Math.max(value.length - 5, 1))}${value.slice(-4)}`;
+  const at = value.lastIndexOf('@');
+  const first = (s: string) => [...s][0] ?? '';
+  return `${first(value.slice(0, Math.max(at, 0)))}***@${first(value.slice(at + 1))}***`;
+}
+
 export class Messages {
+  /** Decides a message's text. The CustomMessage trigger replaces it (see the file comment). */
+  composer: MessageComposer = composeFromTemplates;
+
   constructor(
     readonly email: EmailSender,
     readonly sms: SmsSender,
   ) {}
+
+  /** The message for `ctx`, from the current composer. */
+  compose(ctx: MessageContext): Promise<ComposedMessage> {
+    return this.composer(ctx);
+  }
+
+  /**
+   * Composes and sends one message to `to` by `medium`. Errors of the sender propagate: the
+   * caller decides what a failed delivery means for its operation.
+   */
+  async deliver(ctx: MessageContext, medium: DeliveryMedium, to: string): Promise<void> {
+    const m = await this.compose(ctx);
+    if (medium === 'SMS') {
+      await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });
+      return;
+    }
+    const from = ctx.pool.settings.EmailConfiguration?.From;
+    await this.email.send({ poolId: ctx.pool.id, to, subject: m.emailSubject, body: m.emailMessage, ...(from ? { from } : {}) });
+  }
 }

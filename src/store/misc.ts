@@ -35,6 +35,21 @@ export class CodeRepo {
       .execute();
   }
 
+  /**
+   * Counts one attempt at the code, atomically and only while fewer than `max` were made;
+   * false when none is left (or there is no code). Parallel guesses cannot exceed `max`.
+   */
+  async claimAttempt(userId: string, purpose: string, max: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('codes')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('attempts', '<', max)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   /** Deletes the code; returns false when it was already gone (used: single use under races). */
   async consume(userId: string, purpose: string, codeHash: string): Promise<boolean> {
     const r = await this.db

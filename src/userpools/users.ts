@@ -1,12 +1,60 @@
-// Users of a pool. (Filled in by the users work of the core issue.)
+// Users of a pool: lookups (by username or alias), writes that keep the unique alias and search
+// indexes in step, passwords, attributes, and the codes sent to users. The flows built on them
+// (sign-up, confirmation, admin creation) are in registration.ts.
+//
+// Writes of more than one row run in one transaction; uniqueness comes from the store's
+// constraints, mapped here to Cognito's exceptions. Inside a transaction only the `tx` store is
+// used: on SQLite a query on the root store would wait for the transaction forever.
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
+import type { KeyedHash } from '../crypto/keyed-hash.js';
 import type { Sealer } from '../crypto/sealed.js';
-import type { Messages } from '../messaging/messages.js';
+import { checkPassword as checkSrpPassword } from '../crypto/srp.js';
+import { AliasExistsException, CodeDeliveryFailureException, InvalidParameterException, UserNotFoundException, UsernameExistsException } from '../errors.js';
+import { newUuid } from '../ids.js';
+import type { AttributeType, CodeDeliveryDetailsType } from '../models/idp-types.js';
+import type { MessageTrigger, Messages } from '../messaging/messages.js';
+import { UniqueViolation } from '../store/connect.js';
 import type { Store } from '../store/store.js';
-import type { UserPools } from './pools.js';
+import {
+  aliasAttributes,
+  autoVerifiedAttributes,
+  checkAttributeWrites,
+  checkRemovals,
+  usernameAttributes,
+  VERIFIED_FLAGS,
+  type AttributeWriter,
+} from './attributes.js';
+import { Codes, type CodeData, type CodePurpose } from './codes.js';
+import { deliveryDetails, destinationFor, type ContactAttribute, type Destination } from './delivery.js';
+import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type AliasKind } from './indexes.js';
+import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
+import type { UserPool, UserPools } from './pools.js';
+import { userFromRow, userToRow, type User, type UserStatus } from './user.js';
+
+export const USER_NOT_FOUND = 'User does not exist.';
+
+/** A code made and stored, not yet sent. */
+export interface PendingCode {
+  purpose: CodePurpose;
+  code: string;
+  destination: Destination;
+}
+
+export interface SaveOptions {
+  /** Rewrite the alias and search entries (after attribute changes). */
+  reindex?: boolean;
+  /** Run inside the caller's transaction. */
+  store?: Store;
+  /** The alias to name if the write breaks alias uniqueness (inside a transaction we cannot look). */
+  conflictKind?: AliasKind;
+}
 
 export class Users {
+  readonly codes: Codes;
+  private readonly log: Logger;
+
   constructor(
     readonly store: Store,
     readonly clock: Clock,
@@ -14,5 +62,311 @@ export class Users {
     readonly pools: UserPools,
     readonly messages: Messages,
     readonly config: Config,
-  ) {}
+    deps: { hasher: KeyedHash; log: Logger },
+  ) {
+    this.codes = new Codes(store, clock, deps.hasher);
+    this.log = deps.log;
+  }
+
+  // ---- lookups --------------------------------------------------------------------------
+
+  /**
+   * The user a sign-in name designates: the username (compared per the pool's case setting),
+   * else an alias of the pool (its UsernameAttributes and AliasAttributes: e-mail, phone,
+   * preferred_username). Each step is one indexed query.
+   * @example await app.users.find(pool, 'Alice@Example.com')
+   */
+  async find(pool: UserPool, usernameOrAlias: string, store: Store = this.store): Promise<User | undefined> {
+    const row = await store.users.getByUsername(pool.id, normalizeUsername(pool, usernameOrAlias));
+    if (row) return userFromRow(row, this.sealer);
+    const kinds = new Set<AliasKind>([...usernameAttributes(pool), ...aliasAttributes(pool)]);
+    for (const kind of kinds) {
+      if (kind === 'email' && !usernameOrAlias.includes('@')) continue;
+      if (kind === 'phone_number' && !usernameOrAlias.startsWith('+')) continue;
+      const r = await store.users.getByAlias(pool.id, kind, normalizeAlias(pool, kind, usernameOrAlias));
+      if (r) return userFromRow(r, this.sealer);
+    }
+    return undefined;
+  }
+
+  /** As find, but UserNotFoundException 'User does not exist.' when there is none. */
+  async get(pool: UserPool, usernameOrAlias: string): Promise<User> {
+    const user = await this.find(pool, usernameOrAlias);
+    if (!user) throw new UserNotFoundException(USER_NOT_FOUND);
+    return user;
+  }
+
+  /** The user with this `sub` (tokens carry it), or undefined. */
+  async findBySub(pool: UserPool, sub: string, store: Store = this.store): Promise<User | undefined> {
+    const row = await store.users.getById(pool.id, sub);
+    return row ? userFromRow(row, this.sealer) : undefined;
+  }
+
+  // ---- writes ---------------------------------------------------------------------------
+
+  /** A new user, not yet stored: a fresh sub; the username given, else (UsernameAttributes pools) the sub. */
+  build(pool: UserPool, fields: { username?: string; attributes: Record<string, string>; status: UserStatus }): User {
+    const id = newUuid();
+    const username = fields.username ?? id;
+    const now = this.clock.now();
+    return {
+      id,
+      poolId: pool.id,
+      username,
+      usernameNorm: normalizeUsername(pool, username),
+      status: fields.status,
+      enabled: true,
+      attributes: fields.attributes,
+      mfa: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * Stores a new user with its indexes, and runs `then` in the same transaction. A taken
+   * username is UsernameExistsException (`usernameTaken`, default 'User already exists'); a
+   * taken alias is UsernameExistsException naming it, as SignUp and AdminCreateUser answer.
+   */
+  async insert(
+    pool: UserPool,
+    user: User,
+    opts: { then?: (tx: Store) => Promise<void>; usernameTaken?: string; forceAliases?: boolean } = {},
+  ): Promise<void> {
+    try {
+      await this.store.transaction(async (tx) => {
+        if (opts.forceAliases) await this.takeOverAliases(pool, user, tx);
+        await tx.users.insert(userToRow(user, this.sealer), aliasEntries(pool, user), searchEntries(user));
+        await opts.then?.(tx);
+      });
+    } catch (e) {
+      if (!(e instanceof UniqueViolation)) throw e;
+      if (e.table === 'users') throw new UsernameExistsException(opts.usernameTaken ?? 'User already exists');
+      const kind = await this.conflictKind(pool, user);
+      throw new UsernameExistsException(`An account with the given ${kind} already exists.`);
+    }
+  }
+
+  /**
+   * Writes the user's row (and with `reindex`, its aliases and search entries) in one
+   * transaction. A taken alias is AliasExistsException.
+   */
+  async save(pool: UserPool, user: User, opts: SaveOptions = {}): Promise<void> {
+    const row = userToRow(user, this.sealer);
+    const aliases = opts.reindex ? aliasEntries(pool, user) : undefined;
+    const search = opts.reindex ? searchEntries(user) : undefined;
+    try {
+      await (opts.store ?? this.store).transaction((tx) => tx.users.update(row, aliases, search));
+    } catch (e) {
+      if (!(e instanceof UniqueViolation) || e.table !== 'user_aliases') throw e;
+      const kind = opts.conflictKind ?? (opts.store ? aliasEntries(pool, user)[0]?.kind : await this.conflictKind(pool, user));
+      throw new AliasExistsException(`An account with the given ${kind ?? 'alias'} already exists.`);
+    }
+  }
+
+  /** Which of the user's aliases another user holds (read after the failed write rolled back). */
+  private async conflictKind(pool: UserPool, user: User): Promise<string> {
+    const entries = aliasEntries(pool, user);
+    for (const a of entries) {
+      const owner = await this.store.users.aliasOwner(pool.id, a.kind, a.valueNorm);
+      if (owner && owner.user_id !== user.id) return a.kind;
+    }
+    return entries[0]?.kind ?? 'alias';
+  }
+
+  /**
+   * ForceAliasCreation: an e-mail or phone alias (AliasAttributes) that another user holds moves
+   * to `user`; the other user's attribute becomes unverified, so it is no longer an alias.
+   * Aliases that are username attributes never move.
+   */
+  async takeOverAliases(pool: UserPool, user: User, tx: Store): Promise<void> {
+    const usernameAttrs = new Set<string>(usernameAttributes(pool));
+    for (const a of aliasEntries(pool, user)) {
+      if (a.kind === 'preferred_username' || usernameAttrs.has(a.kind)) continue;
+      const owner = await tx.users.aliasOwner(pool.id, a.kind, a.valueNorm);
+      if (!owner || owner.user_id === user.id) continue;
+      const other = await this.findBySub(pool, owner.user_id, tx);
+      if (!other) continue;
+      other.attributes[`${a.kind}_verified`] = 'false';
+      other.updatedAt = this.clock.now();
+      await this.save(pool, other, { reindex: true, store: tx });
+    }
+  }
+
+  /** Deletes the user; its aliases, codes and memberships go with it (foreign keys). */
+  async delete(pool: UserPool, user: User): Promise<void> {
+    if (!(await this.store.users.delete(user.id))) throw new UserNotFoundException(USER_NOT_FOUND);
+  }
+
+  /** AdminEnableUser / AdminDisableUser. (Revoking a disabled user's tokens belongs to the tokens work.) */
+  async setEnabled(pool: UserPool, user: User, enabled: boolean): Promise<void> {
+    await this.save(pool, { ...user, enabled, updatedAt: this.clock.now() });
+  }
+
+  // ---- passwords ------------------------------------------------------------------------
+
+  /**
+   * Sets a password after checking the pool's policy (InvalidPasswordException naming the rule).
+   * Permanent: the user becomes CONFIRMED. Temporary: FORCE_CHANGE_PASSWORD, and the password
+   * expires after the policy's TemporaryPasswordValidityDays. Mutates `user` and saves it.
+   * @example await app.users.setPassword(pool, user, 'N3w-Passw0rd!', { permanent: true })
+   */
+  async setPassword(pool: UserPool, user: User, password: string, opts: { permanent: boolean; store?: Store }): Promise<void> {
+    checkPasswordPolicy(pool, password);
+    const now = this.clock.now();
+    user.password = makePasswordMaterial(pool, user.username, password, { temporary: !opts.permanent, now });
+    user.status = opts.permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+    user.passwordUpdatedAt = now;
+    user.updatedAt = now;
+    await this.save(pool, user, { store: opts.store });
+  }
+
+  /** Whether `password` is the user's (SRP verifier recomputed, compared in constant time). */
+  checkPassword(pool: UserPool, user: User, password: string): boolean {
+    if (user.password?.kind !== 'srp') return false;
+    return checkSrpPassword(pool.srpName, user.username, password, user.password);
+  }
+
+  /** Whether the user's password is a temporary one past its validity. */
+  isPasswordExpired(user: User): boolean {
+    const at = user.password?.expiresAt;
+    return at !== undefined && at <= this.clock.now();
+  }
+
+  // ---- attributes -----------------------------------------------------------------------
+
+  /**
+   * Applies attribute writes checked by attributes.ts. A changed e-mail or phone number becomes
+   * unverified unless the same request (an admin's) sets its *_verified flag; if it is an
+   * auto-verified attribute, a verification code is sent to the new value. Removing e-mail or
+   * phone removes its flag too. Returns where codes went.
+   */
+  async updateAttributes(
+    pool: UserPool,
+    user: User,
+    attrs: AttributeType[],
+    opts: { by: AttributeWriter; clientMetadata?: Record<string, string> },
+  ): Promise<CodeDeliveryDetailsType[]> {
+    const changes = checkAttributeWrites(pool, attrs, { by: opts.by, creating: false });
+    const next = { ...user.attributes };
+    const toVerify: ContactAttribute[] = [];
+    for (const name of changes.remove) removeAttribute(next, name);
+    for (const [name, value] of Object.entries(changes.set)) {
+      const contact = name === 'email' || name === 'phone_number';
+      if (contact && next[name] !== value && changes.set[`${name}_verified`] === undefined) {
+        next[`${name}_verified`] = 'false';
+        if (autoVerifiedAttributes(pool).includes(name)) toVerify.push(name);
+      }
+      next[name] = value;
+    }
+    const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
+    await this.save(pool, updated, { reindex: true });
+    Object.assign(user, updated);
+    const sent: CodeDeliveryDetailsType[] = [];
+    for (const attribute of toVerify) {
+      try {
+        sent.push(await this.sendCode(pool, user, `verify:${attribute}`, { trigger: 'UpdateUserAttribute', clientMetadata: opts.clientMetadata }));
+      } catch (e) {
+        // AdminUpdateUserAttributes cannot report a failed delivery (its model lists no such
+        // error); the attribute stays unverified and GetUserAttributeVerificationCode re-sends.
+        if (opts.by !== 'admin') throw e;
+      }
+    }
+    return sent;
+  }
+
+  /** Removes attributes (checked by attributes.ts: not required, mutable, writable by the caller). */
+  async deleteAttributes(pool: UserPool, user: User, names: string[], opts: { by: AttributeWriter }): Promise<void> {
+    checkRemovals(pool, names, opts);
+    const next = { ...user.attributes };
+    for (const name of names) removeAttribute(next, name);
+    const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
+    await this.save(pool, updated, { reindex: true });
+    Object.assign(user, updated);
+  }
+
+  // ---- codes and messages ---------------------------------------------------------------
+
+  /**
+   * Makes and stores a code for `purpose` if the user has a destination for it (see
+   * delivery.ts); undefined otherwise. Pass `store` to write in a caller's transaction.
+   */
+  async issueCode(pool: UserPool, user: User, purpose: CodePurpose, store?: Store): Promise<PendingCode | undefined> {
+    const destination = destinationFor(pool, user, purpose);
+    if (!destination) return undefined;
+    const data: CodeData = { attribute: destination.attribute, value: destination.to };
+    return { purpose, destination, code: await this.codes.issue(user, purpose, data, store) };
+  }
+
+  /** Sends a stored code; a failed send is CodeDeliveryFailureException (logged without the code). */
+  async deliverCode(
+    pool: UserPool,
+    user: User,
+    pending: PendingCode,
+    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string> },
+  ): Promise<CodeDeliveryDetailsType> {
+    const { destination } = pending;
+    try {
+      await this.messages.deliver(
+        { pool, trigger: opts.trigger, user: this.messageUser(pool, user), code: pending.code, clientMetadata: opts.clientMetadata },
+        destination.medium,
+        destination.to,
+      );
+    } catch (e) {
+      this.log.warn({ poolId: pool.id, medium: destination.medium, err: (e as Error).message }, 'code delivery failed');
+      throw new CodeDeliveryFailureException(`Unable to deliver the code by ${destination.medium === 'EMAIL' ? 'e-mail' : 'SMS'}.`);
+    }
+    return deliveryDetails(destination);
+  }
+
+  /**
+   * Issues and sends a code: `signup` (auto-verified destination), `reset` (verified recovery
+   * contact) or `verify:email` / `verify:phone_number`. No destination is
+   * InvalidParameterException; a failed send is CodeDeliveryFailureException.
+   * @example await app.users.sendCode(pool, user, 'reset', { trigger: 'ForgotPassword' })
+   */
+  async sendCode(
+    pool: UserPool,
+    user: User,
+    purpose: CodePurpose,
+    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string> },
+  ): Promise<CodeDeliveryDetailsType> {
+    const pending = await this.issueCode(pool, user, purpose);
+    if (!pending) throw new InvalidParameterException(noDestinationMessage(purpose));
+    return this.deliverCode(pool, user, pending, opts);
+  }
+
+  /**
+   * Checks a code (codes.ts rules: expiry, attempts, constant-time comparison, single use) and
+   * runs `onConfirmed` in the transaction that consumes it. Returns what the code was sent to.
+   * @example await app.users.confirmCode(pool, user, 'reset', code, (tx) => app.users.setPassword(pool, user, pw, { permanent: true, store: tx }))
+   */
+  async confirmCode<T = void>(
+    pool: UserPool,
+    user: User,
+    purpose: CodePurpose,
+    code: string,
+    onConfirmed?: (tx: Store, data: CodeData) => Promise<T>,
+  ): Promise<CodeData> {
+    return (await this.codes.confirm(user, purpose, code, onConfirmed)).data;
+  }
+
+  /** The user as messages name them: `{username}` is the sign-in name (e-mail/phone in UsernameAttributes pools). */
+  messageUser(pool: UserPool, user: User): { username: string; displayName: string; attributes: Record<string, string> } {
+    const byAttribute = usernameAttributes(pool).map((a) => user.attributes[a]).find(Boolean);
+    return { username: user.username, displayName: byAttribute ?? user.username, attributes: user.attributes };
+  }
+}
+
+/** Removing a contact attribute removes its verification flag with it. */
+function removeAttribute(attributes: Record<string, string>, name: string): void {
+  delete attributes[name];
+  const flag = Object.entries(VERIFIED_FLAGS).find(([, base]) => base === name)?.[0];
+  if (flag) delete attributes[flag];
+}
+
+function noDestinationMessage(purpose: CodePurpose): string {
+  if (purpose === 'reset') return 'Cannot reset password for the user as there is no registered/verified email or phone_number';
+  if (purpose === 'signup') return 'Cannot send a confirmation code: the user has no auto-verified email or phone_number.';
+  return `The user has no ${purpose.slice('verify:'.length)} to verify.`;
 }
