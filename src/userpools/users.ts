@@ -13,7 +13,7 @@ import type { Sealer } from '../crypto/sealed.js';
 import { checkPassword as checkSrpPassword } from '../crypto/srp.js';
 import { AliasExistsException, CodeDeliveryFailureException, InvalidParameterException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { newUuid } from '../ids.js';
-import type { AttributeType, CodeDeliveryDetailsType } from '../models/idp-types.js';
+import type { AttributeType, CodeDeliveryDetailsType, MFAOptionType } from '../models/idp-types.js';
 import type { MessageTrigger, Messages } from '../messaging/messages.js';
 import { UniqueViolation } from '../store/connect.js';
 import type { Store } from '../store/store.js';
@@ -369,4 +369,21 @@ function noDestinationMessage(purpose: CodePurpose): string {
   if (purpose === 'reset') return 'Cannot reset password for the user as there is no registered/verified email or phone_number';
   if (purpose === 'signup') return 'Cannot send a confirmation code: the user has no auto-verified email or phone_number.';
   return `The user has no ${purpose.slice('verify:'.length)} to verify.`;
+}
+
+/**
+ * The MFA part of AdminGetUser / GetUser from the user's settings: the enabled methods, the
+ * preferred one, and the legacy MFAOptions (SMS to phone_number when SMS MFA is on).
+ */
+export function mfaSettings(user: User): { MFAOptions?: MFAOptionType[]; PreferredMfaSetting?: string; UserMFASettingList?: string[] } {
+  const list = [
+    ...(user.mfa.smsEnabled ? ['SMS_MFA'] : []),
+    ...(user.mfa.totpEnabled ? ['SOFTWARE_TOKEN_MFA'] : []),
+    ...(user.mfa.emailEnabled ? ['EMAIL_OTP'] : []),
+  ];
+  return {
+    ...(user.mfa.smsEnabled ? { MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] } : {}),
+    ...(user.mfa.preferred ? { PreferredMfaSetting: user.mfa.preferred } : {}),
+    ...(list.length ? { UserMFASettingList: list } : {}),
+  };
 }
