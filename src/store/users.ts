@@ -14,7 +14,10 @@ export interface AliasEntry {
   valueNorm: string;
 }
 
-/** Where a ListUsers filter looks: a column of users, or the user_search table. */
+/**
+ * Where a ListUsers filter looks: a column of users, or the user_search table. `^=` (prefix) is
+ * for username_norm, id and search values; status and enabled take `=` only.
+ */
 export type UserQuery =
   | { on: 'users'; column: 'username_norm' | 'id' | 'status' | 'enabled'; op: '=' | '^='; value: string | number }
   | { on: 'search'; attr: string; op: '=' | '^='; value: string };
@@ -144,8 +147,14 @@ export class UserRepo {
 
   /**
    * One page of users matching `query`, in a stable order, after `cursor`. Every path is one
-   * index range scan: (pool_id, column, username_norm) on users, (pool_id, attr, value, user_id)
-   * on user_search. Returns the rows and, for each, the sort key that continues after it.
+   * index range scan that also gives the order, so a page costs the same at the start and at the
+   * end of a million users:
+   *   no query, username_norm     (pool_id, username_norm)               order username_norm
+   *   status / enabled (`=` only)  (pool_id, status|enabled, username_norm) order username_norm
+   *   id (sub)                     (pool_id, id) [C-collated on PostgreSQL] order id
+   *   user_search                  (pool_id, attr, value, user_id)          order value, user_id
+   * Returns the rows and, for each, the cursor that continues after it: `key` is the sort key
+   * (username_norm, id or the searched value), `id` the user id (the tie-breaker on user_search).
    */
   async list(
     poolId: string,
@@ -153,39 +162,70 @@ export class UserRepo {
     limit: number,
     cursor?: UserCursor,
   ): Promise<{ rows: UserRow[]; keys: UserCursor[] }> {
-    if (query?.on === 'search') {
-      let q = this.db
-        .selectFrom('user_search as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('u')
-        .select('s.value as sort_key')
-        .where('s.pool_id', '=', poolId)
-        .where('s.attr', '=', query.attr);
-      if (query.op === '=') q = q.where('s.value', '=', query.value);
-      else q = q.where('s.value', '>=', query.value).where('s.value', '<', query.value + MAX_CHAR);
-      if (cursor) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('s.value', '>', cursor.key),
-            eb.and([eb('s.value', '=', cursor.key), eb('s.user_id', '>', cursor.id)]),
-          ]),
-        );
+    if (query?.on === 'search') return this.listBySearch(poolId, query, limit, cursor);
+    if (query && query.op === '^=' && typeof query.value !== 'string') throw new Error('a prefix needs a string');
+    if (query?.column === 'id') {
+      // Prefix ranges must compare bytes: on PostgreSQL the id column has the database's
+      // collation, so `sub` is compared and ordered through its C-collated index (migration 006).
+      const id = this.engine === 'postgres' ? sql<string>`${sql.ref('id')} collate "C"` : sql<string>`${sql.ref('id')}`;
+      let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
+      if (query.op === '=') {
+        // One user at most: nothing to order or continue.
+        q = q.where('id', '=', String(query.value));
+        if (cursor) q = q.where('id', '>', cursor.key);
+      } else {
+        q = q.where(id, '>=', String(query.value)).where(id, '<', query.value + MAX_CHAR).orderBy(id);
+        if (cursor) q = q.where(id, '>', cursor.key);
       }
-      const rows = await q.orderBy('s.value').orderBy('s.user_id').limit(limit).execute();
-      return { rows, keys: rows.map((r) => ({ key: r.sort_key, id: r.id })) };
+      const rows = await q.limit(limit).execute();
+      return { rows, keys: rows.map((r) => ({ key: r.id, id: r.id })) };
     }
-    // On the users table the sort key is username_norm (unique per pool), or id for `sub`.
-    const sortCol = query?.column === 'id' ? 'id' : 'username_norm';
     let q = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId);
-    if (query) {
-      if (query.op === '=') q = q.where(query.column, '=', query.value as never);
-      else q = q.where(query.column, '>=', query.value as never).where(query.column, '<', (query.value + MAX_CHAR) as never);
+    if (query?.column === 'username_norm') {
+      if (query.op === '=') q = q.where('username_norm', '=', String(query.value));
+      else q = q.where('username_norm', '>=', String(query.value)).where('username_norm', '<', query.value + MAX_CHAR);
+    } else if (query) {
+      // status and enabled are matched exactly (the domain turns a prefix on a status into the
+      // statuses it names): the index then delivers rows in username order.
+      if (query.op !== '=') throw new Error(`only = is supported on ${query.column}`);
+      q = q.where(query.column, '=', query.value as never);
     }
-    if (cursor) q = q.where(sortCol, '>', cursor.key);
-    const rows = await q.orderBy(sortCol).limit(limit).execute();
-    void sql;
-    void this.engine;
-    return { rows, keys: rows.map((r) => ({ key: r[sortCol], id: r.id })) };
+    if (cursor) q = q.where('username_norm', '>', cursor.key);
+    const rows = await q.orderBy('username_norm').limit(limit).execute();
+    return { rows, keys: rows.map((r) => ({ key: r.username_norm, id: r.id })) };
+  }
+
+  private async listBySearch(
+    poolId: string,
+    query: Extract<UserQuery, { on: 'search' }>,
+    limit: number,
+    cursor?: UserCursor,
+  ): Promise<{ rows: UserRow[]; keys: UserCursor[] }> {
+    let q = this.db
+      .selectFrom('user_search as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .selectAll('u')
+      .select('s.value as sort_key')
+      .where('s.pool_id', '=', poolId)
+      .where('s.attr', '=', query.attr);
+    if (query.op === '=') {
+      // One value: the index continues at the user id.
+      q = q.where('s.value', '=', query.value);
+      if (cursor) q = q.where('s.user_id', '>', cursor.id);
+    } else {
+      q = q.where('s.value', '>=', query.value).where('s.value', '<', query.value + MAX_CHAR);
+      // A row-value comparison, which both engines turn into one index range (an OR of the two
+      // halves would make SQLite read and sort the whole rest of the range on every page).
+      if (cursor) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('s.value', 's.user_id'), '>', tuple(cursor.key, cursor.id)));
+    }
+    const found = await q.orderBy('s.value').orderBy('s.user_id').limit(limit).execute();
+    const rows: UserRow[] = [];
+    const keys: UserCursor[] = [];
+    for (const { sort_key, ...row } of found) {
+      rows.push(row);
+      keys.push({ key: sort_key, id: row.id });
+    }
+    return { rows, keys };
   }
 
   /** Users by id, for joins done in the domain (group members). */
