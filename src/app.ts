@@ -16,6 +16,7 @@ import { openStore, type Store } from './store/store.js';
 import { UserPools } from './userpools/pools.js';
 import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
+import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
 
 export interface App {
@@ -31,6 +32,11 @@ export interface App {
   pools: UserPools;
   users: Users;
   groups: Groups;
+  /**
+   * Tokens of the user pools (src/tokens/tokens.ts): issueForSignIn, refresh, verifyAccessToken,
+   * signOutUser, revokeRefreshToken, rotateKeys, jwks.
+   */
+  tokens: Tokens;
   messages: Messages;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
@@ -107,6 +113,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const messages = new Messages(email, sms);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
+  const tokens = new Tokens({ config, store, clock, sealer, pools, groups });
   const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
   const app: App = {
     config,
@@ -120,6 +127,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pools,
     users,
     groups,
+    tokens,
     messages,
     strictErrors: overrides.strictErrors ?? false,
     async close() {

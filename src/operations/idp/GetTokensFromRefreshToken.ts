@@ -1,0 +1,25 @@
+// New ID and access tokens from a refresh token (Amplify v6 refreshes only through this).
+// Rotation when the client has RefreshTokenRotation.Feature ENABLED: a new RefreshToken in the
+// result, the presented one refused after RetryGracePeriodSeconds (RefreshTokenReuseException).
+import { NotAuthorizedException } from '../../errors.js';
+import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '../../models/idp-types.js';
+import { isClientSecretValid } from '../../tokens/client-auth.js';
+import { defineOperation } from '../operation.js';
+
+export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(
+  'idp',
+  'GetTokensFromRefreshToken',
+  async (input, { app }) => {
+    const client = await app.pools.getClient(undefined, input.ClientId);
+    if (!isClientSecretValid(client, input.ClientSecret)) {
+      throw new NotAuthorizedException(`Unable to verify secret for client ${client.id}`);
+    }
+    const { result } = await app.tokens.refresh({
+      client,
+      refreshToken: input.RefreshToken,
+      deviceKey: input.DeviceKey,
+      rotate: client.settings.RefreshTokenRotation?.Feature === 'ENABLED',
+    });
+    return { AuthenticationResult: result };
+  },
+);

@@ -1,0 +1,218 @@
+// Signing keys of the user pools. Each pool has two RS256 keys, one for ID tokens and one for
+// access tokens (Cognito does the same; tokens.md §1), made on first use.
+//
+// Rules enforced here:
+// - Private keys are sealed at rest (purpose 'signing-key'); only public JWKs are stored in clear.
+// - Creation and rotation are safe across processes: a key is inserted-or-ignored against the
+//   unique (pool, use, generation) and the set re-read, so every process ends with the same keys.
+// - The highest generation of a use is current. A replaced key stays published (JWKS) and
+//   accepted for verification until every token it could have signed has expired:
+//   retired_at + the longest ID/access token lifetime (1 day) + clock skew.
+// - Imported keys are cached in memory (KEY_CACHE_MS); an unknown `kid` reloads the set (the same
+//   unknown kid at most once per RELOAD_MIN_MS), so a key made by another process is found at once.
+// - Signing and verification use WebCrypto through jose: asynchronous, off the event loop.
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { Clock } from '../clock.js';
+import type { Sealer } from '../crypto/sealed.js';
+import { randomToken } from '../ids.js';
+import type { SigningKeyRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+
+export type TokenUse = 'id' | 'access';
+const USES: readonly TokenUse[] = ['id', 'access'];
+
+export const SIGNING_ALG = 'RS256';
+const SEAL_PURPOSE = 'signing-key';
+const MODULUS_BITS = 2048;
+
+/** The longest lifetime of an ID or access token (Cognito's maximum validity). */
+export const MAX_JWT_LIFETIME_MS = 24 * 3600 * 1000;
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+const KEY_CACHE_MS = 60 * 1000;
+const RELOAD_MIN_MS = 1000;
+const MAX_UNKNOWN_KIDS = 10_000;
+
+/** A published key as the JWKS lists it. */
+export interface PublicJwk {
+  kty: string;
+  alg: string;
+  use: 'sig';
+  kid: string;
+  n: string;
+  e: string;
+}
+
+interface PoolKey {
+  kid: string;
+  use: TokenUse;
+  generation: number;
+  current: boolean;
+  /** When it stopped being current (ms), or null. */
+  retiredAt: number | null;
+  publicJwk: PublicJwk;
+  sealedPrivate: string;
+  privateKey?: Promise<CryptoKey>;
+  publicKey?: Promise<CryptoKey>;
+}
+
+interface PoolKeySet {
+  loadedAt: number;
+  keys: PoolKey[];
+}
+
+export class SigningKeys {
+  private readonly cache = new Map<string, PoolKeySet>();
+  private readonly inflight = new Map<string, Promise<PoolKeySet>>();
+  /** `${poolId}/${kid}` of kids a reload did not find -> when (ms). */
+  private readonly unknownKids = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly sealer: Sealer,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The current key of a use, creating the pool's keys on first use. */
+  async signingKey(poolId: string, use: TokenUse): Promise<{ kid: string; key: CryptoKey }> {
+    let set = await this.keySet(poolId);
+    if (!set.keys.some((x) => x.use === use)) set = await this.reload(poolId, true);
+    const k = set.keys.find((x) => x.use === use && x.current)!;
+    k.privateKey ??= this.importPrivate(k);
+    return { kid: k.kid, key: await k.privateKey };
+  }
+
+  /**
+   * The public key with this `kid` while it may still verify tokens, or undefined. An unknown kid
+   * reloads the pool's keys (rate-limited), so keys another process made are found. Never
+   * creates keys: a pool without keys has signed nothing (and an unknown pool has none).
+   */
+  async verificationKey(poolId: string, kid: string): Promise<{ use: TokenUse; key: CryptoKey } | undefined> {
+    const set = await this.keySet(poolId);
+    let k = set.keys.find((x) => x.kid === kid);
+    if (!k) {
+      // A kid not seen yet (a key another process made) reloads once; the same unknown kid again
+      // within RELOAD_MIN_MS does not, so made-up kids cannot turn into a read per request.
+      const miss = `${poolId}/${kid}`;
+      const now = this.clock.now();
+      if (now - (this.unknownKids.get(miss) ?? -Infinity) < RELOAD_MIN_MS) return undefined;
+      k = (await this.reload(poolId, false)).keys.find((x) => x.kid === kid);
+      if (!k) {
+        if (this.unknownKids.size >= MAX_UNKNOWN_KIDS) this.unknownKids.clear();
+        this.unknownKids.set(miss, now);
+        return undefined;
+      }
+    }
+    if (!this.isPublished(k)) return undefined;
+    k.publicKey ??= importJWK(k.publicJwk, SIGNING_ALG) as Promise<CryptoKey>;
+    return { use: k.use, key: await k.publicKey };
+  }
+
+  /** The JWKS keys: the current key of each use and replaced ones whose tokens may still be live. */
+  async publicKeys(poolId: string): Promise<PublicJwk[]> {
+    let set = await this.keySet(poolId);
+    // Published before the first sign-in, so that verifiers that fetched early know the keys.
+    if (set.keys.length < USES.length) set = await this.reload(poolId, true);
+    return set.keys.filter((k) => this.isPublished(k)).map((k) => k.publicJwk);
+  }
+
+  /**
+   * Makes new keys current for both uses. The previous ones stay in the JWKS and keep verifying
+   * the tokens they signed until those have expired. Safe to call from several processes at once:
+   * concurrent calls from one starting generation produce one new generation.
+   */
+  async rotate(poolId: string): Promise<void> {
+    const set = await this.load(poolId, true);
+    const now = this.clock.now();
+    for (const use of USES) {
+      const current = set.keys.find((k) => k.use === use && k.current)!;
+      const next = current.generation + 1;
+      await this.store.signingKeys.insertIfAbsent(await this.newKeyRow(poolId, use, next, now));
+      await this.store.signingKeys.retireBefore(poolId, use, next, now);
+    }
+    await this.load(poolId, false);
+  }
+
+  private isPublished(k: PoolKey): boolean {
+    return k.current || k.retiredAt === null || this.clock.now() < k.retiredAt + MAX_JWT_LIFETIME_MS + CLOCK_SKEW_MS;
+  }
+
+  private async keySet(poolId: string): Promise<PoolKeySet> {
+    const hit = this.cache.get(poolId);
+    if (hit && this.clock.now() - hit.loadedAt < KEY_CACHE_MS) return hit;
+    return this.reload(poolId, false);
+  }
+
+  /** Reads the pool's keys (`create`: making the missing ones); concurrent callers share one read. */
+  private reload(poolId: string, create: boolean): Promise<PoolKeySet> {
+    const flight = `${create ? 'c' : 'r'}:${poolId}`;
+    let p = this.inflight.get(flight);
+    if (!p) {
+      p = this.load(poolId, create).finally(() => this.inflight.delete(flight));
+      this.inflight.set(flight, p);
+    }
+    return p;
+  }
+
+  private async load(poolId: string, create: boolean): Promise<PoolKeySet> {
+    let rows = await this.store.signingKeys.list(poolId);
+    const missing = USES.filter((use) => !rows.some((r) => r.token_use === use));
+    if (create && missing.length) {
+      const now = this.clock.now();
+      for (const use of missing) await this.store.signingKeys.insertIfAbsent(await this.newKeyRow(poolId, use, 0, now));
+      // Another process may have won the race: what is stored is what counts.
+      rows = await this.store.signingKeys.list(poolId);
+    }
+    const old = this.cache.get(poolId);
+    const set: PoolKeySet = { loadedAt: this.clock.now(), keys: toPoolKeys(rows, old) };
+    this.cache.set(poolId, set);
+    return set;
+  }
+
+  private async newKeyRow(poolId: string, use: TokenUse, generation: number, now: number): Promise<SigningKeyRow> {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: MODULUS_BITS, extractable: true });
+    const kid = randomToken(24);
+    const pub = await exportJWK(publicKey);
+    const priv = await exportJWK(privateKey);
+    const publicJwk: PublicJwk = { kty: 'RSA', alg: SIGNING_ALG, use: 'sig', kid, n: pub.n!, e: pub.e! };
+    return {
+      kid,
+      pool_id: poolId,
+      token_use: use,
+      generation,
+      public_jwk: JSON.stringify(publicJwk),
+      private_jwk: this.sealer.sealJson(SEAL_PURPOSE, priv),
+      created_at: now,
+      retired_at: null,
+    };
+  }
+
+  private async importPrivate(k: PoolKey): Promise<CryptoKey> {
+    const jwk = this.sealer.openJson<JWK>(SEAL_PURPOSE, k.sealedPrivate);
+    if (!jwk) throw new Error(`signing key ${k.kid} cannot be opened with this master key`);
+    return (await importJWK(jwk, SIGNING_ALG)) as CryptoKey;
+  }
+}
+
+/** Rows to keys; imported CryptoKeys of an earlier load are kept (keys never change once made). */
+function toPoolKeys(rows: SigningKeyRow[], old: PoolKeySet | undefined): PoolKey[] {
+  const top = new Map<string, number>();
+  for (const r of rows) top.set(r.token_use, Math.max(top.get(r.token_use) ?? -1, r.generation));
+  return rows.map((r) => {
+    const current = r.generation === top.get(r.token_use);
+    // A key with a newer generation is retired even if the process that rotated it stopped
+    // before marking it: then it counts from the newer key's creation.
+    const successor = rows.find((x) => x.token_use === r.token_use && x.generation === r.generation + 1);
+    const prev = old?.keys.find((k) => k.kid === r.kid);
+    return {
+      kid: r.kid,
+      use: r.token_use as TokenUse,
+      generation: r.generation,
+      current,
+      retiredAt: current ? null : (r.retired_at ?? successor?.created_at ?? null),
+      publicJwk: JSON.parse(r.public_jwk) as PublicJwk,
+      sealedPrivate: r.private_jwk,
+      privateKey: prev?.privateKey,
+      publicKey: prev?.publicKey,
+    };
+  });
+}

@@ -1,0 +1,308 @@
+// app.tokens: minting, refreshing, verifying and revoking a user pool's tokens.
+//
+// A sign-in creates a *family* (its id is the tokens' `origin_jti`): the refresh tokens of that
+// sign-in and every ID/access token derived from them. Revocation (RevokeToken, GlobalSignOut,
+// AdminUserGlobalSignOut, AdminDisableUser) marks families revoked; the refresh flow refuses their
+// refresh tokens and verifyAccessToken refuses their access tokens.
+//
+// Cross-process visibility: nothing about revocation is cached. verifyAccessToken reads the user
+// and the family in one indexed query per call, and refresh() reads the token and family per call,
+// so a revocation committed by any process over the same database is seen by the next request.
+import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import type { Sealer } from '../crypto/sealed.js';
+import {
+  NotAuthorizedException,
+  ResourceNotFoundException,
+  UnauthorizedException,
+  UnsupportedOperationException,
+  UnsupportedTokenTypeException,
+  UserNotFoundException,
+} from '../errors.js';
+import { newUuid } from '../ids.js';
+import type { AuthenticationResultType } from '../models/idp-types.js';
+import type { Store } from '../store/store.js';
+import type { AppClient, UserPool, UserPools } from '../userpools/pools.js';
+import { userFromRow, type User } from '../userpools/user.js';
+import { ADMIN_SCOPE, accessTokenPayload, idTokenPayload, tokenLifetimes, type GroupRef, type TokenSession } from './claims.js';
+import { SIGNING_ALG, SigningKeys, type PublicJwk, type TokenUse } from './keys.js';
+import {
+  checkRefreshToken,
+  isJwt,
+  isReusedAfterGrace,
+  newRefreshToken,
+  refreshTokenHash,
+  reuseError,
+} from './refresh.js';
+
+export interface TokenDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  sealer: Sealer;
+  pools: UserPools;
+  /** app.groups; its `groupsOfUser(poolId, userId)` feeds the group claims once it exists. */
+  groups: object;
+}
+
+/** What a valid access token stands for. */
+export interface VerifiedAccess {
+  pool: UserPool;
+  user: User;
+  clientId: string;
+  claims: JWTPayload;
+}
+
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+const INVALID_ACCESS_TOKEN = 'Invalid Access Token';
+
+export class Tokens {
+  readonly keys: SigningKeys;
+
+  constructor(private readonly deps: TokenDeps) {
+    this.keys = new SigningKeys(deps.store, deps.sealer, deps.clock);
+  }
+
+  /** `${publicUrl}/${poolId}`: the `iss` of the pool's tokens (read at call time). */
+  issuer(poolId: string): string {
+    return `${this.deps.config.publicUrl}/${poolId}`;
+  }
+
+  /**
+   * Tokens for a new sign-in: a new family (origin_jti), event_id, auth_time (default now), and a
+   * new refresh token. `scopes` defaults to `aws.cognito.signin.user.admin`; `authTime` is epoch
+   * ms; `deviceKey` becomes the access token's `device_key` (and is kept for refreshes).
+   *
+   * @example
+   *   const AuthenticationResult = await app.tokens.issueForSignIn({ pool, client, user });
+   */
+  async issueForSignIn(a: {
+    pool: UserPool;
+    client: AppClient;
+    user: User;
+    deviceKey?: string;
+    scopes?: string[];
+    authTime?: number;
+    nonce?: string;
+  }): Promise<AuthenticationResultType> {
+    const now = this.deps.clock.now();
+    const session: TokenSession = {
+      issuer: this.issuer(a.pool.id),
+      client: a.client,
+      user: a.user,
+      familyId: newUuid(),
+      eventId: newUuid(),
+      authTime: a.authTime ?? now,
+      scopes: a.scopes?.length ? a.scopes : [ADMIN_SCOPE],
+      groups: await this.groupsOf(a.pool.id, a.user.id),
+      deviceKey: a.deviceKey,
+      nonce: a.nonce,
+    };
+    const life = tokenLifetimes(a.client);
+    const refreshToken = newRefreshToken();
+    const expiresAt = now + life.refreshSeconds * 1000;
+    const store = this.deps.store;
+    const [, jwts] = await Promise.all([
+      store.transaction(async (tx) => {
+        await tx.tokens.insertFamily({
+          id: session.familyId,
+          pool_id: a.pool.id,
+          client_id: a.client.id,
+          user_id: a.user.id,
+          event_id: session.eventId,
+          auth_time: session.authTime,
+          device_key: a.deviceKey ?? null,
+          scopes: session.scopes.join(' '),
+          created_at: now,
+          expires_at: expiresAt,
+          revoked_at: null,
+        });
+        await tx.tokens.insertRefreshToken({
+          token_hash: refreshTokenHash(refreshToken),
+          family_id: session.familyId,
+          parent_hash: null,
+          created_at: now,
+          expires_at: expiresAt,
+        });
+      }),
+      this.signPair(a.pool.id, session, now),
+    ]);
+    return { ...jwts, RefreshToken: refreshToken };
+  }
+
+  /**
+   * New ID and access tokens from a refresh token of `client`. They keep the sign-in's auth_time,
+   * origin_jti and event_id; attributes and groups are read afresh. With `rotate`, the result
+   * carries a new RefreshToken and the presented one stays usable for the client's
+   * RefreshTokenRotation.RetryGracePeriodSeconds, then is refused with RefreshTokenReuseException
+   * (and its family revoked). Without `rotate` (InitiateAuth REFRESH_TOKEN_AUTH, which does not
+   * declare that exception) a rotated-out token is refused with NotAuthorizedException.
+   * Cost: one indexed read, the group read, at most one insert, two signatures.
+   *
+   * Throws NotAuthorizedException 'Invalid Refresh Token' (unknown, revoked, another client's,
+   * user deleted or disabled) or 'Refresh Token has expired'.
+   */
+  async refresh(a: {
+    client: AppClient;
+    refreshToken: string;
+    deviceKey?: string;
+    rotate: boolean;
+  }): Promise<{ result: AuthenticationResultType; user: User; pool: UserPool }> {
+    const now = this.deps.clock.now();
+    const hash = refreshTokenHash(a.refreshToken);
+    const found = await this.deps.store.tokens.findRefreshToken(hash);
+    checkRefreshToken(found, a.client, now);
+    if (isReusedAfterGrace(found, a.client, now)) {
+      await this.deps.store.tokens.revokeFamily(found.family.id, now);
+      throw reuseError(a.rotate ? 'reuse-exception' : 'not-authorized');
+    }
+    const family = found.family;
+    const pool = await this.deps.pools.get(family.pool_id);
+    const user = userFromRow(found.user, this.deps.sealer);
+    const session: TokenSession = {
+      issuer: this.issuer(pool.id),
+      client: a.client,
+      user,
+      familyId: family.id,
+      eventId: family.event_id,
+      authTime: family.auth_time,
+      scopes: family.scopes.split(' ').filter(Boolean),
+      groups: await this.groupsOf(pool.id, user.id),
+      // The device bound at sign-in wins; one given now is taken only for a family without one.
+      deviceKey: family.device_key ?? a.deviceKey,
+    };
+    let refreshToken: string | undefined;
+    let write: Promise<void> = Promise.resolve();
+    if (a.rotate) {
+      refreshToken = newRefreshToken();
+      write = this.deps.store.tokens.insertRefreshToken({
+        token_hash: refreshTokenHash(refreshToken),
+        family_id: family.id,
+        parent_hash: hash,
+        created_at: now,
+        expires_at: now + tokenLifetimes(a.client).refreshSeconds * 1000,
+      });
+    }
+    const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, now)]);
+    return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
+  }
+
+  /**
+   * Checks an access token of any pool (the pool comes from the `iss` path): signature by the
+   * pool's access-token key, expiry, token_use, the scope when asked, that its family is not
+   * revoked and that the user still exists and is enabled.
+   *
+   * Throws NotAuthorizedException: 'Invalid Access Token' (malformed, tampered, unsigned, foreign,
+   * an ID token), 'Access Token has expired', 'Access Token has been revoked', 'Access Token does
+   * not have required scopes', 'User is disabled.'; UserNotFoundException 'User does not exist.'.
+   *
+   * @example
+   *   const { user, pool } = await app.tokens.verifyAccessToken(input.AccessToken, { requireScope: ADMIN_SCOPE });
+   */
+  async verifyAccessToken(token: string, opts: { requireScope?: string } = {}): Promise<VerifiedAccess> {
+    const { pool, claims } = await this.verifySignature(token, 'access');
+    if (claims.token_use !== 'access' || typeof claims.sub !== 'string' || typeof claims.origin_jti !== 'string') {
+      throw new NotAuthorizedException(INVALID_ACCESS_TOKEN);
+    }
+    if (opts.requireScope && !String(claims.scope ?? '').split(' ').includes(opts.requireScope)) {
+      throw new NotAuthorizedException('Access Token does not have required scopes');
+    }
+    const found = await this.deps.store.tokens.userForAccess(pool.id, claims.sub, claims.origin_jti);
+    if (!found) throw new UserNotFoundException('User does not exist.');
+    if (found.familyRevoked) throw new NotAuthorizedException('Access Token has been revoked');
+    const user = userFromRow(found.user, this.deps.sealer);
+    if (!user.enabled) throw new NotAuthorizedException('User is disabled.');
+    return { pool, user, clientId: String(claims.client_id), claims };
+  }
+
+  /** Revokes every sign-in family of the user: all its refresh and access tokens are refused. */
+  async signOutUser(poolId: string, userId: string): Promise<void> {
+    await this.deps.store.tokens.revokeUser(poolId, userId, this.deps.clock.now());
+  }
+
+  /**
+   * RevokeToken: revokes the family of a refresh token of `client` (its refresh tokens and the
+   * access tokens derived from them). An unknown token is not an error (RFC 7009 §2.2).
+   * Throws UnsupportedOperationException when the client has EnableTokenRevocation false,
+   * UnsupportedTokenTypeException for an ID or access token, UnauthorizedException for a token
+   * of another client.
+   */
+  async revokeRefreshToken(client: AppClient, token: string): Promise<void> {
+    if (client.settings.EnableTokenRevocation === false) {
+      throw new UnsupportedOperationException('Token revocation is not enabled for this app client.');
+    }
+    if (isJwt(token)) throw new UnsupportedTokenTypeException('Only refresh tokens can be revoked.');
+    const found = await this.deps.store.tokens.findRefreshToken(refreshTokenHash(token));
+    if (!found) return;
+    if (found.family.client_id !== client.id) throw new UnauthorizedException('The token was not issued to this client.');
+    await this.deps.store.tokens.revokeFamily(found.family.id, this.deps.clock.now());
+  }
+
+  /** Makes new signing keys current for the pool; the previous ones stay published until their tokens expire. */
+  rotateKeys(poolId: string): Promise<void> {
+    return this.keys.rotate(poolId);
+  }
+
+  /** The pool's JWKS document (ResourceNotFoundException for an unknown pool). */
+  async jwks(poolId: string): Promise<{ keys: PublicJwk[] }> {
+    await this.deps.pools.get(poolId);
+    return { keys: await this.keys.publicKeys(poolId) };
+  }
+
+  private async signPair(poolId: string, s: TokenSession, now: number) {
+    const life = tokenLifetimes(s.client);
+    const iat = Math.floor(now / 1000);
+    const [IdToken, AccessToken] = await Promise.all([
+      this.sign(poolId, 'id', idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() })),
+      this.sign(poolId, 'access', accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() })),
+    ]);
+    return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
+  }
+
+  private async sign(poolId: string, use: TokenUse, payload: JWTPayload): Promise<string> {
+    const { kid, key } = await this.keys.signingKey(poolId, use);
+    return new SignJWT(payload).setProtectedHeader({ kid, alg: SIGNING_ALG }).sign(key);
+  }
+
+  /** Signature, issuer and expiry of a token of `use`; the pool is the `iss` path under publicUrl. */
+  private async verifySignature(token: string, use: TokenUse): Promise<{ pool: UserPool; claims: JWTPayload }> {
+    const invalid = () => new NotAuthorizedException(INVALID_ACCESS_TOKEN);
+    let kid: unknown;
+    let iss: unknown;
+    try {
+      const header = decodeProtectedHeader(token);
+      if (header.alg !== SIGNING_ALG) throw invalid();
+      kid = header.kid;
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw invalid();
+    }
+    const prefix = `${this.deps.config.publicUrl}/`;
+    if (typeof kid !== 'string' || typeof iss !== 'string' || !iss.startsWith(prefix)) throw invalid();
+    const poolId = iss.slice(prefix.length);
+    if (!POOL_ID.test(poolId)) throw invalid();
+    const pool = await this.deps.pools.get(poolId).catch((e: unknown) => {
+      throw e instanceof ResourceNotFoundException ? invalid() : e;
+    });
+    const key = await this.keys.verificationKey(pool.id, kid);
+    if (!key || key.use !== use) throw invalid();
+    try {
+      const { payload } = await jwtVerify(token, key.key, {
+        issuer: iss,
+        algorithms: [SIGNING_ALG],
+        currentDate: new Date(this.deps.clock.now()),
+      });
+      return { pool, claims: payload };
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw new NotAuthorizedException('Access Token has expired');
+      throw invalid();
+    }
+  }
+
+  private async groupsOf(poolId: string, userId: string): Promise<GroupRef[]> {
+    const source = this.deps.groups as { groupsOfUser?: (poolId: string, userId: string) => Promise<GroupRef[]> };
+    if (typeof source.groupsOfUser !== 'function') return [];
+    return source.groupsOfUser(poolId, userId);
+  }
+}
