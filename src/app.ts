@@ -18,6 +18,7 @@ import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
 import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
+import { Sync } from './sync/index.js';
 
 export interface App {
   config: Config;
@@ -38,6 +39,8 @@ export interface App {
    */
   tokens: Tokens;
   messages: Messages;
+  /** Cognito Sync: datasets, records, usage, pool settings, push devices, change events. */
+  sync: Sync;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -129,9 +132,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     groups,
     tokens,
     messages,
+    sync: new Sync({ store, clock, sealer, log, config }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       smtp?.close();
+      await app.sync.events.close();
       await store.close();
     },
   };

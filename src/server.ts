@@ -7,6 +7,7 @@ import type { App } from './app.js';
 import { CognitoException, RequestEntityTooLargeException, SerializationException, httpStatusOf } from './errors.js';
 import { newRequestId } from './ids.js';
 import { handleAwsJson, isAwsJsonRequest, sendError } from './protocol/awsjson.js';
+import { registerRestJson } from './protocol/restjson.js';
 import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
@@ -117,6 +118,8 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   });
 
   registerDevRoutes(fastify, app);
+  // Cognito Sync (REST JSON under /identitypools) and its change stream (GET /sync/events).
+  registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).

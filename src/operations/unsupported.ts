@@ -35,7 +35,6 @@ const PASSKEYS = 'not yet: passkeys (WebAuthn)';
 const IDENTITY_POOLS = 'not yet: identity pools';
 const IDENTITY_CREDENTIALS = 'not yet: identity pool identities and credentials';
 const DEVELOPER_IDENTITIES = 'not yet: developer-authenticated identities';
-const SYNC = 'not yet: Cognito Sync (its REST JSON front end)';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
@@ -204,23 +203,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'identity/UntagResource': TAGS,
   'identity/UpdateIdentityPool': IDENTITY_POOLS,
   // sync
-  'sync/BulkPublish': SYNC,
-  'sync/DeleteDataset': SYNC,
-  'sync/DescribeDataset': SYNC,
-  'sync/DescribeIdentityPoolUsage': SYNC,
-  'sync/DescribeIdentityUsage': SYNC,
-  'sync/GetBulkPublishDetails': SYNC,
-  'sync/GetCognitoEvents': SYNC,
-  'sync/GetIdentityPoolConfiguration': SYNC,
-  'sync/ListDatasets': SYNC,
-  'sync/ListIdentityPoolUsage': SYNC,
-  'sync/ListRecords': SYNC,
-  'sync/RegisterDevice': SYNC,
-  'sync/SetCognitoEvents': SYNC,
-  'sync/SetIdentityPoolConfiguration': SYNC,
-  'sync/SubscribeToDataset': SYNC,
-  'sync/UnsubscribeFromDataset': SYNC,
-  'sync/UpdateRecords': SYNC,
 };
 
 /** The reason an operation of the model is not implemented, if it is listed. */

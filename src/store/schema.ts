@@ -164,6 +164,78 @@ export interface AuthUsedChallengeRow {
   expires_at: number;
 }
 
+export interface SyncDatasetRow {
+  pool_id: string;
+  identity_id: string;
+  name: string;
+  /** DatasetSyncCount: bumped by every change (and by the deletion). */
+  sync_count: number;
+  num_records: number;
+  /** Bytes of the live records' keys and values (UTF-8). */
+  data_storage: number;
+  last_modified_by: string | null;
+  deleted: number;
+  /** The sync count the dataset was last deleted at, if ever. */
+  deleted_sync_count: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SyncRecordRow {
+  pool_id: string;
+  identity_id: string;
+  dataset_name: string;
+  key: string;
+  /** null: a tombstone left by `remove`. */
+  value: string | null;
+  sync_count: number;
+  last_modified_by: string | null;
+  device_modified_at: number | null;
+  updated_at: number;
+}
+
+export interface SyncPoolSettingsRow {
+  pool_id: string;
+  /** `{ PushSync, CognitoStreams }`, JSON. */
+  configuration: string;
+  /** Cognito Events `{ SyncTrigger: <lambda arn> }`, JSON. */
+  events: string;
+  /** `{ status, startedAt, completedAt, failure }`, JSON. */
+  bulk_publish: string;
+  updated_at: number;
+}
+
+export interface SyncDeviceRow {
+  id: string;
+  pool_id: string;
+  identity_id: string;
+  platform: string;
+  token: string;
+  created_at: number;
+}
+
+export interface SyncSubscriptionRow {
+  pool_id: string;
+  identity_id: string;
+  dataset_name: string;
+  device_id: string;
+  created_at: number;
+}
+
+/** Failed sign-ins of one subject (`user:<sub>`, `name:<typed name>` or `ip:<address>`) in a pool. */
+export interface AuthFailureRow {
+  pool_id: string;
+  subject: string;
+  failures: number;
+  last_failed_at: number;
+}
+
+/** An SRP challenge already answered (its id), kept until it would have expired anyway. */
+export interface AuthUsedChallengeRow {
+  jti: string;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -181,4 +253,9 @@ export interface Database {
   signing_keys: SigningKeyRow;
   token_families: TokenFamilyRow;
   refresh_tokens: RefreshTokenRow;
+  sync_datasets: SyncDatasetRow;
+  sync_records: SyncRecordRow;
+  sync_pool_settings: SyncPoolSettingsRow;
+  sync_devices: SyncDeviceRow;
+  sync_subscriptions: SyncSubscriptionRow;
 }

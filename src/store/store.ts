@@ -7,6 +7,7 @@ import { PoolRepo, ClientRepo } from './pools.js';
 import { UserRepo } from './users.js';
 import { GroupRepo } from './groups.js';
 import { CodeRepo, OutboxRepo, SettingRepo, TagRepo } from './misc.js';
+import { SyncRepo } from './sync.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
 
@@ -21,6 +22,7 @@ export class Store {
   readonly tags: TagRepo;
   readonly outbox: OutboxRepo;
   readonly settings: SettingRepo;
+  readonly sync: SyncRepo;
   readonly auth: AuthRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly tokens: TokenRepo;
@@ -38,6 +40,7 @@ export class Store {
     this.tags = new TagRepo(db);
     this.outbox = new OutboxRepo(db);
     this.settings = new SettingRepo(db);
+    this.sync = new SyncRepo(db, engine);
     this.auth = new AuthRepo(db);
     this.signingKeys = new SigningKeyRepo(db);
     this.tokens = new TokenRepo(db);

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import * as core from './001-core.js';
 import * as tokens from './002-tokens.js';
 import * as auth from './003-auth.js';
+import * as sync from './005-sync.js';
 import * as usersSubSearch from './006-users-sub-search.js';
 
 export interface Migration {
@@ -15,5 +16,6 @@ export const migrations: Migration[] = [
   { name: '001-core', up: core.up },
   { name: '002-tokens', up: tokens.up },
   { name: '003-auth', up: auth.up },
+  { name: '005-sync', up: sync.up },
   { name: '006-users-sub-search', up: usersSubSearch.up },
 ];

@@ -1,0 +1,134 @@
+// Per identity pool sync settings: push sync and Cognito Streams configuration, Cognito Events
+// (the sync trigger), and the state of the last bulk publish (identity-and-sync.md B.4, B.5).
+//
+// The documents keep the wire shapes (PushSync, CognitoStreams, Events), as user pool settings do.
+// What Tessera does with them today:
+//   - the SyncTrigger Lambda ARN is stored; invoking it on UpdateRecords belongs to the triggers work;
+//   - Cognito Streams has no publisher yet, so a bulk publish is recorded and fails at once with a
+//     message saying so (it never claims to have published data it did not).
+import type { Clock } from '../clock.js';
+import {
+  AlreadyStreamedException,
+  DuplicateRequestException,
+  InvalidParameterException,
+} from '../errors.js';
+import type { CognitoStreams, PushSync } from '../models/sync-types.js';
+import type { SyncPoolSettingsRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { requireIdentityPool } from './scope.js';
+
+export interface PoolConfiguration {
+  PushSync?: PushSync;
+  CognitoStreams?: CognitoStreams;
+}
+
+export type BulkPublishStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED';
+
+export interface BulkPublishState {
+  status: BulkPublishStatus;
+  startedAt?: number;
+  completedAt?: number;
+  failure?: string;
+}
+
+/** The event types Cognito Sync knows. */
+const EVENT_TYPES = new Set(['SyncTrigger']);
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+/** A successful bulk publish may not be repeated within this period (Cognito's rule). */
+const BULK_PUBLISH_COOLDOWN_MS = 24 * 60 * 60 * 1000;
+const NO_PUBLISHER = 'Tessera has no Cognito Streams publisher yet: no records were published.';
+
+export class PoolSettings {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async configuration(poolId: string): Promise<PoolConfiguration> {
+    await requireIdentityPool(this.store, poolId);
+    return parse((await this.store.sync.getPoolSettings(poolId))?.configuration, {});
+  }
+
+  /** Replaces the members given (PushSync, CognitoStreams), keeps the others; returns the result. */
+  async setConfiguration(poolId: string, patch: PoolConfiguration): Promise<PoolConfiguration> {
+    await requireIdentityPool(this.store, poolId);
+    const s = patch.CognitoStreams;
+    if (s?.StreamingStatus === 'ENABLED' && (!s.StreamName || !s.RoleArn)) {
+      throw new InvalidParameterException('CognitoStreams needs a StreamName and a RoleArn to be ENABLED.');
+    }
+    if (patch.PushSync?.ApplicationArns?.length && !patch.PushSync.RoleArn) {
+      throw new InvalidParameterException('PushSync needs a RoleArn with its ApplicationArns.');
+    }
+    return this.change(poolId, (row) => {
+      const config: PoolConfiguration = { ...parse(row.configuration, {}), ...definedOnly(patch) };
+      row.configuration = JSON.stringify(config);
+      return config;
+    });
+  }
+
+  async events(poolId: string): Promise<Record<string, string>> {
+    await requireIdentityPool(this.store, poolId);
+    return parse((await this.store.sync.getPoolSettings(poolId))?.events, {});
+  }
+
+  /** Replaces the pool's events; an empty map clears them. */
+  async setEvents(poolId: string, events: Record<string, string>): Promise<void> {
+    await requireIdentityPool(this.store, poolId);
+    for (const [type, arn] of Object.entries(events)) {
+      if (!EVENT_TYPES.has(type)) throw new InvalidParameterException(`Unknown Cognito event type '${type}'.`);
+      if (!LAMBDA_ARN.test(arn)) throw new InvalidParameterException(`'${arn}' is not a Lambda function ARN.`);
+    }
+    await this.change(poolId, (row) => {
+      row.events = JSON.stringify(events);
+    });
+  }
+
+  async bulkPublishState(poolId: string): Promise<BulkPublishState> {
+    await requireIdentityPool(this.store, poolId);
+    return parse((await this.store.sync.getPoolSettings(poolId))?.bulk_publish, { status: 'NOT_STARTED' });
+  }
+
+  /** Starts a bulk publish of the pool's data to its Cognito Stream. */
+  async bulkPublish(poolId: string): Promise<void> {
+    await requireIdentityPool(this.store, poolId);
+    const now = this.clock.now();
+    await this.change(poolId, (row) => {
+      const last = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
+      if (last.status === 'IN_PROGRESS') throw new DuplicateRequestException('A bulk publish is already in progress for this identity pool.');
+      if (last.status === 'SUCCEEDED' && last.completedAt && now - last.completedAt < BULK_PUBLISH_COOLDOWN_MS) {
+        throw new AlreadyStreamedException('A bulk publish succeeded for this identity pool within the last 24 hours.');
+      }
+      const streams = parse<PoolConfiguration>(row.configuration, {}).CognitoStreams;
+      if (streams?.StreamingStatus !== 'ENABLED') {
+        throw new InvalidParameterException('Cognito Streams is not enabled for this identity pool.');
+      }
+      const state: BulkPublishState = { status: 'FAILED', startedAt: now, completedAt: now, failure: NO_PUBLISHER };
+      row.bulk_publish = JSON.stringify(state);
+    });
+  }
+
+  /** Reads the pool's row under a lock, lets `edit` change it, writes it back; one transaction. */
+  private change<T>(poolId: string, edit: (row: SyncPoolSettingsRow) => T): Promise<T> {
+    return this.store.transaction(async (tx) => {
+      const row = (await tx.sync.getPoolSettings(poolId, true)) ?? {
+        pool_id: poolId,
+        configuration: '{}',
+        events: '{}',
+        bulk_publish: JSON.stringify({ status: 'NOT_STARTED' }),
+        updated_at: 0,
+      };
+      const out = edit(row);
+      row.updated_at = this.clock.now();
+      await tx.sync.putPoolSettings(row);
+      return out;
+    });
+  }
+}
+
+function parse<T>(json: string | undefined, fallback: T): T {
+  return json ? (JSON.parse(json) as T) : fallback;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
