@@ -18,6 +18,7 @@ import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
 import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
+import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
 
 export interface App {
@@ -28,7 +29,7 @@ export interface App {
   log: Logger;
   email: EmailSender;
   sms: SmsSender;
-  /** Finds the secret of a SigV4 access key (admin keys; identity credentials later). */
+  /** Finds the secret of a SigV4 access key: the admin keys, then identity credentials Tessera issued. */
   credentials: CredentialLookup;
   pools: UserPools;
   users: Users;
@@ -39,6 +40,8 @@ export interface App {
    */
   tokens: Tokens;
   messages: Messages;
+  /** Identity pools (cognito-identity): pools, identities, OpenID tokens, credentials. */
+  identity: IdentityService;
   /** Cognito Sync: datasets, records, usage, pool settings, push devices, change events. */
   sync: Sync;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
@@ -118,6 +121,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const groups = new Groups(store, clock, pools);
   const tokens = new Tokens({ config, store, clock, sealer, pools, groups });
   const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
+  const identity = new IdentityService({
+    store,
+    clock,
+    sealer,
+    config,
+    userPoolKeys: () => tokens,
+  });
   const app: App = {
     config,
     store,
@@ -126,16 +136,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     log,
     email,
     sms,
-    credentials: async (id) => (id === admin.accessKeyId ? adminCredential : undefined),
+    credentials: async (id) => (id === admin.accessKeyId ? adminCredential : identity.lookupCredential(id)),
     pools,
     users,
     groups,
     tokens,
     messages,
+    identity,
     sync: new Sync({ store, clock, sealer, log, config }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       smtp?.close();
+      identity.close();
       await app.sync.events.close();
       await store.close();
     },

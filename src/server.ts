@@ -10,6 +10,7 @@ import { handleAwsJson, isAwsJsonRequest, sendError } from './protocol/awsjson.j
 import { registerRestJson } from './protocol/restjson.js';
 import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
+import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 
 declare module 'fastify' {
@@ -118,6 +119,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   });
 
   registerDevRoutes(fastify, app);
+  registerIdentityRoutes(fastify, app);
   // Cognito Sync (REST JSON under /identitypools) and its change stream (GET /sync/events).
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);

@@ -4,7 +4,8 @@
 // The lifecycle of one request, and the failure of each phase:
 //   1. route      X-Amz-Target -> service and operation       UnknownOperationException
 //   2. auth       SigV4 when the model signs the operation     MissingAuthenticationToken / IncompleteSignature /
-//                                                              UnrecognizedClient / InvalidSignature
+//                                                              UnrecognizedClient / InvalidSignature /
+//                                                              AccessDenied (identity credentials)
 //   3. decode     body -> JSON object                          SerializationException
 //   4. implement  is there a handler?                          UnsupportedOperationException (naming it)
 //   5. validate   input against the model's constraints        SerializationException / InvalidParameterException
@@ -15,6 +16,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import {
+  AccessDeniedException,
   CognitoException,
   SerializationException,
   UnknownOperationException,
@@ -84,6 +86,12 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
           lookup: app.credentials,
         },
       );
+      // Identity credentials act for one identity (Cognito Sync); administration takes the admin keys.
+      if (principal.kind !== 'admin') {
+        throw new AccessDeniedException(
+          `User: ${principal.identityId ?? principal.accessKeyId} is not authorized to perform: ${svc.model.metadata.signingName}:${opName}`,
+        );
+      }
     }
     const input = decodeBody(body);
     const op = registry[svc.id].get(opName);

@@ -236,6 +236,58 @@ export interface AuthUsedChallengeRow {
   expires_at: number;
 }
 
+export interface IdentityPoolRow {
+  /** `<region>:<uuid>` */
+  id: string;
+  name: string;
+  /** The pool's settings (IdentityPool members less id, name and tags), JSON. */
+  config: string;
+  /** `{ Roles, RoleMappings }` as SetIdentityPoolRoles gave them, JSON. */
+  roles: string;
+  /** Provider name -> `{ UseDefaults, PrincipalTags }`, JSON. */
+  principal_tags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentityRow {
+  /** `<region>:<uuid>` */
+  id: string;
+  pool_id: string;
+  /** 1 until a login is first linked. */
+  guest: number;
+  enabled: number;
+  /** The identity this one was merged into (then disabled). */
+  merged_into: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdentityLoginRow {
+  pool_id: string;
+  /** Canonical provider name (`cognito-idp.<region>.amazonaws.com/<poolId>`, the developer provider name, ...). */
+  provider: string;
+  /** The provider's subject: user pool `sub`, developer user identifier, ... */
+  subject: string;
+  identity_id: string;
+  /** 1: one subject of this provider per identity. */
+  exclusive: number;
+  created_at: number;
+}
+
+export interface IdentityCredentialRow {
+  access_key_id: string;
+  identity_id: string;
+  pool_id: string;
+  role_arn: string;
+  /** Sealed secret access key (purpose 'identity-credential'). */
+  secret: string;
+  /** Sealed session token (purpose 'identity-session-token'). */
+  session_token: string;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -248,6 +300,10 @@ export interface Database {
   tags: TagRow;
   outbox: OutboxRow;
   settings: SettingRow;
+  identity_pools: IdentityPoolRow;
+  identities: IdentityRow;
+  identity_logins: IdentityLoginRow;
+  identity_credentials: IdentityCredentialRow;
   auth_failures: AuthFailureRow;
   auth_used_challenges: AuthUsedChallengeRow;
   signing_keys: SigningKeyRow;

@@ -7,6 +7,7 @@ import { PoolRepo, ClientRepo } from './pools.js';
 import { UserRepo } from './users.js';
 import { GroupRepo } from './groups.js';
 import { CodeRepo, OutboxRepo, SettingRepo, TagRepo } from './misc.js';
+import { IdentityCredentialRepo, IdentityPoolRepo, IdentityRepo } from './identity.js';
 import { SyncRepo } from './sync.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
@@ -22,6 +23,9 @@ export class Store {
   readonly tags: TagRepo;
   readonly outbox: OutboxRepo;
   readonly settings: SettingRepo;
+  readonly identityPools: IdentityPoolRepo;
+  readonly identities: IdentityRepo;
+  readonly identityCredentials: IdentityCredentialRepo;
   readonly sync: SyncRepo;
   readonly auth: AuthRepo;
   readonly signingKeys: SigningKeyRepo;
@@ -40,6 +44,9 @@ export class Store {
     this.tags = new TagRepo(db);
     this.outbox = new OutboxRepo(db);
     this.settings = new SettingRepo(db);
+    this.identityPools = new IdentityPoolRepo(db);
+    this.identities = new IdentityRepo(db);
+    this.identityCredentials = new IdentityCredentialRepo(db);
     this.sync = new SyncRepo(db, engine);
     this.auth = new AuthRepo(db);
     this.signingKeys = new SigningKeyRepo(db);

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import * as core from './001-core.js';
 import * as tokens from './002-tokens.js';
 import * as auth from './003-auth.js';
+import * as identity from './004-identity.js';
 import * as sync from './005-sync.js';
 import * as usersSubSearch from './006-users-sub-search.js';
 
@@ -16,6 +17,7 @@ export const migrations: Migration[] = [
   { name: '001-core', up: core.up },
   { name: '002-tokens', up: tokens.up },
   { name: '003-auth', up: auth.up },
+  { name: '004-identity', up: identity.up },
   { name: '005-sync', up: sync.up },
   { name: '006-users-sub-search', up: usersSubSearch.up },
 ];

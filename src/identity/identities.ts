@@ -1,0 +1,159 @@
+// Identities: GetId, the authorisation of GetOpenIdToken / GetCredentialsForIdentity, UnlinkIdentity
+// and the administrative reads (identity-and-sync.md A.3).
+//
+// An identity starts as a guest (no logins) or with the logins it was asked for. A guest that
+// later comes with logins keeps its id (they are linked to it) unless a login already belongs to
+// another identity: then the guest merges into that one, whose id the answer carries. An identity
+// with logins must show at least one of them on every call, and every token shown must be valid.
+import type { Clock } from '../clock.js';
+import { NotAuthorizedException, ResourceConflictException } from '../errors.js';
+import { UniqueViolation } from '../store/connect.js';
+import type { IdentityRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { gatherLogins, holdersOf, identityRow, newIdentity, ownerOf } from './linking.js';
+import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
+import type { IdentityPool, IdentityPools } from './pools.js';
+import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolProviderName } from './provider-names.js';
+
+export const LOGINS_DONT_MATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
+export const NO_GUESTS = 'Unauthenticated access is not supported for this identity pool.';
+
+export interface Identity {
+  id: string;
+  poolId: string;
+  guest: boolean;
+  enabled: boolean;
+  mergedInto?: string;
+  /** Provider names of the linked logins, each once. */
+  logins: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An identity cleared to act, with the logins it showed (none for a guest). */
+export interface AuthorizedIdentity {
+  pool: IdentityPool;
+  identityId: string;
+  logins: VerifiedLogin[];
+}
+
+export class Identities {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly pools: IdentityPools,
+    private readonly loginContext: () => LoginContext,
+  ) {}
+
+  /** GetId: a new guest identity, or the identity of the logins (made when they are new). */
+  async getId(poolId: string, logins: Record<string, string> | undefined): Promise<string> {
+    const pool = await this.pools.get(poolId);
+    const verified = await verifyLogins(pool, logins, this.loginContext());
+    if (!verified.length) {
+      if (!pool.settings.AllowUnauthenticatedIdentities) throw new NotAuthorizedException(NO_GUESTS);
+      return (await newIdentity(this.store, pool.id, true, this.clock.now())).id;
+    }
+    return retryOnRace(() =>
+      this.store.transaction(async (tx) => (await gatherLogins(tx, pool.id, verified, undefined, this.clock.now())).id),
+    );
+  }
+
+  /**
+   * GetOpenIdToken / GetCredentialsForIdentity: checks the identity may act with these logins,
+   * links new ones and merges as needed. The identity id returned may differ from the one sent.
+   */
+  async authorize(identityId: string, logins: Record<string, string> | undefined): Promise<AuthorizedIdentity> {
+    const sent = await identityRow(this.store, identityId);
+    const pool = await this.pools.get(sent.pool_id);
+    const verified = await verifyLogins(pool, logins, this.loginContext());
+    if (!verified.length) {
+      if (!sent.enabled) throw new NotAuthorizedException(`Identity '${identityId}' is disabled.`);
+      if (!sent.guest) throw new NotAuthorizedException(LOGINS_DONT_MATCH);
+      if (!pool.settings.AllowUnauthenticatedIdentities) throw new NotAuthorizedException(NO_GUESTS);
+      return { pool, identityId: sent.id, logins: [] };
+    }
+    const owner = await retryOnRace(() =>
+      this.store.transaction(async (tx) => {
+        const target = await ownerOf(tx, (await tx.identities.get(identityId)) ?? sent);
+        if (!target.enabled) throw new NotAuthorizedException(`Identity '${identityId}' is disabled.`);
+        if (!target.guest) {
+          const holders = await holdersOf(tx, pool.id, verified);
+          if (!holders.some((h) => h?.id === target.id)) throw new NotAuthorizedException(LOGINS_DONT_MATCH);
+        }
+        return gatherLogins(tx, pool.id, verified, target, this.clock.now());
+      }),
+    );
+    return { pool, identityId: owner.id, logins: verified };
+  }
+
+  /** UnlinkIdentity: removes providers from an identity that shows one of its valid logins. */
+  async unlink(identityId: string, logins: Record<string, string>, providersToRemove: string[]): Promise<void> {
+    const row = await identityRow(this.store, identityId);
+    const pool = await this.pools.get(row.pool_id);
+    const ctx = this.loginContext();
+    const verified = await verifyLogins(pool, logins, ctx);
+    await this.store.transaction(async (tx) => {
+      const holders = await holdersOf(tx, pool.id, verified);
+      if (!row.enabled || !verified.length || holders.some((h) => h?.id !== row.id)) {
+        throw new NotAuthorizedException(LOGINS_DONT_MATCH);
+      }
+      for (const name of providersToRemove) {
+        if (isIdentityTokenKey(name, ctx.publicUrl) || name === pool.settings.DeveloperProviderName) continue;
+        const poolId = userPoolIdOfLoginKey(name, ctx.publicUrl);
+        await tx.identities.unlink(row.id, poolId ? userPoolProviderName(poolId) : name);
+      }
+      await tx.identities.update(row.id, { updated_at: this.clock.now() });
+    });
+  }
+
+  /** DescribeIdentity. */
+  async describe(identityId: string): Promise<Identity> {
+    const row = await identityRow(this.store, identityId);
+    return this.withLogins([row]).then((r) => r[0]);
+  }
+
+  /** ListIdentities: a page of a pool's identities, ordered by id. */
+  async list(poolId: string, limit: number, afterId: string | undefined, hideDisabled: boolean): Promise<Identity[]> {
+    await this.pools.get(poolId);
+    return this.withLogins(await this.store.identities.list(poolId, limit, afterId, hideDisabled));
+  }
+
+  /** DeleteIdentities: deletes those that exist (with their logins and credentials). */
+  async delete(ids: string[]): Promise<void> {
+    await this.store.identities.delete(ids);
+  }
+
+  /** Identities merged into this one (their data belongs to it now), for Cognito Sync. */
+  async mergedInto(identityId: string): Promise<string[]> {
+    return this.store.identities.mergedInto(identityId);
+  }
+
+  private async withLogins(rows: IdentityRow[]): Promise<Identity[]> {
+    const logins = await this.store.identities.loginsOf(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id,
+      poolId: r.pool_id,
+      guest: !!r.guest,
+      enabled: !!r.enabled,
+      mergedInto: r.merged_into ?? undefined,
+      logins: [...new Set(logins.filter((l) => l.identity_id === r.id).map((l) => l.provider))],
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+}
+
+/**
+ * Runs `fn` again when a concurrent request linked the same login first (the unique key on
+ * logins decides; the transaction that lost rolled back), so both end with the same identity.
+ */
+export async function retryOnRace<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof UniqueViolation)) throw e;
+      if (attempt >= 2) throw new ResourceConflictException('The login is being linked by another request; try again.');
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// Linking logins to identities and merging identities (identity-and-sync.md A.3). Every function
+// here runs inside the caller's transaction.
+//
+//   a login linked nowhere          -> linked to the identity at hand
+//   a login linked to that identity -> nothing to do
+//   a login linked to another one   -> the identities merge: the one holding the login stays
+//                                      (the owner), the other is disabled with merged_into = owner
+//                                      and its logins move to the owner
+//   two subjects of one public provider on one identity -> ResourceConflictException
+import { NotAuthorizedException, ResourceConflictException, ResourceNotFoundException } from '../errors.js';
+import { newUuid } from '../ids.js';
+import type { IdentityRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { VerifiedLogin } from './logins.js';
+
+/** The identity, or ResourceNotFoundException. */
+export async function identityRow(tx: Store, id: string): Promise<IdentityRow> {
+  const row = await tx.identities.get(id);
+  if (!row) throw new ResourceNotFoundException(`Identity '${id}' not found.`);
+  return row;
+}
+
+/** Follows merges to the identity that now owns what `row` had. */
+export async function ownerOf(tx: Store, row: IdentityRow): Promise<IdentityRow> {
+  let cur = row;
+  for (let hops = 0; !cur.enabled && cur.merged_into && hops < 16; hops++) {
+    const next = await tx.identities.get(cur.merged_into);
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+
+export async function newIdentity(tx: Store, poolId: string, guest: boolean, now: number): Promise<IdentityRow> {
+  const row: IdentityRow = {
+    id: `${poolId.split(':')[0]}:${newUuid()}`,
+    pool_id: poolId,
+    guest: guest ? 1 : 0,
+    enabled: 1,
+    merged_into: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.identities.insert(row);
+  return row;
+}
+
+/** The identity each login currently belongs to (owner after merges), undefined when unlinked. */
+export async function holdersOf(tx: Store, poolId: string, logins: VerifiedLogin[]): Promise<(IdentityRow | undefined)[]> {
+  const out: (IdentityRow | undefined)[] = [];
+  for (const l of logins) {
+    if (l.identityId) {
+      const row = await tx.identities.get(l.identityId);
+      if (!row || row.pool_id !== poolId) throw new NotAuthorizedException('Invalid login token. The identity of this token does not exist.');
+      out.push(await ownerOf(tx, row));
+      continue;
+    }
+    const link = await tx.identities.findLogin(poolId, l.provider, l.subject);
+    out.push(link ? await ownerOf(tx, await identityRow(tx, link.identity_id)) : undefined);
+  }
+  return out;
+}
+
+/**
+ * Brings the logins onto one identity: `preferred` when no login is held elsewhere, else the
+ * first identity holding one (others, `preferred` included, merge into it). With no preferred
+ * identity and no holder, a new identity is made. Returns the owner.
+ */
+export async function gatherLogins(
+  tx: Store,
+  poolId: string,
+  logins: VerifiedLogin[],
+  preferred: IdentityRow | undefined,
+  now: number,
+): Promise<IdentityRow> {
+  const holders = await holdersOf(tx, poolId, logins);
+  const held = holders.filter((h): h is IdentityRow => !!h);
+  let owner = held.find((h) => h.id !== preferred?.id) ?? preferred ?? held[0];
+  owner ??= await newIdentity(tx, poolId, false, now);
+  const merging = new Map<string, IdentityRow>();
+  for (const h of [preferred, ...held]) if (h && h.id !== owner.id) merging.set(h.id, h);
+  for (const from of merging.values()) await merge(tx, from, owner, now);
+  for (let i = 0; i < logins.length; i++) {
+    const l = logins[i];
+    if (holders[i] || l.identityId) continue;
+    await linkLogin(tx, owner.id, poolId, l, now);
+  }
+  if (owner.guest) await tx.identities.update(owner.id, { guest: 0, updated_at: now });
+  else await tx.identities.update(owner.id, { updated_at: now });
+  return { ...owner, guest: 0, updated_at: now };
+}
+
+/** Links one login to an identity; an identity holds one subject per public provider. */
+export async function linkLogin(
+  tx: Store,
+  identityId: string,
+  poolId: string,
+  l: { provider: string; subject: string; exclusive: boolean },
+  now: number,
+): Promise<void> {
+  if (l.exclusive) {
+    const existing = await tx.identities.subjectsOf(identityId, l.provider, 1);
+    if (existing.length && existing[0] !== l.subject) {
+      throw new ResourceConflictException(`This identity is already linked to another login of ${l.provider}.`);
+    }
+  }
+  await tx.identities.link({
+    pool_id: poolId,
+    provider: l.provider,
+    subject: l.subject,
+    identity_id: identityId,
+    exclusive: l.exclusive ? 1 : 0,
+    created_at: now,
+  });
+}
+
+/** Moves `from`'s logins to `into` and disables `from`. */
+export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now: number): Promise<void> {
+  const [fromLogins, intoLogins] = [await tx.identities.loginsOf([from.id]), await tx.identities.loginsOf([into.id])];
+  for (const f of fromLogins) {
+    if (f.exclusive && intoLogins.some((i) => i.provider === f.provider && i.subject !== f.subject)) {
+      throw new ResourceConflictException(`The identities cannot be merged: both are linked to a login of ${f.provider}.`);
+    }
+  }
+  await tx.identities.moveLogins(from.id, into.id);
+  await tx.identities.update(from.id, { enabled: 0, merged_into: into.id, updated_at: now });
+}

@@ -1,0 +1,7 @@
+import type { GetOpenIdTokenInput, GetOpenIdTokenResponse } from '../../models/identity-types.js';
+import { defineOperation } from '../operation.js';
+
+export default defineOperation<GetOpenIdTokenInput, GetOpenIdTokenResponse>('identity', 'GetOpenIdToken', async (input, { app }) => {
+  const authorized = await app.identity.identities.authorize(input.IdentityId, input.Logins);
+  return { IdentityId: authorized.identityId, Token: await app.identity.openIdToken(authorized) };
+});
