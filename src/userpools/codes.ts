@@ -83,7 +83,9 @@ export class Codes {
     const row = await this.store.codes.get(user.id, purpose);
     if (!row || row.expires_at <= this.clock.now()) throw new ExpiredCodeException(CODE_EXPIRED);
     if (!(await this.store.codes.claimAttempt(user.id, purpose, MAX_CODE_ATTEMPTS))) {
-      throw new LimitExceededException(ATTEMPTS_EXCEEDED);
+      // No attempt left, or the code was used (deleted) by a concurrent request meanwhile.
+      if (await this.store.codes.get(user.id, purpose)) throw new LimitExceededException(ATTEMPTS_EXCEEDED);
+      throw new CodeMismatchException(CODE_MISMATCH);
     }
     const hash = this.hash(user, purpose, code);
     if (!safeEqual(hash, row.code_hash)) throw new CodeMismatchException(CODE_MISMATCH);
