@@ -139,13 +139,23 @@ export class SyncRepo {
       .execute();
   }
 
-  async putRecord(row: SyncRecordRow): Promise<void> {
-    const { pool_id, identity_id, dataset_name, key, ...rest } = row;
-    await this.db
-      .insertInto('sync_records')
-      .values(row)
-      .onConflict((oc) => oc.columns(['pool_id', 'identity_id', 'dataset_name', 'key']).doUpdateSet(rest))
-      .execute();
+  /** Inserts or replaces the records, a few hundred rows per statement. */
+  async putRecords(rows: SyncRecordRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.db
+        .insertInto('sync_records')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) =>
+          oc.columns(['pool_id', 'identity_id', 'dataset_name', 'key']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            sync_count: eb.ref('excluded.sync_count'),
+            last_modified_by: eb.ref('excluded.last_modified_by'),
+            device_modified_at: eb.ref('excluded.device_modified_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
   }
 
   async deleteRecords(k: DatasetKey): Promise<void> {

@@ -153,9 +153,9 @@ export class Records {
           device_modified_at: p.deviceModifiedAt ?? null,
           updated_at: now,
         };
-        await tx.sync.putRecord(row);
         written.push(row);
       }
+      await tx.sync.putRecords(written);
       if (records > SYNC_LIMITS.recordsPerDataset) {
         throw new LimitExceededException(`Dataset '${k.name}' would hold ${records} records; the limit is ${SYNC_LIMITS.recordsPerDataset}.`);
       }
