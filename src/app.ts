@@ -16,6 +16,7 @@ import { openStore, type Store } from './store/store.js';
 import { UserPools } from './userpools/pools.js';
 import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
+import { SignIn } from './auth/sign-in.js';
 import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
 import { IdentityService } from './identity/service.js';
@@ -34,6 +35,8 @@ export interface App {
   pools: UserPools;
   users: Users;
   groups: Groups;
+  /** Sign-in (src/auth): the SRP worker pool, lockout limits, stand-ins for unknown users. */
+  auth: SignIn;
   /**
    * Tokens of the user pools (src/tokens/tokens.ts): issueForSignIn, refresh, verifyAccessToken,
    * signOutUser, revokeRefreshToken, rotateKeys, jwks.
@@ -140,6 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pools,
     users,
     groups,
+    auth: new SignIn({ store, clock, sealer, log }),
     tokens,
     messages,
     identity,
@@ -147,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       smtp?.close();
+      await app.auth.close();
       identity.close();
       await app.sync.events.close();
       await store.close();

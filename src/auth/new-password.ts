@@ -1,0 +1,98 @@
+// NEW_PASSWORD_REQUIRED: a user with a temporary password (AdminCreateUser, or
+// AdminSetUserPassword without Permanent) must choose a password before getting tokens.
+//
+// The challenge carries, as the clients parse them (amazon-cognito-identity-js
+// `newPasswordRequired(userAttributes, requiredAttributes)`, Amplify's missingAttributes):
+//   USER_ID_FOR_SRP     the canonical username
+//   userAttributes      JSON object of the user's attributes (without `sub`)
+//   requiredAttributes  JSON array of "userAttributes.<name>" the schema requires and the user lacks
+// The answer carries NEW_PASSWORD and "userAttributes.<name>" values. The password is checked
+// against the pool's policy before anything is written; then, in one transaction, the Session's
+// id is recorded as used (so a completed challenge cannot be answered again), the attributes are
+// set, and the password is set permanently (status CONFIRMED). Then tokens.
+import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
+import { checkAttributeWrites, poolSchema } from '../userpools/attributes.js';
+import { checkPasswordPolicy } from '../userpools/passwords.js';
+import type { User } from '../userpools/user.js';
+import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
+import { checkSecretHash } from './secret-hash.js';
+import { issueTokens, type ProvenBy } from './user-status.js';
+import type { AuthStep, FlowContext } from './types.js';
+
+const PREFIX = 'userAttributes.';
+
+/** The attributes the schema requires that the user has no value for. */
+function missingRequired(ctx: FlowContext, attributes: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, entry] of poolSchema(ctx.pool)) {
+    if (entry.Required && name !== 'sub' && !attributes[name]) out.push(name);
+  }
+  return out;
+}
+
+export function newPasswordChallenge(ctx: FlowContext, user: User, by: ProvenBy): AuthStep {
+  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'NEW_PASSWORD_REQUIRED' });
+  return {
+    kind: 'challenge',
+    name: 'NEW_PASSWORD_REQUIRED',
+    session: sealSession(ctx, session),
+    parameters: {
+      USER_ID_FOR_SRP: user.username,
+      userAttributes: JSON.stringify(user.attributes),
+      requiredAttributes: JSON.stringify(missingRequired(ctx, user.attributes).map((n) => PREFIX + n)),
+    },
+  };
+}
+
+/** The attribute values of the answer, checked against the schema and the client's write rights. */
+function attributeAnswers(ctx: FlowContext, user: User, responses: Record<string, string>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [key, value] of Object.entries(responses)) {
+    if (!key.startsWith(PREFIX)) continue;
+    const name = key.slice(PREFIX.length);
+    const creating = !user.attributes[name];
+    const checked = checkAttributeWrites(ctx.pool, [{ Name: name, Value: value }], { by: ctx.admin ? 'admin' : ctx.client, creating });
+    Object.assign(set, checked.set);
+  }
+  return set;
+}
+
+/** Applies attribute values: a changed e-mail or phone becomes unverified unless the answer says otherwise. */
+function applyAttributes(user: User, set: Record<string, string>): boolean {
+  let changed = false;
+  for (const [name, value] of Object.entries(set)) {
+    if (user.attributes[name] === value) continue;
+    const contact = name === 'email' || name === 'phone_number';
+    if (contact && set[`${name}_verified`] === undefined) user.attributes[`${name}_verified`] = 'false';
+    user.attributes[name] = value;
+    changed = true;
+  }
+  return changed;
+}
+
+async function loadChallengedUser(ctx: FlowContext, s: ChallengeSession): Promise<User> {
+  const user = await ctx.app.users.findBySub(ctx.pool, s.userId);
+  // The password was changed some other way meanwhile: this challenge no longer applies.
+  if (!user || user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(INVALID_SESSION);
+  return user;
+}
+
+/** RespondToAuthChallenge NEW_PASSWORD_REQUIRED. */
+export async function answerNewPassword(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
+  const s = openSession(ctx, sealed, 'NEW_PASSWORD_REQUIRED');
+  checkSecretHash(ctx.client, responses.SECRET_HASH, [s.username, s.typed, s.userId]);
+  const password = responses.NEW_PASSWORD;
+  if (!password) throw new InvalidParameterException('Missing required parameter NEW_PASSWORD');
+  const user = await loadChallengedUser(ctx, s);
+  const set = attributeAnswers(ctx, user, responses);
+  const missing = missingRequired(ctx, { ...user.attributes, ...set });
+  if (missing.length) throw new InvalidParameterException(`Invalid attributes given, ${missing[0]} is missing`);
+  checkPasswordPolicy(ctx.pool, password);
+  await ctx.app.store.transaction(async (tx) => {
+    if (!(await tx.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+    const reindex = applyAttributes(user, set);
+    await ctx.app.users.setPassword(ctx.pool, user, password, { permanent: true, store: tx });
+    if (reindex) await ctx.app.users.save(ctx.pool, user, { reindex: true, store: tx });
+  });
+  return issueTokens(ctx, user);
+}

@@ -1,0 +1,42 @@
+// USER_PASSWORD_AUTH (InitiateAuth) and ADMIN_USER_PASSWORD_AUTH / its legacy name
+// ADMIN_NO_SRP_AUTH (AdminInitiateAuth): the password arrives in the request and the users domain
+// checks it against the stored verifier (one exponentiation, about 1 ms).
+//
+// In order: USERNAME and PASSWORD present; the user (an unknown one is UserNotFoundException, or
+// with PreventUserExistenceErrors the same verifier work on a stand-in and then "Incorrect
+// username or password."); SECRET_HASH; lockout; the password (a wrong one is counted); then
+// user-status.ts.
+import { checkPassword as checkVerifier } from '../crypto/srp.js';
+import { NotAuthorizedException } from '../errors.js';
+import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from './lockout.js';
+import { requireParam } from './params.js';
+import { checkSecretHash } from './secret-hash.js';
+import { afterPasswordProven } from './user-status.js';
+import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from './user-existence.js';
+import type { AuthStep, FlowContext } from './types.js';
+
+/** InitiateAuth USER_PASSWORD_AUTH, AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH. */
+export async function startPasswordAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
+  const typed = requireParam(params, 'USERNAME');
+  const password = requireParam(params, 'PASSWORD');
+  const user = await ctx.app.users.find(ctx.pool, typed);
+  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
+  checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
+  const subject = lockSubject(ctx, user, typed);
+  const lock = await checkNotLocked(ctx, subject);
+  let proven: boolean;
+  if (user) {
+    proven = ctx.app.users.checkPassword(ctx.pool, user, password);
+  } else {
+    // The same verifier work as for a real user, on the stand-in; it can never match.
+    const ghost = await standIn(ctx, typed);
+    checkVerifier(ctx.pool.srpName, ghost.username, password, ghost);
+    proven = false;
+  }
+  if (!proven || !user) {
+    await recordFailure(ctx, subject);
+    throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
+  }
+  await recordSuccess(ctx, subject, lock);
+  return afterPasswordProven(ctx, user, { typed });
+}

@@ -1,0 +1,39 @@
+// The vocabulary of the sign-in state machine (see state-diagram.md): what every step knows about
+// the request, and what a step ends in (tokens, or the next challenge with its Session).
+import type { App } from '../app.js';
+import type { AuthenticationResultType } from '../models/idp-types.js';
+import type { AppClient, UserPool } from '../userpools/pools.js';
+
+/** Everything a flow step needs about the request it serves. */
+export interface FlowContext {
+  app: App;
+  pool: UserPool;
+  client: AppClient;
+  /** AdminInitiateAuth / AdminRespondToAuthChallenge (SigV4-signed, trusted). */
+  admin: boolean;
+  /** Where the failure counters of this request go (the end user's address). */
+  sourceIp: string;
+  /** Accepted and carried for the triggers (issue: Lambda triggers); not stored. */
+  clientMetadata?: Record<string, string>;
+}
+
+/** Challenges this version answers; the others are refused by name in flows.ts. */
+export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED';
+
+/** Where a step ends: the tokens, or the next challenge. */
+export type AuthStep =
+  | { kind: 'tokens'; result: AuthenticationResultType }
+  | { kind: 'challenge'; name: ChallengeName; parameters: Record<string, string>; session?: string };
+
+/** The wire shape shared by the four operations' replies. */
+export interface AuthReply {
+  ChallengeName?: ChallengeName;
+  Session?: string;
+  ChallengeParameters?: Record<string, string>;
+  AuthenticationResult?: AuthenticationResultType;
+}
+
+export function toReply(step: AuthStep): AuthReply {
+  if (step.kind === 'tokens') return { ChallengeParameters: {}, AuthenticationResult: step.result };
+  return { ChallengeName: step.name, Session: step.session, ChallengeParameters: step.parameters };
+}

@@ -1,0 +1,44 @@
+// After the password is proven: what the user's state allows. In order:
+//   disabled                   -> NotAuthorizedException "User is disabled."
+//   UNCONFIRMED                -> UserNotConfirmedException "User is not confirmed."
+//   RESET_REQUIRED             -> PasswordResetRequiredException "Password reset required for the user"
+//   FORCE_CHANGE_PASSWORD      -> temporary password expired: NotAuthorizedException "Temporary
+//                                 password has expired and must be reset by an administrator.";
+//                                 else the NEW_PASSWORD_REQUIRED challenge (new-password.ts)
+//   anything else (CONFIRMED)  -> tokens
+// (MFA, devices and the post-authentication trigger will come in between, in their issues.)
+import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../errors.js';
+import type { User } from '../userpools/user.js';
+import { newPasswordChallenge } from './new-password.js';
+import type { AuthStep, FlowContext } from './types.js';
+
+export const USER_DISABLED = 'User is disabled.';
+export const TEMPORARY_PASSWORD_EXPIRED = 'Temporary password has expired and must be reset by an administrator.';
+
+/** How the user got here: the name typed (for SECRET_HASH on the next step). */
+export interface ProvenBy {
+  typed: string;
+}
+
+/** Refusals that depend only on the user's state, not on the step being answered. */
+export function checkUserMaySignIn(ctx: FlowContext, user: User): void {
+  if (!user.enabled) throw new NotAuthorizedException(USER_DISABLED);
+  if (user.status === 'UNCONFIRMED') throw new UserNotConfirmedException('User is not confirmed.');
+  if (user.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException('Password reset required for the user');
+  if (user.status === 'FORCE_CHANGE_PASSWORD' && ctx.app.users.isPasswordExpired(user)) {
+    throw new NotAuthorizedException(TEMPORARY_PASSWORD_EXPIRED);
+  }
+}
+
+/** The step after a proven password: a refusal, the new-password challenge, or tokens. */
+export async function afterPasswordProven(ctx: FlowContext, user: User, by: ProvenBy): Promise<AuthStep> {
+  checkUserMaySignIn(ctx, user);
+  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(ctx, user, by);
+  return issueTokens(ctx, user);
+}
+
+/** The end of every successful sign-in. */
+export async function issueTokens(ctx: FlowContext, user: User): Promise<AuthStep> {
+  const result = await ctx.app.tokens.issueForSignIn({ pool: ctx.pool, client: ctx.client, user });
+  return { kind: 'tokens', result };
+}
