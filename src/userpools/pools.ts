@@ -6,7 +6,13 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
-import { CognitoException, InvalidParameterException, ResourceNotFoundException } from '../errors.js';
+import {
+  ConcurrentModificationException,
+  InvalidParameterException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+  type CognitoException,
+} from '../errors.js';
 import { newClientId, newClientSecret, newUserPoolId, userPoolArn } from '../ids.js';
 import type {
   CreateUserPoolClientRequest,
@@ -138,14 +144,14 @@ export class UserPools {
     await this.rewrite(poolId, (s) => replacePoolSettings(s, input), {
       name: input.PoolName,
       tags,
-      conflict: () => new CognitoException('ConcurrentModificationException', `User pool ${poolId} was changed by another request; retry.`),
+      conflict: () => new ConcurrentModificationException(`User pool ${poolId} was changed by another request; retry.`),
     });
   }
 
   /** AddCustomAttributes: appends `custom:` attributes to the schema (names never reused). */
   async addCustomAttributes(poolId: string, attributes: SchemaAttributeType[]): Promise<void> {
     await this.rewrite(poolId, (s) => ({ ...s, SchemaAttributes: appendCustomAttributes(s.SchemaAttributes ?? [], attributes) }), {
-      conflict: () => new CognitoException('TooManyRequestsException', `User pool ${poolId} is being changed by other requests; retry.`),
+      conflict: () => new TooManyRequestsException(`User pool ${poolId} is being changed by other requests; retry.`),
     });
   }
 

@@ -63,6 +63,15 @@ for (const engine of engines) {
       assert.equal(s.app.sealer.open('password', row!.secret!), undefined);
     });
 
+    test('a secret chosen by the caller is kept, sealed like a generated one', async () => {
+      const chosen = 'Chosen+Secret_0123456789abcdefXYZ';
+      const c = await create({ ClientSecret: chosen });
+      assert.equal(c.ClientSecret, chosen);
+      assert.equal((await describeClient(c.ClientId!)).ClientSecret, chosen);
+      const row = await s.app.store.clients.get(c.ClientId!);
+      assert.ok(!JSON.stringify(row).includes(chosen), 'the secret is stored in clear');
+    });
+
     test('given settings are stored with their units', async () => {
       const c = await create({
         ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
