@@ -60,12 +60,13 @@ export async function setEnabled(s: TestServer, user: User, enabled: boolean): P
   await s.app.store.users.update({ id: user.id, pool_id: user.poolId, enabled: enabled ? 1 : 0 });
 }
 
-/** A pool with one client and one user, signed in once. */
+/** A client and a user (in `opts.pool`, else a new pool), signed in once. */
 export async function signedIn(
   s: TestServer,
-  opts: { client?: Partial<ClientSettings>; secret?: string; attributes?: Record<string, string> } = {},
+  opts: { pool?: UserPool; client?: Partial<ClientSettings>; secret?: string; attributes?: Record<string, string> } = {},
 ): Promise<{ pool: UserPool; client: AppClient; user: User; tokens: Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken' | 'ExpiresIn'>> }> {
-  const pool = await seedPool(s);
+  // Each new pool costs two RSA key generations: tests that do not need their own pool share one.
+  const pool = opts.pool ?? (await seedPool(s));
   const client = await seedClient(s, pool, opts.client, opts.secret);
   const user = await seedUser(s, pool, `user-${newUuid().slice(0, 8)}`, opts.attributes ?? { email: 'a@example.com', email_verified: 'true' });
   const r = await s.app.tokens.issueForSignIn({ pool, client, user });

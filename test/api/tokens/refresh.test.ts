@@ -1,0 +1,171 @@
+// GetTokensFromRefreshToken through the SDK: what a refresh keeps and re-reads, rotation with its
+// grace period, and every way a refresh token is refused. The server runs on a manual clock.
+import assert from 'node:assert/strict';
+import { describe, test, before, after } from 'node:test';
+import {
+  GetTokensFromRefreshTokenCommand,
+  GlobalSignOutCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ManualClock } from '../../../src/clock.js';
+import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
+import type { UserPool } from '../../../src/userpools/pools.js';
+import { claimsOf, seedClient, seedPool, seedUser, setAttributes, setEnabled, signedIn, verifyWithJose } from './support.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Asserts that `p` fails with the exception `name` (and message, when given). */
+async function refused(p: Promise<unknown>, name: string, message?: string | RegExp) {
+  await assert.rejects(p, (e: Error) => {
+    assert.equal(e.name, name);
+    if (message !== undefined) assert.match(e.message, typeof message === 'string' ? new RegExp(`^${message}$`) : message);
+    return true;
+  });
+}
+
+for (const engine of engines) {
+  describe(`GetTokensFromRefreshToken (${engine})`, () => {
+    let s: TestServer;
+    let api: CognitoIdentityProviderClient;
+    let pool: UserPool;
+    const clock = new ManualClock();
+    before(async () => {
+      s = await startServer({ engine, clock });
+      api = publicClient(s.url);
+      pool = await seedPool(s);
+    });
+    after(async () => {
+      api.destroy();
+      await s.close();
+    });
+    const refresh = (ClientId: string, RefreshToken: string, extra: { ClientSecret?: string; DeviceKey?: string } = {}) =>
+      api.send(new GetTokensFromRefreshTokenCommand({ ClientId, RefreshToken, ...extra }));
+
+    test('keeps auth_time, origin_jti and event_id, renews jti/iat/exp and re-reads attributes', async () => {
+      const { client, user, tokens } = await signedIn(s, { pool, attributes: { email: 'old@example.com', email_verified: 'true' } });
+      const first = claimsOf(tokens.IdToken);
+      clock.advance(10 * MINUTE);
+      await setAttributes(s, user, { email: 'new@example.com', email_verified: 'false', 'custom:plan': 'gold' });
+      const r = await refresh(client.id, tokens.RefreshToken);
+      const a = r.AuthenticationResult!;
+      assert.equal(a.RefreshToken, undefined, 'no rotation: no new refresh token');
+      assert.equal(a.TokenType, 'Bearer');
+      assert.equal(a.ExpiresIn, 3600);
+      const id = await verifyWithJose(s, pool.id, a.IdToken!);
+      const access = await verifyWithJose(s, pool.id, a.AccessToken!);
+      for (const c of [id, access]) {
+        assert.equal(c.auth_time, first.auth_time);
+        assert.equal(c.origin_jti, first.origin_jti);
+        assert.equal(c.event_id, first.event_id);
+        assert.equal(c.iat, first.iat! + 600);
+      }
+      assert.notEqual(id.jti, first.jti);
+      assert.equal(id.email, 'new@example.com');
+      assert.equal(id.email_verified, false);
+      assert.equal(id['custom:plan'], 'gold');
+      assert.equal(access.scope, 'aws.cognito.signin.user.admin');
+      assert.equal(access.client_id, client.id);
+    });
+
+    test('without rotation the same refresh token keeps working', async () => {
+      const { client, tokens } = await signedIn(s, { pool });
+      for (let i = 0; i < 3; i++) {
+        const r = await refresh(client.id, tokens.RefreshToken);
+        assert.ok(r.AuthenticationResult?.AccessToken);
+        assert.equal(r.AuthenticationResult?.RefreshToken, undefined);
+      }
+    });
+
+    test('with rotation: a new refresh token; the old one works during the grace period, then is reuse', async () => {
+      const { client, tokens } = await signedIn(s, { pool, client: { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } } });
+      const r1 = (await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!;
+      assert.ok(r1.RefreshToken);
+      assert.notEqual(r1.RefreshToken, tokens.RefreshToken);
+      assert.equal(claimsOf(r1.AccessToken!).origin_jti, claimsOf(tokens.AccessToken).origin_jti);
+      clock.advance(5_000);
+      const retry = (await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!;
+      assert.ok(retry.RefreshToken, 'a retry within the grace period is answered');
+      clock.advance(6_000);
+      await refused(refresh(client.id, tokens.RefreshToken), 'RefreshTokenReuseException');
+      // Reuse after the grace period means two holders: the whole sign-in is revoked.
+      await refused(refresh(client.id, r1.RefreshToken!), 'NotAuthorizedException', 'Invalid Refresh Token');
+      await refused(api.send(new GlobalSignOutCommand({ AccessToken: r1.AccessToken! })), 'NotAuthorizedException', 'Access Token has been revoked');
+    });
+
+    test('with rotation and no grace period the old token is refused at once; the chain goes on', async () => {
+      const { client, tokens } = await signedIn(s, { pool, client: { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } } });
+      let current = tokens.RefreshToken;
+      for (let i = 0; i < 3; i++) {
+        const next = (await refresh(client.id, current)).AuthenticationResult!.RefreshToken!;
+        assert.ok(next);
+        current = next;
+      }
+      const again = (await refresh(client.id, current)).AuthenticationResult!;
+      assert.ok(again.AccessToken);
+      await refused(refresh(client.id, tokens.RefreshToken), 'RefreshTokenReuseException');
+    });
+
+    test('refused as Invalid Refresh Token: unknown, another client, disabled user, deleted user', async () => {
+      const { client, user, tokens } = await signedIn(s, { pool });
+      await refused(refresh(client.id, tokens.RefreshToken.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))), 'NotAuthorizedException', 'Invalid Refresh Token');
+      const other = await seedClient(s, pool);
+      await refused(refresh(other.id, tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
+      await setEnabled(s, user, false);
+      await refused(refresh(client.id, tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
+      await setEnabled(s, user, true);
+      assert.ok((await refresh(client.id, tokens.RefreshToken)).AuthenticationResult?.IdToken);
+      await s.app.store.users.delete(user.id);
+      await refused(refresh(client.id, tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
+    });
+
+    test('expires after the client RefreshTokenValidity (30 days by default)', async () => {
+      const dflt = await signedIn(s, { pool });
+      const short = await signedIn(s, { pool, client: { RefreshTokenValidity: 2, TokenValidityUnits: { RefreshToken: 'hours' } } });
+      clock.advance(2 * 60 * MINUTE - 1000);
+      assert.ok((await refresh(short.client.id, short.tokens.RefreshToken)).AuthenticationResult?.AccessToken);
+      clock.advance(2000);
+      await refused(refresh(short.client.id, short.tokens.RefreshToken), 'NotAuthorizedException', 'Refresh Token has expired');
+      clock.advance(30 * DAY - 2 * 60 * MINUTE - 2000);
+      assert.ok((await refresh(dflt.client.id, dflt.tokens.RefreshToken)).AuthenticationResult?.AccessToken);
+      clock.advance(2000);
+      await refused(refresh(dflt.client.id, dflt.tokens.RefreshToken), 'NotAuthorizedException', 'Refresh Token has expired');
+    });
+
+    test('a client with a secret must send it', async () => {
+      const secret = 'a'.repeat(51);
+      const { client, tokens } = await signedIn(s, { pool, secret });
+      await refused(refresh(client.id, tokens.RefreshToken), 'NotAuthorizedException');
+      await refused(refresh(client.id, tokens.RefreshToken, { ClientSecret: 'b'.repeat(51) }), 'NotAuthorizedException');
+      assert.ok((await refresh(client.id, tokens.RefreshToken, { ClientSecret: secret })).AuthenticationResult?.AccessToken);
+    });
+
+    test('an unknown client is ResourceNotFoundException', async () => {
+      const { tokens } = await signedIn(s, { pool });
+      await refused(refresh('nosuchclient0000000000000', tokens.RefreshToken), 'ResourceNotFoundException');
+    });
+
+    test('the sign-in device key stays in refreshed access tokens', async () => {
+      const { client } = await signedIn(s, { pool });
+      const user = await seedUser(s, pool, 'device-user');
+      const deviceKey = 'us-east-1_00000000-1111-2222-3333-444444444444';
+      const r = await s.app.tokens.issueForSignIn({ pool, client, user, deviceKey });
+      const a = (await refresh(client.id, r.RefreshToken!, { DeviceKey: deviceKey })).AuthenticationResult!;
+      assert.equal(claimsOf(a.AccessToken!).device_key, deviceKey);
+      const b = (await refresh(client.id, r.RefreshToken!)).AuthenticationResult!;
+      assert.equal(claimsOf(b.AccessToken!).device_key, deviceKey);
+    });
+
+    test('group claims are re-read on refresh', async (t) => {
+      if (typeof (s.app.groups as { groupsOfUser?: unknown }).groupsOfUser !== 'function') return t.skip('app.groups.groupsOfUser not there yet');
+      const { client, user, tokens } = await signedIn(s, { pool });
+      assert.equal(claimsOf(tokens.IdToken)['cognito:groups'], undefined);
+      const now = s.app.clock.now();
+      await s.app.store.groups.insert({ pool_id: pool.id, name: 'staff', description: null, role_arn: null, precedence: 1, created_at: now, updated_at: now });
+      await s.app.store.groups.addUser(pool.id, 'staff', user.id);
+      const a = (await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!;
+      assert.deepEqual(claimsOf(a.IdToken!)['cognito:groups'], ['staff']);
+      assert.deepEqual(claimsOf(a.AccessToken!)['cognito:groups'], ['staff']);
+    });
+  });
+}
