@@ -108,7 +108,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       .code(200)
       .header('content-type', AWS_JSON)
       .header('x-amzn-requestid', requestId)
-      .send(JSON.stringify(output ?? {}));
+      .send(jsonBytes(output ?? {}));
   } catch (e) {
     let err = toCognitoException(app, e, requestId, opName ?? '?');
     if (app.strictErrors && service && opName && !isDeclared(service, opName, err.name)) {
@@ -159,8 +159,11 @@ export function sendError(reply: FastifyReply, err: CognitoException, requestId:
     .header('x-amzn-requestid', requestId)
     .header('x-amzn-errortype', `${err.name}:`)
     .header('x-amzn-errormessage', headerSafe(err.message))
-    .send(JSON.stringify({ ...(err.extra ?? {}), __type: err.name, message: err.message }));
+    .send(jsonBytes({ ...(err.extra ?? {}), __type: err.name, message: err.message }));
 }
+
+/** Bytes, so that Fastify leaves the content type exactly as the real service sends it (no charset). */
+const jsonBytes = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
 /** Header values are Latin-1 without control characters: anything else becomes `?`. */
 function headerSafe(s: string): string {

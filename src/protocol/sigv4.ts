@@ -1,8 +1,7 @@
 // Verifies AWS Signature Version 4 on IAM-authorised requests (api-surface.md §2.2), with AWS's
 // own signer (@smithy/signature-v4) recomputing the signature over exactly the headers the client
 // signed. There is no IAM: a verified access key maps to a Tessera principal.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
@@ -69,6 +68,10 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   const amzDate = header(req.headers, 'x-amz-date');
   const d = amzDate ? DATE_RE.exec(amzDate) : null;
   if (!d) throw new IncompleteSignatureException(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
+  const signingDate = new Date(Date.UTC(+d[1], +d[2] - 1, +d[3], +d[4], +d[5], +d[6]));
+  if (Number.isNaN(signingDate.getTime()) || fmt(signingDate.getTime()) !== amzDate) {
+    throw new IncompleteSignatureException(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
+  }
   if (amzDate!.slice(0, 8) !== scopeDate) {
     throw new InvalidSignatureException(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate!.slice(0, 8)}'.`);
   }
@@ -77,10 +80,6 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   }
   if (!opts.regions.has(region)) {
     throw new InvalidSignatureException(`Credential should be scoped to a valid region, not '${region}'.`);
-  }
-  const signingDate = new Date(Date.UTC(+d[1], +d[2] - 1, +d[3], +d[4], +d[5], +d[6]));
-  if (Number.isNaN(signingDate.getTime()) || fmt(signingDate.getTime()) !== amzDate) {
-    throw new IncompleteSignatureException(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
   }
   // AWS's wording for both directions; SDKs recognise them and correct their clock offset.
   const skewMs = opts.skewSeconds * 1000;
@@ -139,7 +138,7 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   const signer = new SignatureV4({
     service,
     region,
-    sha256: Sha256,
+    sha256: NodeSha256,
     uriEscapePath: true,
     applyChecksum: false,
     credentials: { accessKeyId, secretAccessKey: cred.secretAccessKey, sessionToken: token },
@@ -157,6 +156,38 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
     );
   }
   return cred.principal;
+}
+
+/**
+ * SHA-256 and HMAC-SHA256 for the signer from node:crypto (native code) rather than the pure
+ * JavaScript @aws-crypto/sha256-js: the signer hashes every signed body.
+ */
+export class NodeSha256 {
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    if (this.secret === undefined) return createHash('sha256');
+    const key =
+      typeof this.secret === 'string'
+        ? this.secret
+        : ArrayBuffer.isView(this.secret)
+          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
+          : Buffer.from(this.secret);
+    return createHmac('sha256', key);
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(
+      typeof data === 'string' ? data : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data),
+    );
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
 }
 
 function safeStrEq(a: string, b: string): boolean {
