@@ -90,6 +90,36 @@ for (const engine of engines) {
       assert.equal((await deviceA.send(new ListRecordsCommand(ds))).DatasetSyncCount, 3);
     });
 
+    test('of concurrent writes based on the same SyncCount exactly one wins', async () => {
+      const ds = await dataset('raced');
+      // An existing dataset: the writers meet on its row, not on its creation.
+      await push(deviceA, ds, [{ Op: 'replace', Key: 'seed', Value: 's', SyncCount: 0 }]);
+      const clients = Array.from({ length: 6 }, () => syncClient(s));
+      try {
+        const tokens = await Promise.all(clients.map(async (c) => (await c.send(new ListRecordsCommand(ds))).SyncSessionToken));
+        const results = await Promise.allSettled(
+          clients.map((c, i) =>
+            c.send(
+              new UpdateRecordsCommand({
+                ...ds,
+                SyncSessionToken: tokens[i],
+                RecordPatches: [{ Op: 'replace', Key: 'winner', Value: `device-${i}`, SyncCount: 0 }],
+              }),
+            ),
+          ),
+        );
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.equal(won.length, 1, 'one write wins');
+        assert.ok(lost.every((r) => r.reason.name === 'ResourceConflictException'), lost.map((r) => r.reason.name).join());
+        const after = await deviceA.send(new ListRecordsCommand(ds));
+        assert.equal(after.DatasetSyncCount, 2);
+        assert.deepEqual(after.Records!.map((r) => r.Key).sort(), ['seed', 'winner']);
+      } finally {
+        for (const c of clients) c.destroy();
+      }
+    });
+
     test('a removal leaves a tombstone that the other device sees', async () => {
       const ds = await dataset();
       await push(deviceA, ds, [
