@@ -59,7 +59,7 @@ export interface AdminCreateUserRequest {
   TemporaryPassword?: string;
   ForceAliasCreation?: boolean;
   MessageAction?: "RESEND" | "SUPPRESS";
-  DesiredDeliveryMediums?: "SMS" | "EMAIL"[];
+  DesiredDeliveryMediums?: ("SMS" | "EMAIL")[];
   ClientMetadata?: { [key: string]: string };
 }
 export interface AdminCreateUserResponse {
@@ -119,7 +119,7 @@ export interface AdminGetUserAuthFactorsResponse {
   Username: string;
   PreferredMfaSetting?: string;
   UserMFASettingList?: string[];
-  ConfiguredUserAuthFactors?: "PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN"[];
+  ConfiguredUserAuthFactors?: ("PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN")[];
 }
 export interface AdminGetUserRequest {
   UserPoolId: string;
@@ -151,7 +151,7 @@ export interface AdminInitiateAuthResponse {
   Session?: string;
   ChallengeParameters?: { [key: string]: string };
   AuthenticationResult?: AuthenticationResultType;
-  AvailableChallenges?: "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "PASSWORD_VERIFIER" | "CUSTOM_CHALLENGE" | "SELECT_CHALLENGE" | "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER" | "ADMIN_NO_SRP_AUTH" | "NEW_PASSWORD_REQUIRED" | "SMS_OTP" | "PASSWORD" | "WEB_AUTHN" | "PASSWORD_SRP"[];
+  AvailableChallenges?: ("SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "PASSWORD_VERIFIER" | "CUSTOM_CHALLENGE" | "SELECT_CHALLENGE" | "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER" | "ADMIN_NO_SRP_AUTH" | "NEW_PASSWORD_REQUIRED" | "SMS_OTP" | "PASSWORD" | "WEB_AUTHN" | "PASSWORD_SRP")[];
 }
 export interface AdminLinkProviderForUserRequest {
   UserPoolId: string;
@@ -377,7 +377,7 @@ export interface CompromisedCredentialsActionsType {
   EventAction: "BLOCK" | "NO_ACTION";
 }
 export interface CompromisedCredentialsRiskConfigurationType {
-  EventFilter?: "SIGN_IN" | "PASSWORD_CHANGE" | "SIGN_UP"[];
+  EventFilter?: ("SIGN_IN" | "PASSWORD_CHANGE" | "SIGN_UP")[];
   Actions: CompromisedCredentialsActionsType;
 }
 export interface ConcurrentModificationException {
@@ -497,12 +497,12 @@ export interface CreateUserPoolClientRequest {
   TokenValidityUnits?: TokenValidityUnitsType;
   ReadAttributes?: string[];
   WriteAttributes?: string[];
-  ExplicitAuthFlows?: "ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH"[];
+  ExplicitAuthFlows?: ("ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH")[];
   SupportedIdentityProviders?: string[];
   CallbackURLs?: string[];
   LogoutURLs?: string[];
   DefaultRedirectURI?: string;
-  AllowedOAuthFlows?: "code" | "implicit" | "client_credentials"[];
+  AllowedOAuthFlows?: ("code" | "implicit" | "client_credentials")[];
   AllowedOAuthScopes?: string[];
   AllowedOAuthFlowsUserPoolClient?: boolean;
   AnalyticsConfiguration?: AnalyticsConfigurationType;
@@ -540,9 +540,9 @@ export interface CreateUserPoolRequest {
   Policies?: UserPoolPolicyType;
   DeletionProtection?: "ACTIVE" | "INACTIVE";
   LambdaConfig?: LambdaConfigType;
-  AutoVerifiedAttributes?: "phone_number" | "email"[];
-  AliasAttributes?: "phone_number" | "email" | "preferred_username"[];
-  UsernameAttributes?: "phone_number" | "email"[];
+  AutoVerifiedAttributes?: ("phone_number" | "email")[];
+  AliasAttributes?: ("phone_number" | "email" | "preferred_username")[];
+  UsernameAttributes?: ("phone_number" | "email")[];
   SmsVerificationMessage?: string;
   EmailVerificationMessage?: string;
   EmailVerificationSubject?: string;
@@ -900,7 +900,7 @@ export interface GetUserAuthFactorsResponse {
   Username: string;
   PreferredMfaSetting?: string;
   UserMFASettingList?: string[];
-  ConfiguredUserAuthFactors?: "PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN"[];
+  ConfiguredUserAuthFactors?: ("PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN")[];
 }
 export interface GetUserPoolMfaConfigRequest {
   UserPoolId: string;
@@ -972,7 +972,7 @@ export interface InitiateAuthResponse {
   Session?: string;
   ChallengeParameters?: { [key: string]: string };
   AuthenticationResult?: AuthenticationResultType;
-  AvailableChallenges?: "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "PASSWORD_VERIFIER" | "CUSTOM_CHALLENGE" | "SELECT_CHALLENGE" | "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER" | "ADMIN_NO_SRP_AUTH" | "NEW_PASSWORD_REQUIRED" | "SMS_OTP" | "PASSWORD" | "WEB_AUTHN" | "PASSWORD_SRP"[];
+  AvailableChallenges?: ("SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" | "PASSWORD_VERIFIER" | "CUSTOM_CHALLENGE" | "SELECT_CHALLENGE" | "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER" | "ADMIN_NO_SRP_AUTH" | "NEW_PASSWORD_REQUIRED" | "SMS_OTP" | "PASSWORD" | "WEB_AUTHN" | "PASSWORD_SRP")[];
 }
 export interface InternalErrorException {
   message?: string;
@@ -1414,7 +1414,7 @@ export interface SetUserSettingsResponse {
 
 }
 export interface SignInPolicyType {
-  AllowedFirstAuthFactors?: "PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN"[];
+  AllowedFirstAuthFactors?: ("PASSWORD" | "EMAIL_OTP" | "SMS_OTP" | "WEB_AUTHN" | "SOFTWARE_TOKEN")[];
 }
 export interface SignUpRequest {
   ClientId: string;
@@ -1646,12 +1646,12 @@ export interface UpdateUserPoolClientRequest {
   TokenValidityUnits?: TokenValidityUnitsType;
   ReadAttributes?: string[];
   WriteAttributes?: string[];
-  ExplicitAuthFlows?: "ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH"[];
+  ExplicitAuthFlows?: ("ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH")[];
   SupportedIdentityProviders?: string[];
   CallbackURLs?: string[];
   LogoutURLs?: string[];
   DefaultRedirectURI?: string;
-  AllowedOAuthFlows?: "code" | "implicit" | "client_credentials"[];
+  AllowedOAuthFlows?: ("code" | "implicit" | "client_credentials")[];
   AllowedOAuthScopes?: string[];
   AllowedOAuthFlowsUserPoolClient?: boolean;
   AnalyticsConfiguration?: AnalyticsConfigurationType;
@@ -1689,7 +1689,7 @@ export interface UpdateUserPoolRequest {
   Policies?: UserPoolPolicyType;
   DeletionProtection?: "ACTIVE" | "INACTIVE";
   LambdaConfig?: LambdaConfigType;
-  AutoVerifiedAttributes?: "phone_number" | "email"[];
+  AutoVerifiedAttributes?: ("phone_number" | "email")[];
   SmsVerificationMessage?: string;
   EmailVerificationMessage?: string;
   EmailVerificationSubject?: string;
@@ -1713,7 +1713,7 @@ export interface UpdateUserPoolResponse {
 
 }
 export interface UserAttributeUpdateSettingsType {
-  AttributesRequireVerificationBeforeUpdate?: "phone_number" | "email"[];
+  AttributesRequireVerificationBeforeUpdate?: ("phone_number" | "email")[];
 }
 export interface UserContextDataType {
   IpAddress?: string;
@@ -1772,12 +1772,12 @@ export interface UserPoolClientType {
   TokenValidityUnits?: TokenValidityUnitsType;
   ReadAttributes?: string[];
   WriteAttributes?: string[];
-  ExplicitAuthFlows?: "ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH"[];
+  ExplicitAuthFlows?: ("ADMIN_NO_SRP_AUTH" | "CUSTOM_AUTH_FLOW_ONLY" | "USER_PASSWORD_AUTH" | "ALLOW_ADMIN_USER_PASSWORD_AUTH" | "ALLOW_CUSTOM_AUTH" | "ALLOW_USER_PASSWORD_AUTH" | "ALLOW_USER_SRP_AUTH" | "ALLOW_REFRESH_TOKEN_AUTH" | "ALLOW_USER_AUTH")[];
   SupportedIdentityProviders?: string[];
   CallbackURLs?: string[];
   LogoutURLs?: string[];
   DefaultRedirectURI?: string;
-  AllowedOAuthFlows?: "code" | "implicit" | "client_credentials"[];
+  AllowedOAuthFlows?: ("code" | "implicit" | "client_credentials")[];
   AllowedOAuthScopes?: string[];
   AllowedOAuthFlowsUserPoolClient?: boolean;
   AnalyticsConfiguration?: AnalyticsConfigurationType;
@@ -1819,9 +1819,9 @@ export interface UserPoolType {
   LastModifiedDate?: number;
   CreationDate?: number;
   SchemaAttributes?: SchemaAttributeType[];
-  AutoVerifiedAttributes?: "phone_number" | "email"[];
-  AliasAttributes?: "phone_number" | "email" | "preferred_username"[];
-  UsernameAttributes?: "phone_number" | "email"[];
+  AutoVerifiedAttributes?: ("phone_number" | "email")[];
+  AliasAttributes?: ("phone_number" | "email" | "preferred_username")[];
+  UsernameAttributes?: ("phone_number" | "email")[];
   SmsVerificationMessage?: string;
   EmailVerificationMessage?: string;
   EmailVerificationSubject?: string;
