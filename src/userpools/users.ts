@@ -49,6 +49,8 @@ export interface SaveOptions {
   store?: Store;
   /** The alias to name if the write breaks alias uniqueness (inside a transaction we cannot look). */
   conflictKind?: AliasKind;
+  /** More writes for the same transaction (a code that goes with the change). */
+  then?: (tx: Store) => Promise<void>;
 }
 
 export class Users {
@@ -148,15 +150,18 @@ export class Users {
   }
 
   /**
-   * Writes the user's row (and with `reindex`, its aliases and search entries) in one
-   * transaction. A taken alias is AliasExistsException.
+   * Writes the user's row (and with `reindex`, its aliases and search entries) and runs `then`,
+   * in one transaction. A taken alias is AliasExistsException.
    */
   async save(pool: UserPool, user: User, opts: SaveOptions = {}): Promise<void> {
     const row = userToRow(user, this.sealer);
     const aliases = opts.reindex ? aliasEntries(pool, user) : undefined;
     const search = opts.reindex ? searchEntries(user) : undefined;
     try {
-      await (opts.store ?? this.store).transaction((tx) => tx.users.update(row, aliases, search));
+      await (opts.store ?? this.store).transaction(async (tx) => {
+        await tx.users.update(row, aliases, search);
+        await opts.then?.(tx);
+      });
     } catch (e) {
       if (!(e instanceof UniqueViolation) || e.table !== 'user_aliases') throw e;
       const kind = opts.conflictKind ?? (opts.store ? aliasEntries(pool, user)[0]?.kind : await this.conflictKind(pool, user));
@@ -238,8 +243,9 @@ export class Users {
   /**
    * Applies attribute writes checked by attributes.ts. A changed e-mail or phone number becomes
    * unverified unless the same request (an admin's) sets its *_verified flag; if it is an
-   * auto-verified attribute, a verification code is sent to the new value. Removing e-mail or
-   * phone removes its flag too. Returns where codes went.
+   * auto-verified attribute, a verification code is stored with the change (one transaction)
+   * and then sent to the new value. Removing e-mail or phone removes its flag too. Returns
+   * where codes went.
    */
   async updateAttributes(
     pool: UserPool,
@@ -260,12 +266,19 @@ export class Users {
       next[name] = value;
     }
     const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
-    await this.save(pool, updated, { reindex: true });
+    const pending: PendingCode[] = [];
+    const issue = async (tx: Store) => {
+      for (const attribute of toVerify) {
+        const p = await this.issueCode(pool, updated, `verify:${attribute}`, tx);
+        if (p) pending.push(p);
+      }
+    };
+    await this.save(pool, updated, { reindex: true, then: issue });
     Object.assign(user, updated);
     const sent: CodeDeliveryDetailsType[] = [];
-    for (const attribute of toVerify) {
+    for (const p of pending) {
       try {
-        sent.push(await this.sendCode(pool, user, `verify:${attribute}`, { trigger: 'UpdateUserAttribute', clientMetadata: opts.clientMetadata }));
+        sent.push(await this.deliverCode(pool, user, p, { trigger: 'UpdateUserAttribute', clientMetadata: opts.clientMetadata }));
       } catch (e) {
         // AdminUpdateUserAttributes cannot report a failed delivery (its model lists no such
         // error); the attribute stays unverified and GetUserAttributeVerificationCode re-sends.
