@@ -3,10 +3,7 @@
 // 2 when the configuration is invalid (the message names the variable).
 // SIGTERM/SIGINT stop accepting connections, let in-flight requests finish (at most
 // TESSERA_SHUTDOWN_GRACE_SECONDS), then close the store and exit 0.
-import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
-import { loadRegistry } from './operations/registry.js';
-import { buildServer } from './server.js';
 
 async function main() {
   let config;
@@ -19,11 +16,19 @@ async function main() {
     }
     throw e;
   }
+  // The rest of Tessera loads only once the configuration is known to be good.
+  const [{ createApp }, { loadRegistry }, { buildServer }] = await Promise.all([
+    import('./app.js'),
+    import('./operations/registry.js'),
+    import('./server.js'),
+  ]);
   const app = await createApp(config);
   const server = await buildServer(app, await loadRegistry());
   await server.listen({ port: config.port, host: config.host });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  // PORT=0 picks a free port: the default public URL follows the one picked.
+  if (config.publicUrl === 'http://localhost:0') app.config.publicUrl = `http://localhost:${port}`;
   app.log.info(
     { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, store: app.store.engine, publicUrl: config.publicUrl },
     'Tessera is listening',

@@ -35,7 +35,9 @@ export interface Config {
   shutdownGraceSeconds: number;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 type Kind = 'string' | 'port' | 'int' | 'url' | 'enum' | 'region' | 'regions' | 'bool' | 'key32' | 'schema';
 
