@@ -268,6 +268,7 @@ export class Users {
     const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
     const pending: PendingCode[] = [];
     const issue = async (tx: Store) => {
+      await this.discardVerifyCodes(updated, changes.remove, tx);
       for (const attribute of toVerify) {
         const p = await this.issueCode(pool, updated, `verify:${attribute}`, tx);
         if (p) pending.push(p);
@@ -294,8 +295,15 @@ export class Users {
     const next = { ...user.attributes };
     for (const name of names) removeAttribute(next, name);
     const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
-    await this.save(pool, updated, { reindex: true });
+    await this.save(pool, updated, { reindex: true, then: (tx) => this.discardVerifyCodes(updated, names, tx) });
     Object.assign(user, updated);
+  }
+
+  /** A removed e-mail or phone number takes its pending verification code with it. */
+  private async discardVerifyCodes(user: User, removed: string[], tx: Store): Promise<void> {
+    for (const name of removed) {
+      if (name === 'email' || name === 'phone_number') await this.codes.discard(user, `verify:${name}`, tx);
+    }
   }
 
   // ---- codes and messages ---------------------------------------------------------------

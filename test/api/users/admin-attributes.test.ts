@@ -139,6 +139,18 @@ for (const engine of engines) {
       await rejectsWith(s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: to })), 'UserNotFoundException');
     });
 
+    test('removing an e-mail discards its pending verification code', async () => {
+      const { poolId } = await poolAndClient(s);
+      await create(poolId, 'rex', { email: email() });
+      const fresh = email();
+      await update(poolId, 'rex', { email: fresh });
+      const pool = await s.app.pools.get(poolId);
+      const user = await s.app.users.get(pool, 'rex');
+      assert.ok(await s.app.store.codes.get(user.id, 'verify:email'));
+      await remove(poolId, 'rex', ['email']);
+      assert.equal(await s.app.store.codes.get(user.id, 'verify:email'), undefined);
+    });
+
     test('AdminDeleteUserAttributes refuses a username attribute', async () => {
       const { poolId } = await poolAndClient(s, { UsernameAttributes: ['email'] });
       const to = email();
