@@ -172,8 +172,11 @@ export async function handleRestJson(app: App, registry: Registry, req: FastifyR
   try {
     const rawUrl = req.raw.url ?? '/';
     const q = rawUrl.indexOf('?');
-    const route = matchRoute(req.method, q < 0 ? rawUrl : rawUrl.slice(0, q));
-    if (!route) throw new UnknownOperationException(`No cognito-sync operation for ${req.method} ${q < 0 ? rawUrl : rawUrl.slice(0, q)}`);
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const route = matchRoute(req.method, path);
+    if (!route) {
+      throw new UnknownOperationException(`No cognito-sync operation for ${req.method} ${path.length > 200 ? path.slice(0, 200) + '…' : path}`);
+    }
     opName = route.op;
     opModel = model.operations[opName];
     req.op = opName;
