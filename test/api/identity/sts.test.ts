@@ -122,6 +122,21 @@ for (const engine of engines) {
       await rejectsWith(credentialsOf(id, 'bob'), 'NotAuthorizedException');
     });
 
+    test('Equals matches the claim exactly, and NotEqual does not match an absent claim', async () => {
+      const id = await identityPool({
+        Type: 'Rules',
+        AmbiguousRoleResolution: 'AuthenticatedRole',
+        RulesConfiguration: {
+          Rules: [
+            { Claim: 'custom:missing', MatchType: 'NotEqual', Value: 'x', RoleARN: ADMIN_ROLE },
+            { Claim: 'cognito:username', MatchType: 'Equals', Value: 'bob', RoleARN: EDITOR_ROLE },
+          ],
+        },
+      });
+      assert.equal((await credentialsOf(id, 'bob')).call.roleArn, EDITOR_ROLE);
+      assert.equal((await credentialsOf(id, 'alice')).call.roleArn, USER_ROLE);
+    });
+
     test('a Token mapping uses cognito:preferred_role, and a CustomRoleArn must be one of cognito:roles', async () => {
       const id = await identityPool({ Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' });
       assert.equal((await credentialsOf(id, 'carol')).call.roleArn, EDITOR_ROLE);

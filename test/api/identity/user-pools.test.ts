@@ -87,6 +87,13 @@ for (const engine of engines) {
       assert.deepEqual(d.Logins, [awsKey(poolId)]);
     });
 
+    test('parallel first sign-ins of one user end with one identity', async () => {
+      const { IdToken } = await newUser('nina');
+      const logins = { [awsKey(poolId)]: IdToken };
+      const ids = await Promise.all(Array.from({ length: 8 }, () => app.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }))));
+      assert.equal(new Set(ids.map((r) => r.IdentityId)).size, 1);
+    });
+
     test('a pool configured with the issuer-form provider name accepts the same tokens', async () => {
       const id = await identityPool(false, issuerKey(s, poolId));
       const { IdToken } = await newUser('erin');
