@@ -210,9 +210,9 @@ export class Tokens {
     }
     const found = await this.deps.store.tokens.userForAccess(pool.id, claims.sub, claims.origin_jti);
     if (!found) throw new UserNotFoundException('User does not exist.');
-    if (found.familyRevoked) throw new NotAuthorizedException('Access Token has been revoked');
     const user = userFromRow(found.user, this.deps.sealer);
     if (!user.enabled) throw new NotAuthorizedException('User is disabled.');
+    if (found.familyRevoked) throw new NotAuthorizedException('Access Token has been revoked');
     return { pool, user, clientId: String(claims.client_id), claims };
   }
 

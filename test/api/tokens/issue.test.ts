@@ -2,6 +2,7 @@
 // claims of tokens.md §2/§3, lifetimes from the client, and the pool's issuer documents.
 import assert from 'node:assert/strict';
 import { describe, test, before, after } from 'node:test';
+import { AdminAddUserToGroupCommand, CreateGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../../support/server.js';
 import {
   claimsOf,
@@ -10,6 +11,7 @@ import {
   seedClient,
   seedPool,
   seedUser,
+  signIn,
   signedIn,
   verifyWithAwsJwtVerify,
   verifyWithJose,
@@ -59,7 +61,7 @@ for (const engine of engines) {
       const user = await seedUser(s, pool, 'Alice', {
         email: 'alice@example.com',
         email_verified: 'true',
-        phone_number: '+15550100',
+        phone_number: '+15555550100',
         phone_number_verified: 'false',
         name: 'Alice A',
         updated_at: '1700000000',
@@ -67,19 +69,17 @@ for (const engine of engines) {
         'dev:custom:secret': 'x',
       });
       const before = Math.floor(Date.now() / 1000);
-      const r = await s.app.tokens.issueForSignIn({ pool, client, user, nonce: 'n-0S6' });
-      assert.equal(r.TokenType, 'Bearer');
+      const r = await signIn(s, client, 'Alice');
       assert.equal(r.ExpiresIn, 3600);
-      assert.match(r.RefreshToken!, /^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
-      const header = JSON.parse(Buffer.from(r.IdToken!.split('.')[0], 'base64url').toString());
+      assert.match(r.RefreshToken, /^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      const header = JSON.parse(Buffer.from(r.IdToken.split('.')[0], 'base64url').toString());
       assert.deepEqual(Object.keys(header).sort(), ['alg', 'kid']);
-      const c = claimsOf(r.IdToken!);
+      const c = claimsOf(r.IdToken);
       assert.equal(c.sub, user.id);
       assert.equal(c.aud, client.id);
       assert.equal(c.iss, `${s.url}/${pool.id}`);
       assert.equal(c.token_use, 'id');
       assert.equal(c['cognito:username'], 'Alice');
-      assert.equal(c.nonce, 'n-0S6');
       assert.ok((c.auth_time as number) >= before && Number.isInteger(c.auth_time));
       assert.equal(c.exp! - c.iat!, 3600);
       assert.match(c.jti as string, UUID);
@@ -87,21 +87,54 @@ for (const engine of engines) {
       assert.match(c.event_id as string, UUID);
       assert.equal(c.email, 'alice@example.com');
       assert.equal(c.email_verified, true);
-      assert.equal(c.phone_number, '+15550100');
+      assert.equal(c.phone_number, '+15555550100');
       assert.equal(c.phone_number_verified, false);
       assert.equal(c.name, 'Alice A');
       assert.equal(c.updated_at, 1700000000);
       assert.equal(c['custom:tier'], '3');
       assert.equal(c['dev:custom:secret'], undefined);
       assert.equal(c['cognito:groups'], undefined, 'no groups claim without groups');
+      assert.equal(c.nonce, undefined);
       assert.equal(c.nbf, undefined);
+      // The OAuth front end passes the authorize request's nonce through.
+      const withNonce = await s.app.tokens.issueForSignIn({ pool, client, user, nonce: 'n-0S6' });
+      assert.equal(claimsOf(withNonce.IdToken!).nonce, 'n-0S6');
+      assert.equal(withNonce.TokenType, 'Bearer');
+    });
+
+    test('group claims: names in both tokens, roles and the preferred role in the ID token', async () => {
+      const pool = await seedPool(s);
+      const client = await seedClient(s, pool);
+      const user = await seedUser(s, pool, 'grouped');
+      const role = (n: string) => `arn:aws:iam::000000000000:role/${n}`;
+      const group = (GroupName: string, Precedence?: number, RoleArn?: string) =>
+        s.idp.send(new CreateGroupCommand({ UserPoolId: pool.id, GroupName, Precedence, RoleArn }));
+      const join = (GroupName: string) => s.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.id, GroupName, Username: 'grouped' }));
+      await group('readers', 5, role('Reader'));
+      await group('admins', 1, role('Admin'));
+      await group('plain');
+      for (const g of ['readers', 'admins', 'plain']) await join(g);
+      const t = await signIn(s, client, 'grouped');
+      const id = claimsOf(t.IdToken);
+      const access = claimsOf(t.AccessToken);
+      assert.deepEqual([...(id['cognito:groups'] as string[])].sort(), ['admins', 'plain', 'readers']);
+      assert.deepEqual([...(access['cognito:groups'] as string[])].sort(), ['admins', 'plain', 'readers']);
+      assert.deepEqual([...(id['cognito:roles'] as string[])].sort(), [role('Admin'), role('Reader')]);
+      assert.equal(id['cognito:preferred_role'], role('Admin'));
+      assert.equal(access['cognito:roles'], undefined);
+      assert.equal(access['cognito:preferred_role'], undefined);
+      // A second group at the best precedence with another role: no single preferred role.
+      await group('owners', 1, role('Owner'));
+      await join('owners');
+      const tie = claimsOf((await signIn(s, client, 'grouped')).IdToken);
+      assert.equal((tie['cognito:roles'] as string[]).length, 3);
+      assert.equal(tie['cognito:preferred_role'], undefined);
     });
 
     test('access token claims: client_id instead of aud, admin scope, username, version 2, device_key', async () => {
-      const { pool, client, user } = await signedIn(s);
-      const r = await s.app.tokens.issueForSignIn({ pool, client, user, deviceKey: 'us-east-1_0f1e2d3c-aaaa-bbbb-cccc-000000000001' });
-      const c = claimsOf(r.AccessToken!);
-      const id = claimsOf(r.IdToken!);
+      const { pool, client, user, tokens } = await signedIn(s);
+      const c = claimsOf(tokens.AccessToken);
+      const id = claimsOf(tokens.IdToken);
       assert.equal(c.sub, user.id);
       assert.equal(c.aud, undefined);
       assert.equal(c.client_id, client.id);
@@ -109,7 +142,7 @@ for (const engine of engines) {
       assert.equal(c.scope, 'aws.cognito.signin.user.admin');
       assert.equal(c.username, user.username);
       assert.equal(c.version, 2);
-      assert.equal(c.device_key, 'us-east-1_0f1e2d3c-aaaa-bbbb-cccc-000000000001');
+      assert.equal(c.device_key, undefined);
       assert.equal(c.iss, `${s.url}/${pool.id}`);
       assert.equal(c.origin_jti, id.origin_jti, 'one sign-in, one family');
       assert.equal(c.event_id, id.event_id);
@@ -119,7 +152,8 @@ for (const engine of engines) {
       const other = await s.app.tokens.issueForSignIn({ pool, client, user, scopes: ['openid', 'email'] });
       assert.equal(claimsOf(other.AccessToken!).scope, 'openid email');
       assert.notEqual(claimsOf(other.AccessToken!).origin_jti, c.origin_jti, 'each sign-in is a new family');
-      assert.equal(claimsOf(other.AccessToken!).device_key, undefined);
+      const device = await s.app.tokens.issueForSignIn({ pool, client, user, deviceKey: 'us-east-1_0f1e2d3c-aaaa-bbbb-cccc-000000000001' });
+      assert.equal(claimsOf(device.AccessToken!).device_key, 'us-east-1_0f1e2d3c-aaaa-bbbb-cccc-000000000001');
     });
 
     test('ReadAttributes limits the attributes of the ID token', async () => {

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test, before, after } from 'node:test';
 import {
+  AdminDeleteUserCommand,
+  AdminDisableUserCommand,
   AdminUserGlobalSignOutCommand,
   GetTokensFromRefreshTokenCommand,
   GlobalSignOutCommand,
@@ -12,7 +14,7 @@ import {
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
 import type { UserPool } from '../../../src/userpools/pools.js';
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
-import { claimsOf, kidOf, seedClient, seedPool, seedUser, setEnabled, signedIn } from './support.js';
+import { claimsOf, kidOf, seedClient, seedPool, seedUser, signIn, signedIn } from './support.js';
 
 async function refused(p: Promise<unknown>, name: string, message?: string) {
   await assert.rejects(p, (e: Error) => {
@@ -43,16 +45,16 @@ for (const engine of engines) {
 
     test('after GlobalSignOut the same access token is refused, and every sign-in of the user is over', async () => {
       const { client, user, tokens } = await signedIn(s, { pool });
-      const second = await s.app.tokens.issueForSignIn({ pool, client, user });
+      const second = await signIn(s, client, user.username);
       await signOut(tokens.AccessToken);
       await refused(signOut(tokens.AccessToken), 'NotAuthorizedException', 'Access Token has been revoked');
       await refused(signOut(second.AccessToken!), 'NotAuthorizedException', 'Access Token has been revoked');
       await refused(refresh(client.id, tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
       await refused(refresh(client.id, second.RefreshToken!), 'NotAuthorizedException', 'Invalid Refresh Token');
       // A sign-in after the sign-out is a new family, untouched.
-      const third = await s.app.tokens.issueForSignIn({ pool, client, user });
-      assert.ok((await refresh(client.id, third.RefreshToken!)).AuthenticationResult?.AccessToken);
-      await signOut(third.AccessToken!);
+      const third = await signIn(s, client, user.username);
+      assert.ok((await refresh(client.id, third.RefreshToken)).AuthenticationResult?.AccessToken);
+      await signOut(third.AccessToken);
     });
 
     test('GlobalSignOut of one user leaves other users signed in', async () => {
@@ -77,11 +79,11 @@ for (const engine of engines) {
 
     test('RevokeToken ends that sign-in only: its refresh and access tokens', async () => {
       const { client, user, tokens } = await signedIn(s, { pool });
-      const other = await s.app.tokens.issueForSignIn({ pool, client, user });
+      const other = await signIn(s, client, user.username);
       await revoke(client.id, tokens.RefreshToken);
       await refused(refresh(client.id, tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
       await refused(signOut(tokens.AccessToken), 'NotAuthorizedException', 'Access Token has been revoked');
-      assert.ok((await refresh(client.id, other.RefreshToken!)).AuthenticationResult?.AccessToken);
+      assert.ok((await refresh(client.id, other.RefreshToken)).AuthenticationResult?.AccessToken);
       // Revoking again, or a token never issued, is not an error (RFC 7009 §2.2).
       await revoke(client.id, tokens.RefreshToken);
       await revoke(client.id, 'eyJjdHkiOiJKV1QifQ.bm90.YS10b2tlbg.YXQ.YWxs');
@@ -93,12 +95,16 @@ for (const engine of engines) {
       await refused(revoke(client.id, tokens.IdToken), 'UnsupportedTokenTypeException');
       const other = await seedClient(s, pool);
       await refused(revoke(other.id, tokens.RefreshToken), 'UnauthorizedException');
-      const secret = 's'.repeat(51);
-      const confidential = await signedIn(s, { pool, secret });
+      const confidential = await signedIn(s, { pool, client: { GenerateSecret: true } });
+      const secret = confidential.client.secret!;
       await refused(revoke(confidential.client.id, confidential.tokens.RefreshToken), 'UnauthorizedException');
       await refused(revoke(confidential.client.id, confidential.tokens.RefreshToken, 'x'.repeat(51)), 'UnauthorizedException');
       await revoke(confidential.client.id, confidential.tokens.RefreshToken, secret);
-      await refused(refresh(confidential.client.id, confidential.tokens.RefreshToken), 'NotAuthorizedException');
+      await refused(
+        api.send(new GetTokensFromRefreshTokenCommand({ ClientId: confidential.client.id, RefreshToken: confidential.tokens.RefreshToken, ClientSecret: secret })),
+        'NotAuthorizedException',
+        'Invalid Refresh Token',
+      );
       // Nothing above revoked the first sign-in.
       assert.ok((await refresh(client.id, tokens.RefreshToken)).AuthenticationResult?.AccessToken);
     });
@@ -135,10 +141,10 @@ for (const engine of engines) {
 
     test('a disabled or deleted user’s access token is refused', async () => {
       const a = await signedIn(s, { pool });
-      await setEnabled(s, a.user, false);
+      await s.idp.send(new AdminDisableUserCommand({ UserPoolId: pool.id, Username: a.user.username }));
       await refused(signOut(a.tokens.AccessToken), 'NotAuthorizedException', 'User is disabled.');
       const b = await signedIn(s, { pool });
-      await s.app.store.users.delete(b.user.id);
+      await s.idp.send(new AdminDeleteUserCommand({ UserPoolId: pool.id, Username: b.user.username }));
       await assert.rejects(s.app.tokens.verifyAccessToken(b.tokens.AccessToken), (e: Error) => {
         assert.equal(e.name, 'UserNotFoundException');
         assert.equal(e.message, 'User does not exist.');

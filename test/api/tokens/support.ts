@@ -1,81 +1,120 @@
-// Shared set-up of the token tests: pools, clients and users written through the store (until the
-// pool and user operations exist to create them through the SDK), sign-in through app.tokens, and
-// the two third-party verifiers applications use (jose, aws-jwt-verify) pointed at the JWKS URL.
+// Shared set-up of the token tests: pools, clients and users made through the SDK, sign-in through
+// InitiateAuth, and the two third-party verifiers applications use (jose, aws-jwt-verify) pointed
+// at the pool's JWKS URL.
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { newClientId, newUserPoolId, newUuid } from '../../../src/ids.js';
+import { createHmac } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+  type CreateUserPoolClientRequest,
+  type CreateUserPoolRequest,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { newUuid } from '../../../src/ids.js';
 import type { AuthenticationResultType } from '../../../src/models/idp-types.js';
-import type { AppClient, ClientSettings, UserPool } from '../../../src/userpools/pools.js';
-import { userToRow, type User } from '../../../src/userpools/user.js';
-import type { TestServer } from '../../support/server.js';
+import type { AppClient, UserPool } from '../../../src/userpools/pools.js';
+import type { User } from '../../../src/userpools/user.js';
+import { publicClient, type TestServer } from '../../support/server.js';
 
-export async function seedPool(s: TestServer): Promise<UserPool> {
-  const id = newUserPoolId('us-east-1');
-  const now = s.app.clock.now();
-  await s.app.store.pools.insert({ id, name: 'tokens', config: JSON.stringify({}), created_at: now, updated_at: now });
-  return s.app.pools.get(id);
+const PASSWORD = 'Tessera-t0ken-Test!';
+
+/** A pool made by CreateUserPool, with the custom attributes the token tests use. */
+export async function seedPool(s: TestServer, extra: Partial<CreateUserPoolRequest> = {}): Promise<UserPool> {
+  const r = await s.idp.send(
+    new CreateUserPoolCommand({
+      PoolName: 'tokens',
+      Schema: [
+        { Name: 'tier', AttributeDataType: 'String', Mutable: true },
+        { Name: 'plan', AttributeDataType: 'String', Mutable: true },
+        { Name: 'other', AttributeDataType: 'String', Mutable: true },
+        { Name: 'secret', AttributeDataType: 'String', Mutable: true, DeveloperOnlyAttribute: true },
+      ],
+      ...extra,
+    }),
+  );
+  return s.app.pools.get(r.UserPool!.Id!);
 }
 
-export async function seedClient(s: TestServer, pool: UserPool, settings: Partial<ClientSettings> = {}, secret?: string): Promise<AppClient> {
-  const id = newClientId();
-  const now = s.app.clock.now();
-  await s.app.store.clients.insert({
-    id,
-    pool_id: pool.id,
-    name: 'app',
-    secret: secret ? s.app.sealer.seal('client-secret', secret) : null,
-    config: JSON.stringify(settings),
-    created_at: now,
-    updated_at: now,
-  });
-  return s.app.pools.getClient(pool.id, id);
+type ClientInput = Omit<CreateUserPoolClientRequest, 'UserPoolId' | 'ClientName'>;
+
+/** A client made by CreateUserPoolClient that allows USER_PASSWORD_AUTH; `GenerateSecret` for a confidential one. */
+export async function seedClient(s: TestServer, pool: UserPool, settings: ClientInput = {}): Promise<AppClient> {
+  const r = await s.idp.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: pool.id,
+      ClientName: 'app',
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ...settings,
+    }),
+  );
+  return s.app.pools.getClient(pool.id, r.UserPoolClient!.ClientId!);
 }
 
+/** A CONFIRMED user made by AdminCreateUser and AdminSetUserPassword (permanent). */
 export async function seedUser(s: TestServer, pool: UserPool, username: string, attributes: Record<string, string> = {}): Promise<User> {
-  const now = s.app.clock.now();
-  const user: User = {
-    id: newUuid(),
-    poolId: pool.id,
-    username,
-    usernameNorm: username.toLowerCase(),
-    status: 'CONFIRMED',
-    enabled: true,
-    attributes,
-    mfa: {},
-    createdAt: now,
-    updatedAt: now,
-  };
-  await s.app.store.users.insert(userToRow(user, s.app.sealer), [], []);
-  return user;
+  await s.idp.send(
+    new AdminCreateUserCommand({
+      UserPoolId: pool.id,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  );
+  await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username: username, Password: PASSWORD, Permanent: true }));
+  return s.app.users.get(pool, username);
 }
 
-/** Rewrites a user's attributes in the store (what an attribute update leaves behind). */
-export async function setAttributes(s: TestServer, user: User, attributes: Record<string, string>): Promise<void> {
-  await s.app.store.users.update({ id: user.id, pool_id: user.poolId, attributes: JSON.stringify(attributes) });
+/** Signs in through InitiateAuth USER_PASSWORD_AUTH (with SECRET_HASH for a confidential client). */
+export async function signIn(s: TestServer, client: AppClient, username: string): Promise<SignedInTokens> {
+  const api = publicClient(s.url);
+  try {
+    const r = await api.send(
+      new InitiateAuthCommand({
+        ClientId: client.id,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: {
+          USERNAME: username,
+          PASSWORD,
+          ...(client.secret ? { SECRET_HASH: createHmac('sha256', client.secret).update(username + client.id).digest('base64') } : {}),
+        },
+      }),
+    );
+    const a = r.AuthenticationResult!;
+    return { AccessToken: a.AccessToken!, IdToken: a.IdToken!, RefreshToken: a.RefreshToken!, ExpiresIn: a.ExpiresIn! };
+  } finally {
+    api.destroy();
+  }
 }
 
-export async function setEnabled(s: TestServer, user: User, enabled: boolean): Promise<void> {
-  await s.app.store.users.update({ id: user.id, pool_id: user.poolId, enabled: enabled ? 1 : 0 });
+/** AdminUpdateUserAttributes. */
+export async function setAttributes(s: TestServer, pool: UserPool, user: User, attributes: Record<string, string>): Promise<void> {
+  await s.idp.send(
+    new AdminUpdateUserAttributesCommand({
+      UserPoolId: pool.id,
+      Username: user.username,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  );
 }
 
-/** A client and a user (in `opts.pool`, else a new pool), signed in once. */
+export type SignedInTokens = Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken' | 'ExpiresIn'>>;
+
+/** A client and a user (in `opts.pool`, else a new pool), signed in once through InitiateAuth. */
 export async function signedIn(
   s: TestServer,
-  opts: { pool?: UserPool; client?: Partial<ClientSettings>; secret?: string; attributes?: Record<string, string> } = {},
-): Promise<{ pool: UserPool; client: AppClient; user: User; tokens: Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken' | 'ExpiresIn'>> }> {
+  opts: { pool?: UserPool; client?: ClientInput; attributes?: Record<string, string> } = {},
+): Promise<{ pool: UserPool; client: AppClient; user: User; tokens: SignedInTokens }> {
   // Each new pool costs two RSA key generations: tests that do not need their own pool share one.
   const pool = opts.pool ?? (await seedPool(s));
-  const client = await seedClient(s, pool, opts.client, opts.secret);
+  const client = await seedClient(s, pool, opts.client);
   const user = await seedUser(s, pool, `user-${newUuid().slice(0, 8)}`, opts.attributes ?? { email: 'a@example.com', email_verified: 'true' });
-  const r = await s.app.tokens.issueForSignIn({ pool, client, user });
-  return {
-    pool,
-    client,
-    user,
-    tokens: { AccessToken: r.AccessToken!, IdToken: r.IdToken!, RefreshToken: r.RefreshToken!, ExpiresIn: r.ExpiresIn! },
-  };
+  return { pool, client, user, tokens: await signIn(s, client, user.username) };
 }
 
 export const issuerOf = (s: TestServer, poolId: string) => `${s.url}/${poolId}`;
