@@ -135,7 +135,7 @@ export interface TokenFamilyRow {
   /** Space-separated access token scopes. */
   scopes: string;
   created_at: number;
-  /** Latest expiry of the family's refresh tokens (for clean-up). */
+  /** Expiry of the sign-in's first refresh token; rotation does not move it (see TokenRepo.purgeExpired). */
   expires_at: number;
   revoked_at: number | null;
 }

@@ -132,15 +132,6 @@ export class TokenRepo {
     return { user: user as UserRow, familyRevoked: f_id == null || f_revoked_at != null };
   }
 
-  async extendFamily(familyId: string, expiresAt: number): Promise<void> {
-    await this.db
-      .updateTable('token_families')
-      .set({ expires_at: expiresAt })
-      .where('id', '=', familyId)
-      .where('expires_at', '<', expiresAt)
-      .execute();
-  }
-
   /** Revokes one family; returns false when it was unknown or already revoked. */
   async revokeFamily(familyId: string, at: number): Promise<boolean> {
     const r = await this.db
@@ -164,9 +155,27 @@ export class TokenRepo {
     return Number(r.numUpdatedRows);
   }
 
-  /** Deletes families (and, by cascade, their refresh tokens) whose every refresh token expired before `before`. */
+  /**
+   * Deletes the families (and, by cascade, their refresh tokens) whose refresh tokens had all
+   * expired before `before`; returns how many. A family's own expires_at is the expiry at sign-in
+   * (rotation does not move it), so it only selects candidates; the refresh tokens decide.
+   */
   async purgeExpired(before: number): Promise<number> {
-    const r = await this.db.deleteFrom('token_families').where('expires_at', '<', before).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('token_families')
+      .where('expires_at', '<', before)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('refresh_tokens as rt')
+              .select('rt.token_hash')
+              .whereRef('rt.family_id', '=', 'token_families.id')
+              .where('rt.expires_at', '>=', before),
+          ),
+        ),
+      )
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

@@ -143,6 +143,17 @@ for (const engine of engines) {
       await refused(refresh(dflt.client.id, dflt.tokens.RefreshToken), 'NotAuthorizedException', 'Refresh Token has expired');
     });
 
+    test('purging drops sign-ins whose refresh tokens all expired, and keeps rotated live ones', async () => {
+      const plain = await signedIn(s, { pool });
+      const rotating = await signedIn(s, { pool, client: { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } } });
+      clock.advance(29 * DAY);
+      const next = (await refresh(rotating.client.id, rotating.tokens.RefreshToken)).AuthenticationResult!.RefreshToken!;
+      clock.advance(2 * DAY + 20 * MINUTE);
+      assert.ok((await s.app.tokens.purgeExpired()) >= 1);
+      await refused(refresh(plain.client.id, plain.tokens.RefreshToken), 'NotAuthorizedException', 'Invalid Refresh Token');
+      assert.ok((await refresh(rotating.client.id, next)).AuthenticationResult?.RefreshToken, 'the rotated sign-in lives on');
+    });
+
     test('a client with a secret must send it', async () => {
       const { client, tokens } = await signedIn(s, { pool, client: { GenerateSecret: true } });
       assert.ok(client.secret);
