@@ -2,9 +2,9 @@
 // ADMIN_NO_SRP_AUTH (AdminInitiateAuth): the password arrives in the request and the users domain
 // checks it against the stored verifier (one exponentiation, about 1 ms).
 //
-// In order: USERNAME and PASSWORD present; the user (an unknown one is UserNotFoundException, or
-// with PreventUserExistenceErrors the same verifier work on a stand-in and then "Incorrect
-// username or password."); SECRET_HASH; lockout; the password (a wrong one is counted); then
+// In order: USERNAME and PASSWORD present; SECRET_HASH; the user (an unknown one is
+// UserNotFoundException, or with PreventUserExistenceErrors the same verifier work on a stand-in
+// and then "Incorrect username or password."); lockout; the password (a wrong one is counted); then
 // user-status.ts.
 import { checkPassword as checkVerifier } from '../crypto/srp.js';
 import { NotAuthorizedException } from '../errors.js';
@@ -20,8 +20,8 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   const typed = requireParam(params, 'USERNAME');
   const password = requireParam(params, 'PASSWORD');
   const user = await ctx.app.users.find(ctx.pool, typed);
-  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
+  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   const subject = lockSubject(ctx, user, typed);
   const lock = await checkNotLocked(ctx, subject);
   let proven: boolean;

@@ -80,8 +80,8 @@ export async function startSrp(ctx: FlowContext, params: Record<string, string>)
   const srpA = requireParam(params, 'SRP_A');
   if (!HEX.test(srpA) || fromHex(srpA) % N === 0n) throw new InvalidParameterException('Invalid SRP_A.');
   const user = await ctx.app.users.find(ctx.pool, typed);
-  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
+  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   const m = await srpMaterial(ctx, user, typed);
   const { b, B } = await serverEphemeral(ctx.app.auth.modPow, m.verifier);
   const now = ctx.app.clock.now();
