@@ -4,7 +4,7 @@
 // test/**/*.test.ts with Node's test runner. Extra arguments narrow the files: `npm test -- users`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import pg from 'pg';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,11 +17,13 @@ function ensureDebian(pkgs) {
     return;
   }
   console.log(`test setup: installing ${missing.map((p) => p.pkg).join(' ')} from Debian`);
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((p) => p.pkg)], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((p) => p.pkg)], { stdio: 'inherit', env });
+  const still = missing.filter((p) => !existsSync(p.bin));
+  if (update.status !== 0 || install.status !== 0 || still.length) {
+    console.warn(`test setup: could not install ${still.map((p) => p.pkg).join(', ') || 'everything'}; their tests will be skipped`);
+  }
 }
 
 async function findPostgres() {
@@ -55,9 +57,15 @@ ensureDebian([
 ]);
 const pgUrl = await findPostgres();
 const filters = process.argv.slice(2);
+// Filters match the path inside the repository (`npm test -- wire/` or `-- users`), not the
+// checkout's own location.
 const files = findTests(join(root, 'test'))
-  .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
+  .filter((f) => !filters.length || filters.some((x) => relative(root, f).includes(x)))
   .sort();
+if (!files.length) {
+  console.error(`no test file matches ${filters.join(', ')}`);
+  process.exit(1);
+}
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 if (pgUrl) env.TESSERA_TEST_PG = pgUrl;
 else delete env.TESSERA_TEST_PG;
