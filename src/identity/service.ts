@@ -38,7 +38,7 @@ export class IdentityService {
   readonly tokens: IdentityTokens;
   readonly credentials: IdentityCredentials;
 
-  constructor(private readonly deps: IdentityDeps) {
+  constructor(deps: IdentityDeps) {
     const { store, clock, sealer, config } = deps;
     this.pools = new IdentityPools(store, clock, config);
     this.tokens = new IdentityTokens(store, clock, sealer, config);
