@@ -142,6 +142,8 @@ for (const engine of engines) {
       assert.equal((await errorOf(refresh())).name, 'NotAuthorizedException');
       assert.equal((await errorOf(refresh(secretHash(c.secret!, 'nobody', c.id)))).name, 'NotAuthorizedException');
       assert.ok((await refresh(secretHash(c.secret!, 'sec', c.id))).AuthenticationResult?.AccessToken);
+      const sub = String((await verifiedClaims(s, poolId, ok.AuthenticationResult!.IdToken!)).sub);
+      assert.ok((await refresh(secretHash(c.secret!, sub, c.id))).AuthenticationResult?.AccessToken, 'a hash over the sub');
     });
 
     test('an unconfirmed user with the right password is UserNotConfirmedException', async () => {
