@@ -16,7 +16,7 @@ export function compilePattern(pattern: string): RegExp | null {
   re = null;
   // Java's inline dot-all flag becomes JavaScript's `s` flag.
   const dotAll = pattern.startsWith('(?s)');
-  const body = dotAll ? pattern.slice(4) : pattern;
+  const body = javaWhitespace(dotAll ? pattern.slice(4) : pattern);
   for (const flags of ['u', '']) {
     try {
       re = new RegExp(`^(?:${body})$`, flags + (dotAll ? 's' : ''));
@@ -27,6 +27,35 @@ export function compilePattern(pattern: string): RegExp | null {
   }
   patternCache.set(pattern, re);
   return re;
+}
+
+const JAVA_SPACE = '\\t\\n\\x0B\\f\\r ';
+
+/**
+ * Java's `\s` is ASCII whitespace only, JavaScript's also takes Unicode spaces (NBSP, U+2028,
+ * U+3000 ...): `\s` and `\S` become Java's sets, so that for example a password with a
+ * non-breaking space matches `[\S]+` as it does in Cognito. A `\S` sharing a character class
+ * with other members has no plain equivalent and keeps JavaScript's meaning.
+ */
+function javaWhitespace(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      const n = pattern[++i];
+      if (n === 's') out += inClass ? JAVA_SPACE : `[${JAVA_SPACE}]`;
+      else if (n === 'S' && !inClass) out += `[^${JAVA_SPACE}]`;
+      else if (n === 'S' && out.endsWith('[') && pattern[i + 1] === ']') {
+        out = out.slice(0, -1) + `[^${JAVA_SPACE}`;
+      } else out += c + n;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
