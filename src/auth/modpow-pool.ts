@@ -1,6 +1,7 @@
 // Modular exponentiation modulo SRP's 3072-bit N, off the event loop. One SRP sign-in costs three
-// exponentiations of about 1 ms each (measured: bench/auth-srp-load.ts); run on the loop they
-// would hold every other request up for ~4 ms per sign-in. A few worker threads run them instead,
+// exponentiations of about 1-1.4 ms each on a 2-core test machine (the B of InitiateAuth, then
+// v^u and the S of the answer: ~4 ms in all); run on the loop they would hold every other request
+// up for that long per sign-in (bench/auth-srp-load.ts compares both). A few worker threads run them instead,
 // each with OpenSSL's Diffie-Hellman (computeSecret is base^privateKey mod N), so the loop only
 // does BigInt glue and hashing.
 //
