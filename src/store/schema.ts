@@ -288,6 +288,61 @@ export interface IdentityCredentialRow {
   created_at: number;
 }
 
+/** A pool's hosted-UI domain: a prefix (`<prefix>.auth.<region>...`) or a custom host name. */
+export interface UserPoolDomainRow {
+  domain: string;
+  pool_id: string;
+  kind: 'prefix' | 'custom';
+  /** `{ ManagedLoginVersion, CustomDomainConfig }`, JSON. */
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceServerRow {
+  pool_id: string;
+  identifier: string;
+  name: string;
+  /** `[{ ScopeName, ScopeDescription }]`, JSON. */
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Classic hosted-UI customization of a pool (client_id 'ALL') or of one app client. */
+export interface UiCustomizationRow {
+  pool_id: string;
+  client_id: string;
+  /** Sanitized CSS, or null. */
+  css: string | null;
+  /** The logo, base64, or null. */
+  image: string | null;
+  /** Its media type (image/png, image/jpeg). */
+  image_type: string | null;
+  version: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ManagedLoginBrandingRow {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  use_cognito_values: number;
+  /** The Settings document as given, JSON, or null. */
+  settings: string | null;
+  /** `[{ Category, ColorMode, Extension, Bytes }]`, JSON. */
+  assets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A hosted-UI session that /logout ended before its cookie expired. */
+export interface HostedSessionEndedRow {
+  sid: string;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -314,4 +369,9 @@ export interface Database {
   sync_pool_settings: SyncPoolSettingsRow;
   sync_devices: SyncDeviceRow;
   sync_subscriptions: SyncSubscriptionRow;
+  user_pool_domains: UserPoolDomainRow;
+  resource_servers: ResourceServerRow;
+  ui_customizations: UiCustomizationRow;
+  managed_login_brandings: ManagedLoginBrandingRow;
+  hosted_sessions_ended: HostedSessionEndedRow;
 }

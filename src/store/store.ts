@@ -11,6 +11,7 @@ import { IdentityCredentialRepo, IdentityPoolRepo, IdentityRepo } from './identi
 import { SyncRepo } from './sync.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
+import { OAuthRepo } from './oauth.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -30,6 +31,7 @@ export class Store {
   readonly auth: AuthRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly tokens: TokenRepo;
+  readonly oauth: OAuthRepo;
 
   constructor(
     readonly db: Db,
@@ -51,6 +53,7 @@ export class Store {
     this.auth = new AuthRepo(db);
     this.signingKeys = new SigningKeyRepo(db);
     this.tokens = new TokenRepo(db);
+    this.oauth = new OAuthRepo(db);
   }
 
   /** Runs `fn` in one transaction; inside a transaction it simply joins it. */

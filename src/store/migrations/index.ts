@@ -7,6 +7,7 @@ import * as auth from './003-auth.js';
 import * as identity from './004-identity.js';
 import * as sync from './005-sync.js';
 import * as usersSubSearch from './006-users-sub-search.js';
+import * as oauth from './007-oauth.js';
 
 export interface Migration {
   name: string;
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   { name: '004-identity', up: identity.up },
   { name: '005-sync', up: sync.up },
   { name: '006-users-sub-search', up: usersSubSearch.up },
+  { name: '007-oauth', up: oauth.up },
 ];
