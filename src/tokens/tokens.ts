@@ -8,6 +8,7 @@
 // Cross-process visibility: nothing about revocation is cached. verifyAccessToken reads the user
 // and the family in one indexed query per call, and refresh() reads the token and family per call,
 // so a revocation committed by any process over the same database is seen by the next request.
+import { createHash } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
@@ -74,6 +75,8 @@ export class Tokens {
    * Tokens for a new sign-in: a new family (origin_jti), event_id, auth_time (default now), and a
    * new refresh token. `scopes` defaults to `aws.cognito.signin.user.admin`; `authTime` is epoch
    * ms; `deviceKey` becomes the access token's `device_key` (and is kept for refreshes).
+   * `atHash` (the OAuth token endpoint) puts the access token's hash in the ID token (OIDC Core
+   * §3.1.3.6), which signs the two one after the other.
    *
    * @example
    *   const AuthenticationResult = await app.tokens.issueForSignIn({ pool, client, user });
@@ -86,6 +89,7 @@ export class Tokens {
     scopes?: string[];
     authTime?: number;
     nonce?: string;
+    atHash?: boolean;
   }): Promise<AuthenticationResultType> {
     const now = this.deps.clock.now();
     const session: TokenSession = {
@@ -127,7 +131,7 @@ export class Tokens {
           expires_at: expiresAt,
         });
       }),
-      this.signPair(a.pool.id, session, now),
+      this.signPair(a.pool.id, session, now, a.atHash),
     ]);
     return { ...jwts, RefreshToken: refreshToken };
   }
@@ -259,9 +263,15 @@ export class Tokens {
     return { keys: await this.keys.publicKeys(poolId) };
   }
 
-  private async signPair(poolId: string, s: TokenSession, now: number) {
+  private async signPair(poolId: string, s: TokenSession, now: number, withAtHash = false) {
     const life = tokenLifetimes(s.client);
     const iat = Math.floor(now / 1000);
+    if (withAtHash) {
+      const AccessToken = await this.sign(poolId, 'access', accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() }));
+      const at_hash = createHash('sha256').update(AccessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
+      const IdToken = await this.sign(poolId, 'id', { ...idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() }), at_hash });
+      return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
+    }
     const [IdToken, AccessToken] = await Promise.all([
       this.sign(poolId, 'id', idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() })),
       this.sign(poolId, 'access', accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() })),
