@@ -47,6 +47,9 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
     bodyLimit: app.config.bodyLimitBytes,
     trustProxy: app.config.trustProxy,
     return503OnClosing: true,
+    // A request (headers and body) must arrive within a minute: slow senders cannot hold
+    // connections open forever. Responses, such as the sync change stream, are not limited.
+    requestTimeout: 60_000,
     // Our ids, not the caller's: a request id must not be chosen by the client.
     genReqId: () => newRequestId(),
     requestIdHeader: false,
