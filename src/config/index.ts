@@ -70,7 +70,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_ADMIN_SECRET_ACCESS_KEY', key: 'adminSecretAccessKey', kind: 'string', secret: true, defaultDoc: 'generated on first start', doc: 'its secret access key' },
   { env: 'TESSERA_SMTP_URL', key: 'smtpUrl', kind: 'url', secret: true, defaultDoc: 'dev outbox', doc: '`smtp://user:pass@host:port` or `smtps://…`: where e-mail goes (`?starttls=true` to upgrade)' },
   { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local', defaultDoc: '`no-reply@tessera.local`', doc: 'sender address when the pool names none' },
-  { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', doc: 'base URL of a Lambda Invoke API for triggers (reserved: Lambda triggers are not implemented yet)' },
+  { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', defaultDoc: 'AWS Lambda of the function\'s region', doc: 'base URL of a Lambda Invoke API for the pools\' Lambda triggers (SAM local, LocalStack, ...)' },
   { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito' },
   { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url', secret: true, doc: 'Redis URL (reserved: not used yet; counters live in the database)' },
   { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'key32', secret: true, defaultDoc: 'generated in the data folder', doc: '32 bytes, hex or base64: encrypts secrets at rest' },
