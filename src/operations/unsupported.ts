@@ -47,7 +47,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/AdminUpdateAuthEventFeedback': THREAT_PROTECTION,
   'idp/AdminUpdateDeviceStatus': DEVICES,
   'idp/AssociateSoftwareToken': MFA,
-  'idp/ChangePassword': USERS,
   'idp/CompleteWebAuthnRegistration': PASSKEYS,
   'idp/ConfirmDevice': DEVICES,
   'idp/ConfirmForgotPassword': USERS,
@@ -62,8 +61,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DeleteManagedLoginBranding': BRANDING,
   'idp/DeleteResourceServer': RESOURCE_SERVERS,
   'idp/DeleteTerms': TERMS,
-  'idp/DeleteUser': USERS,
-  'idp/DeleteUserAttributes': USERS,
   'idp/DeleteUserPoolClientSecret': SECRET_ROTATION,
   'idp/DeleteUserPoolDomain': HOSTED_UI,
   'idp/DeleteUserPoolReplica': REPLICAS,
@@ -87,8 +84,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetProvisionedLimit': LIMITS,
   'idp/GetSigningCertificate': SAML,
   'idp/GetUICustomization': HOSTED_UI,
-  'idp/GetUser': USERS,
-  'idp/GetUserAttributeVerificationCode': USERS,
   'idp/GetUserAuthFactors': SIGN_IN,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolMfaConfig': MFA,
@@ -121,11 +116,9 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateResourceServer': RESOURCE_SERVERS,
   'idp/UpdateTerms': TERMS,
-  'idp/UpdateUserAttributes': USERS,
   'idp/UpdateUserPoolDomain': HOSTED_UI,
   'idp/UpdateUserPoolReplica': REPLICAS,
   'idp/VerifySoftwareToken': MFA,
-  'idp/VerifyUserAttribute': USERS,
 };
 
 /** The reason an operation of the model is not implemented, if it is listed. */
