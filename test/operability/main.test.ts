@@ -88,6 +88,18 @@ test('an invalid configuration value stops the start with exit code 2 and a mess
   }
 });
 
+test('a database that does not answer stops the start with exit code 1, without showing its password', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'tessera-nodb-'));
+  try {
+    const p = spawnTessera({ PORT: '0', TESSERA_DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/tessera' }, cwd);
+    assert.equal(await p.exited, 1);
+    assert.match(p.stderr(), /^tessera: failed to start: /m);
+    assert.ok(!`${p.stdout()}${p.stderr()}`.includes('hunter2'));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-sigterm-'));
   const p = spawnTessera({ PORT: '0', TESSERA_DATA_DIR: dataDir });
