@@ -36,10 +36,11 @@ for (const engine of engines) {
       ];
       const health = await fetch(`${s.url}/health?code=${CODE}&token=${TOKEN}`);
       await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: 'us-east-1_nothere2' })).catch(() => undefined);
-      // The log line is written when the response has been sent: give the last one a moment.
+      // A log line is written once its response has been sent: wait for the last ones.
+      const requestLines = () => lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+      for (let i = 0; i < 100 && requestLines().length < replies.length + 2; i++) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 50));
-
-      const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+      const requests = requestLines();
       assert.equal(requests.length, replies.length + 2);
       for (const r of replies) {
         const id = r.headers.get('x-amzn-requestid');
