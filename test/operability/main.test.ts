@@ -117,7 +117,8 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
         `X-Amz-Target: AWSCognitoIdentityProviderService.SignUp\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
         body.slice(0, 20),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Time for the server to read the headers: from then on the request is in flight.
+    await new Promise((r) => setTimeout(r, 1000));
     p.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(p.child.exitCode, null, 'still running while a request is in flight');
