@@ -21,6 +21,7 @@ import { Tokens } from './tokens/tokens.js';
 import { Messages } from './messaging/messages.js';
 import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
+import { OAuth } from './oauth/service.js';
 
 export interface App {
   config: Config;
@@ -47,6 +48,8 @@ export interface App {
   identity: IdentityService;
   /** Cognito Sync: datasets, records, usage, pool settings, push devices, change events. */
   sync: Sync;
+  /** Hosted UI and OAuth (src/oauth): domains, resource servers, UI customization, branding. */
+  oauth: OAuth;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -148,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     messages,
     identity,
     sync: new Sync({ store, clock, sealer, log, config }),
+    oauth: new OAuth({ store, clock, config, sealer, pools }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       smtp?.close();

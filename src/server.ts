@@ -12,6 +12,7 @@ import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
+import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +54,8 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
     // Our ids, not the caller's: a request id must not be chosen by the client.
     genReqId: () => newRequestId(),
     requestIdHeader: false,
+    // The host form of the pools' hosted-UI domains (src/oauth/routes.ts).
+    rewriteUrl: (raw) => rewriteHostedUrl(app, raw),
   });
 
   // Bodies arrive raw: SigV4 hashes the exact bytes, and each front end decodes its own format.
@@ -126,6 +129,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   // Cognito Sync (REST JSON under /identitypools) and its change stream (GET /sync/events).
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
+  registerOAuthRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {

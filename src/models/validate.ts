@@ -58,6 +58,14 @@ function javaWhitespace(pattern: string): string {
   return out;
 }
 
+/**
+ * Model patterns the real service does not apply as written. DomainType allows no dot, yet
+ * CreateUserPoolDomain takes custom domains such as auth.example.com.
+ */
+const PATTERN_OVERRIDES: Record<string, RegExp> = {
+  DomainType: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+};
+
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 export function validateInput(model: ServiceModel, shapeName: string | undefined, input: unknown): void {
@@ -113,7 +121,7 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
         if (shape.enum && !shape.enum.includes(value)) {
           problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
         } else if (shape.pattern) {
-          const re = compilePattern(shape.pattern);
+          const re = PATTERN_OVERRIDES[name] ?? compilePattern(shape.pattern);
           if (re && !re.test(value)) {
             problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
           }

@@ -14,15 +14,12 @@ const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
-const HOSTED_UI = 'not yet: comes with the hosted UI and OAuth endpoints';
-const BRANDING = 'not yet: managed login branding';
 const USERS = 'not yet: user administration and self-service are being built';
 const SIGN_IN = 'not yet: sign-in flows and tokens are being built';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const MFA = 'not yet: multi-factor authentication';
 const DEVICES = 'not yet: remembered devices';
 const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
-const RESOURCE_SERVERS = 'not yet: resource servers and custom scopes';
 const IMPORT = 'not yet: user import jobs';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
@@ -51,29 +48,19 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/ConfirmDevice': DEVICES,
   'idp/ConfirmForgotPassword': USERS,
   'idp/CreateIdentityProvider': FEDERATION,
-  'idp/CreateManagedLoginBranding': BRANDING,
-  'idp/CreateResourceServer': RESOURCE_SERVERS,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserImportJob': IMPORT,
-  'idp/CreateUserPoolDomain': HOSTED_UI,
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteIdentityProvider': FEDERATION,
-  'idp/DeleteManagedLoginBranding': BRANDING,
-  'idp/DeleteResourceServer': RESOURCE_SERVERS,
   'idp/DeleteTerms': TERMS,
   'idp/DeleteUserPoolClientSecret': SECRET_ROTATION,
-  'idp/DeleteUserPoolDomain': HOSTED_UI,
   'idp/DeleteUserPoolReplica': REPLICAS,
   'idp/DeleteWebAuthnCredential': PASSKEYS,
   'idp/DescribeIdentityProvider': FEDERATION,
-  'idp/DescribeManagedLoginBranding': BRANDING,
-  'idp/DescribeManagedLoginBrandingByClient': BRANDING,
-  'idp/DescribeResourceServer': RESOURCE_SERVERS,
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/DescribeTerms': TERMS,
   'idp/DescribeTermsByClient': TERMS,
   'idp/DescribeUserImportJob': IMPORT,
-  'idp/DescribeUserPoolDomain': HOSTED_UI,
   'idp/ForgetDevice': DEVICES,
   'idp/ForgotPassword': USERS,
   'idp/GetCSVHeader': IMPORT,
@@ -83,14 +70,12 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
   'idp/GetSigningCertificate': SAML,
-  'idp/GetUICustomization': HOSTED_UI,
   'idp/GetUserAuthFactors': SIGN_IN,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolMfaConfig': MFA,
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListDevices': DEVICES,
   'idp/ListIdentityProviders': FEDERATION,
-  'idp/ListResourceServers': RESOURCE_SERVERS,
   'idp/ListTerms': TERMS,
   'idp/ListUserImportJobs': IMPORT,
   'idp/ListUserPoolClientSecrets': SECRET_ROTATION,
@@ -100,7 +85,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/RevokeUserSession': SESSIONS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
-  'idp/SetUICustomization': HOSTED_UI,
   'idp/SetUserMFAPreference': MFA,
   'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/SetUserPoolMfaConfig': MFA,
@@ -112,11 +96,8 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/UpdateAuthEventFeedback': THREAT_PROTECTION,
   'idp/UpdateDeviceStatus': DEVICES,
   'idp/UpdateIdentityProvider': FEDERATION,
-  'idp/UpdateManagedLoginBranding': BRANDING,
   'idp/UpdateProvisionedLimit': LIMITS,
-  'idp/UpdateResourceServer': RESOURCE_SERVERS,
   'idp/UpdateTerms': TERMS,
-  'idp/UpdateUserPoolDomain': HOSTED_UI,
   'idp/UpdateUserPoolReplica': REPLICAS,
   'idp/VerifySoftwareToken': MFA,
 };

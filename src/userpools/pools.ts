@@ -30,6 +30,7 @@ import { appendCustomAttributes } from './custom-attributes.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { createPoolSettings, replacePoolSettings } from './pool-settings.js';
 import { checkNewTags } from './pool-tags.js';
+import { customScopeExists } from '../oauth/resource-servers.js';
 
 /** The settings document of a pool: UserPoolType less what is computed on read. */
 export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags'>;
@@ -266,9 +267,8 @@ export class UserPools {
       poolId: pool.id,
       schema: pool.settings.SchemaAttributes ?? [],
       hasSecret,
-      // Resource servers and identity providers have no tables yet (hosted-UI and federation
-      // issues): until then no custom scope and no provider but COGNITO exists.
-      customScopeExists: async (_scope: string) => false,
+      customScopeExists: (scope: string) => customScopeExists(this.store, pool.id, scope),
+      // Identity providers have no table yet (federation issue): until then only COGNITO exists.
       providerExists: async (_name: string) => false,
     };
   }

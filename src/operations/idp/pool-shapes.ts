@@ -5,6 +5,7 @@ import type { AppClient, UserPool } from '../../userpools/pools.js';
 
 /** UserPoolType as DescribeUserPool / CreateUserPool return it: settings plus what is computed on read. */
 export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
+  const domains = await app.oauth.domains.ofPoolAll(pool.id);
   return {
     ...pool.settings,
     Id: pool.id,
@@ -14,6 +15,8 @@ export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPool
     LastModifiedDate: pool.updatedAt / 1000,
     EstimatedNumberOfUsers: await app.store.users.count(pool.id),
     UserPoolTags: await app.store.tags.list(pool.arn),
+    ...(domains.prefix ? { Domain: domains.prefix.domain } : {}),
+    ...(domains.custom ? { CustomDomain: domains.custom.domain } : {}),
   };
 }
 

@@ -1,0 +1,46 @@
+// The client_credentials grant (RFC 6749 §4.4) for machine clients (tokens.md §3): an access
+// token whose subject is the client, carrying only custom (resource-server) scopes.
+//   client allows the flow            unauthorized_client
+//   scope: each allowed and custom, and its resource server still has it;
+//          none given = every allowed custom scope                       invalid_scope
+// Claims: sub (= client id), token_use, scope, auth_time, iss, exp, iat, version, jti,
+// client_id; no username, groups, origin_jti or event_id. Signed with the pool's access key.
+import { SignJWT } from 'jose';
+import { newUuid } from '../../ids.js';
+import { tokenLifetimes } from '../../tokens/claims.js';
+import { SIGNING_ALG } from '../../tokens/keys.js';
+import { invalidScope, unauthorizedClient } from '../errors.js';
+import { customScopeExists } from '../resource-servers.js';
+import type { Grant } from './types.js';
+
+export const clientCredentialsGrant: Grant = async ({ app, pool, client, params }) => {
+  const flows = (client.settings.AllowedOAuthFlows ?? []) as string[];
+  if (!client.secret || !client.settings.AllowedOAuthFlowsUserPoolClient || !flows.includes('client_credentials')) {
+    throw unauthorizedClient('The client_credentials flow is not enabled for this client.');
+  }
+  const allowed = (client.settings.AllowedOAuthScopes ?? []).filter((s) => s.includes('/'));
+  const asked = params.get('scope')?.split(' ').filter(Boolean);
+  const scopes = asked?.length ? [...new Set(asked)] : allowed;
+  if (!scopes.length) throw invalidScope('The client allows no custom scopes.');
+  for (const s of scopes) {
+    if (!allowed.includes(s) || !(await customScopeExists(app.store, pool.id, s))) throw invalidScope(`The scope ${s} is not allowed for this client.`);
+  }
+  const now = Math.floor(app.clock.now() / 1000);
+  const expiresIn = tokenLifetimes(client).accessSeconds;
+  const { kid, key } = await app.tokens.keys.signingKey(pool.id, 'access');
+  const token = await new SignJWT({
+    sub: client.id,
+    token_use: 'access',
+    scope: scopes.join(' '),
+    auth_time: now,
+    iss: app.tokens.issuer(pool.id),
+    exp: now + expiresIn,
+    iat: now,
+    version: 2,
+    jti: newUuid(),
+    client_id: client.id,
+  })
+    .setProtectedHeader({ kid, alg: SIGNING_ALG })
+    .sign(key);
+  return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
+};

@@ -1,0 +1,69 @@
+// /forgotPassword and /confirmForgotPassword: a reset code to the user's verified e-mail or
+// phone (the users domain's 'reset' code: hashed, expiring, single use, attempts counted), then
+// a new permanent password set in the transaction that consumes the code. With
+// PreventUserExistenceErrors an unknown name looks like a sent code. Success ends on the sign-in
+// page with a notice.
+import { hidesUserExistence } from '../../auth/user-existence.js';
+import { CodeMismatchException } from '../../errors.js';
+import { checkPasswordPolicy } from '../../userpools/passwords.js';
+import type { AuthorizeRequest } from '../authorize.js';
+import { csrfToken, redirect, type Hosted } from '../http.js';
+import { messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import type { MessageId } from './messages.js';
+import { forgotPage, resetPage } from './pages.js';
+import { showPage } from './render.js';
+
+function renderForgot(h: Hosted, request: AuthorizeRequest, o: { username?: string; error?: { id: MessageId; detail?: string } } = {}) {
+  const body = forgotPage({ lang: h.lang, action: pageUrl(h, 'forgotPassword'), csrf: csrfToken(h), username: o.username, error: o.error, signInHref: pageUrl(h, 'login') });
+  return showPage(h, { title: 'page.forgot.title', body, client: request.client, status: o.error ? 400 : 200 });
+}
+
+function renderReset(h: Hosted, request: AuthorizeRequest, o: { username: string; destination?: string; error?: { id: MessageId; detail?: string } }) {
+  const body = resetPage({ lang: h.lang, action: pageUrl(h, 'confirmForgotPassword'), csrf: csrfToken(h), signInHref: pageUrl(h, 'login'), ...o });
+  return showPage(h, { title: 'page.reset.title', body, client: request.client, status: o.error ? 400 : 200 });
+}
+
+export function showForgot(h: Hosted) {
+  return withAuthorize(h, (request) => renderForgot(h, request));
+}
+
+export function submitForgot(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const username = (form.get('username') ?? '').trim();
+    if (!username) return renderForgot(h, request, { error: { id: 'error.userNotFound' } });
+    const user = await h.app.users.find(request.pool, username);
+    if (!user) {
+      if (hidesUserExistence(request.client)) return renderReset(h, request, { username });
+      return renderForgot(h, request, { username, error: { id: 'error.userNotFound' } });
+    }
+    try {
+      const sent = await h.app.users.sendCode(request.pool, user, 'reset', { trigger: 'ForgotPassword' });
+      return renderReset(h, request, { username, destination: sent.Destination });
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      return renderForgot(h, request, { username, error: m });
+    }
+  });
+}
+
+export function submitReset(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const username = (form.get('username') ?? '').trim();
+    const code = (form.get('code') ?? '').trim();
+    const password = form.get('password') ?? '';
+    if (password !== (form.get('password2') ?? '')) return renderReset(h, request, { username, error: { id: 'error.passwordsDiffer' } });
+    const pool = request.pool;
+    try {
+      const user = await h.app.users.find(pool, username);
+      if (!user) throw new CodeMismatchException('Invalid verification code provided, please try again.');
+      checkPasswordPolicy(pool, password);
+      await h.app.users.confirmCode(pool, user, 'reset', code, (tx) => h.app.users.setPassword(pool, user, password, { permanent: true, store: tx }));
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      return renderReset(h, request, { username, error: m });
+    }
+    return redirect(h, pageUrl(h, 'login', { notice: 'reset' }));
+  });
+}

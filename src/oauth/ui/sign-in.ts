@@ -1,0 +1,172 @@
+// /login (GET shows the form, POST checks the password) and /newPassword (the first password of
+// a user created with a temporary one). The password step honours the same rules as the API's
+// USER_PASSWORD_AUTH (src/auth/password.ts): PreventUserExistenceErrors, lockout and per-address
+// limits counted in the store, then the user's state (disabled, unconfirmed, reset required,
+// temporary password expired). What follows a proven password is `nextStep`:
+//
+//   CONFIRMED               session cookie, then the code (or tokens) on the redirect URI
+//   FORCE_CHANGE_PASSWORD   the new-password page, carrying a sealed, single-use `pending`
+//   UNCONFIRMED             the confirm page        RESET_REQUIRED   the reset-password page
+//   (MFA: the MFA issue adds its step here, returning its own page, before the session starts.)
+import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../../auth/lockout.js';
+import type { FlowContext } from '../../auth/types.js';
+import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../../auth/user-existence.js';
+import { checkUserMaySignIn } from '../../auth/user-status.js';
+import { checkPassword as checkVerifier } from '../../crypto/srp.js';
+import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../../errors.js';
+import { newUuid } from '../../ids.js';
+import { checkPasswordPolicy } from '../../userpools/passwords.js';
+import type { User } from '../../userpools/user.js';
+import { finishAuthorize, usableSession, type AuthorizeRequest } from '../authorize.js';
+import { csrfToken, type Hosted } from '../http.js';
+import { startSession } from '../session.js';
+import { flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import type { MessageId } from './messages.js';
+import { t } from './messages.js';
+import { confirmPage, newPasswordPage, resetPage, signInPage } from './pages.js';
+import { showPage } from './render.js';
+
+const PENDING_PURPOSE = 'hosted-ui-new-password';
+const PENDING_MS = 15 * 60_000;
+
+interface Pending {
+  pool: string;
+  client: string;
+  sub: string;
+  exp: number;
+  jti: string;
+}
+
+/** GET /login: the form, unless a session may answer at once (prompt, max_age permitting). */
+export function showLogin(h: Hosted) {
+  return withAuthorize(h, async (request) => {
+    const session = await usableSession(h, request);
+    if (session) return finishAuthorize(h, request, session.user, session.session.authTime);
+    const notice = h.query.get('notice');
+    return renderLogin(h, request, { username: request.loginHint, notice: notice === 'reset' ? 'notice.passwordChanged' : notice === 'confirmed' ? 'notice.accountConfirmed' : undefined });
+  });
+}
+
+export function renderLogin(h: Hosted, request: AuthorizeRequest, o: { username?: string; error?: { id: MessageId; detail?: string }; notice?: MessageId; status?: number }) {
+  const clean = new URLSearchParams(h.query);
+  clean.delete('notice');
+  const q = clean.toString();
+  const selfSignUp = !request.pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly;
+  const body = signInPage({
+    lang: h.lang,
+    action: `${h.base}/login?${q}`,
+    csrf: csrfToken(h),
+    error: o.error,
+    notice: o.notice ? t(h.lang, o.notice) : undefined,
+    username: o.username,
+    forgotHref: `${h.base}/forgotPassword?${q}`,
+    signUpHref: selfSignUp ? `${h.base}/signup?${q}` : undefined,
+    idps: [],
+  });
+  return showPage(h, { title: 'page.signIn.title', body, client: request.client, status: o.status, formTarget: request.redirectUri });
+}
+
+/** POST /login. */
+export function submitLogin(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const username = (form.get('username') ?? '').trim();
+    const password = form.get('password') ?? '';
+    if (!username || !password) return renderLogin(h, request, { username, error: { id: 'error.incorrectCredentials' }, status: 400 });
+    const ctx = flowContext(h, request);
+    let user: User;
+    try {
+      user = await provePassword(ctx, username, password);
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      return renderLogin(h, request, { username, error: m, status: 400 });
+    }
+    return nextStep(h, ctx, request, user);
+  });
+}
+
+/** USER_PASSWORD_AUTH's checks (src/auth/password.ts), without the tokens: returns the proven user. */
+async function provePassword(ctx: FlowContext, typed: string, password: string): Promise<User> {
+  const user = await ctx.app.users.find(ctx.pool, typed);
+  if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
+  const subject = lockSubject(ctx, user, typed);
+  const lock = await checkNotLocked(ctx, subject);
+  let proven = false;
+  if (user) {
+    proven = ctx.app.users.checkPassword(ctx.pool, user, password);
+  } else {
+    const ghost = await standIn(ctx, typed);
+    checkVerifier(ctx.pool.srpName, ghost.username, password, ghost);
+  }
+  if (!proven || !user) {
+    await recordFailure(ctx, subject);
+    throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
+  }
+  await recordSuccess(ctx, subject, lock);
+  return user;
+}
+
+/** Where a proven password leads (see the file comment). */
+async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, user: User) {
+  try {
+    checkUserMaySignIn(ctx, user);
+  } catch (e) {
+    if (e instanceof UserNotConfirmedException) {
+      const body = confirmPage({ lang: h.lang, action: pageUrl(h, 'confirm'), csrf: csrfToken(h), username: user.username, signInHref: pageUrl(h, 'login') });
+      return showPage(h, { title: 'page.confirm.title', body, client: request.client, formTarget: request.redirectUri });
+    }
+    if (e instanceof PasswordResetRequiredException) {
+      const body = resetPage({ lang: h.lang, action: pageUrl(h, 'confirmForgotPassword'), csrf: csrfToken(h), username: user.username, signInHref: pageUrl(h, 'login') });
+      return showPage(h, { title: 'page.reset.title', body, client: request.client });
+    }
+    const m = messageFor(e);
+    if (!m) throw e;
+    return renderLogin(h, request, { username: user.username, error: m, status: 400 });
+  }
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    const pending: Pending = { pool: ctx.pool.id, client: ctx.client.id, sub: user.id, exp: h.app.clock.now() + PENDING_MS, jti: newUuid() };
+    return renderNewPassword(h, request, h.app.sealer.sealJson(PENDING_PURPOSE, pending));
+  }
+  return signedIn(h, request, user);
+}
+
+/** The end of every successful hosted sign-in: the session, then the authorize answer. */
+export function signedIn(h: Hosted, request: AuthorizeRequest, user: User) {
+  const authTime = h.app.clock.now();
+  startSession(h, user, authTime);
+  return finishAuthorize(h, request, user, authTime);
+}
+
+function renderNewPassword(h: Hosted, request: AuthorizeRequest, pending: string, error?: { id: MessageId; detail?: string }) {
+  const body = newPasswordPage({ lang: h.lang, action: pageUrl(h, 'newPassword'), csrf: csrfToken(h), pending, error });
+  return showPage(h, { title: 'page.newPassword.title', body, client: request.client, status: error ? 400 : 200, formTarget: request.redirectUri });
+}
+
+/** POST /newPassword: the pending sign-in's user sets a permanent password, once. */
+export function submitNewPassword(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const sealed = form.get('pending') ?? '';
+    const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, sealed);
+    const now = h.app.clock.now();
+    if (!pending || pending.pool !== request.pool.id || pending.client !== request.client.id || now >= pending.exp) {
+      return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
+    }
+    const password = form.get('password') ?? '';
+    if (password !== (form.get('password2') ?? '')) return renderNewPassword(h, request, sealed, { id: 'error.passwordsDiffer' });
+    const user = await h.app.users.findBySub(request.pool, pending.sub);
+    if (!user || user.status !== 'FORCE_CHANGE_PASSWORD') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
+    try {
+      checkPasswordPolicy(request.pool, password);
+      await h.app.store.transaction(async (tx) => {
+        if (!(await tx.auth.useOnce(`hosted-new-password:${pending.jti}`, pending.exp))) throw new NotAuthorizedException('Invalid session for the user.');
+        await h.app.users.setPassword(request.pool, user, password, { permanent: true, store: tx });
+      });
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      if (m.id === 'error.incorrectCredentials') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
+      return renderNewPassword(h, request, sealed, m);
+    }
+    return signedIn(h, request, user);
+  });
+}

@@ -1,0 +1,110 @@
+// /signup and /confirm: self-registration through the same rules as the SignUp and
+// ConfirmSignUp operations (src/userpools/registration.ts), the client's SECRET_HASH computed
+// here since the hosted UI holds the secret. A sign-up carries a sealed `pending` to the confirm
+// page, so a confirmation in the same flow signs the user in as Cognito's hosted UI does;
+// without it (a user who came back later) the confirmation ends on the sign-in page.
+import { secretHashOf } from '../../auth/secret-hash.js';
+import { usernameAttributes } from '../../userpools/attributes.js';
+import { confirmSignUp, signUp } from '../../userpools/registration.js';
+import type { AuthorizeRequest } from '../authorize.js';
+import { csrfToken, redirect, type Hosted } from '../http.js';
+import { messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import type { MessageId } from './messages.js';
+import { confirmPage, signUpPage } from './pages.js';
+import { showPage } from './render.js';
+import { signedIn } from './sign-in.js';
+
+const PENDING_PURPOSE = 'hosted-ui-sign-up';
+const PENDING_MS = 30 * 60_000;
+
+interface Pending {
+  pool: string;
+  client: string;
+  sub: string;
+  exp: number;
+}
+
+/** Pools whose username is the e-mail ask for it once; others ask for a username and an e-mail. */
+function emailIsUsername(request: AuthorizeRequest): boolean {
+  return usernameAttributes(request.pool).includes('email');
+}
+
+function renderSignUp(h: Hosted, request: AuthorizeRequest, o: { username?: string; email?: string; error?: { id: MessageId; detail?: string } } = {}) {
+  const body = signUpPage({
+    lang: h.lang,
+    action: pageUrl(h, 'signup'),
+    csrf: csrfToken(h),
+    error: o.error,
+    username: o.username,
+    email: o.email,
+    askEmail: !emailIsUsername(request),
+    signInHref: pageUrl(h, 'login'),
+  });
+  return showPage(h, { title: 'page.signUp.title', body, client: request.client, status: o.error ? 400 : 200 });
+}
+
+export function showSignUp(h: Hosted) {
+  return withAuthorize(h, (request) => renderSignUp(h, request));
+}
+
+export function submitSignUp(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const username = (form.get('username') ?? '').trim();
+    const email = (form.get('email') ?? '').trim();
+    const password = form.get('password') ?? '';
+    const client = request.client;
+    let result;
+    try {
+      result = await signUp(h.app.users, {
+        ClientId: client.id,
+        Username: username,
+        Password: password,
+        UserAttributes: email && !emailIsUsername(request) ? [{ Name: 'email', Value: email }] : [],
+        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+      });
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      return renderSignUp(h, request, { username, email, error: m });
+    }
+    const pending: Pending = { pool: request.pool.id, client: client.id, sub: result.UserSub, exp: h.app.clock.now() + PENDING_MS };
+    const body = confirmPage({
+      lang: h.lang,
+      action: pageUrl(h, 'confirm'),
+      csrf: csrfToken(h),
+      username,
+      destination: result.CodeDeliveryDetails?.Destination,
+      signInHref: pageUrl(h, 'login'),
+      pending: h.app.sealer.sealJson(PENDING_PURPOSE, pending),
+    });
+    return showPage(h, { title: 'page.confirm.title', body, client, formTarget: request.redirectUri });
+  });
+}
+
+export function submitConfirm(h: Hosted) {
+  return withForm(h, async (request, form) => {
+    const username = (form.get('username') ?? '').trim();
+    const code = (form.get('code') ?? '').trim();
+    const client = request.client;
+    try {
+      await confirmSignUp(h.app.users, {
+        ClientId: client.id,
+        Username: username,
+        ConfirmationCode: code,
+        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+      });
+    } catch (e) {
+      const m = messageFor(e);
+      if (!m) throw e;
+      const pending = form.get('pending') ?? undefined;
+      const body = confirmPage({ lang: h.lang, action: pageUrl(h, 'confirm'), csrf: csrfToken(h), username, error: m, signInHref: pageUrl(h, 'login'), pending });
+      return showPage(h, { title: 'page.confirm.title', body, client, status: 400, formTarget: request.redirectUri });
+    }
+    const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, form.get('pending') ?? '');
+    const user = await h.app.users.find(request.pool, username);
+    if (user && pending && pending.sub === user.id && pending.pool === request.pool.id && pending.client === client.id && h.app.clock.now() < pending.exp) {
+      return signedIn(h, request, user);
+    }
+    return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
+  });
+}
