@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { modPowN, powG } from '../src/crypto/srp.js';
 import { publicClient, startServer } from '../test/support/server.js';
-import { makeClient, makePool, makeUser, srpClient } from '../test/api/auth/support.js';
+import { makeClient, makePool, srpClient } from '../test/api/auth/support.js';
 
 const seconds = Number(process.argv[2] ?? 5);
 const concurrency = Number(process.argv[3] ?? 16);
@@ -57,8 +57,31 @@ const s = await startServer();
 Object.assign(s.app.auth.limits, { failuresBeforeLock: 1e9, ipFailures: 1e9 });
 const poolId = await makePool(s);
 const clientId = (await makeClient(s, poolId)).id;
-await makeUser(s, poolId, 'bench');
+// No user needed: with PreventUserExistenceErrors ENABLED an unknown name costs the same work.
 const workers = s.app.auth.modPow;
+
+// 1. Event-loop time per sign-in (the domain called directly, no HTTP): what the loop itself spends.
+const { initiateAuth, respondToAuthChallenge } = await import('../src/auth/flows.js');
+const client = await s.app.pools.getClient(undefined, clientId);
+const ctx = { app: s.app, pool: await s.app.pools.get(poolId), client, admin: false, sourceIp: '10.0.0.1' };
+const A = srpClient(poolId).SRP_A;
+for (const mode of ['workers', 'loop'] as const) {
+  (s.app.auth as { modPow: unknown }).modPow = mode === 'workers' ? workers : onLoop;
+  const n = 60;
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const step = await initiateAuth(ctx, 'USER_SRP_AUTH', { USERNAME: 'bench', SRP_A: A });
+    if (step.kind !== 'challenge') throw new Error('expected a challenge');
+    const p = step.parameters;
+    const responses = { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, TIMESTAMP: srpTimestampNow(), PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32, 1).toString('base64') };
+    await respondToAuthChallenge(ctx, 'PASSWORD_VERIFIER', responses, step.session).catch(() => undefined);
+  }
+  const elu = performance.eventLoopUtilization(elu0);
+  console.log(`${mode.padEnd(8)} event-loop time per SRP sign-in ${(elu.active / n).toFixed(2)} ms (wall ${((performance.now() - t0) / n).toFixed(2)} ms)`);
+}
+
+// 2. A cheap request's latency while a second process drives sign-ins over HTTP.
 
 for (const mode of ['workers', 'loop'] as const) {
   (s.app.auth as { modPow: unknown }).modPow = mode === 'workers' ? workers : onLoop;
