@@ -18,7 +18,8 @@ import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
 import { SignIn } from './auth/sign-in.js';
 import { Tokens } from './tokens/tokens.js';
-import { Messages } from './messaging/messages.js';
+import { Messages, composeFromTemplates } from './messaging/messages.js';
+import { Triggers } from './triggers/triggers.js';
 import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
 import { OAuth } from './oauth/service.js';
@@ -44,6 +45,8 @@ export interface App {
    */
   tokens: Tokens;
   messages: Messages;
+  /** Lambda triggers of user pools (src/triggers): invokers, webhook secrets, one method per trigger. */
+  triggers: Triggers;
   /** Identity pools (cognito-identity): pools, identities, OpenID tokens, credentials. */
   identity: IdentityService;
   /** Cognito Sync: datasets, records, usage, pool settings, push devices, change events. */
@@ -122,11 +125,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const smtp = config.smtpUrl ? new SmtpSender(config.smtpUrl, config.smtpFrom) : undefined;
   const email = overrides.email ?? smtp ?? new OutboxSender('email', store, clock, log);
   const sms = overrides.sms ?? new OutboxSender('sms', store, clock, log);
+  const triggers = new Triggers({ config, store, sealer, clock, log });
   const messages = new Messages(email, sms);
+  messages.composer = (ctx) => triggers.composeMessage(ctx, composeFromTemplates);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
-  const tokens = new Tokens({ config, store, clock, sealer, pools, groups });
-  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log });
+  const tokens = new Tokens({ config, store, clock, sealer, pools, groups, customizeClaims: (a) => triggers.customizeTokens(a) });
+  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log, triggers });
   const identity = new IdentityService({
     store,
     clock,
@@ -149,6 +154,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     auth: new SignIn({ store, clock, sealer, log }),
     tokens,
     messages,
+    triggers,
     identity,
     sync: new Sync({ store, clock, sealer, log, config }),
     oauth: new OAuth({ store, clock, config, sealer, pools }),
@@ -157,6 +163,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       smtp?.close();
       await app.auth.close();
       identity.close();
+      triggers.close();
       await app.sync.events.close();
       await store.close();
     },

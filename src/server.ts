@@ -12,6 +12,7 @@ import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
+import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 
 declare module 'fastify' {
@@ -129,6 +130,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   // Cognito Sync (REST JSON under /identitypools) and its change stream (GET /sync/events).
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
+  registerTriggerRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).

@@ -5,6 +5,7 @@
 // there later: replace `Messages.composer` with a function that asks the Lambda and falls back
 // to `composeFromTemplates`. Its event names follow the trigger sources (CustomMessage_SignUp...).
 import type { UserPool } from '../userpools/pools.js';
+import type { UserStatus } from '../userpools/user.js';
 import type { EmailSender, SmsSender } from './senders.js';
 
 /** Why a message is sent: the CustomMessage trigger sources, without their prefix. */
@@ -22,8 +23,10 @@ export type DeliveryMedium = 'EMAIL' | 'SMS';
 export interface MessageContext {
   pool: UserPool;
   trigger: MessageTrigger;
-  /** The user as the message names them: `{username}` is `displayName`. */
-  user: { username: string; displayName: string; attributes: Record<string, string> };
+  /** The user as the message names them: `{username}` is `displayName`. (sub and status: for triggers.) */
+  user: { username: string; displayName: string; attributes: Record<string, string>; sub?: string; status?: UserStatus };
+  /** The app client of the request (triggers' callerContext); none for admin operations. */
+  clientId?: string;
   /** The code, or the temporary password of an invitation: what `{####}` becomes. */
   code: string;
   clientMetadata?: Record<string, string>;
@@ -108,6 +111,11 @@ export function maskDestination(medium: DeliveryMedium, value: string): string {
 export class Messages {
   /** Decides a message's text. The CustomMessage trigger replaces it (see the file comment). */
   composer: MessageComposer = composeFromTemplates;
+  /**
+   * Hands a message to the pool's custom sender trigger instead (CustomEmailSender /
+   * CustomSMSSender); true when it did, and then nothing is composed or sent here.
+   */
+  customSender?: (ctx: MessageContext, medium: DeliveryMedium, to: string) => Promise<boolean>;
 
   constructor(
     readonly email: EmailSender,
@@ -124,6 +132,7 @@ export class Messages {
    * caller decides what a failed delivery means for its operation.
    */
   async deliver(ctx: MessageContext, medium: DeliveryMedium, to: string): Promise<void> {
+    if (await this.customSender?.(ctx, medium, to)) return;
     const m = await this.compose(ctx);
     if (medium === 'SMS') {
       await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });

@@ -68,6 +68,12 @@ const PATTERN_OVERRIDES: Record<string, RegExp> = {
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
+// Tessera's one exception to a model pattern: a LambdaConfig member (not KMSKeyID) may name a
+// webhook URL instead of a function ARN (README "Triggers"; checked further in src/triggers/target.ts).
+const WEBHOOK_MEMBER = /^lambdaConfig\.(?!kMSKeyID$)/;
+const isWebhookUrl = (shape: string, path: string, value: string) =>
+  shape === 'ArnType' && WEBHOOK_MEMBER.test(path) && /^https?:\/\/[^\s]+$/i.test(value);
+
 export function validateInput(model: ServiceModel, shapeName: string | undefined, input: unknown): void {
   if (!shapeName) return;
   const problems: string[] = [];
@@ -120,7 +126,7 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
         checkLength([...value].length, shape, where, show(value), problems, 'length');
         if (shape.enum && !shape.enum.includes(value)) {
           problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-        } else if (shape.pattern) {
+        } else if (shape.pattern && !isWebhookUrl(name, where, value)) {
           const re = PATTERN_OVERRIDES[name] ?? compilePattern(shape.pattern);
           if (re && !re.test(value)) {
             problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);

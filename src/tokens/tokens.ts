@@ -45,6 +45,27 @@ export interface TokenDeps {
   pools: UserPools;
   /** app.groups; its `groupsOfUser(poolId, userId)` feeds the group claims once it exists. */
   groups: object;
+  /** The last say on the claims before signing: the PreTokenGeneration trigger (app.triggers). */
+  customizeClaims?: (a: ClaimsHookInput) => Promise<{ id?: JWTPayload; access: JWTPayload }>;
+}
+
+/** What the claims hook sees: the sign-in, why tokens are issued, and the claims as built. */
+export interface ClaimsHookInput {
+  pool: UserPool;
+  session: TokenSession;
+  clientId: string;
+  /** `TokenGeneration_Authentication`, `_NewPasswordChallenge`, `_RefreshTokens`, `_HostedAuth` ... */
+  source: string;
+  clientMetadata?: Record<string, string>;
+  scopes: string[];
+  id: JWTPayload;
+  access: JWTPayload;
+}
+
+/** Why tokens are issued (PreTokenGeneration's triggerSource) and the request's ClientMetadata. */
+export interface TokenTrigger {
+  source: string;
+  clientMetadata?: Record<string, string>;
 }
 
 /** What a valid access token stands for. */
@@ -90,6 +111,8 @@ export class Tokens {
     authTime?: number;
     nonce?: string;
     atHash?: boolean;
+    /** Default: TokenGeneration_Authentication without ClientMetadata. */
+    trigger?: TokenTrigger;
   }): Promise<AuthenticationResultType> {
     const now = this.deps.clock.now();
     const session: TokenSession = {
@@ -108,6 +131,8 @@ export class Tokens {
     const refreshToken = newRefreshToken();
     const expiresAt = now + life.refreshSeconds * 1000;
     const store = this.deps.store;
+    // The claims (and PreTokenGeneration, which may refuse) come before anything is written.
+    const claims = await this.claimsPair(a.pool, session, now, a.trigger ?? { source: 'TokenGeneration_Authentication' });
     const [, jwts] = await Promise.all([
       store.transaction(async (tx) => {
         await tx.tokens.insertFamily({
@@ -131,7 +156,7 @@ export class Tokens {
           expires_at: expiresAt,
         });
       }),
-      this.signPair(a.pool.id, session, now, a.atHash),
+      this.signPair(a.pool.id, session, claims, a.atHash),
     ]);
     return { ...jwts, RefreshToken: refreshToken };
   }
@@ -153,6 +178,8 @@ export class Tokens {
     refreshToken: string;
     deviceKey?: string;
     rotate: boolean;
+    /** ClientMetadata for PreTokenGeneration (GetTokensFromRefreshToken). */
+    clientMetadata?: Record<string, string>;
   }): Promise<{ result: AuthenticationResultType; user: User; pool: UserPool }> {
     const now = this.deps.clock.now();
     const hash = refreshTokenHash(a.refreshToken);
@@ -177,6 +204,7 @@ export class Tokens {
       // The device bound at sign-in wins; one given now is taken only for a family without one.
       deviceKey: family.device_key ?? a.deviceKey,
     };
+    const claims = await this.claimsPair(pool, session, now, { source: 'TokenGeneration_RefreshTokens', clientMetadata: a.clientMetadata });
     let refreshToken: string | undefined;
     let write: Promise<void> = Promise.resolve();
     if (a.rotate) {
@@ -189,7 +217,7 @@ export class Tokens {
         expires_at: now + tokenLifetimes(a.client).refreshSeconds * 1000,
       });
     }
-    const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, now)]);
+    const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, claims)]);
     return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
   }
 
@@ -263,19 +291,26 @@ export class Tokens {
     return { keys: await this.keys.publicKeys(poolId) };
   }
 
-  private async signPair(poolId: string, s: TokenSession, now: number, withAtHash = false) {
+  /** The ID and access token claims, after the claims hook (PreTokenGeneration). */
+  private async claimsPair(pool: UserPool, s: TokenSession, now: number, trigger: TokenTrigger): Promise<{ id: JWTPayload; access: JWTPayload }> {
     const life = tokenLifetimes(s.client);
     const iat = Math.floor(now / 1000);
+    const id = idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() });
+    const access = accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() });
+    if (!this.deps.customizeClaims) return { id, access };
+    const c = await this.deps.customizeClaims({ pool, session: s, clientId: s.client.id, ...trigger, scopes: s.scopes, id, access });
+    return { id: c.id ?? id, access: c.access };
+  }
+
+  private async signPair(poolId: string, s: TokenSession, claims: { id: JWTPayload; access: JWTPayload }, withAtHash = false) {
+    const life = tokenLifetimes(s.client);
     if (withAtHash) {
-      const AccessToken = await this.sign(poolId, 'access', accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() }));
+      const AccessToken = await this.sign(poolId, 'access', claims.access);
       const at_hash = createHash('sha256').update(AccessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
-      const IdToken = await this.sign(poolId, 'id', { ...idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() }), at_hash });
+      const IdToken = await this.sign(poolId, 'id', { ...claims.id, at_hash });
       return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
     }
-    const [IdToken, AccessToken] = await Promise.all([
-      this.sign(poolId, 'id', idTokenPayload(s, { iat, exp: iat + life.idSeconds, jti: newUuid() })),
-      this.sign(poolId, 'access', accessTokenPayload(s, { iat, exp: iat + life.accessSeconds, jti: newUuid() })),
-    ]);
+    const [IdToken, AccessToken] = await Promise.all([this.sign(poolId, 'id', claims.id), this.sign(poolId, 'access', claims.access)]);
     return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
   }
 

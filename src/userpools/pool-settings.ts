@@ -12,6 +12,7 @@ import type {
   VerificationMessageTemplateType,
 } from '../models/idp-types.js';
 import { buildSchema } from './custom-attributes.js';
+import { checkLambdaConfig } from '../triggers/target.js';
 import type { PoolSettings } from './pools.js';
 
 /** The members UpdateUserPool cannot change. */
@@ -52,6 +53,7 @@ export function replacePoolSettings(current: PoolSettings, input: UpdateUserPool
 
 function mutableSettings(input: MutableInput): PoolSettings {
   checkAttributeUpdateSettings(input);
+  checkLambdaConfig(input.LambdaConfig);
   if (input.SmsAuthenticationMessage !== undefined) requireCode('SmsAuthenticationMessage', input.SmsAuthenticationMessage);
   return {
     Policies: policiesFrom(input.Policies, input.AdminCreateUserConfig),

@@ -38,6 +38,8 @@ import { checkPasswordPolicy, generateTemporaryPassword, makePasswordMaterial } 
 import type { AppClient, UserPool } from './pools.js';
 import { checkSecretHash } from './secret-hash.js';
 import type { User } from './user.js';
+import type { Store } from '../store/store.js';
+import { nameValueMap } from '../triggers/event.js';
 import { USER_NOT_FOUND, type PendingCode, type Users } from './users.js';
 
 const NOT_FOUND_FOR_CLIENT = 'Username/client id combination not found.';
@@ -102,12 +104,22 @@ export async function signUp(users: Users, input: SignUpRequest): Promise<SignUp
     user.password = makePasswordMaterial(pool, user.username, input.Password, { temporary: false, now: user.createdAt });
     user.passwordUpdatedAt = user.createdAt;
   }
+  // PreSignUp may refuse (nothing is stored yet), auto-confirm and auto-verify.
+  const confirmed = await users.triggers.preSignUp({
+    pool,
+    source: 'SignUp',
+    user,
+    clientId: client.id,
+    validationData: nameValueMap(input.ValidationData),
+    clientMetadata: input.ClientMetadata,
+  });
   let pending: PendingCode | undefined;
-  await users.insert(pool, user, { then: async (tx) => void (pending = await users.issueCode(pool, user, 'signup', tx)) });
+  const issue = async (tx: Store) => void (pending = await users.issueCode(pool, user, 'signup', tx));
+  await users.insert(pool, user, confirmed ? {} : { then: issue });
   const delivery = pending
-    ? await users.deliverCode(pool, user, pending, { trigger: 'SignUp', clientMetadata: input.ClientMetadata })
+    ? await users.deliverCode(pool, user, pending, { trigger: 'SignUp', clientMetadata: input.ClientMetadata, clientId: client.id })
     : undefined;
-  return { UserConfirmed: false, UserSub: user.id, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
+  return { UserConfirmed: confirmed, UserSub: user.id, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
 }
 
 /**
@@ -125,6 +137,7 @@ export async function confirmSignUp(users: Users, input: ConfirmSignUpRequest): 
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
   if (user.status !== 'UNCONFIRMED') throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+  let confirmed: User = user;
   await users.confirmCode(pool, user, 'signup', input.ConfirmationCode, async (tx, data) => {
     const fresh = (await users.findBySub(pool, user.id, tx)) ?? user;
     fresh.status = 'CONFIRMED';
@@ -132,7 +145,9 @@ export async function confirmSignUp(users: Users, input: ConfirmSignUpRequest): 
     if (data.attribute && fresh.attributes[data.attribute] === data.value) fresh.attributes[`${data.attribute}_verified`] = 'true';
     if (input.ForceAliasCreation) await users.takeOverAliases(pool, fresh, tx);
     await users.save(pool, fresh, { reindex: true, store: tx, conflictKind: data.attribute });
+    confirmed = fresh;
   });
+  await users.triggers.postConfirmation({ pool, source: 'ConfirmSignUp', user: confirmed, clientId: client.id, clientMetadata: input.ClientMetadata });
 }
 
 /**
@@ -150,7 +165,7 @@ export async function resendConfirmationCode(users: Users, input: ResendConfirma
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
   if (user.status !== 'UNCONFIRMED') throw new InvalidParameterException('User is already confirmed.');
-  return users.sendCode(pool, user, 'signup', { trigger: 'ResendCode', clientMetadata: input.ClientMetadata });
+  return users.sendCode(pool, user, 'signup', { trigger: 'ResendCode', clientMetadata: input.ClientMetadata, clientId: client.id });
 }
 
 /** What a code delivery to a made-up destination looks like (derived from the name, so stable). */
@@ -161,13 +176,15 @@ function simulatedDelivery(medium: DeliveryMedium, name: string): CodeDeliveryDe
 }
 
 /** AdminConfirmSignUp: an UNCONFIRMED user becomes CONFIRMED (no attribute gets verified). */
-export async function adminConfirmSignUp(users: Users, pool: UserPool, username: string): Promise<void> {
+export async function adminConfirmSignUp(users: Users, pool: UserPool, username: string, clientMetadata?: Record<string, string>): Promise<void> {
   const user = await users.get(pool, username);
   if (user.status !== 'UNCONFIRMED') throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+  const confirmed: User = { ...user, status: 'CONFIRMED', updatedAt: users.clock.now() };
   await users.store.transaction(async (tx) => {
-    await users.save(pool, { ...user, status: 'CONFIRMED', updatedAt: users.clock.now() }, { store: tx });
+    await users.save(pool, confirmed, { store: tx });
     await users.codes.discard(user, 'signup', tx);
   });
+  await users.triggers.postConfirmation({ pool, source: 'ConfirmSignUp', user: confirmed, clientMetadata });
 }
 
 /**
@@ -185,6 +202,7 @@ export async function adminCreateUser(users: Users, pool: UserPool, input: Admin
   const user = users.build(pool, { username, attributes, status: 'FORCE_CHANGE_PASSWORD' });
   user.password = makePasswordMaterial(pool, user.username, temporary, { temporary: true, now: user.createdAt });
   user.passwordUpdatedAt = user.createdAt;
+  await users.triggers.preSignUp({ pool, source: 'AdminCreateUser', user, validationData: nameValueMap(input.ValidationData), clientMetadata: input.ClientMetadata });
   await users.insert(pool, user, { usernameTaken: 'User account already exists', forceAliases: input.ForceAliasCreation });
   if (input.MessageAction !== 'SUPPRESS') await sendInvitation(users, pool, user, temporary, input);
   return user;

@@ -32,6 +32,8 @@ import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type Al
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
 import type { UserPool, UserPools } from './pools.js';
 import { userFromRow, userToRow, type User, type UserStatus } from './user.js';
+import type { Triggers } from '../triggers/triggers.js';
+import { isTriggerError } from '../triggers/errors.js';
 
 export const USER_NOT_FOUND = 'User does not exist.';
 
@@ -55,6 +57,8 @@ export interface SaveOptions {
 
 export class Users {
   readonly codes: Codes;
+  /** The pool's Lambda triggers (PreSignUp, PostConfirmation, UserMigration ...). */
+  readonly triggers: Triggers;
   private readonly log: Logger;
 
   constructor(
@@ -64,10 +68,11 @@ export class Users {
     readonly pools: UserPools,
     readonly messages: Messages,
     readonly config: Config,
-    deps: { hasher: KeyedHash; log: Logger },
+    deps: { hasher: KeyedHash; log: Logger; triggers: Triggers },
   ) {
     this.codes = new Codes(store, clock, deps.hasher);
     this.log = deps.log;
+    this.triggers = deps.triggers;
   }
 
   // ---- lookups --------------------------------------------------------------------------
@@ -324,16 +329,18 @@ export class Users {
     pool: UserPool,
     user: User,
     pending: PendingCode,
-    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string> },
+    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string>; clientId?: string },
   ): Promise<CodeDeliveryDetailsType> {
     const { destination } = pending;
     try {
       await this.messages.deliver(
-        { pool, trigger: opts.trigger, user: this.messageUser(pool, user), code: pending.code, clientMetadata: opts.clientMetadata },
+        { pool, trigger: opts.trigger, user: this.messageUser(pool, user), code: pending.code, clientMetadata: opts.clientMetadata, clientId: opts.clientId },
         destination.medium,
         destination.to,
       );
     } catch (e) {
+      // A CustomMessage function's failure is its own error (UserLambdaValidationException ...).
+      if (isTriggerError(e)) throw e;
       this.log.warn({ poolId: pool.id, medium: destination.medium, err: (e as Error).message }, 'code delivery failed');
       throw new CodeDeliveryFailureException(`Unable to deliver the code by ${destination.medium === 'EMAIL' ? 'e-mail' : 'SMS'}.`);
     }
@@ -350,7 +357,7 @@ export class Users {
     pool: UserPool,
     user: User,
     purpose: CodePurpose,
-    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string> },
+    opts: { trigger: MessageTrigger; clientMetadata?: Record<string, string>; clientId?: string },
   ): Promise<CodeDeliveryDetailsType> {
     const pending = await this.issueCode(pool, user, purpose);
     if (!pending) throw new InvalidParameterException(noDestinationMessage(purpose));
@@ -373,9 +380,9 @@ export class Users {
   }
 
   /** The user as messages name them: `{username}` is the sign-in name (e-mail/phone in UsernameAttributes pools). */
-  messageUser(pool: UserPool, user: User): { username: string; displayName: string; attributes: Record<string, string> } {
+  messageUser(pool: UserPool, user: User): { username: string; displayName: string; attributes: Record<string, string>; sub: string; status: UserStatus } {
     const byAttribute = usernameAttributes(pool).map((a) => user.attributes[a]).find(Boolean);
-    return { username: user.username, displayName: byAttribute ?? user.username, attributes: user.attributes };
+    return { username: user.username, displayName: byAttribute ?? user.username, attributes: user.attributes, sub: user.id, status: user.status };
   }
 }
 

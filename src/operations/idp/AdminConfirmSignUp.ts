@@ -5,6 +5,6 @@ import { defineOperation } from '../operation.js';
 
 export default defineOperation<AdminConfirmSignUpRequest, AdminConfirmSignUpResponse>('idp', 'AdminConfirmSignUp', async (input, { app }) => {
   const pool = await app.pools.get(input.UserPoolId);
-  await adminConfirmSignUp(app.users, pool, input.Username);
+  await adminConfirmSignUp(app.users, pool, input.Username, input.ClientMetadata);
   return {};
 });

@@ -19,6 +19,7 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
       refreshToken: input.RefreshToken,
       deviceKey: input.DeviceKey,
       rotate: client.settings.RefreshTokenRotation?.Feature === 'ENABLED',
+      clientMetadata: input.ClientMetadata,
     });
     return { AuthenticationResult: result };
   },

@@ -1,0 +1,136 @@
+// Runs one trigger invocation over either transport and turns what happened into Cognito's
+// answer (shared/spec/triggers.md §4), the same for Lambda and webhooks:
+//
+//   function error (X-Amz-Function-Error / non-2xx / {errorMessage})
+//       -> UserLambdaValidationException "<Trigger> failed with error <errorMessage>."   (not retried)
+//   no answer within the limit (5 s)
+//       -> UnexpectedLambdaException "<Trigger> invocation failed due to error Socket timeout while invoking Lambda function."
+//   refused by the Lambda service (403, 404, 429, 5xx) or unreachable
+//       -> UnexpectedLambdaException "<Trigger> invocation failed due to error <type>."
+//   output that is not JSON                -> InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON"
+//   output that is not an event object     -> InvalidLambdaResponseException "Unrecognizable lambda output"
+//
+// Timeouts, unreachable targets, throttling and 5xx are retried: `attempts` in all (3). The
+// event is never logged (it holds attributes, passwords of migrations, codes).
+import type { Logger } from 'pino';
+import { InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException } from '../errors.js';
+import type { UserPool } from '../userpools/pools.js';
+import { triggerTarget, type Target, type TriggerName } from './target.js';
+
+/** One try at delivering an event, as the transports see it. */
+export interface Attempt {
+  ref: string;
+  poolId: string;
+  triggerSource: string;
+  payload: string;
+  async: boolean;
+  signal: AbortSignal;
+}
+
+export type AttemptResult =
+  | { kind: 'ok'; body: string }
+  | { kind: 'function-error'; body: string }
+  | { kind: 'service-error'; type: string; retry: boolean }
+  | { kind: 'unreachable'; type: string }
+  | { kind: 'timeout' };
+
+export interface Transport {
+  invoke(a: Attempt): Promise<AttemptResult>;
+}
+
+/** How long one attempt may take and how many there are (tests shorten the wait). */
+export interface TriggerLimits {
+  timeoutMs: number;
+  attempts: number;
+}
+
+export const DEFAULT_LIMITS: TriggerLimits = { timeoutMs: 5000, attempts: 3 };
+
+/** A trigger event: the common envelope (event.ts) with its request and response. */
+export type TriggerEvent = Record<string, unknown> & { triggerSource: string; response: unknown };
+
+export const INVALID_JSON = 'Invalid lambda function output : Invalid JSON';
+export const UNRECOGNIZABLE = 'Unrecognizable lambda output';
+
+export class TriggerRunner {
+  constructor(
+    private readonly deps: { lambda: Transport; webhook: Transport; log: Logger; limits: TriggerLimits },
+  ) {}
+
+  has(pool: UserPool, name: TriggerName): boolean {
+    return triggerTarget(pool, name) !== undefined;
+  }
+
+  /**
+   * Invokes the pool's `name` trigger with `event` and waits for the returned event (an object).
+   * Throws the exceptions of the file comment. Call only when `has(pool, name)`.
+   */
+  async invoke(pool: UserPool, name: TriggerName, event: TriggerEvent): Promise<Record<string, unknown>> {
+    const target = triggerTarget(pool, name)!;
+    const r = await this.attempt(pool, target, event, false);
+    switch (r.kind) {
+      case 'ok':
+        return parseOutput(r.body);
+      case 'function-error':
+        throw new UserLambdaValidationException(`${name} failed with error ${errorMessageOf(r.body)}.`);
+      case 'timeout':
+        throw new UnexpectedLambdaException(`${name} invocation failed due to error Socket timeout while invoking Lambda function.`);
+      default:
+        throw new UnexpectedLambdaException(`${name} invocation failed due to error ${r.type}.`);
+    }
+  }
+
+  /**
+   * Invokes asynchronously (InvocationType Event), as Cognito invokes custom senders: the caller
+   * neither waits nor sees failures, which are logged.
+   */
+  fire(pool: UserPool, name: TriggerName, event: TriggerEvent): Promise<void> {
+    const target = triggerTarget(pool, name);
+    if (!target) return Promise.resolve();
+    return this.attempt(pool, target, event, true).then(
+      (r) => {
+        if (r.kind !== 'ok') this.deps.log.warn({ poolId: pool.id, trigger: name, outcome: r.kind }, 'asynchronous trigger failed');
+      },
+      (e: Error) => this.deps.log.warn({ poolId: pool.id, trigger: name, err: e.message }, 'asynchronous trigger failed'),
+    );
+  }
+
+  private async attempt(pool: UserPool, target: Target, event: TriggerEvent, async: boolean): Promise<AttemptResult> {
+    const transport = target.kind === 'webhook' ? this.deps.webhook : this.deps.lambda;
+    const payload = JSON.stringify(event);
+    const { timeoutMs, attempts } = this.deps.limits;
+    let r: AttemptResult = { kind: 'timeout' };
+    for (let i = 0; i < attempts; i++) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      r = await transport.invoke({ ref: target.ref, poolId: pool.id, triggerSource: event.triggerSource, payload, async, signal });
+      const retry = r.kind === 'timeout' || r.kind === 'unreachable' || (r.kind === 'service-error' && r.retry);
+      if (!retry) break;
+      this.deps.log.warn({ poolId: pool.id, triggerSource: event.triggerSource, outcome: r.kind, attempt: i + 1 }, 'trigger invocation failed');
+    }
+    return r;
+  }
+}
+
+/** The returned event: JSON, and an object. */
+function parseOutput(body: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    throw new InvalidLambdaResponseException(INVALID_JSON);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidLambdaResponseException(UNRECOGNIZABLE);
+  return v as Record<string, unknown>;
+}
+
+/** `errorMessage` of a Lambda error payload (never its stackTrace), else the body as text. */
+function errorMessageOf(body: string): string {
+  try {
+    const v = JSON.parse(body);
+    if (typeof v?.errorMessage === 'string') return v.errorMessage;
+    if (typeof v === 'string') return v;
+  } catch {
+    /* not JSON: the text itself */
+  }
+  return body.slice(0, 1000);
+}

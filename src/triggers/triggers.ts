@@ -1,0 +1,83 @@
+// app.triggers: the Lambda triggers of user pools (shared/spec/triggers.md). The domain calls one
+// method per trigger at its hook point; each method is a no-op when the pool has no such trigger.
+// The event shapes and response rules live in one file per trigger source; invoke.ts carries an
+// event to its target (invoke-lambda.ts / invoke-webhook.ts) and maps failures to Cognito's errors.
+//
+// Hook points:
+//   PreSignUp              userpools/registration.ts  signUp, adminCreateUser (before the insert)
+//   PostConfirmation       userpools/registration.ts  confirmSignUp, adminConfirmSignUp (after commit)
+//   CustomMessage          messaging/messages.ts      Messages.composer (app.ts plugs it in)
+//   PreTokenGeneration     tokens/tokens.ts           before signing, on sign-in and refresh
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import type { Sealer } from '../crypto/sealed.js';
+import type { ComposedMessage, MessageComposer, MessageContext } from '../messaging/messages.js';
+import type { Store } from '../store/store.js';
+import type { UserPool } from '../userpools/pools.js';
+import { composeCustomMessage } from './custom-message.js';
+import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
+import { LambdaInvoker } from './invoke-lambda.js';
+import { WebhookInvoker } from './invoke-webhook.js';
+import { runPostConfirmation, type PostConfirmationInput } from './post-confirmation.js';
+import { applyPreSignUp, runPreSignUp, type PreSignUpInput } from './pre-sign-up.js';
+import { customizeTokenClaims, type TokenClaims, type TokenClaimsInput } from './pre-token-generation.js';
+import type { TriggerName } from './target.js';
+import { WebhookSecrets } from './webhook-secret.js';
+
+export interface TriggerDeps {
+  config: Config;
+  store: Store;
+  sealer: Sealer;
+  clock: Clock;
+  log: Logger;
+}
+
+export class Triggers {
+  /** Per-attempt timeout and attempts (5 s, 3); tests shorten the timeout. */
+  readonly limits: TriggerLimits = { ...DEFAULT_LIMITS };
+  readonly webhookSecrets: WebhookSecrets;
+  readonly runner: TriggerRunner;
+  private readonly lambda: LambdaInvoker;
+
+  constructor(private readonly deps: TriggerDeps) {
+    this.webhookSecrets = new WebhookSecrets(deps);
+    this.lambda = new LambdaInvoker({ region: deps.config.region, endpoint: deps.config.lambdaEndpoint });
+    const webhook = new WebhookInvoker({
+      secretOf: (poolId) => this.webhookSecrets.get(poolId),
+      nowSeconds: () => Math.floor(deps.clock.now() / 1000),
+    });
+    this.runner = new TriggerRunner({ lambda: this.lambda, webhook, log: deps.log, limits: this.limits });
+  }
+
+  has(pool: UserPool, name: TriggerName): boolean {
+    return this.runner.has(pool, name);
+  }
+
+  /**
+   * PreSignUp: asks the function and applies its answer to the user about to be stored.
+   * Returns whether the user is now CONFIRMED (autoConfirmUser on SignUp).
+   * @example const confirmed = await app.triggers.preSignUp({ pool, source: 'SignUp', user, clientId })
+   */
+  async preSignUp(a: PreSignUpInput): Promise<boolean> {
+    return applyPreSignUp(a.user, await runPreSignUp(this.runner, a), a.source);
+  }
+
+  postConfirmation(a: PostConfirmationInput): Promise<void> {
+    return runPostConfirmation(this.runner, a);
+  }
+
+  /** Messages.composer: the CustomMessage function's texts, else `fallback` (the pool's templates). */
+  composeMessage(ctx: MessageContext, fallback: MessageComposer): Promise<ComposedMessage> {
+    return composeCustomMessage(this.runner, ctx, fallback);
+  }
+
+  /** The tokens' claims after PreTokenGeneration (unchanged when the pool has none). */
+  customizeTokens(a: TokenClaimsInput): Promise<TokenClaims> {
+    return customizeTokenClaims(this.runner, this.deps.log, a);
+  }
+
+  close(): void {
+    this.lambda.close();
+  }
+}
