@@ -14,7 +14,6 @@ const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
-const USERS = 'not yet: user administration and self-service are being built';
 const SIGN_IN = 'not yet: sign-in flows and tokens are being built';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const MFA = 'not yet: multi-factor authentication';
@@ -46,7 +45,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/AssociateSoftwareToken': MFA,
   'idp/CompleteWebAuthnRegistration': PASSKEYS,
   'idp/ConfirmDevice': DEVICES,
-  'idp/ConfirmForgotPassword': USERS,
   'idp/CreateIdentityProvider': FEDERATION,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserImportJob': IMPORT,
@@ -62,7 +60,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DescribeTermsByClient': TERMS,
   'idp/DescribeUserImportJob': IMPORT,
   'idp/ForgetDevice': DEVICES,
-  'idp/ForgotPassword': USERS,
   'idp/GetCSVHeader': IMPORT,
   'idp/GetClientToken': CLIENT_CREDENTIALS,
   'idp/GetDevice': DEVICES,
