@@ -2,6 +2,7 @@
 // health, the dev outbox. Nothing else lives here but what every request shares: its request id
 // (x-amzn-RequestId on every response), CORS for browser clients (api-surface.md §1.1 rule 5),
 // one log line per request, and the last-resort error handler.
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from './app.js';
 import { CognitoException, RequestEntityTooLargeException, SerializationException, httpStatusOf } from './errors.js';
@@ -12,7 +13,6 @@ import type { Registry } from './operations/registry.js';
 import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
-import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 
 declare module 'fastify' {
@@ -55,6 +55,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
     // Our ids, not the caller's: a request id must not be chosen by the client.
     genReqId: () => newRequestId(),
     requestIdHeader: false,
+    clientErrorHandler: answerClientError,
     // The host form of the pools' hosted-UI domains (src/oauth/routes.ts).
     rewriteUrl: (raw) => rewriteHostedUrl(app, raw),
   });
@@ -130,7 +131,6 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   // Cognito Sync (REST JSON under /identitypools) and its change stream (GET /sync/events).
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
-  registerTriggerRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
@@ -145,6 +145,28 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   });
 
   return fastify;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (a malformed request line,
+ * headers over the size limit, a request that did not arrive in time) get an AWS JSON error too.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, name, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'RequestTimeoutException', 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'SerializationException', 'The request headers are too large.']
+        : [400, 'Bad Request', 'SerializationException', 'The request is not valid HTTP/1.1.'];
+  if (socket.writable) {
+    const body = JSON.stringify({ __type: name, message });
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: ${newRequestId()}\r\n` +
+        `x-amzn-ErrorType: ${name}:\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**
