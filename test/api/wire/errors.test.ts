@@ -2,6 +2,7 @@
 // server stays up: malformed and mistyped bodies, broken constraints, unknown targets, oversized
 // bodies, unimplemented and failing operations.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   CognitoIdentityProviderServiceException,
@@ -192,6 +193,25 @@ for (const engine of engines) {
       const nf = await fetch(`${s.url}/no/such/page`);
       assert.equal(nf.status, 404);
       assert.match(nf.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/);
+    });
+
+    test('requests the HTTP parser refuses get an AWS JSON error too', async () => {
+      const raw = (bytes: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(s.port, '127.0.0.1');
+          let out = '';
+          socket.on('data', (d) => (out += d));
+          socket.on('close', () => resolve(out));
+          socket.on('error', reject);
+          socket.write(bytes);
+        });
+      const garbage = await raw('NOT HTTP AT ALL\r\n\r\n');
+      assert.match(garbage, /^HTTP\/1\.1 400 /);
+      assert.match(garbage, /x-amzn-ErrorType: SerializationException:/);
+      assert.match(garbage, /\{"__type":"SerializationException","message":"[^"]+"\}$/);
+      const huge = await raw(`POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      assert.match(huge, /^HTTP\/1\.1 431 /);
+      assert.match(huge, /"__type":"SerializationException"/);
     });
 
     test('the server is still healthy after all of it', async () => {
