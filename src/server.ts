@@ -14,6 +14,7 @@ import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
+import { registerTriggerRoutes } from './triggers/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -132,6 +133,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
+  registerTriggerRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {
