@@ -6,6 +6,7 @@
 //   modes: `workers` (the ModPowPool, as shipped) and `loop` (the same math on the event loop).
 // Run: npx tsx bench/auth-srp-load.ts [seconds=5] [concurrency=16]
 import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { modPowN, powG } from '../src/crypto/srp.js';
