@@ -23,7 +23,8 @@ export function configTable(): string {
   return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
-export function compatTable(registry: Registry): string {
+/** `registry` says what is implemented; `reasonOf` why the rest is not (src/operations/unsupported.ts). */
+export function compatTable(registry: Pick<Registry, ServiceId>, reasonOf = unsupportedReason): string {
   const out: string[] = [];
   const summary = services.map((s) => {
     const done = s.operations.filter((op) => registry[s.id].has(op)).length;
@@ -33,7 +34,7 @@ export function compatTable(registry: Registry): string {
   for (const s of services) {
     out.push(`### ${s.name}`, '', '| Operation | Implemented |', '|---|---|');
     for (const op of [...s.operations].sort()) {
-      const status = registry[s.id].has(op) ? 'yes' : cell(unsupportedReason(s.id, op) ?? 'not yet');
+      const status = registry[s.id].has(op) ? 'yes' : cell(reasonOf(s.id, op) ?? 'not yet');
       out.push(`| ${op} | ${status} |`);
     }
     out.push('');
@@ -53,6 +54,6 @@ export function replaceSection(text: string, name: string, body: string): string
 }
 
 /** README.md with both generated sections brought up to date. */
-export function renderReadme(text: string, registry: Registry): string {
-  return replaceSection(replaceSection(text, 'config', configTable()), 'compatibility', compatTable(registry));
+export function renderReadme(text: string, registry: Pick<Registry, ServiceId>, reasonOf = unsupportedReason): string {
+  return replaceSection(replaceSection(text, 'config', configTable()), 'compatibility', compatTable(registry, reasonOf));
 }
