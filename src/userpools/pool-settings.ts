@@ -13,6 +13,7 @@ import type {
 } from '../models/idp-types.js';
 import { buildSchema } from './custom-attributes.js';
 import { checkLambdaConfig } from '../triggers/target.js';
+import { MFA_ONLY_MEMBERS } from './mfa-config.js';
 import type { PoolSettings } from './pools.js';
 
 /** The members UpdateUserPool cannot change. */
@@ -48,7 +49,9 @@ export function createPoolSettings(input: CreateUserPoolRequest): PoolSettings {
 /** Settings after UpdateUserPool: the request's (with defaults) plus the creation-only members kept. */
 export function replacePoolSettings(current: PoolSettings, input: UpdateUserPoolRequest): PoolSettings {
   const kept = Object.fromEntries(CREATION_ONLY.map((k) => [k, current[k]])) as CreationOnly;
-  return { ...mutableSettings(input), ...kept };
+  // UpdateUserPool has no members for these: SetUserPoolMfaConfig's own stay as they are.
+  const mfaOnly = Object.fromEntries(MFA_ONLY_MEMBERS.map((k) => [k, current[k]]));
+  return { ...mutableSettings(input), ...mfaOnly, ...kept };
 }
 
 function mutableSettings(input: MutableInput): PoolSettings {

@@ -30,10 +30,15 @@ import { appendCustomAttributes } from './custom-attributes.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { createPoolSettings, replacePoolSettings } from './pool-settings.js';
 import { checkNewTags } from './pool-tags.js';
+import type { MfaOnlySettings } from './mfa-config.js';
 import { customScopeExists } from '../oauth/resource-servers.js';
 
-/** The settings document of a pool: UserPoolType less what is computed on read. */
-export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags'>;
+/**
+ * The settings document of a pool: UserPoolType less what is computed on read, plus the MFA
+ * members only SetUserPoolMfaConfig writes (mfa-config.ts).
+ */
+export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags'> &
+  MfaOnlySettings;
 
 export interface UserPool {
   id: string;
@@ -154,6 +159,17 @@ export class UserPools {
     await this.rewrite(poolId, (s) => ({ ...s, SchemaAttributes: appendCustomAttributes(s.SchemaAttributes ?? [], attributes) }), {
       conflict: () => new TooManyRequestsException(`User pool ${poolId} is being changed by other requests; retry.`),
     });
+  }
+
+  /**
+   * A change of some settings members computed from the current ones (SetUserPoolMfaConfig), with
+   * the same compare-and-set as UpdateUserPool. Returns the pool as written.
+   */
+  async changeSettings(poolId: string, change: (settings: PoolSettings) => PoolSettings): Promise<UserPool> {
+    await this.rewrite(poolId, change, {
+      conflict: () => new ConcurrentModificationException(`User pool ${poolId} was changed by another request; retry.`),
+    });
+    return this.get(poolId);
   }
 
   /** DeleteUserPool: refused under deletion protection; users, clients, groups... follow by cascade. */

@@ -6,8 +6,10 @@ import type { AppClient, UserPool } from '../../userpools/pools.js';
 /** UserPoolType as DescribeUserPool / CreateUserPool return it: settings plus what is computed on read. */
 export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
   const domains = await app.oauth.domains.ofPoolAll(pool.id);
+  // GetUserPoolMfaConfig's members are not UserPoolType's.
+  const { SmsMfaConfiguration: _s, SoftwareTokenMfaConfiguration: _t, EmailMfaConfiguration: _e, WebAuthnConfiguration: _w, ...settings } = pool.settings;
   return {
-    ...pool.settings,
+    ...settings,
     Id: pool.id,
     Name: pool.name,
     Arn: pool.arn,
