@@ -1,0 +1,203 @@
+// The load generator: a child process (forked by load.ts) so that it runs on the other core than
+// the server's event loop. It takes jobs over IPC and answers each with its figures:
+//   cannon  autocannon against one scenario (a request builder below), fixed duration and
+//           connections, optionally at a fixed overall rate (a latency probe)
+//   srp     complete USER_SRP_AUTH sign-ins (InitiateAuth + RespondToAuthChallenge), `connections`
+//           loops, the client's SRP math done here with native exponentiation
+// Traffic goes to 127.0.0.1 only.
+import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import autocannon from 'autocannon';
+import { N, fromHex, hashHex, k, modPowN, padHex, powG } from '../../src/crypto/srp.js';
+import { makeSigner } from './sigv4.js';
+import type { CannonJob, Job, LoadResult, SrpJob } from './load.js';
+
+const IDP = 'AWSCognitoIdentityProviderService';
+const JSON_TYPE = 'application/x-amz-json-1.1';
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
+
+type Build = () => { method: string; path: string; headers: Record<string, string>; body?: string };
+
+/** Request builders by scenario name; each call makes the next request (fresh date, random pick). */
+function scenario(job: CannonJob): Build {
+  const p = job.params as Record<string, any>;
+  const host = new URL(job.url).host;
+  const signer = p.admin ? makeSigner({ ...p.admin, service: 'cognito-idp' }) : undefined;
+  const signed = (op: string, input: unknown) => {
+    const body = JSON.stringify(input);
+    return { method: 'POST', path: '/', headers: signer!(host, `${IDP}.${op}`, body), body };
+  };
+  const unsigned = (op: string, input: unknown) => ({
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': JSON_TYPE, 'x-amz-target': `${IDP}.${op}` },
+    body: JSON.stringify(input),
+  });
+  let n = 0;
+  const tag = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  switch (job.scenario) {
+    case 'health':
+      return () => ({ method: 'GET', path: '/health', headers: {} });
+    case 'AdminGetUser':
+      // A random user of the whole pool on every request, so 1 M users are not a hot 10 k.
+      return () => signed('AdminGetUser', { UserPoolId: p.poolId, Username: `user${Math.floor(Math.random() * p.users)}` });
+    case 'ListUsers':
+      return () => signed('ListUsers', { UserPoolId: p.poolId, Filter: `email ^= "${pick(p.prefixes as string[])}"` });
+    case 'SignUp':
+      return () =>
+        unsigned('SignUp', {
+          ClientId: p.clientId,
+          Username: `su-${tag}-${n}`,
+          Password: p.password,
+          UserAttributes: [{ Name: 'email', Value: `su-${tag}-${n++}@example.com` }],
+        });
+    case 'RefreshTokenAuth':
+      return () => unsigned('InitiateAuth', { ClientId: p.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: pick(p.refreshTokens as string[]) } });
+    case 'GetTokensFromRefreshToken':
+      return () => unsigned('GetTokensFromRefreshToken', { ClientId: p.clientId, RefreshToken: pick(p.refreshTokens as string[]) });
+    case 'UserPasswordAuth':
+      return () => unsigned('InitiateAuth', { ClientId: p.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: pick(p.usernames as string[]), PASSWORD: p.password } });
+    case 'GetUser':
+      return () => unsigned('GetUser', { AccessToken: pick(p.accessTokens as string[]) });
+    default:
+      throw new Error(`unknown scenario ${job.scenario}`);
+  }
+}
+
+async function runCannon(job: CannonJob): Promise<LoadResult> {
+  const build = scenario(job);
+  const r = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    duration: job.seconds,
+    overallRate: job.rate,
+    timeout: 30,
+    requests: [{ setupRequest: (req) => Object.assign(req, build()) }],
+  });
+  return {
+    ok: r['2xx'],
+    failed: r.non2xx + r.errors + r.timeouts,
+    seconds: r.duration,
+    rps: r['2xx'] / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+  };
+}
+
+// ---- SRP sign-ins ----------------------------------------------------------------------------
+
+const INFO = Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]);
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+function srpTimestamp(ms: number): string {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+function post(agent: http.Agent, url: URL, op: string, input: unknown): Promise<{ status: number; body: any }> {
+  const data = JSON.stringify(input);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': JSON_TYPE, 'x-amz-target': `${IDP}.${op}`, 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/**
+ * Complete SRP sign-ins. Before the timed loop: per user k·g^x (x from the password and the salt
+ * the bench seeded) and a pool of client ephemerals (a of 256 bits, A = g^a), reused round-robin.
+ * In the loop the client pays one exponentiation, (B − k·g^x)^(a + u·x) mod N, and the hashing.
+ */
+async function runSrp(job: SrpJob): Promise<LoadResult> {
+  const url = new URL(job.url);
+  const poolName = job.poolId.split('_')[1];
+  const users = job.users.map((u) => ({ username: u.username, x: fromHex(u.x), kgx: (k * powG(fromHex(u.x))) % N }));
+  const ephemerals = Array.from({ length: job.ephemerals }, () => {
+    const a = fromHex(randomBytes(32).toString('hex'));
+    const A = powG(a);
+    return { a, A, Ahex: A.toString(16), Apad: padHex(A) };
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let next = 0;
+  let lastError = '';
+  const started = performance.now();
+  const until = started + job.seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < until) {
+      const user = users[next % users.length];
+      const e = ephemerals[next++ % ephemerals.length];
+      const t0 = performance.now();
+      try {
+        const first = await post(agent, url, 'InitiateAuth', {
+          ClientId: job.clientId,
+          AuthFlow: 'USER_SRP_AUTH',
+          AuthParameters: { USERNAME: user.username, SRP_A: e.Ahex },
+        });
+        const c = first.body.ChallengeParameters;
+        if (first.status !== 200 || !c) throw new Error(`InitiateAuth ${first.status} ${first.body.__type}`);
+        const B = fromHex(c.SRP_B);
+        const u = fromHex(hashHex(e.Apad + padHex(B)));
+        const S = modPowN((((B - user.kgx) % N) + N) % N, e.a + u * user.x);
+        const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
+        const key = createHmac('sha256', prk).update(INFO).digest().subarray(0, 16);
+        const TIMESTAMP = srpTimestamp(Date.now());
+        const PASSWORD_CLAIM_SIGNATURE = createHmac('sha256', key)
+          .update(Buffer.from(poolName))
+          .update(Buffer.from(c.USER_ID_FOR_SRP))
+          .update(Buffer.from(c.SECRET_BLOCK, 'base64'))
+          .update(Buffer.from(TIMESTAMP))
+          .digest('base64');
+        const second = await post(agent, url, 'RespondToAuthChallenge', {
+          ClientId: job.clientId,
+          ChallengeName: 'PASSWORD_VERIFIER',
+          Session: first.body.Session,
+          ChallengeResponses: { USERNAME: c.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, TIMESTAMP, PASSWORD_CLAIM_SIGNATURE },
+        });
+        if (second.status !== 200 || !second.body.AuthenticationResult?.AccessToken) {
+          throw new Error(`RespondToAuthChallenge ${second.status} ${second.body.__type}: ${second.body.message}`);
+        }
+        ok++;
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        failed++;
+        lastError = String((err as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.connections }, loop));
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { ok, failed, seconds, rps: ok / seconds, p50: q(0.5), p99: q(0.99), lastError: lastError || undefined };
+}
+
+process.on('message', async (job: Job & { id: number }) => {
+  if (job.kind === 'exit') process.exit(0);
+  try {
+    const result = job.kind === 'srp' ? await runSrp(job) : await runCannon(job);
+    process.send!({ id: job.id, result });
+  } catch (e) {
+    process.send!({ id: job.id, error: String((e as Error).stack ?? e) });
+  }
+});
+process.send!({ ready: true });
