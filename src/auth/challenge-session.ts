@@ -4,6 +4,7 @@
 // client's AuthSessionValidity (3-15 minutes, default 3), and has an id (jti) that single-use
 // steps record when they complete (see the store's auth_used_challenges).
 import { NotAuthorizedException } from '../errors.js';
+import type { Sealer } from '../crypto/sealed.js';
 import { newUuid } from '../ids.js';
 import type { ChallengeName, FlowContext } from './types.js';
 
@@ -48,6 +49,15 @@ export function newSession(
     expiresAt: ctx.app.clock.now() + sessionValidityMs(ctx),
     jti: fields.jti ?? newUuid(),
   };
+}
+
+/**
+ * The pool and client a Session belongs to, read before there is a FlowContext (the operations
+ * that take a sign-in Session but no ClientId: AssociateSoftwareToken, VerifySoftwareToken).
+ */
+export function sessionOrigin(sealer: Sealer, sealed: string): { poolId: string; clientId: string } | undefined {
+  const s = sealer.openJson<ChallengeSession>(PURPOSE, sealed);
+  return s ? { poolId: s.poolId, clientId: s.clientId } : undefined;
 }
 
 export function sealSession(ctx: FlowContext, s: ChallengeSession): string {

@@ -1,11 +1,15 @@
-// DEVICE_KEY in AuthParameters / ChallengeResponses. Remembered devices are not implemented yet
-// (issue: devices), so Tessera never hands out a device key and any key a client sends is unknown.
-// Both client libraries recognise exactly ResourceNotFoundException "Device does not exist.",
-// forget their cached device and retry without it (srp.md §6), so that is the answer.
+// DEVICE_KEY in AuthParameters / ChallengeResponses (pipeline step 5 of flows.ts): a key this pool
+// does not know (never confirmed, or forgotten) is refused before anything else. Both client
+// libraries recognise exactly ResourceNotFoundException "Device does not exist.", forget their
+// cached device and retry without it (srp.md §6), so that is the answer. Whether the device is
+// the signing-in user's own is checked once the user is known (devices.ts knownDevice).
 import { ResourceNotFoundException } from '../errors.js';
+import { DEVICE_DOES_NOT_EXIST, findDevice } from './devices.js';
+import type { FlowContext } from './types.js';
 
-export const DEVICE_DOES_NOT_EXIST = 'Device does not exist.';
+export { DEVICE_DOES_NOT_EXIST };
 
-export function refuseUnknownDevice(params: Record<string, string>): void {
-  if (params.DEVICE_KEY) throw new ResourceNotFoundException(DEVICE_DOES_NOT_EXIST);
+export async function refuseUnknownDevice(ctx: FlowContext, params: Record<string, string>): Promise<void> {
+  const key = params.DEVICE_KEY;
+  if (key && !(await findDevice(ctx.app, ctx.pool, key))) throw new ResourceNotFoundException(DEVICE_DOES_NOT_EXIST);
 }

@@ -10,12 +10,15 @@
 //   3. the client allows it                     InvalidParameterException "<FLOW> flow not enabled for this client"
 //   4. SECRET_HASH sent if the client has one   NotAuthorizedException
 //   5. DEVICE_KEY                               ResourceNotFoundException "Device does not exist."
-//   6. the flow's own steps                     (srp.ts, password.ts, refresh.ts)
+//   6. the flow's own steps                     (srp.ts, password.ts, refresh.ts; then mfa.ts, devices.ts)
 //   7. hide user existence (remap step)         UserNotFound -> NotAuthorized when ENABLED
 // RespondToAuthChallenge runs 1 (by ChallengeName), 4, 5, the challenge's step and 7.
 import { InvalidParameterException, UnsupportedOperationException } from '../errors.js';
 import { refuseUnknownDevice } from './device-key.js';
+import { answerDevicePasswordVerifier, answerDeviceSrpAuth } from './device-srp.js';
 import { requireFlowEnabled, type AllowFlow } from './explicit-flows.js';
+import { answerEmailOtp, answerSelectMfaType, answerSmsMfa, answerSoftwareToken } from './mfa.js';
+import { answerMfaSetup } from './mfa-setup.js';
 import { answerNewPassword } from './new-password.js';
 import { startPasswordAuth } from './password.js';
 import { startRefresh } from './refresh.js';
@@ -54,6 +57,13 @@ type Answer = (ctx: FlowContext, responses: Params, session?: string) => Promise
 export const challengeAnswers: Record<string, Answer> = {
   PASSWORD_VERIFIER: answerPasswordVerifier,
   NEW_PASSWORD_REQUIRED: answerNewPassword,
+  SMS_MFA: answerSmsMfa,
+  SOFTWARE_TOKEN_MFA: answerSoftwareToken,
+  EMAIL_OTP: answerEmailOtp,
+  SELECT_MFA_TYPE: answerSelectMfaType,
+  MFA_SETUP: answerMfaSetup,
+  DEVICE_SRP_AUTH: answerDeviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: answerDevicePasswordVerifier,
 };
 
 /** InitiateAuth / AdminInitiateAuth. */
@@ -64,7 +74,7 @@ export async function initiateAuth(ctx: FlowContext, authFlow: string, params: P
     if (flow.admin !== undefined && flow.admin !== ctx.admin) throw new InvalidParameterException('Initiate Auth method not supported.');
     requireFlowEnabled(ctx.client, authFlow, flow.allow);
     requireSecretHash(ctx.client, params.SECRET_HASH);
-    refuseUnknownDevice(params);
+    await refuseUnknownDevice(ctx, params);
     return await flow.start(ctx, params);
   } catch (e) {
     throw hideUserExistence(ctx.client, e);
@@ -77,7 +87,7 @@ export async function respondToAuthChallenge(ctx: FlowContext, challengeName: st
     const answer = challengeAnswers[challengeName];
     if (!answer) throw new InvalidParameterException(`Tessera does not support the challenge ${challengeName} yet.`);
     requireSecretHash(ctx.client, responses.SECRET_HASH);
-    refuseUnknownDevice(responses);
+    await refuseUnknownDevice(ctx, responses);
     return await answer(ctx, responses, session);
   } catch (e) {
     throw hideUserExistence(ctx.client, e);

@@ -9,14 +9,15 @@
 // The answer carries NEW_PASSWORD and "userAttributes.<name>" values. The password is checked
 // against the pool's policy before anything is written; then, in one transaction, the Session's
 // id is recorded as used (so a completed challenge cannot be answered again), the attributes are
-// set, and the password is set permanently (status CONFIRMED). Then tokens.
+// set, and the password is set permanently (status CONFIRMED). Then MFA as after any password (mfa.ts).
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { checkAttributeWrites, poolSchema } from '../userpools/attributes.js';
 import { checkPasswordPolicy } from '../userpools/passwords.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
 import { checkSecretHash } from './secret-hash.js';
-import { issueTokens, type ProvenBy } from './user-status.js';
+import { afterFirstFactor } from './mfa.js';
+import type { ProvenBy } from './user-status.js';
 import type { AuthStep, FlowContext } from './types.js';
 
 const PREFIX = 'userAttributes.';
@@ -31,7 +32,7 @@ function missingRequired(ctx: FlowContext, attributes: Record<string, string>): 
 }
 
 export function newPasswordChallenge(ctx: FlowContext, user: User, by: ProvenBy): AuthStep {
-  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'NEW_PASSWORD_REQUIRED' });
+  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'NEW_PASSWORD_REQUIRED', deviceKey: by.deviceKey });
   return {
     kind: 'challenge',
     name: 'NEW_PASSWORD_REQUIRED',
@@ -94,5 +95,5 @@ export async function answerNewPassword(ctx: FlowContext, responses: Record<stri
     await ctx.app.users.setPassword(ctx.pool, user, password, { permanent: true, store: tx });
     if (reindex) await ctx.app.users.save(ctx.pool, user, { reindex: true, store: tx });
   });
-  return issueTokens(ctx, user);
+  return afterFirstFactor(ctx, user, { typed: s.typed, deviceKey: s.deviceKey });
 }

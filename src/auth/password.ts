@@ -38,5 +38,5 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
-  return afterPasswordProven(ctx, user, { typed });
+  return afterPasswordProven(ctx, user, { typed, deviceKey: params.DEVICE_KEY });
 }

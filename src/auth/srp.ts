@@ -128,5 +128,5 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
-  return afterPasswordProven(ctx, user, { typed: s.typed });
+  return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
 }

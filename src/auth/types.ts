@@ -18,12 +18,27 @@ export interface FlowContext {
 }
 
 /** Challenges this version answers; the others are refused by name in flows.ts. */
-export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED';
+export type ChallengeName =
+  | 'PASSWORD_VERIFIER'
+  | 'NEW_PASSWORD_REQUIRED'
+  | 'SMS_MFA'
+  | 'SOFTWARE_TOKEN_MFA'
+  | 'EMAIL_OTP'
+  | 'SELECT_MFA_TYPE'
+  | 'MFA_SETUP'
+  | 'DEVICE_SRP_AUTH'
+  | 'DEVICE_PASSWORD_VERIFIER'
+  | 'SELECT_CHALLENGE'
+  | 'SMS_OTP'
+  | 'WEB_AUTHN';
 
 /** Where a step ends: the tokens, or the next challenge. */
 export type AuthStep =
   | { kind: 'tokens'; result: AuthenticationResultType }
-  | { kind: 'challenge'; name: ChallengeName; parameters: Record<string, string>; session?: string };
+  | { kind: 'challenge'; name: ChallengeName; parameters: Record<string, string>; session?: string; available?: AvailableChallenge[] };
+
+/** USER_AUTH's first factors, as SELECT_CHALLENGE offers them (AvailableChallenges). */
+export type AvailableChallenge = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
 
 /** The wire shape shared by the four operations' replies. */
 export interface AuthReply {
@@ -31,9 +46,13 @@ export interface AuthReply {
   Session?: string;
   ChallengeParameters?: Record<string, string>;
   AuthenticationResult?: AuthenticationResultType;
+  /** SELECT_CHALLENGE of InitiateAuth (USER_AUTH). */
+  AvailableChallenges?: AvailableChallenge[];
 }
 
 export function toReply(step: AuthStep): AuthReply {
   if (step.kind === 'tokens') return { ChallengeParameters: {}, AuthenticationResult: step.result };
-  return { ChallengeName: step.name, Session: step.session, ChallengeParameters: step.parameters };
+  const reply: AuthReply = { ChallengeName: step.name, Session: step.session, ChallengeParameters: step.parameters };
+  if (step.available) reply.AvailableChallenges = step.available;
+  return reply;
 }

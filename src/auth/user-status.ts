@@ -5,19 +5,21 @@
 //   FORCE_CHANGE_PASSWORD      -> temporary password expired: NotAuthorizedException "Temporary
 //                                 password has expired and must be reset by an administrator.";
 //                                 else the NEW_PASSWORD_REQUIRED challenge (new-password.ts)
-//   anything else (CONFIRMED)  -> tokens
-// (MFA, devices and the post-authentication trigger will come in between, in their issues.)
+//   anything else (CONFIRMED)  -> the second factor, device or tokens (mfa.ts)
+// (The post-authentication trigger will come in between, in its issue.)
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../errors.js';
 import type { User } from '../userpools/user.js';
+import { afterFirstFactor } from './mfa.js';
 import { newPasswordChallenge } from './new-password.js';
 import type { AuthStep, FlowContext } from './types.js';
 
 export const USER_DISABLED = 'User is disabled.';
 export const TEMPORARY_PASSWORD_EXPIRED = 'Temporary password has expired and must be reset by an administrator.';
 
-/** How the user got here: the name typed (for SECRET_HASH on the next step). */
+/** How the user got here: the name typed (for SECRET_HASH on the next step), the DEVICE_KEY sent. */
 export interface ProvenBy {
   typed: string;
+  deviceKey?: string;
 }
 
 /** Refusals that depend only on the user's state, not on the step being answered. */
@@ -34,7 +36,7 @@ export function checkUserMaySignIn(ctx: FlowContext, user: User): void {
 export async function afterPasswordProven(ctx: FlowContext, user: User, by: ProvenBy): Promise<AuthStep> {
   checkUserMaySignIn(ctx, user);
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(ctx, user, by);
-  return issueTokens(ctx, user);
+  return afterFirstFactor(ctx, user, by);
 }
 
 /** The end of every successful sign-in. */

@@ -60,8 +60,10 @@ export function templatesFor(pool: UserPool, trigger: MessageTrigger): ComposedM
     };
   }
   if (trigger === 'Authentication') {
+    // Sign-in codes: e-mail from SetUserPoolMfaConfig's EmailMfaConfiguration, SMS from SmsAuthenticationMessage.
     const sms = s.SmsAuthenticationMessage ?? DEFAULT_AUTH;
-    return { emailSubject: DEFAULT_CODE_SUBJECT, emailMessage: sms, smsMessage: sms };
+    const email = s.EmailMfaConfiguration ?? {};
+    return { emailSubject: email.Subject ?? DEFAULT_CODE_SUBJECT, emailMessage: email.Message ?? sms, smsMessage: sms };
   }
   // Codes (sign-up, resend, reset, attribute verification) share the verification template.
   // CONFIRM_WITH_LINK pools still get the code form: links need the hosted UI (a later issue).

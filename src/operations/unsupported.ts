@@ -28,7 +28,6 @@ const PASSKEYS = 'not yet: passkeys (WebAuthn)';
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/AddUserPoolClientSecret': SECRET_ROTATION,
-  'idp/AdminDeleteSoftwareToken': MFA,
   'idp/AdminDisableProviderForUser': FEDERATION,
   'idp/AdminForgetDevice': DEVICES,
   'idp/AdminGetDevice': DEVICES,
@@ -38,11 +37,9 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/AdminListUserAuthEvents': THREAT_PROTECTION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
-  'idp/AdminSetUserMFAPreference': MFA,
   'idp/AdminSetUserSettings': MFA,
   'idp/AdminUpdateAuthEventFeedback': THREAT_PROTECTION,
   'idp/AdminUpdateDeviceStatus': DEVICES,
-  'idp/AssociateSoftwareToken': MFA,
   'idp/CompleteWebAuthnRegistration': PASSKEYS,
   'idp/ConfirmDevice': DEVICES,
   'idp/CreateIdentityProvider': FEDERATION,
@@ -81,7 +78,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/RevokeUserSession': SESSIONS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
-  'idp/SetUserMFAPreference': MFA,
   'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/SetUserPoolSessionConfiguration': SESSIONS,
   'idp/SetUserSettings': MFA,
@@ -94,7 +90,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateTerms': TERMS,
   'idp/UpdateUserPoolReplica': REPLICAS,
-  'idp/VerifySoftwareToken': MFA,
 };
 
 /** The reason an operation of the model is not implemented, if it is listed. */

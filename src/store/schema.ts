@@ -343,6 +343,99 @@ export interface HostedSessionEndedRow {
   expires_at: number;
 }
 
+/** The last TOTP time step accepted for a user (migration 009). */
+export interface TotpStepRow {
+  user_id: string;
+  last_step: number;
+}
+
+/** A remembered device (ConfirmDevice). */
+export interface DeviceRow {
+  /** DeviceKey, `<region>_<uuid>`. */
+  key: string;
+  pool_id: string;
+  user_id: string;
+  group_key: string;
+  name: string | null;
+  /** 1: remembered; 0: not_remembered. */
+  remembered: number;
+  /** Sealed `{ salt, verifier }` (hex) of the device's SRP secret (purpose 'device-verifier'). */
+  verifier: string;
+  created_at: number;
+  updated_at: number;
+  last_authenticated_at: number | null;
+  last_ip: string | null;
+}
+
+/** A passkey. */
+export interface WebAuthnCredentialRow {
+  /** Credential id, base64url. */
+  id: string;
+  pool_id: string;
+  user_id: string;
+  rp_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  sign_count: number;
+  name: string;
+  attachment: string | null;
+  /** JSON array of transports. */
+  transports: string;
+  created_at: number;
+}
+
+/** A passkey registration begun (StartWebAuthnRegistration) and not completed. */
+export interface WebAuthnChallengeRow {
+  user_id: string;
+  /** base64url. */
+  challenge: string;
+  rp_id: string;
+  client_id: string;
+  expires_at: number;
+}
+
+/** A user import job (CreateUserImportJob); counters grow as the runner commits batches. */
+export interface UserImportJobRow {
+  /** `import-<alphanumerics>` */
+  id: string;
+  pool_id: string;
+  name: string;
+  /** Created | Pending | InProgress | Stopping | Stopped | Failed | Succeeded (Expired is computed). */
+  status: string;
+  role_arn: string;
+  /** PasswordHashingAlgorithm of the request, if any. */
+  hashing_algorithm: string | null;
+  /** The completed upload the job will read (user_import_chunks.upload_id), null before one. */
+  upload_id: string | null;
+  upload_bytes: number | null;
+  imported: number;
+  skipped: number;
+  failed: number;
+  completion_message: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  /** Last sign of life of the process running the job. */
+  heartbeat_at: number | null;
+}
+
+/** One piece (about 1 MiB) of an uploaded CSV file. */
+export interface UserImportChunkRow {
+  job_id: string;
+  upload_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+/** A CSV row that could not be imported, and why. */
+export interface UserImportErrorRow {
+  job_id: string;
+  /** Line of the CSV file where the row starts (the header is line 1). */
+  line: number;
+  username: string | null;
+  message: string;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -374,4 +467,8 @@ export interface Database {
   ui_customizations: UiCustomizationRow;
   managed_login_brandings: ManagedLoginBrandingRow;
   hosted_sessions_ended: HostedSessionEndedRow;
+  totp_steps: TotpStepRow;
+  devices: DeviceRow;
+  webauthn_credentials: WebAuthnCredentialRow;
+  webauthn_challenges: WebAuthnChallengeRow;
 }

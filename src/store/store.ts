@@ -9,6 +9,7 @@ import { GroupRepo } from './groups.js';
 import { CodeRepo, OutboxRepo, SettingRepo, TagRepo } from './misc.js';
 import { IdentityCredentialRepo, IdentityPoolRepo, IdentityRepo } from './identity.js';
 import { SyncRepo } from './sync.js';
+import { DeviceRepo, TotpStepRepo, WebAuthnRepo } from './mfa.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
 import { OAuthRepo } from './oauth.js';
@@ -28,6 +29,9 @@ export class Store {
   readonly identities: IdentityRepo;
   readonly identityCredentials: IdentityCredentialRepo;
   readonly sync: SyncRepo;
+  readonly totpSteps: TotpStepRepo;
+  readonly devices: DeviceRepo;
+  readonly webauthn: WebAuthnRepo;
   readonly auth: AuthRepo;
   readonly signingKeys: SigningKeyRepo;
   readonly tokens: TokenRepo;
@@ -50,6 +54,9 @@ export class Store {
     this.identities = new IdentityRepo(db);
     this.identityCredentials = new IdentityCredentialRepo(db);
     this.sync = new SyncRepo(db, engine);
+    this.totpSteps = new TotpStepRepo(db);
+    this.devices = new DeviceRepo(db);
+    this.webauthn = new WebAuthnRepo(db);
     this.auth = new AuthRepo(db);
     this.signingKeys = new SigningKeyRepo(db);
     this.tokens = new TokenRepo(db);

@@ -9,19 +9,28 @@ import { CodeMismatchException, ExpiredCodeException, LimitExceededException } f
 import type { Store } from '../store/store.js';
 import type { User } from './user.js';
 
-/** What a code is for. `verify:<attribute>` confirms an e-mail or phone number. */
-export type CodePurpose = 'signup' | 'reset' | 'verify:email' | 'verify:phone_number';
+/**
+ * What a code is for. `verify:<attribute>` confirms an e-mail or phone number; `sign-in` is the
+ * one-time code of a sign-in challenge (SMS_MFA, EMAIL_OTP, SMS_OTP: src/auth/sign-in-code.ts).
+ */
+export type CodePurpose = 'signup' | 'reset' | 'verify:email' | 'verify:phone_number' | 'sign-in';
 
 /** Kept beside the code: where it went, so confirming it verifies exactly that value. */
 export interface CodeData {
   attribute?: 'email' | 'phone_number';
   value?: string;
+  /** A sign-in code: the id (jti) of the challenge Session it was sent for. */
+  session?: string;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** Lifetimes: sign-up and attribute codes 24 hours, password reset codes 1 hour (Cognito's). */
+/**
+ * Lifetimes: sign-up and attribute codes 24 hours, password reset codes 1 hour, sign-in codes
+ * 3 minutes (Cognito's).
+ */
 export const CODE_TTL_MS: Record<CodePurpose, number> = {
+  'sign-in': 3 * 60 * 1000,
   signup: 24 * HOUR_MS,
   reset: HOUR_MS,
   'verify:email': 24 * HOUR_MS,

@@ -8,6 +8,8 @@ import * as identity from './004-identity.js';
 import * as sync from './005-sync.js';
 import * as usersSubSearch from './006-users-sub-search.js';
 import * as oauth from './007-oauth.js';
+import * as imports from './010-imports.js';
+import * as mfa from './009-mfa.js';
 
 export interface Migration {
   name: string;
@@ -22,4 +24,6 @@ export const migrations: Migration[] = [
   { name: '005-sync', up: sync.up },
   { name: '006-users-sub-search', up: usersSubSearch.up },
   { name: '007-oauth', up: oauth.up },
+  { name: '010-imports', up: imports.up },
+  { name: '009-mfa', up: mfa.up },
 ];

@@ -13,26 +13,44 @@ import {
   type CognitoIdentityProviderClient,
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ManualClock } from '../../../src/clock.js';
-import { startServer, type Engine, type TestServer } from '../../support/server.js';
+import type { Clock } from '../../../src/clock.js';
+import { startServer, type Engine, type StartOptions, type TestServer } from '../../support/server.js';
 import { PASSWORD, makeClient, makePool, makeUser } from '../auth/support.js';
 
 export { PASSWORD, makeClient, makePool, makeUser };
 
-export interface MfaServer extends TestServer {
-  clock: ManualClock;
+/**
+ * Real time plus an offset the test moves forward. Signed requests and real clients' SRP
+ * timestamps must stay within 5 minutes of the server, so each test starts again at offset 0
+ * (reset); the users of one test never see time go back.
+ */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+  reset(): void {
+    this.offset = 0;
+  }
 }
 
-/** A server whose clock the test moves (starting now, so real clients' SRP timestamps fit). */
-export async function startMfaServer(engine: Engine): Promise<MfaServer> {
-  const clock = new ManualClock(Date.now());
-  const s = await startServer({ engine, clock });
+export interface MfaServer extends TestServer {
+  clock: OffsetClock;
+}
+
+export async function startMfaServer(engine: Engine, opts: StartOptions = {}): Promise<MfaServer> {
+  const clock = new OffsetClock();
+  const s = await startServer({ engine, clock, ...opts });
   return Object.assign(s, { clock });
 }
 
 /** Moves the clock to the start of the next 30-second TOTP step (so each code is new). */
 export function nextStep(s: MfaServer): void {
-  s.clock.set((Math.floor(s.clock.now() / 30_000) + 1) * 30_000 + 1_000);
+  const now = s.clock.now();
+  s.clock.advance((Math.floor(now / 30_000) + 1) * 30_000 + 500 - now);
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -1,0 +1,75 @@
+// MFA_SETUP: a pool with MFA ON and a user with no factor it can use. The user enrols a software
+// token inside the sign-in, with the challenge's Session instead of an access token:
+//
+//   MFA_SETUP { MFAS_CAN_SETUP: ["SOFTWARE_TOKEN_MFA"] } + Session S1
+//   AssociateSoftwareToken { Session: S1 }              -> SecretCode, Session S2
+//   VerifySoftwareToken { Session: S2, UserCode }        -> Status SUCCESS, Session S3 (marked verified)
+//   RespondToAuthChallenge MFA_SETUP { Session: S3 }     -> tokens (Session used once)
+//
+// Each Session is the same challenge (same user, client, expiry) sealed anew; only S3 says the
+// token was verified. Answering MFA_SETUP before that is InvalidParameterException. A Session
+// that is not an MFA_SETUP one of a live sign-in is NotAuthorizedException (openSession).
+import type { App } from '../app.js';
+import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
+import { poolFactors } from '../userpools/mfa-config.js';
+import type { UserPool } from '../userpools/pools.js';
+import type { User } from '../userpools/user.js';
+import { INVALID_SESSION, newSession, openSession, sealSession, sessionOrigin, type ChallengeSession } from './challenge-session.js';
+import { finishSignIn, knownDevice } from './devices.js';
+import { openChallenge, type FirstFactor } from './mfa.js';
+import { checkUserMaySignIn } from './user-status.js';
+import type { AuthStep, FlowContext } from './types.js';
+
+/** The MFA_SETUP challenge. */
+export function mfaSetupChallenge(ctx: FlowContext, user: User, by: FirstFactor): AuthStep {
+  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'MFA_SETUP', deviceKey: by.deviceKey });
+  const canSetUp = poolFactors(ctx.pool).has('SOFTWARE_TOKEN_MFA') ? ['SOFTWARE_TOKEN_MFA'] : [...poolFactors(ctx.pool)];
+  return {
+    kind: 'challenge',
+    name: 'MFA_SETUP',
+    session: sealSession(ctx, session),
+    parameters: { MFAS_CAN_SETUP: JSON.stringify(canSetUp), USER_ID_FOR_SRP: user.username },
+  };
+}
+
+/** What a set-up Session stands for: its sign-in's context and user. */
+export interface SetupSession {
+  ctx: FlowContext;
+  pool: UserPool;
+  user: User;
+  session: ChallengeSession;
+}
+
+/** Opens an MFA_SETUP Session given to AssociateSoftwareToken / VerifySoftwareToken. */
+export async function openSetupSession(app: App, sealed: string, sourceIp: string): Promise<SetupSession> {
+  const origin = sessionOrigin(app.sealer, sealed);
+  if (!origin) throw new NotAuthorizedException(INVALID_SESSION);
+  const pool = await app.pools.get(origin.poolId).catch(() => {
+    throw new NotAuthorizedException(INVALID_SESSION);
+  });
+  const client = await app.pools.getClient(pool.id, origin.clientId).catch(() => {
+    throw new NotAuthorizedException(INVALID_SESSION);
+  });
+  const ctx: FlowContext = { app, pool, client, admin: false, sourceIp };
+  const session = openSession(ctx, sealed, 'MFA_SETUP');
+  const user = await app.users.findBySub(pool, session.userId);
+  if (!user) throw new NotAuthorizedException(INVALID_SESSION);
+  checkUserMaySignIn(ctx, user);
+  return { ctx, pool, user, session };
+}
+
+/** The same set-up Session sealed again, with `verified` once the token was verified. */
+export function resealSetupSession(setup: SetupSession, verified: boolean): string {
+  const s = setup.session;
+  return sealSession(setup.ctx, { ...s, state: { ...(s.state ?? {}), ...(verified ? { verified: '1' } : {}) } });
+}
+
+/** RespondToAuthChallenge MFA_SETUP: after VerifySoftwareToken with this sign-in's Session. */
+export async function answerMfaSetup(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
+  const { s, user } = await openChallenge(ctx, 'MFA_SETUP', responses, sealed);
+  if (s.state?.verified !== '1') {
+    throw new InvalidParameterException('Set up a software token first: AssociateSoftwareToken and VerifySoftwareToken with this Session.');
+  }
+  if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
+}

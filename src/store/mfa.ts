@@ -1,0 +1,110 @@
+// Second factors and remembered devices (see migrations/009-mfa.ts): TOTP steps, devices,
+// passkeys and pending passkey registrations. Rows only; the rules are in src/auth.
+import { rethrowUnique } from './connect.js';
+import type { DeviceRow, WebAuthnChallengeRow, WebAuthnCredentialRow } from './schema.js';
+import type { Db } from './store.js';
+
+export class TotpStepRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Records `step` as the user's last accepted TOTP step, only if it is later than the one
+   * recorded. False when it is not: the code (or an older one) was used already. The
+   * conditional upsert decides, so two requests racing with one code cannot both win.
+   */
+  async advance(userId: string, step: number): Promise<boolean> {
+    const r = await this.db
+      .insertInto('totp_steps')
+      .values({ user_id: userId, last_step: step })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_step: step }).where('totp_steps.last_step', '<', step))
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+}
+
+export class DeviceRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts a device; a DeviceKey already present is a UniqueViolation. */
+  async insert(row: DeviceRow): Promise<void> {
+    await this.db.insertInto('devices').values(row).execute().catch(rethrowUnique);
+  }
+
+  get(key: string): Promise<DeviceRow | undefined> {
+    return this.db.selectFrom('devices').selectAll().where('key', '=', key).executeTakeFirst();
+  }
+
+  /** The user's devices in key order, after `after`, at most `limit`. */
+  list(userId: string, limit: number, after?: string): Promise<DeviceRow[]> {
+    let q = this.db.selectFrom('devices').selectAll().where('user_id', '=', userId);
+    if (after !== undefined) q = q.where('key', '>', after);
+    return q.orderBy('key').limit(limit).execute();
+  }
+
+  async update(key: string, patch: Partial<Pick<DeviceRow, 'remembered' | 'updated_at' | 'last_authenticated_at' | 'last_ip' | 'name'>>): Promise<boolean> {
+    const r = await this.db.updateTable('devices').set(patch).where('key', '=', key).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('devices').where('key', '=', key).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}
+
+export class WebAuthnRepo {
+  constructor(private readonly db: Db) {}
+
+  async insertCredential(row: WebAuthnCredentialRow): Promise<void> {
+    await this.db.insertInto('webauthn_credentials').values(row).execute().catch(rethrowUnique);
+  }
+
+  getCredential(id: string): Promise<WebAuthnCredentialRow | undefined> {
+    return this.db.selectFrom('webauthn_credentials').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The user's passkeys, oldest first, after credential `after` (its created_at, id), at most `limit`. */
+  listCredentials(userId: string, limit: number, after?: { createdAt: number; id: string }): Promise<WebAuthnCredentialRow[]> {
+    let q = this.db.selectFrom('webauthn_credentials').selectAll().where('user_id', '=', userId);
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+      );
+    }
+    return q.orderBy('created_at').orderBy('id').limit(limit).execute();
+  }
+
+  async countCredentials(userId: string): Promise<number> {
+    const r = await this.db.selectFrom('webauthn_credentials').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * Moves the sign counter forward; false when the stored one is not below `count` (a cloned
+   * authenticator, or a replay). Authenticators that keep no counter send 0 every time: the
+   * caller skips the check for them.
+   */
+  async advanceCounter(id: string, count: number): Promise<boolean> {
+    const r = await this.db.updateTable('webauthn_credentials').set({ sign_count: count }).where('id', '=', id).where('sign_count', '<', count).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async deleteCredential(userId: string, id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('webauthn_credentials').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Replaces the user's pending registration. */
+  async putChallenge(row: WebAuthnChallengeRow): Promise<void> {
+    await this.db
+      .insertInto('webauthn_challenges')
+      .values(row)
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ challenge: row.challenge, rp_id: row.rp_id, client_id: row.client_id, expires_at: row.expires_at }))
+      .execute();
+  }
+
+  /** Takes the user's pending registration away (single use). */
+  async takeChallenge(userId: string): Promise<WebAuthnChallengeRow | undefined> {
+    return this.db.deleteFrom('webauthn_challenges').where('user_id', '=', userId).returningAll().executeTakeFirst();
+  }
+}
