@@ -26,7 +26,7 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   const lock = await checkNotLocked(ctx, subject);
   let proven: boolean;
   if (user) {
-    proven = ctx.app.users.checkPassword(ctx.pool, user, password);
+    proven = await ctx.app.users.checkPassword(ctx.pool, user, password);
   } else {
     // The same verifier work as for a real user, on the stand-in; it can never match.
     const ghost = await standIn(ctx, typed);

@@ -32,6 +32,8 @@ import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from 
 import type { AuthStep, FlowContext } from './types.js';
 
 const BLOCK_PURPOSE = 'auth-srp-secret-block';
+export const IMPORTED_PASSWORD =
+  'Password sign-in required: this user has an imported password hash; sign in once with USER_PASSWORD_AUTH (or ADMIN_USER_PASSWORD_AUTH), then SRP works.';
 const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 
@@ -70,6 +72,9 @@ function openBlock(ctx: FlowContext, block: string): SrpState {
 async function srpMaterial(ctx: FlowContext, user: User | undefined, typed: string) {
   if (user?.password?.kind === 'srp') return { username: user.username, salt: user.password.salt, verifier: user.password.verifier };
   if (user?.status === 'RESET_REQUIRED') throw new PasswordResetRequiredException('Password reset required for the user');
+  // An imported password hash (README "Importing users") has no verifier until the user's first
+  // password sign-in turns it into one; said plainly unless the client hides user existence.
+  if (user?.password?.kind === 'hash' && !hidesUserExistence(ctx.client)) throw new NotAuthorizedException(IMPORTED_PASSWORD);
   const ghost = await standIn(ctx, user?.username ?? typed);
   return user ? { ...ghost, username: user.username } : ghost;
 }

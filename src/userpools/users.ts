@@ -13,6 +13,7 @@ import type { Sealer } from '../crypto/sealed.js';
 import { checkPassword as checkSrpPassword } from '../crypto/srp.js';
 import { AliasExistsException, CodeDeliveryFailureException, InvalidParameterException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { newUuid } from '../ids.js';
+import { verifyImportedHash, type HashAlgorithm } from '../import/password-hashes.js';
 import type { AttributeType, CodeDeliveryDetailsType, MFAOptionType } from '../models/idp-types.js';
 import type { MessageTrigger, Messages } from '../messaging/messages.js';
 import { UniqueViolation } from '../store/connect.js';
@@ -31,7 +32,7 @@ import { deliveryDetails, destinationFor, type ContactAttribute, type Destinatio
 import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type AliasKind } from './indexes.js';
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
 import type { UserPool, UserPools } from './pools.js';
-import { userFromRow, userToRow, type User, type UserStatus } from './user.js';
+import { PASSWORD_PURPOSE, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
 import { isTriggerError } from '../triggers/errors.js';
 
@@ -231,10 +232,20 @@ export class Users {
     await this.save(pool, user, { store: opts.store });
   }
 
-  /** Whether `password` is the user's (SRP verifier recomputed, compared in constant time). */
-  checkPassword(pool: UserPool, user: User, password: string): boolean {
-    if (user.password?.kind !== 'srp') return false;
-    return checkSrpPassword(pool.srpName, user.username, password, user.password);
+  /**
+   * Whether `password` is the user's: its SRP verifier recomputed and compared in constant time,
+   * or an imported hash (src/import/password-hashes.ts) verified on the libuv thread pool. The
+   * first match on an imported hash replaces it with an SRP verifier (DESIGN.md, Secrets), so the
+   * user signs in by SRP from then on; only the password column is written.
+   */
+  async checkPassword(pool: UserPool, user: User, password: string): Promise<boolean> {
+    const material = user.password;
+    if (material?.kind === 'srp') return checkSrpPassword(pool.srpName, user.username, password, material);
+    if (material?.kind !== 'hash') return false;
+    if (!(await verifyImportedHash({ algorithm: material.algorithm as HashAlgorithm, hash: material.hash }, password))) return false;
+    user.password = makePasswordMaterial(pool, user.username, password, { temporary: false, now: this.clock.now() });
+    await this.store.users.update({ id: user.id, pool_id: user.poolId, password: this.sealer.sealJson(PASSWORD_PURPOSE, user.password) });
+    return true;
   }
 
   /** Whether the user's password is a temporary one past its validity. */

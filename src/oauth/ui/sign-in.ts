@@ -93,7 +93,7 @@ async function provePassword(ctx: FlowContext, typed: string, password: string):
   const lock = await checkNotLocked(ctx, subject);
   let proven = false;
   if (user) {
-    proven = ctx.app.users.checkPassword(ctx.pool, user, password);
+    proven = await ctx.app.users.checkPassword(ctx.pool, user, password);
   } else {
     const ghost = await standIn(ctx, typed);
     checkVerifier(ctx.pool.srpName, ghost.username, password, ghost);

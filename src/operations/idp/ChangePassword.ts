@@ -23,7 +23,7 @@ export default defineOperation<ChangePasswordRequest, ChangePasswordResponse>('i
     const ctx: FlowContext = { app, pool, client, admin: false, sourceIp };
     const subject = lockSubject(ctx, user, user.username);
     const lock = await checkNotLocked(ctx, subject);
-    if (!app.users.checkPassword(pool, user, input.PreviousPassword)) {
+    if (!(await app.users.checkPassword(pool, user, input.PreviousPassword))) {
       await recordFailure(ctx, subject);
       throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
     }

@@ -1,18 +1,9 @@
 // USER_SRP_AUTH driven by the real amazon-cognito-identity-js client.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../../support/server.js';
 import pkg from 'amazon-cognito-identity-js';
 import { PASSWORD, WRONG, makeClient, makePool, makeUser, srpSignIn } from './support.js';
-
-const NEW_PASSWORD = 'Br4nd-New-Pass!';
-
-function completeNewPassword(user: pkg.CognitoUser, password: string, attributes: Record<string, string>) {
-  return new Promise<pkg.CognitoUserSession>((resolve, reject) =>
-    user.completeNewPasswordChallenge(password, attributes, { onSuccess: resolve, onFailure: reject }),
-  );
-}
 
 function refreshSession(user: pkg.CognitoUser, token: pkg.CognitoRefreshToken) {
   return new Promise<pkg.CognitoUserSession>((resolve, reject) =>
@@ -47,43 +38,6 @@ for (const engine of engines) {
       await makeUser(s, poolId, 'wrongpw');
       const r = await srpSignIn(s, poolId, clientId, 'wrongpw', WRONG);
       assert.deepEqual(r, { kind: 'failure', code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
-    });
-
-    test('a user made by AdminCreateUser gets newPasswordRequired, completes it, and signs in with the new password', async () => {
-      const poolWithName = await makePool(s, {
-        Schema: [{ Name: 'name', AttributeDataType: 'String', Mutable: true, Required: true }],
-      });
-      const c = (await makeClient(s, poolWithName)).id;
-      await makeUser(s, poolWithName, 'newbie', { permanent: false, attributes: { email: 'newbie@example.com', name: 'N' } });
-      const r = await srpSignIn(s, poolWithName, c, 'newbie', PASSWORD);
-      assert.equal(r.kind, 'newPassword', JSON.stringify(r));
-      if (r.kind !== 'newPassword') return;
-      assert.equal(r.userAttributes.email, 'newbie@example.com');
-      assert.equal(r.userAttributes.sub, undefined);
-      assert.deepEqual(r.requiredAttributes, []);
-      const session = await completeNewPassword(r.user, NEW_PASSWORD, { name: 'Newbie Jones' });
-      assert.equal(session.getIdToken().payload.name, 'Newbie Jones');
-      const after = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolWithName, Username: 'newbie' }));
-      assert.equal(after.UserStatus, 'CONFIRMED');
-      assert.equal((await srpSignIn(s, poolWithName, c, 'newbie', NEW_PASSWORD)).kind, 'success');
-      assert.equal((await srpSignIn(s, poolWithName, c, 'newbie', PASSWORD)).kind, 'failure');
-    });
-
-    test('required attributes the user lacks are listed and must be given', async () => {
-      const poolWithName = await makePool(s, {
-        Schema: [{ Name: 'name', AttributeDataType: 'String', Mutable: true, Required: true }],
-      });
-      const c = (await makeClient(s, poolWithName)).id;
-      // An administrator may create a user without a required attribute; the challenge asks for it.
-      await makeUser(s, poolWithName, 'partial', { permanent: false, attributes: { email: 'partial@example.com' } });
-      const r = await srpSignIn(s, poolWithName, c, 'partial', PASSWORD);
-      if (r.kind !== 'newPassword') return assert.fail(JSON.stringify(r));
-      assert.deepEqual(r.requiredAttributes, ['name']);
-      await assert.rejects(completeNewPassword(r.user, NEW_PASSWORD, {}), (e: { code: string }) => e.code === 'InvalidParameterException');
-      // A password the policy refuses is InvalidPasswordException, and the challenge can be answered again.
-      await assert.rejects(completeNewPassword(r.user, 'short', { name: 'Pat' }), (e: { code: string }) => e.code === 'InvalidPasswordException');
-      const session = await completeNewPassword(r.user, NEW_PASSWORD, { name: 'Pat' });
-      assert.equal(session.getIdToken().payload.name, 'Pat');
     });
 
     test('signing in with the e-mail of an e-mail-as-username pool: USER_ID_FOR_SRP is the UUID username', async () => {

@@ -5,6 +5,9 @@ import {
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  type CognitoIdentityProviderClient,
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -151,4 +154,18 @@ export function srpClient(poolId: string) {
       return { USERNAME: params.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK, TIMESTAMP, PASSWORD_CLAIM_SIGNATURE };
     },
   };
+}
+
+/** A whole USER_SRP_AUTH sign-in through the SDK with srpClient (fast; no client library). */
+export async function srpSdkSignIn(pub: CognitoIdentityProviderClient, poolId: string, clientId: string, username: string, password: string, nowMs = Date.now()) {
+  const srp = srpClient(poolId);
+  const r = await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.SRP_A } }));
+  return pub.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: srp.answer(r.ChallengeParameters!, password, nowMs),
+      Session: r.Session,
+    }),
+  );
 }
