@@ -74,7 +74,7 @@ export async function initiateAuth(ctx: FlowContext, authFlow: string, params: P
     if (flow.admin !== undefined && flow.admin !== ctx.admin) throw new InvalidParameterException('Initiate Auth method not supported.');
     requireFlowEnabled(ctx.client, authFlow, flow.allow);
     requireSecretHash(ctx.client, params.SECRET_HASH);
-    await refuseUnknownDevice(ctx, params);
+    await refuseUnknownDevice(ctx, params, authFlow);
     return await flow.start(ctx, params);
   } catch (e) {
     throw hideUserExistence(ctx.client, e);

@@ -17,7 +17,6 @@ const SECRET_ROTATION = 'not yet: several secrets per app client';
 const SIGN_IN = 'not yet: sign-in flows and tokens are being built';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const MFA = 'not yet: multi-factor authentication';
-const DEVICES = 'not yet: remembered devices';
 const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
 const IMPORT = 'not yet: user import jobs';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
@@ -29,19 +28,14 @@ const PASSKEYS = 'not yet: passkeys (WebAuthn)';
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/AddUserPoolClientSecret': SECRET_ROTATION,
   'idp/AdminDisableProviderForUser': FEDERATION,
-  'idp/AdminForgetDevice': DEVICES,
-  'idp/AdminGetDevice': DEVICES,
   'idp/AdminGetUserAuthFactors': SIGN_IN,
   'idp/AdminLinkProviderForUser': FEDERATION,
-  'idp/AdminListDevices': DEVICES,
   'idp/AdminListUserAuthEvents': THREAT_PROTECTION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
   'idp/AdminSetUserSettings': MFA,
   'idp/AdminUpdateAuthEventFeedback': THREAT_PROTECTION,
-  'idp/AdminUpdateDeviceStatus': DEVICES,
   'idp/CompleteWebAuthnRegistration': PASSKEYS,
-  'idp/ConfirmDevice': DEVICES,
   'idp/CreateIdentityProvider': FEDERATION,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserImportJob': IMPORT,
@@ -56,10 +50,8 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DescribeTerms': TERMS,
   'idp/DescribeTermsByClient': TERMS,
   'idp/DescribeUserImportJob': IMPORT,
-  'idp/ForgetDevice': DEVICES,
   'idp/GetCSVHeader': IMPORT,
   'idp/GetClientToken': CLIENT_CREDENTIALS,
-  'idp/GetDevice': DEVICES,
   'idp/GetIdentityProviderByIdentifier': FEDERATION,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
@@ -67,7 +59,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetUserAuthFactors': SIGN_IN,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
-  'idp/ListDevices': DEVICES,
   'idp/ListIdentityProviders': FEDERATION,
   'idp/ListTerms': TERMS,
   'idp/ListUserImportJobs': IMPORT,
@@ -85,7 +76,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/StartWebAuthnRegistration': PASSKEYS,
   'idp/StopUserImportJob': IMPORT,
   'idp/UpdateAuthEventFeedback': THREAT_PROTECTION,
-  'idp/UpdateDeviceStatus': DEVICES,
   'idp/UpdateIdentityProvider': FEDERATION,
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateTerms': TERMS,
