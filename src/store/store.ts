@@ -13,6 +13,7 @@ import { DeviceRepo, TotpStepRepo, WebAuthnRepo } from './mfa.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
 import { OAuthRepo } from './oauth.js';
+import { ImportRepo } from './imports.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -36,6 +37,7 @@ export class Store {
   readonly signingKeys: SigningKeyRepo;
   readonly tokens: TokenRepo;
   readonly oauth: OAuthRepo;
+  readonly imports: ImportRepo;
 
   constructor(
     readonly db: Db,
@@ -61,6 +63,7 @@ export class Store {
     this.signingKeys = new SigningKeyRepo(db);
     this.tokens = new TokenRepo(db);
     this.oauth = new OAuthRepo(db);
+    this.imports = new ImportRepo(db);
   }
 
   /** Runs `fn` in one transaction; inside a transaction it simply joins it. */
