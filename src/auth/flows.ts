@@ -68,6 +68,7 @@ export const challengeAnswers: Record<string, Answer> = {
 
 /** InitiateAuth / AdminInitiateAuth. */
 export async function initiateAuth(ctx: FlowContext, authFlow: string, params: Params = {}): Promise<AuthStep> {
+  ctx = { ...ctx, validationData: ctx.clientMetadata, clientMetadata: undefined };
   try {
     const flow = initiateFlows[authFlow];
     if (!flow) throw new UnsupportedOperationException(NOT_YET[authFlow] ?? `Unsupported AuthFlow ${authFlow}.`);

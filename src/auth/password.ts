@@ -19,9 +19,19 @@ import type { AuthStep, FlowContext } from './types.js';
 export async function startPasswordAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
   const typed = requireParam(params, 'USERNAME');
   const password = requireParam(params, 'PASSWORD');
-  const user = await ctx.app.users.find(ctx.pool, typed);
+  let user = await ctx.app.users.find(ctx.pool, typed);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
+  // An unknown name: the UserMigration trigger (the pool's old directory) may know it.
+  user ??= await ctx.app.triggers.migrateUser(ctx.app.users, {
+    pool: ctx.pool,
+    clientId: ctx.client.id,
+    source: 'Authentication',
+    typed,
+    password,
+    validationData: ctx.validationData,
+  });
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
+  await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const subject = lockSubject(ctx, user, typed);
   const lock = await checkNotLocked(ctx, subject);
   let proven: boolean;

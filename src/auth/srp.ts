@@ -87,6 +87,7 @@ export async function startSrp(ctx: FlowContext, params: Record<string, string>)
   const user = await ctx.app.users.find(ctx.pool, typed);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
+  await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const m = await srpMaterial(ctx, user, typed);
   const { b, B } = await serverEphemeral(ctx.app.auth.modPow, m.verifier);
   const now = ctx.app.clock.now();

@@ -15,6 +15,11 @@ export interface FlowContext {
   sourceIp: string;
   /** Accepted and carried for the triggers (issue: Lambda triggers); not stored. */
   clientMetadata?: Record<string, string>;
+  /**
+   * InitiateAuth's ClientMetadata, which Cognito gives only to PreAuthentication and UserMigration
+   * (as validationData); flows.ts moves it here from clientMetadata.
+   */
+  validationData?: Record<string, string>;
 }
 
 /** Challenges this version answers; the others are refused by name in flows.ts. */

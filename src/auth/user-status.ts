@@ -41,6 +41,8 @@ export async function afterPasswordProven(ctx: FlowContext, user: User, by: Prov
 
 /** The end of every successful sign-in. */
 export async function issueTokens(ctx: FlowContext, user: User): Promise<AuthStep> {
-  const result = await ctx.app.tokens.issueForSignIn({ pool: ctx.pool, client: ctx.client, user });
+  // ClientMetadata of RespondToAuthChallenge goes on to PostAuthentication and PreTokenGeneration.
+  const trigger = { source: 'TokenGeneration_Authentication', clientMetadata: ctx.clientMetadata };
+  const result = await ctx.app.tokens.issueForSignIn({ pool: ctx.pool, client: ctx.client, user, trigger });
   return { kind: 'tokens', result };
 }

@@ -132,7 +132,9 @@ export class Tokens {
     const expiresAt = now + life.refreshSeconds * 1000;
     const store = this.deps.store;
     // The claims (and PreTokenGeneration, which may refuse) come before anything is written.
-    const claims = await this.claimsPair(a.pool, session, now, a.trigger ?? { source: 'TokenGeneration_Authentication' });
+    // Without a trigger given: the OAuth endpoints (the ones asking for at_hash) are hosted sign-ins.
+    const trigger = a.trigger ?? { source: a.atHash ? 'TokenGeneration_HostedAuth' : 'TokenGeneration_Authentication' };
+    const claims = await this.claimsPair(a.pool, session, now, trigger);
     const [, jwts] = await Promise.all([
       store.transaction(async (tx) => {
         await tx.tokens.insertFamily({

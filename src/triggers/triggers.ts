@@ -8,22 +8,34 @@
 //   PostConfirmation       userpools/registration.ts  confirmSignUp, adminConfirmSignUp (after commit)
 //   CustomMessage          messaging/messages.ts      Messages.composer (app.ts plugs it in)
 //   PreTokenGeneration     tokens/tokens.ts           before signing, on sign-in and refresh
+//   PreAuthentication      auth/srp.ts, auth/password.ts, custom-auth.ts (user resolved, proof not checked)
+//   UserMigration          auth/password.ts (unknown user, password sign-in)
+//   PostAuthentication     tokens/tokens.ts           with PreTokenGeneration, on sign-ins (not refresh)
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
+import type { FlowContext } from '../auth/types.js';
 import type { ComposedMessage, MessageComposer, MessageContext } from '../messaging/messages.js';
 import type { Store } from '../store/store.js';
 import type { UserPool } from '../userpools/pools.js';
+import type { User } from '../userpools/user.js';
+import type { Users } from '../userpools/users.js';
 import { composeCustomMessage } from './custom-message.js';
 import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
 import { LambdaInvoker } from './invoke-lambda.js';
 import { WebhookInvoker } from './invoke-webhook.js';
+import { runPostAuthentication } from './post-authentication.js';
 import { runPostConfirmation, type PostConfirmationInput } from './post-confirmation.js';
+import { runPreAuthentication } from './pre-authentication.js';
 import { applyPreSignUp, runPreSignUp, type PreSignUpInput } from './pre-sign-up.js';
 import { customizeTokenClaims, type TokenClaims, type TokenClaimsInput } from './pre-token-generation.js';
 import type { TriggerName } from './target.js';
+import { runUserMigration, type MigrationInput } from './user-migration.js';
 import { WebhookSecrets } from './webhook-secret.js';
+
+/** Token issues that are not sign-ins: no PostAuthentication. */
+const NOT_SIGN_INS = new Set(['TokenGeneration_RefreshTokens', 'TokenGeneration_ClientCredentials']);
 
 export interface TriggerDeps {
   config: Config;
@@ -72,9 +84,29 @@ export class Triggers {
     return composeCustomMessage(this.runner, ctx, fallback);
   }
 
-  /** The tokens' claims after PreTokenGeneration (unchanged when the pool has none). */
-  customizeTokens(a: TokenClaimsInput): Promise<TokenClaims> {
+  /**
+   * The tokens' claims hook (tokens.ts), run before anything of the tokens is written: on a
+   * sign-in, PostAuthentication first (it may refuse the tokens); then PreTokenGeneration.
+   */
+  async customizeTokens(a: TokenClaimsInput): Promise<TokenClaims> {
+    if (a.session && !NOT_SIGN_INS.has(a.source)) {
+      await runPostAuthentication(this.runner, { pool: a.pool, clientId: a.clientId, user: a.session.user, clientMetadata: a.clientMetadata });
+    }
     return customizeTokenClaims(this.runner, this.deps.log, a);
+  }
+
+  /** PreAuthentication: may refuse the attempt (user undefined: unknown, existence hidden). */
+  preAuthentication(ctx: FlowContext, user: User | undefined, typed: string): Promise<void> {
+    return runPreAuthentication(this.runner, ctx, user, typed);
+  }
+
+  /**
+   * UserMigration: the user an unknown name designates in the old directory, now stored here;
+   * undefined when the pool has no such trigger or the function knows nobody by that name.
+   * @example const user = await app.triggers.migrateUser(app.users, { pool, clientId, source: 'Authentication', typed, password })
+   */
+  migrateUser(users: Users, a: MigrationInput): Promise<User | undefined> {
+    return runUserMigration(this.runner, users, a);
   }
 
   close(): void {

@@ -1,0 +1,113 @@
+// CustomMessage through Messages.composer: the event of each source (placeholders, never the
+// code), the function's texts sent with the real code filled in, null keeping the pool's
+// template, and a text without its placeholders refused.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AdminCreateUserCommand, ResendConfirmationCodeCommand, SignUpCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { engines, publicClient } from '../../support/server.js';
+import { PASSWORD, attrs, email, errorOf, lambdaConfig, makeClient, makePool, startTriggerWorld, userOf, type TriggerWorld } from './support.js';
+
+for (const engine of engines) {
+  describe(`CustomMessage (${engine})`, () => {
+    let w: TriggerWorld;
+    let pub: CognitoIdentityProviderClient;
+    let poolId: string;
+    let clientId: string;
+    let reply: (e: any) => Record<string, unknown> = () => ({});
+    before(async () => {
+      w = await startTriggerWorld(engine);
+      pub = publicClient(w.s.url);
+      w.lambda.handlers.customMessage = (e) => ({ ...e, response: { ...e.response, ...reply(e) } });
+      poolId = await makePool(w.s, {
+        LambdaConfig: lambdaConfig({ CustomMessage: 'customMessage' }),
+        VerificationMessageTemplate: { EmailSubject: 'Pool subject', EmailMessage: 'Pool code {####}' },
+      });
+      clientId = (await makeClient(w.s, poolId)).id;
+    });
+    after(async () => {
+      pub.destroy();
+      await w.close();
+    });
+
+    const signUp = (Username: string, to: string) =>
+      pub.send(new SignUpCommand({ ClientId: clientId, Username, Password: PASSWORD, UserAttributes: attrs({ email: to }), ClientMetadata: { lang: 'fr' } }));
+
+    test('SignUp: CustomMessage_SignUp gets placeholders; its subject and body go out with the code filled in', async () => {
+      reply = (e) => ({ emailSubject: `Bienvenue ${e.request.userAttributes.email}`, emailMessage: `<p>Code : ${e.request.codeParameter}</p>` });
+      const to = email();
+      const r = await signUp('alice', to);
+      const ev = w.lambda.events('customMessage').at(-1);
+      assert.deepEqual(ev, {
+        version: '1',
+        triggerSource: 'CustomMessage_SignUp',
+        region: 'us-east-1',
+        userPoolId: poolId,
+        userName: 'alice',
+        callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId },
+        request: {
+          userAttributes: { sub: r.UserSub, email: to, 'cognito:user_status': 'UNCONFIRMED' },
+          codeParameter: '{####}',
+          linkParameter: null,
+          usernameParameter: null,
+          clientMetadata: { lang: 'fr' },
+        },
+        response: { smsMessage: null, emailMessage: null, emailSubject: null },
+      });
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.equal(m.subject, `Bienvenue ${to}`);
+      assert.match(m.body, /^<p>Code : \d{6}<\/p>$/);
+      const code = /(\d{6})/.exec(m.body)![1];
+      assert.ok(!JSON.stringify(w.lambda.received.customMessage.at(-1)).includes(code), 'the function never sees the code');
+    });
+
+    test('null answers keep the pool template; ResendConfirmationCode is CustomMessage_ResendCode', async () => {
+      reply = () => ({});
+      const to = email();
+      await signUp('bob', to);
+      await pub.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'bob' }));
+      assert.equal(w.lambda.events('customMessage').at(-1).triggerSource, 'CustomMessage_ResendCode');
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.equal(m.subject, 'Pool subject');
+      assert.match(m.body, /^Pool code \d{6}$/);
+    });
+
+    test('AdminCreateUser: CustomMessage_AdminCreateUser with {username}; the invitation names the user and the password', async () => {
+      reply = (e) => ({ emailMessage: `Hi ${e.request.usernameParameter}, use ${e.request.codeParameter}` });
+      const to = email();
+      await w.s.idp.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'carol', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: attrs({ email: to }), DesiredDeliveryMediums: ['EMAIL'] }),
+      );
+      const ev = w.lambda.events('customMessage').at(-1);
+      assert.equal(ev.triggerSource, 'CustomMessage_AdminCreateUser');
+      assert.equal(ev.request.usernameParameter, '{username}');
+      assert.equal(ev.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.equal(m.body, 'Hi carol, use Temp-Passw0rd!');
+    });
+
+    test('a message without {####} is InvalidLambdaResponseException; the user stays (as after a failed delivery)', async () => {
+      reply = () => ({ emailMessage: 'Welcome aboard' });
+      const to = email();
+      const e = await errorOf(signUp('dave', to));
+      assert.equal(e.name, 'InvalidLambdaResponseException');
+      assert.deepEqual(await w.s.app.store.outbox.list(to), []);
+      assert.equal((await userOf(w.s, poolId, 'dave')).status, 'UNCONFIRMED');
+    });
+
+    test('an invitation without {username} is refused too', async () => {
+      reply = (e) => ({ emailMessage: `Use ${e.request.codeParameter}` });
+      const e = await errorOf(
+        w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', UserAttributes: attrs({ email: email() }), DesiredDeliveryMediums: ['EMAIL'] })),
+      );
+      assert.equal(e.name, 'InvalidLambdaResponseException');
+    });
+
+    test('a failing function: UserLambdaValidationException "CustomMessage failed with error ..."', async () => {
+      reply = () => {
+        throw new Error('template store offline');
+      };
+      const e = await errorOf(signUp('frank', email()));
+      assert.deepEqual(e, { name: 'UserLambdaValidationException', message: 'CustomMessage failed with error template store offline.' });
+    });
+  });
+}
