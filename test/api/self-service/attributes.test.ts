@@ -1,7 +1,7 @@
 // UpdateUserAttributes, DeleteUserAttributes, GetUserAttributeVerificationCode and
 // VerifyUserAttribute through the SDK with a signed-in user's access token: codes to changed
-// contacts, what the app client may write, expiry with a ManualClock, alias conflicts, and pools
-// that keep the old value until the new one is verified (UserAttributeUpdateSettings).
+// contacts, what the app client may write, expiry with a ManualClock, alias conflicts. Pools that
+// keep the old value until the new one is verified are in held-attributes.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -23,15 +23,28 @@ const HOUR = 60 * 60 * 1000;
 const CODE_MISMATCH = { name: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' };
 const CODE_EXPIRED = { name: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' };
 
+/** The shared pool: e-mail and phone verified by code, a custom attribute, a required one. */
+const SHARED_POOL: Partial<CreateUserPoolCommandInput> = {
+  AutoVerifiedAttributes: ['email', 'phone_number'],
+  Schema: [
+    { Name: 'tier', AttributeDataType: 'String', Mutable: true },
+    { Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true },
+  ],
+};
+
 for (const engine of engines) {
   describe(`self-service attributes (${engine})`, () => {
     let s: TestServer;
     let api: CognitoIdentityProviderClient;
     let clock: ManualClock;
+    // Tests that need no pool settings of their own share one pool (each pool costs key generations).
+    let shared: { poolId: string; clientId: string };
     before(async () => {
       clock = new ManualClock();
       s = await startServer({ engine, clock });
       api = publicClient(s.url);
+      const poolId = await makePool(s, SHARED_POOL);
+      shared = { poolId, clientId: (await makeClient(s, poolId)).id };
     });
     after(async () => {
       api.destroy();
@@ -39,10 +52,10 @@ for (const engine of engines) {
     });
 
     let n = 0;
-    /** A pool, a client and a signed-in user with a verified e-mail. */
-    async function setUp(pool: Partial<CreateUserPoolCommandInput> = {}, attributes: Record<string, string> = {}) {
-      const poolId = await makePool(s, pool);
-      const clientId = (await makeClient(s, poolId)).id;
+    /** A signed-in user with a verified e-mail, in the shared pool or a new one with `pool` settings. */
+    async function setUp(pool?: Partial<CreateUserPoolCommandInput>, attributes: Record<string, string> = {}) {
+      const poolId = pool ? await makePool(s, pool) : shared.poolId;
+      const clientId = pool ? (await makeClient(s, poolId)).id : shared.clientId;
       const address = email();
       const username = await makeUser(s, poolId, `user${++n}`, { email: address, email_verified: 'true', ...attributes });
       const { AccessToken } = await signIn(s, poolId, clientId, username);
@@ -88,7 +101,7 @@ for (const engine of engines) {
     });
 
     test('a changed phone number gets its code by SMS in a pool that verifies phones', async () => {
-      const u = await setUp({ AutoVerifiedAttributes: ['email', 'phone_number'] });
+      const u = await setUp();
       const r = await update(u.token, { phone_number: '+15550100123' });
       assert.deepEqual(r.CodeDeliveryDetailsList, [{ Destination: '+*******0123', DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
       await verify(u.token, 'phone_number', await lastCode(s, '+15550100123'));
@@ -96,9 +109,9 @@ for (const engine of engines) {
     });
 
     test("the app client writes only its WriteAttributes, never *_verified or unknown attributes", async () => {
-      const poolId = await makePool(s, { Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }] });
+      const { poolId } = shared;
       const clientId = (await makeClient(s, poolId, { WriteAttributes: ['name', 'email'] })).id;
-      const username = await makeUser(s, poolId, 'writer', { email: email(), name: 'Before' });
+      const username = await makeUser(s, poolId, 'writer', { email: email(), name: 'Before', given_name: 'W' });
       const { AccessToken } = await signIn(s, poolId, clientId, username);
       const unauthorized = { name: 'NotAuthorizedException', message: 'A client attempted to write unauthorized attribute' };
       assert.deepEqual(await failure(update(AccessToken, { name: 'X', 'custom:tier': 'gold' })), unauthorized);
@@ -112,7 +125,7 @@ for (const engine of engines) {
     });
 
     test('GetUserAttributeVerificationCode sends a new code and the old one stops working', async () => {
-      const u = await setUp({}, { email_verified: 'false' });
+      const u = await setUp(undefined, { email_verified: 'false' });
       const first = await resend(u.token, 'email');
       assert.deepEqual(first.CodeDeliveryDetails, { Destination: 'u***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
       const old = await lastCode(s, u.address);
@@ -158,7 +171,7 @@ for (const engine of engines) {
     });
 
     test('DeleteUserAttributes removes attributes and their flags, never required ones', async () => {
-      const u = await setUp({ Schema: [{ Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true }] }, {
+      const u = await setUp(undefined, {
         given_name: 'Ada',
         name: 'Ada L.',
       });
@@ -189,87 +202,6 @@ for (const engine of engines) {
       });
       assert.equal((await mine(u.token)).email_verified, 'false');
       assert.equal(await ownerOf(u.poolId, taken), 'holder');
-    });
-
-    describe('pools that keep the old value until the new one is verified', () => {
-      const HELD: Partial<CreateUserPoolCommandInput> = {
-        AliasAttributes: ['email'],
-        AutoVerifiedAttributes: ['email'],
-        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
-      };
-
-      test('the old address stays in place, verified and the sign-in alias, until the code sent to the new one is used', async () => {
-        const u = await setUp(HELD);
-        const fresh = email('held');
-        const r = await update(u.token, { email: fresh, name: 'Changed at once' });
-        assert.deepEqual(r.CodeDeliveryDetailsList, [{ Destination: 'h***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' }]);
-        let a = await mine(u.token);
-        assert.equal(a.email, u.address);
-        assert.equal(a.email_verified, 'true');
-        assert.equal(a.name, 'Changed at once');
-        assert.equal(await ownerOf(u.poolId, u.address), u.username);
-        assert.equal(await ownerOf(u.poolId, fresh), undefined);
-        await signIn(s, u.poolId, u.clientId, u.address);
-
-        // A new code for the attribute goes to the value waiting for verification.
-        const again = await resend(u.token, 'email');
-        assert.equal(again.CodeDeliveryDetails?.Destination, 'h***@e***');
-        assert.equal(await messagesTo(s, fresh), 2);
-        assert.equal(await messagesTo(s, u.address), 0);
-
-        await verify(u.token, 'email', await lastCode(s, fresh));
-        a = await mine(u.token);
-        assert.equal(a.email, fresh);
-        assert.equal(a.email_verified, 'true');
-        assert.equal(await ownerOf(u.poolId, fresh), u.username);
-        assert.equal(await ownerOf(u.poolId, u.address), undefined);
-        await signIn(s, u.poolId, u.clientId, fresh);
-      });
-
-      test('the waiting address taken meanwhile as another user\'s alias is AliasExistsException, and the old one stays', async () => {
-        const u = await setUp(HELD);
-        const contested = email();
-        await update(u.token, { email: contested });
-        const code = await lastCode(s, contested);
-        await makeUser(s, u.poolId, `quick${n}`, { email: contested, email_verified: 'true' });
-        assert.equal((await failure(verify(u.token, 'email', code))).name, 'AliasExistsException');
-        const a = await mine(u.token);
-        assert.equal(a.email, u.address);
-        assert.equal(a.email_verified, 'true');
-        assert.equal(await ownerOf(u.poolId, u.address), u.username);
-      });
-
-      test('setting the old value again gives up the waiting one', async () => {
-        const u = await setUp(HELD);
-        const abandoned = email();
-        await update(u.token, { email: abandoned });
-        const code = await lastCode(s, abandoned);
-        await update(u.token, { email: u.address });
-        assert.deepEqual(await failure(verify(u.token, 'email', code)), CODE_EXPIRED);
-        assert.equal((await mine(u.token)).email, u.address);
-      });
-
-      test('a user without an address gets the new one at once, unverified', async () => {
-        const poolId = await makePool(s, HELD);
-        const clientId = (await makeClient(s, poolId)).id;
-        const username = await makeUser(s, poolId, 'bare');
-        const { AccessToken } = await signIn(s, poolId, clientId, username);
-        const first = email();
-        await update(AccessToken, { email: first });
-        const a = await mine(AccessToken);
-        assert.equal(a.email, first);
-        assert.equal(a.email_verified, 'false');
-        await verify(AccessToken, 'email', await lastCode(s, first));
-        assert.equal(await ownerOf(poolId, first), username);
-      });
-
-      test('attributes not listed change at once', async () => {
-        const u = await setUp({ ...HELD, AutoVerifiedAttributes: ['email', 'phone_number'] }, { phone_number: '+15550100999', phone_number_verified: 'true' });
-        await update(u.token, { phone_number: '+15550100777' });
-        const a = await mine(u.token);
-        assert.equal(a.phone_number, '+15550100777');
-        assert.equal(a.phone_number_verified, 'false');
-      });
     });
   });
 }

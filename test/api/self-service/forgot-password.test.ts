@@ -35,11 +35,14 @@ for (const engine of engines) {
     let api: CognitoIdentityProviderClient;
     let clock: ManualClock;
     let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+    // Tests that need no pool settings of their own share one pool (each pool costs key generations).
+    let sharedPool: string;
     before(async () => {
       clock = new ManualClock();
       sink = await startSmtpSink();
       s = await startServer({ engine, clock, env: { TESSERA_SMTP_URL: sink.url, TESSERA_SMTP_FROM: 'accounts@tessera.test' } });
       api = publicClient(s.url);
+      sharedPool = await makePool(s);
     });
     after(async () => {
       api.destroy();
@@ -48,9 +51,12 @@ for (const engine of engines) {
     });
 
     let n = 0;
-    /** A pool, a client (PreventUserExistenceErrors as given) and a user with a verified e-mail. */
-    async function setUp(pool: Partial<CreateUserPoolCommandInput> = {}, opts: { hide?: boolean; secret?: boolean; attributes?: Record<string, string> } = {}) {
-      const poolId = await makePool(s, pool);
+    /**
+     * A client (PreventUserExistenceErrors as given) and a user with a verified e-mail, in the shared
+     * pool or a new one with `pool` settings.
+     */
+    async function setUp(pool?: Partial<CreateUserPoolCommandInput>, opts: { hide?: boolean; secret?: boolean; attributes?: Record<string, string> } = {}) {
+      const poolId = pool ? await makePool(s, pool) : sharedPool;
       const client = await makeClient(s, poolId, {
         PreventUserExistenceErrors: opts.hide === false ? 'LEGACY' : 'ENABLED',
         GenerateSecret: opts.secret,
@@ -131,14 +137,14 @@ for (const engine of engines) {
     });
 
     test('unknown users with LEGACY: UserNotFoundException', async () => {
-      const u = await setUp({}, { hide: false });
+      const u = await setUp(undefined, { hide: false });
       const notFound = { name: 'UserNotFoundException', message: 'Username/client id combination not found.' };
       assert.deepEqual(await failure(forgot(u.clientId, 'nobody-here')), notFound);
       assert.deepEqual(await failure(confirm(u.clientId, 'nobody-here', '123456')), notFound);
     });
 
     test('a user without a verified contact cannot reset, and nothing is sent', async () => {
-      const u = await setUp({}, { attributes: { email: email(), email_verified: 'false' } });
+      const u = await setUp(undefined, { attributes: { email: email(), email_verified: 'false' } });
       const mails = sink.mails.length;
       assert.deepEqual(await failure(forgot(u.clientId, u.username)), NO_DESTINATION);
       assert.equal(sink.mails.length, mails);
@@ -221,7 +227,7 @@ for (const engine of engines) {
     });
 
     test('a client with a secret must send the right SECRET_HASH on both operations', async () => {
-      const u = await setUp({}, { secret: true });
+      const u = await setUp(undefined, { secret: true });
       const hash = (name: string) => createHmac('sha256', u.secret!).update(name + u.clientId).digest('base64');
       assert.equal((await failure(forgot(u.clientId, u.username))).name, 'NotAuthorizedException');
       assert.equal((await failure(forgot(u.clientId, u.username, hash('someone-else')))).name, 'NotAuthorizedException');
