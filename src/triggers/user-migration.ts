@@ -7,7 +7,7 @@
 //   response  userAttributes (required: no map means "unknown to me too"), finalUserStatus
 //             (CONFIRMED | RESET_REQUIRED), messageAction, desiredDeliveryMediums,
 //             forceAliasCreation, enableSMSMFA; `userAttributes.username` may name the username in
-//             pools with aliases
+//             pools with aliases (else a name typed in an alias's shape gets a UUID username)
 // The user is created with those attributes (checked as an admin's would be), the status, and for
 // _Authentication the password just proven (so the sign-in goes on as for any user, and a
 // RESET_REQUIRED user is refused by the usual status check: PasswordResetRequiredException). A user Tessera cannot create
@@ -15,7 +15,7 @@
 // InvalidLambdaResponseException. No welcome message is sent (messageAction is accepted but,
 // like Cognito for sign-in migrations, nothing is delivered).
 import { InvalidLambdaResponseException, InvalidParameterException, UsernameExistsException } from '../errors.js';
-import { checkAttributeWrites } from '../userpools/attributes.js';
+import { aliasAttributes, checkAttributeWrites, looksLikeEmail, looksLikePhone } from '../userpools/attributes.js';
 import { makePasswordMaterial } from '../userpools/passwords.js';
 import type { UserPool } from '../userpools/pools.js';
 import { resolveUsername } from '../userpools/registration.js';
@@ -64,7 +64,7 @@ export async function runUserMigration(runner: TriggerRunner, users: Users, a: M
   const enableSms = optBool(r.enableSMSMFA) ?? false;
 
   const { username: named, sub: _sub, ...given } = attributes;
-  const user = buildUser(users, a, named ?? a.typed, given, a.source === 'ForgotPassword' ? 'RESET_REQUIRED' : status);
+  const user = buildUser(users, a, named ?? a.typed, named !== undefined, given, a.source === 'ForgotPassword' ? 'RESET_REQUIRED' : status);
   if (enableSms) user.mfa.smsEnabled = true;
   try {
     await users.insert(a.pool, user, { forceAliases });
@@ -78,10 +78,13 @@ export async function runUserMigration(runner: TriggerRunner, users: Users, a: M
   return user;
 }
 
-function buildUser(users: Users, a: MigrationInput, name: string, given: Record<string, string>, status: 'CONFIRMED' | 'RESET_REQUIRED'): User {
+function buildUser(users: Users, a: MigrationInput, name: string, explicit: boolean, given: Record<string, string>, status: 'CONFIRMED' | 'RESET_REQUIRED'): User {
   try {
     const written = checkAttributeWrites(a.pool, Object.entries(given).map(([Name, Value]) => ({ Name, Value })), { by: 'admin', creating: true });
-    const { username, attributes } = resolveUsername(a.pool, name, written.set);
+    // In an alias pool the name typed may be the alias itself; then the username is a new UUID
+    // (as in pools with e-mail/phone as username) unless the function named one.
+    const byAlias = !explicit && aliasAttributes(a.pool).some((k) => (k === 'email' ? looksLikeEmail(name) : k === 'phone_number' && looksLikePhone(name)));
+    const { username, attributes } = byAlias ? { username: undefined, attributes: written.set } : resolveUsername(a.pool, name, written.set);
     const user = users.build(a.pool, { username, attributes, status });
     if (a.password) {
       user.password = makePasswordMaterial(a.pool, user.username, a.password, { temporary: false, now: user.createdAt });
