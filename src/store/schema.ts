@@ -467,6 +467,9 @@ export interface Database {
   ui_customizations: UiCustomizationRow;
   managed_login_brandings: ManagedLoginBrandingRow;
   hosted_sessions_ended: HostedSessionEndedRow;
+  user_import_jobs: UserImportJobRow;
+  user_import_chunks: UserImportChunkRow;
+  user_import_errors: UserImportErrorRow;
   totp_steps: TotpStepRow;
   devices: DeviceRow;
   webauthn_credentials: WebAuthnCredentialRow;
