@@ -23,6 +23,7 @@ import { Triggers } from './triggers/triggers.js';
 import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
 import { OAuth } from './oauth/service.js';
+import { ImportJobs } from './import/jobs.js';
 
 export interface App {
   config: Config;
@@ -53,6 +54,8 @@ export interface App {
   sync: Sync;
   /** Hosted UI and OAuth (src/oauth): domains, resource servers, UI customization, branding. */
   oauth: OAuth;
+  /** User import jobs (src/import): CreateUserImportJob & co., the upload URL, the background runs. */
+  imports: ImportJobs;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -158,6 +161,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     identity,
     sync: new Sync({ store, clock, sealer, log, config }),
     oauth: new OAuth({ store, clock, config, sealer, pools }),
+    imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       smtp?.close();
@@ -165,6 +169,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       identity.close();
       triggers.close();
       await app.sync.events.close();
+      await app.imports.close();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
+import { registerImportRoutes } from './import/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -134,6 +135,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerTokenRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
   registerTriggerRoutes(fastify, app);
+  registerImportRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {

@@ -18,7 +18,6 @@ const SIGN_IN = 'not yet: sign-in flows and tokens are being built';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const MFA = 'not yet: multi-factor authentication';
 const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
-const IMPORT = 'not yet: user import jobs';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
@@ -38,7 +37,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/CompleteWebAuthnRegistration': PASSKEYS,
   'idp/CreateIdentityProvider': FEDERATION,
   'idp/CreateTerms': TERMS,
-  'idp/CreateUserImportJob': IMPORT,
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteIdentityProvider': FEDERATION,
   'idp/DeleteTerms': TERMS,
@@ -49,8 +47,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/DescribeTerms': TERMS,
   'idp/DescribeTermsByClient': TERMS,
-  'idp/DescribeUserImportJob': IMPORT,
-  'idp/GetCSVHeader': IMPORT,
   'idp/GetClientToken': CLIENT_CREDENTIALS,
   'idp/GetIdentityProviderByIdentifier': FEDERATION,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
@@ -61,7 +57,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListIdentityProviders': FEDERATION,
   'idp/ListTerms': TERMS,
-  'idp/ListUserImportJobs': IMPORT,
   'idp/ListUserPoolClientSecrets': SECRET_ROTATION,
   'idp/ListUserPoolReplicas': REPLICAS,
   'idp/ListUserSessions': SESSIONS,
@@ -72,9 +67,7 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/SetUserPoolSessionConfiguration': SESSIONS,
   'idp/SetUserSettings': MFA,
-  'idp/StartUserImportJob': IMPORT,
   'idp/StartWebAuthnRegistration': PASSKEYS,
-  'idp/StopUserImportJob': IMPORT,
   'idp/UpdateAuthEventFeedback': THREAT_PROTECTION,
   'idp/UpdateIdentityProvider': FEDERATION,
   'idp/UpdateProvisionedLimit': LIMITS,

@@ -29,6 +29,10 @@ export class ImportRepo {
     return this.db.selectFrom('user_import_jobs').selectAll().where('id', '=', id).where('pool_id', '=', poolId).executeTakeFirst();
   }
 
+  getJobById(id: string): Promise<UserImportJobRow | undefined> {
+    return this.db.selectFrom('user_import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   /** Newest first; `after` is the (created_at, id) of the last job of the previous page. */
   listJobs(poolId: string, limit: number, after?: { createdAt: number; id: string }): Promise<UserImportJobRow[]> {
     let q = this.db.selectFrom('user_import_jobs').selectAll().where('pool_id', '=', poolId);
