@@ -10,7 +10,7 @@
 //   3. the client allows it                     InvalidParameterException "<FLOW> flow not enabled for this client"
 //   4. SECRET_HASH sent if the client has one   NotAuthorizedException
 //   5. DEVICE_KEY                               ResourceNotFoundException "Device does not exist."
-//   6. the flow's own steps                     (srp.ts, password.ts, refresh.ts; then mfa.ts, devices.ts)
+//   6. the flow's own steps                     (srp.ts, password.ts, refresh.ts, user-auth.ts; then mfa.ts, devices.ts)
 //   7. hide user existence (remap step)         UserNotFound -> NotAuthorized when ENABLED
 // RespondToAuthChallenge runs 1 (by ChallengeName), 4, 5, the challenge's step and 7.
 import { InvalidParameterException, UnsupportedOperationException } from '../errors.js';
@@ -24,6 +24,8 @@ import { startPasswordAuth } from './password.js';
 import { startRefresh } from './refresh.js';
 import { requireSecretHash } from './secret-hash.js';
 import { answerPasswordVerifier, startSrp } from './srp.js';
+import { answerSelectChallenge, answerSmsOtp, startUserAuth } from './user-auth.js';
+import { answerWebAuthn } from './webauthn.js';
 import { hideUserExistence } from './user-existence.js';
 import type { AuthStep, FlowContext } from './types.js';
 
@@ -44,12 +46,12 @@ export const initiateFlows: Record<string, InitiateFlow> = {
   ADMIN_NO_SRP_AUTH: { allow: 'ALLOW_ADMIN_USER_PASSWORD_AUTH', admin: true, start: startPasswordAuth },
   REFRESH_TOKEN_AUTH: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
   REFRESH_TOKEN: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
+  USER_AUTH: { allow: 'ALLOW_USER_AUTH', start: startUserAuth },
 };
 
 /** Flows of the model that later issues bring, refused by name until then. */
 const NOT_YET: Record<string, string> = {
   CUSTOM_AUTH: 'CUSTOM_AUTH is not supported by Tessera yet (it needs the custom-challenge Lambda triggers).',
-  USER_AUTH: 'USER_AUTH (choice-based sign-in) is not supported by Tessera yet; use USER_SRP_AUTH or USER_PASSWORD_AUTH.',
 };
 
 type Answer = (ctx: FlowContext, responses: Params, session?: string) => Promise<AuthStep>;
@@ -64,6 +66,9 @@ export const challengeAnswers: Record<string, Answer> = {
   MFA_SETUP: answerMfaSetup,
   DEVICE_SRP_AUTH: answerDeviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: answerDevicePasswordVerifier,
+  SELECT_CHALLENGE: answerSelectChallenge,
+  SMS_OTP: answerSmsOtp,
+  WEB_AUTHN: answerWebAuthn,
 };
 
 /** InitiateAuth / AdminInitiateAuth. */

@@ -135,11 +135,12 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
   const secret = totpSecretOf(ctx.app, user);
   if (!secret) throw new SoftwareTokenMFANotFoundException(TOTP_NOT_FOUND);
   const { store, clock } = ctx.app;
-  const subject = `challenge:${s.jti}`;
-  const tries = await store.auth.failures(ctx.pool.id, subject);
-  if (tries && tries.failures >= MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
   if (!(await acceptTotp(ctx.app, user, secret, code))) {
-    await store.auth.countFailure(ctx.pool.id, subject, clock.now(), s.expiresAt - clock.now() + 60_000);
+    // Wrong answers are counted per challenge (nothing is read on the way to a right one): the
+    // MAX_TOTP_ATTEMPTS-th marks the challenge used, so every later answer is refused.
+    const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), s.expiresAt - clock.now() + 60_000);
+    if (tries.failures >= MAX_TOTP_ATTEMPTS) await store.auth.useOnce(s.jti, s.expiresAt);
+    if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
     throw new CodeMismatchException('Invalid code received for user');
   }
   if (!(await store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);

@@ -14,27 +14,23 @@ const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
-const SIGN_IN = 'not yet: sign-in flows and tokens are being built';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const MFA = 'not yet: multi-factor authentication';
 const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
-const PASSKEYS = 'not yet: passkeys (WebAuthn)';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/AddUserPoolClientSecret': SECRET_ROTATION,
   'idp/AdminDisableProviderForUser': FEDERATION,
-  'idp/AdminGetUserAuthFactors': SIGN_IN,
   'idp/AdminLinkProviderForUser': FEDERATION,
   'idp/AdminListUserAuthEvents': THREAT_PROTECTION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
   'idp/AdminSetUserSettings': MFA,
   'idp/AdminUpdateAuthEventFeedback': THREAT_PROTECTION,
-  'idp/CompleteWebAuthnRegistration': PASSKEYS,
   'idp/CreateIdentityProvider': FEDERATION,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserPoolReplica': REPLICAS,
@@ -42,7 +38,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DeleteTerms': TERMS,
   'idp/DeleteUserPoolClientSecret': SECRET_ROTATION,
   'idp/DeleteUserPoolReplica': REPLICAS,
-  'idp/DeleteWebAuthnCredential': PASSKEYS,
   'idp/DescribeIdentityProvider': FEDERATION,
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/DescribeTerms': TERMS,
@@ -52,7 +47,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
   'idp/GetSigningCertificate': SAML,
-  'idp/GetUserAuthFactors': SIGN_IN,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListIdentityProviders': FEDERATION,
@@ -60,14 +54,12 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/ListUserPoolClientSecrets': SECRET_ROTATION,
   'idp/ListUserPoolReplicas': REPLICAS,
   'idp/ListUserSessions': SESSIONS,
-  'idp/ListWebAuthnCredentials': PASSKEYS,
   'idp/RevokeUserSession': SESSIONS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
   'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/SetUserPoolSessionConfiguration': SESSIONS,
   'idp/SetUserSettings': MFA,
-  'idp/StartWebAuthnRegistration': PASSKEYS,
   'idp/UpdateAuthEventFeedback': THREAT_PROTECTION,
   'idp/UpdateIdentityProvider': FEDERATION,
   'idp/UpdateProvisionedLimit': LIMITS,
