@@ -77,7 +77,9 @@ export async function knownDevice(ctx: FlowContext, user: User, key: string | un
  * when the pool tracks devices.
  */
 export async function finishSignIn(ctx: FlowContext, user: User, device: Device | undefined): Promise<AuthStep> {
-  const base = { pool: ctx.pool, client: ctx.client, user };
+  // RespondToAuthChallenge's ClientMetadata goes on to PostAuthentication and PreTokenGeneration.
+  const trigger = { source: 'TokenGeneration_Authentication', clientMetadata: ctx.clientMetadata };
+  const base = { pool: ctx.pool, client: ctx.client, user, trigger };
   if (device) {
     await ctx.app.store.devices.update(device.key, { last_authenticated_at: ctx.app.clock.now(), last_ip: ctx.sourceIp });
     return { kind: 'tokens', result: await ctx.app.tokens.issueForSignIn({ ...base, deviceKey: device.key }) };

@@ -47,11 +47,12 @@ export const initiateFlows: Record<string, InitiateFlow> = {
   REFRESH_TOKEN_AUTH: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
   REFRESH_TOKEN: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
   USER_AUTH: { allow: 'ALLOW_USER_AUTH', start: startUserAuth },
+  // The custom challenge loop of the Lambda triggers (src/triggers/custom-auth.ts).
+  CUSTOM_AUTH: { allow: 'ALLOW_CUSTOM_AUTH', start: (ctx, params) => ctx.app.triggers.startCustomAuth(ctx, params) },
 };
 
 /** Flows of the model that later issues bring, refused by name until then. */
 const NOT_YET: Record<string, string> = {
-  CUSTOM_AUTH: 'CUSTOM_AUTH is not supported by Tessera yet (it needs the custom-challenge Lambda triggers).',
 };
 
 type Answer = (ctx: FlowContext, responses: Params, session?: string) => Promise<AuthStep>;
@@ -69,6 +70,7 @@ export const challengeAnswers: Record<string, Answer> = {
   SELECT_CHALLENGE: answerSelectChallenge,
   SMS_OTP: answerSmsOtp,
   WEB_AUTHN: answerWebAuthn,
+  CUSTOM_CHALLENGE: (ctx, responses, session) => ctx.app.triggers.answerCustomChallenge(ctx, responses, session),
 };
 
 /** InitiateAuth / AdminInitiateAuth. */

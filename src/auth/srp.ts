@@ -53,6 +53,8 @@ interface SrpState {
   issuedAt: number;
   expiresAt: number;
   jti: string;
+  /** Part of a CUSTOM_AUTH sign-in: the answer goes back to DefineAuthChallenge (src/triggers/custom-auth.ts). */
+  custom?: boolean;
 }
 
 function sealBlock(ctx: FlowContext, state: SrpState): string {
@@ -80,20 +82,22 @@ async function srpMaterial(ctx: FlowContext, user: User | undefined, typed: stri
 }
 
 /** InitiateAuth / AdminInitiateAuth USER_SRP_AUTH. */
-export async function startSrp(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
+export async function startSrp(ctx: FlowContext, params: Record<string, string>, opts: { custom?: boolean } = {}): Promise<AuthStep> {
   const typed = requireParam(params, 'USERNAME');
   const srpA = requireParam(params, 'SRP_A');
   if (!HEX.test(srpA) || fromHex(srpA) % N === 0n) throw new InvalidParameterException('Invalid SRP_A.');
   const user = await ctx.app.users.find(ctx.pool, typed);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
-  await ctx.app.triggers.preAuthentication(ctx, user, typed);
+  // In CUSTOM_AUTH the flow ran PreAuthentication already.
+  if (!opts.custom) await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const m = await srpMaterial(ctx, user, typed);
   const { b, B } = await serverEphemeral(ctx.app.auth.modPow, m.verifier);
   const now = ctx.app.clock.now();
   const jti = newUuid();
   const expiresAt = now + sessionValidityMs(ctx);
   const state: SrpState = { poolId: ctx.pool.id, clientId: ctx.client.id, userId: user?.id ?? '', username: m.username, typed, salt: m.salt, A: srpA, b, B, issuedAt: now, expiresAt, jti };
+  if (opts.custom) state.custom = true;
   const session = newSession(ctx, { userId: state.userId, username: m.username, typed, challenge: 'PASSWORD_VERIFIER', jti });
   return {
     kind: 'challenge',
@@ -131,8 +135,11 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
   const proven = await verifyClaim(ctx.app.auth.modPow, claim, signature);
   if (!proven || !user || m.salt !== s.salt) {
     await recordFailure(ctx, subject);
+    // CUSTOM_AUTH: DefineAuthChallenge learns the result and decides.
+    if (s.custom) return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, false);
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
+  if (s.custom) return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, true);
   return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
 }

@@ -35,7 +35,8 @@ export type ChallengeName =
   | 'DEVICE_PASSWORD_VERIFIER'
   | 'SELECT_CHALLENGE'
   | 'SMS_OTP'
-  | 'WEB_AUTHN';
+  | 'WEB_AUTHN'
+  | 'CUSTOM_CHALLENGE';
 
 /** Where a step ends: the tokens, or the next challenge. */
 export type AuthStep =

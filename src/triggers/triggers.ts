@@ -10,17 +10,19 @@
 //   PreTokenGeneration     tokens/tokens.ts           before signing, on sign-in and refresh
 //   PreAuthentication      auth/srp.ts, auth/password.ts, custom-auth.ts (user resolved, proof not checked)
 //   UserMigration          auth/password.ts (unknown user, password sign-in)
+//   Define/Create/Verify   auth/flows.ts CUSTOM_AUTH and CUSTOM_CHALLENGE (custom-auth.ts), auth/srp.ts
 //   PostAuthentication     tokens/tokens.ts           with PreTokenGeneration, on sign-ins (not refresh)
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
-import type { FlowContext } from '../auth/types.js';
+import type { AuthStep, FlowContext } from '../auth/types.js';
 import type { ComposedMessage, MessageComposer, MessageContext } from '../messaging/messages.js';
 import type { Store } from '../store/store.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import type { Users } from '../userpools/users.js';
+import { afterPasswordVerifier, answerCustomChallenge, startCustomAuth } from './custom-auth.js';
 import { composeCustomMessage } from './custom-message.js';
 import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
 import { LambdaInvoker } from './invoke-lambda.js';
@@ -107,6 +109,21 @@ export class Triggers {
    */
   migrateUser(users: Users, a: MigrationInput): Promise<User | undefined> {
     return runUserMigration(this.runner, users, a);
+  }
+
+  /** InitiateAuth CUSTOM_AUTH (custom-auth.ts). */
+  startCustomAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
+    return startCustomAuth(this.runner, ctx, params);
+  }
+
+  /** RespondToAuthChallenge CUSTOM_CHALLENGE (custom-auth.ts). */
+  answerCustomChallenge(ctx: FlowContext, responses: Record<string, string>, session?: string): Promise<AuthStep> {
+    return answerCustomChallenge(this.runner, ctx, responses, session);
+  }
+
+  /** The PASSWORD_VERIFIER step of CUSTOM_AUTH with SRP first, answered: back to DefineAuthChallenge. */
+  afterCustomPasswordVerifier(ctx: FlowContext, user: User | undefined, typed: string, proven: boolean): Promise<AuthStep> {
+    return afterPasswordVerifier(this.runner, ctx, user, typed, proven);
   }
 
   close(): void {

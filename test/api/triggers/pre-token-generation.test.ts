@@ -12,6 +12,7 @@ import {
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   type CognitoIdentityProviderClient,
+  type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { engines, publicClient } from '../../support/server.js';
@@ -35,7 +36,7 @@ for (const engine of engines) {
     });
 
     /** A pool with the trigger, a client, and alice (e-mail, name) in groups admins (with a role) and staff. */
-    async function setUp(LambdaConfig: Record<string, unknown>) {
+    async function setUp(LambdaConfig: LambdaConfigType) {
       const poolId = await makePool(w.s, { LambdaConfig });
       const client = await makeClient(w.s, poolId);
       await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'alice', MessageAction: 'SUPPRESS', UserAttributes: attrs({ email: 'alice@example.com', name: 'Alice' }) }));
