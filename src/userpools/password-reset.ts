@@ -60,13 +60,16 @@ export async function forgotPassword(
   if (recoveryOrder(pool).includes('admin_only')) {
     throw new NotAuthorizedException('Password recovery is done by an administrator in this user pool.');
   }
-  const user = await users.find(pool, input.Username);
+  // An unknown name: the UserMigration trigger (the pool's old directory) may know it.
+  const user =
+    (await users.find(pool, input.Username)) ??
+    (await users.triggers.migrateUser(users, { pool, clientId: client.id, source: 'ForgotPassword', typed: input.Username, clientMetadata: input.ClientMetadata }));
   if (!user) {
     if (hidesUsers(client)) return simulatedDelivery(pool, input.Username, await fakeKey());
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
   checkMayReset(user);
-  return users.sendCode(pool, user, 'reset', { trigger: 'ForgotPassword', clientMetadata: input.ClientMetadata });
+  return users.sendCode(pool, user, 'reset', { trigger: 'ForgotPassword', clientMetadata: input.ClientMetadata, clientId: client.id });
 }
 
 /**

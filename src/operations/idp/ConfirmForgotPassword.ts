@@ -14,6 +14,8 @@ export default defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswo
     const { pool, client, user } = await confirmForgotPassword(app.users, input);
     await app.tokens.signOutUser(pool.id, user.id);
     await app.store.auth.clearFailures(pool.id, lockSubject({ app, pool, client, admin: false, sourceIp }, user, user.username));
+    // Last, so that a failing function cannot keep old sessions alive (the new password stays).
+    await app.triggers.postConfirmation({ pool, source: 'ConfirmForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata });
     return {};
   },
 );
