@@ -12,7 +12,7 @@ export const ROLE = 'arn:aws:iam::000000000000:role/CognitoImport';
 const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** A CSV file: the header, then one line per row (missing columns are empty). */
-export function csv(header: string[], rows: Record<string, string>[]): string {
+export function csv(header: string[], rows: Record<string, string | undefined>[]): string {
   return [header.join(','), ...rows.map((r) => header.map((h) => cell(r[h] ?? '')).join(','))].join('\n') + '\n';
 }
 
@@ -22,7 +22,7 @@ export async function createJob(s: TestServer, poolId: string, extra: { Password
 }
 
 /** PUT to the pre-signed URL, as S3 clients do. */
-export async function upload(url: string, body: string | Buffer): Promise<Response> {
+export async function upload(url: string, body: string): Promise<Response> {
   return fetch(url, { method: 'PUT', body, headers: { 'x-amz-server-side-encryption': 'aws:kms' } });
 }
 
