@@ -22,7 +22,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const client = (url: string, credentials: { accessKeyId: string; secretAccessKey: string }) =>
   new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: url, credentials, maxAttempts: 1 });
 
-describe('npm start on a fresh folder', () => {
+describe('src/main.ts (what npm start runs) on a fresh folder', () => {
   let cwd: string;
   before(() => (cwd = mkdtempSync(join(tmpdir(), 'tessera-start-'))));
   after(() => rmSync(cwd, { recursive: true, force: true }));
@@ -130,6 +130,22 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
     assert.match(response, /"__type":"(ResourceNotFoundException|UnsupportedOperationException)"/);
     assert.equal(await p.exited, 0);
     assert.ok(p.logs().some((l) => l.msg === 'request' && l.op === 'SignUp'));
+  } finally {
+    await stop(p);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('npm start passes SIGTERM on to Tessera, which stops cleanly', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-npm-'));
+  const p = spawnTessera({ PORT: '0', TESSERA_DATA_DIR: dataDir }, undefined, { npm: true });
+  try {
+    const url = await listening(p);
+    assert.equal((await fetch(`${url}/health`)).status, 200);
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exited, 0);
+    assert.ok(p.logs().some((l) => l.msg === 'stopped'), 'Tessera itself got the signal');
+    await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }), 'nothing is left listening');
   } finally {
     await stop(p);
     rmSync(dataDir, { recursive: true, force: true });

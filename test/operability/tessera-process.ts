@@ -23,8 +23,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function spawnTessera(env: Record<string, string>, cwd = root): TesseraProcess {
-  const child = spawn(process.execPath, ['--import', tsx, `${root}/src/main.ts`], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node --import tsx src/main.ts` in `cwd`, or with `npm: true` the `npm start` of the repository. */
+export function spawnTessera(env: Record<string, string>, cwd = root, opts: { npm?: boolean } = {}): TesseraProcess {
+  const child = opts.npm
+    ? spawn('npm', ['start', '--silent'], { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['--import', tsx, `${root}/src/main.ts`], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
