@@ -70,9 +70,11 @@ const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 
 if (pgUrl) env.TESSERA_TEST_PG = pgUrl;
 else delete env.TESSERA_TEST_PG;
 console.log(`running ${files.length} test files on ${pgUrl ? 'SQLite and PostgreSQL' : 'SQLite'}`);
+// Two files at a time (two cores; each API file runs its own servers). The timeout also bounds a
+// whole file, which on a busy machine can take minutes: it catches hangs, not slowness.
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=300000', ...files],
   { stdio: 'inherit', env, cwd: root },
 );
 process.exit(r.status ?? 1);
