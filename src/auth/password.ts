@@ -1,12 +1,14 @@
 // USER_PASSWORD_AUTH (InitiateAuth) and ADMIN_USER_PASSWORD_AUTH / its legacy name
 // ADMIN_NO_SRP_AUTH (AdminInitiateAuth): the password arrives in the request and the users domain
-// checks it against the stored verifier (one exponentiation, about 1 ms).
+// checks it against the stored verifier (one exponentiation, about 1 ms, on the SRP worker pool
+// like SRP's own, so that password sign-ins do not hold up the event loop).
 //
 // In order: USERNAME and PASSWORD present; SECRET_HASH; the user (an unknown one is
 // UserNotFoundException, or with PreventUserExistenceErrors the same verifier work on a stand-in
 // and then "Incorrect username or password."); lockout; the password (a wrong one is counted); then
 // user-status.ts.
-import { checkPassword as checkVerifier } from '../crypto/srp.js';
+import { timingSafeEqual } from 'node:crypto';
+import { computeX, padHex, type Verifier } from '../crypto/srp.js';
 import { NotAuthorizedException } from '../errors.js';
 import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from './lockout.js';
 import { requireParam } from './params.js';
@@ -36,11 +38,16 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   const lock = await checkNotLocked(ctx, subject);
   let proven: boolean;
   if (user) {
-    proven = await ctx.app.users.checkPassword(ctx.pool, user, password);
+    // SRP verifiers are checked here, off the event loop; other kinds (imported hashes) by the users domain.
+    const material = user.password;
+    proven =
+      material?.kind === 'srp'
+        ? await verifierMatches(ctx, user.username, password, material)
+        : await ctx.app.users.checkPassword(ctx.pool, user, password);
   } else {
     // The same verifier work as for a real user, on the stand-in; it can never match.
     const ghost = await standIn(ctx, typed);
-    checkVerifier(ctx.pool.srpName, ghost.username, password, ghost);
+    await verifierMatches(ctx, ghost.username, password, ghost);
     proven = false;
   }
   if (!proven || !user) {
@@ -49,4 +56,15 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   }
   await recordSuccess(ctx, subject, lock);
   return afterPasswordProven(ctx, user, { typed, deviceKey: params.DEVICE_KEY });
+}
+
+/**
+ * crypto/srp.ts checkPassword with g^x on the worker pool: v = g^x for x from the password, salt,
+ * pool name and username, compared with the stored verifier in constant time.
+ */
+async function verifierMatches(ctx: FlowContext, username: string, password: string, v: Verifier): Promise<boolean> {
+  const x = computeX(ctx.pool.srpName, username, password, v.salt);
+  const mine = Buffer.from(padHex(await ctx.app.auth.modPow.powG(x)), 'hex');
+  const theirs = Buffer.from(v.verifier, 'hex');
+  return mine.length === theirs.length && timingSafeEqual(mine, theirs);
 }
