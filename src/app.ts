@@ -131,6 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const triggers = new Triggers({ config, store, sealer, clock, log });
   const messages = new Messages(email, sms);
   messages.composer = (ctx) => triggers.composeMessage(ctx, composeFromTemplates);
+  messages.customSender = (ctx, medium) => triggers.customSend(ctx, medium);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
   const tokens = new Tokens({ config, store, clock, sealer, pools, groups, customizeClaims: (a) => triggers.customizeTokens(a) });

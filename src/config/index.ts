@@ -22,6 +22,8 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   lambdaEndpoint?: string;
+  /** base64 or hex of 32 bytes: encrypts the code custom sender triggers receive. */
+  customSenderKey?: string;
   stsEndpoint?: string;
   redisUrl?: string;
   /** base64 or hex of 32 bytes; generated in the data folder when absent. */
@@ -71,6 +73,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_SMTP_URL', key: 'smtpUrl', kind: 'url', secret: true, defaultDoc: 'dev outbox', doc: '`smtp://user:pass@host:port` or `smtps://…`: where e-mail goes (`?starttls=true` to upgrade)' },
   { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local', defaultDoc: '`no-reply@tessera.local`', doc: 'sender address when the pool names none' },
   { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', defaultDoc: 'AWS Lambda of the function\'s region', doc: 'base URL of a Lambda Invoke API for the pools\' Lambda triggers (SAM local, LocalStack, ...)' },
+  { env: 'TESSERA_CUSTOM_SENDER_KEY', key: 'customSenderKey', kind: 'key32', secret: true, defaultDoc: 'none: custom sender messages are dropped', doc: '32 bytes, hex or base64: encrypts the `code` of CustomEmailSender / CustomSMSSender events (README "Triggers")' },
   { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito' },
   { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url', secret: true, doc: 'Redis URL (reserved: not used yet; counters live in the database)' },
   { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'key32', secret: true, defaultDoc: 'generated in the data folder', doc: '32 bytes, hex or base64: encrypts secrets at rest' },

@@ -7,6 +7,7 @@
 //   PreSignUp              userpools/registration.ts  signUp, adminCreateUser (before the insert)
 //   PostConfirmation       userpools/registration.ts  confirmSignUp, adminConfirmSignUp (after commit)
 //   CustomMessage          messaging/messages.ts      Messages.composer (app.ts plugs it in)
+//   Custom*Sender          messaging/messages.ts      Messages.customSender (app.ts plugs it in)
 //   PreTokenGeneration     tokens/tokens.ts           before signing, on sign-in and refresh
 //   PreAuthentication      auth/srp.ts, auth/password.ts, custom-auth.ts (user resolved, proof not checked)
 //   UserMigration          auth/password.ts (unknown user, password sign-in)
@@ -17,13 +18,15 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
 import type { AuthStep, FlowContext } from '../auth/types.js';
-import type { ComposedMessage, MessageComposer, MessageContext } from '../messaging/messages.js';
+import type { ComposedMessage, DeliveryMedium, MessageComposer, MessageContext } from '../messaging/messages.js';
 import type { Store } from '../store/store.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import type { Users } from '../userpools/users.js';
 import { afterPasswordVerifier, answerCustomChallenge, startCustomAuth } from './custom-auth.js';
 import { composeCustomMessage } from './custom-message.js';
+import { sendThroughCustomSender } from './custom-sender.js';
+import { senderKeyOf } from './sender-code.js';
 import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
 import { LambdaInvoker } from './invoke-lambda.js';
 import { WebhookInvoker } from './invoke-webhook.js';
@@ -53,9 +56,11 @@ export class Triggers {
   readonly webhookSecrets: WebhookSecrets;
   readonly runner: TriggerRunner;
   private readonly lambda: LambdaInvoker;
+  private readonly senderKey?: Buffer;
 
   constructor(private readonly deps: TriggerDeps) {
     this.webhookSecrets = new WebhookSecrets(deps);
+    this.senderKey = senderKeyOf(deps.config.customSenderKey);
     this.lambda = new LambdaInvoker({ region: deps.config.region, endpoint: deps.config.lambdaEndpoint });
     const webhook = new WebhookInvoker({
       secretOf: (poolId) => this.webhookSecrets.get(poolId),
@@ -84,6 +89,11 @@ export class Triggers {
   /** Messages.composer: the CustomMessage function's texts, else `fallback` (the pool's templates). */
   composeMessage(ctx: MessageContext, fallback: MessageComposer): Promise<ComposedMessage> {
     return composeCustomMessage(this.runner, ctx, fallback);
+  }
+
+  /** Messages.customSender: true when the pool's custom sender took the message (custom-sender.ts). */
+  async customSend(ctx: MessageContext, medium: DeliveryMedium): Promise<boolean> {
+    return sendThroughCustomSender(this.runner, this.deps.log, this.senderKey, ctx, medium);
   }
 
   /**

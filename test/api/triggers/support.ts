@@ -25,9 +25,9 @@ export interface TriggerWorld {
 }
 
 /** Tessera pointed at a fresh Lambda server; one attempt waits `timeoutMs` (short in tests). */
-export async function startTriggerWorld(engine: Engine, opts: { timeoutMs?: number } = {}): Promise<TriggerWorld> {
+export async function startTriggerWorld(engine: Engine, opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<TriggerWorld> {
   const lambda = await startLambdaServer();
-  const s = await startServer({ engine, env: { TESSERA_LAMBDA_ENDPOINT: lambda.url } });
+  const s = await startServer({ engine, env: { TESSERA_LAMBDA_ENDPOINT: lambda.url, ...opts.env } });
   s.app.triggers.limits.timeoutMs = opts.timeoutMs ?? 1000;
   return {
     s,
