@@ -24,6 +24,7 @@ import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
 import { OAuth } from './oauth/service.js';
 import { ImportJobs } from './import/jobs.js';
+import { Audit } from './audit/audit.js';
 
 export interface App {
   config: Config;
@@ -56,6 +57,8 @@ export interface App {
   oauth: OAuth;
   /** User import jobs (src/import): CreateUserImportJob & co., the upload URL, the background runs. */
   imports: ImportJobs;
+  /** The audit trail (src/audit): record, list, feedback, purge by TESSERA_AUDIT_RETENTION_DAYS. */
+  audit: Audit;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -163,8 +166,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sync: new Sync({ store, clock, sealer, log, config }),
     oauth: new OAuth({ store, clock, config, sealer, pools }),
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
+    audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
+      app.audit.close();
       smtp?.close();
       await app.auth.close();
       identity.close();
@@ -174,5 +179,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.close();
     },
   };
+  app.audit.startPurging();
   return app;
 }

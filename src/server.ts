@@ -16,6 +16,8 @@ import { registerTokenRoutes } from './tokens/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerImportRoutes } from './import/routes.js';
+import { registerMetricsRoutes } from './metrics/routes.js';
+import { observeRequest } from './metrics/metrics.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,6 +93,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
       },
       'request',
     );
+    observeRequest(req.op ?? `${req.method} ${req.routeOptions.url ?? 'unrouted'}`, req.errorName, reply.elapsedTime / 1000);
   });
 
   fastify.setErrorHandler((error: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -136,6 +139,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerOAuthRoutes(fastify, app);
   registerTriggerRoutes(fastify, app);
   registerImportRoutes(fastify, app);
+  registerMetricsRoutes(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {

@@ -32,6 +32,7 @@ import type { ServiceId } from '../operations/operation.js';
 import type { Registry } from '../operations/registry.js';
 import { unsupportedReason } from '../operations/unsupported.js';
 import { verifySigV4, type Principal } from './sigv4.js';
+import { observeCall } from '../audit/observe.js';
 
 interface JsonService {
   id: ServiceId;
@@ -66,6 +67,8 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
   const requestId = req.id;
   let service: ServiceId | undefined;
   let opName: string | undefined;
+  let input: Record<string, unknown> | undefined;
+  let principal: Principal | undefined;
   try {
     const routed = route(String(req.headers['x-amz-target']));
     ({ opName } = routed);
@@ -73,7 +76,6 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
     service = svc.id;
     req.op = opName;
 
-    let principal: Principal | undefined;
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (opModel.auth === 'sigv4') {
       principal = await verifySigV4(
@@ -93,7 +95,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
         );
       }
     }
-    const input = decodeBody(body);
+    input = decodeBody(body);
     const op = registry[svc.id].get(opName);
     if (!op) throw notImplemented(opName, unsupportedReason(svc.id, opName));
     validateInput(svc.model, opModel.input, input);
@@ -104,6 +106,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       principal,
       headers: req.headers,
     });
+    await observeCall(app, { service: svc.id, op: opName, input, output: output ?? {}, principal, requestId, sourceIp: req.ip });
     reply
       .code(200)
       .header('content-type', AWS_JSON)
@@ -116,6 +119,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       err = new CognitoException('InternalErrorException', `Tessera bug: ${err.name} is not declared for ${opName}: ${err.message}`);
     }
     req.errorName = err.name;
+    if (service && opName && input) await observeCall(app, { service, op: opName, input, error: err, principal, requestId, sourceIp: req.ip });
     sendError(reply, err, requestId);
   }
 }

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { observeQuery } from '../metrics/metrics.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -38,7 +39,7 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
       max: opts.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: observeQuery });
     await migrate(db, 'postgres');
     return { db, engine: 'postgres' };
   }
@@ -49,7 +50,7 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: observeQuery });
   await migrate(db, 'sqlite');
   return { db, engine: 'sqlite' };
 }

@@ -436,6 +436,27 @@ export interface UserImportErrorRow {
   message: string;
 }
 
+/** One audit event (src/audit): who did what to which user, from where, with what outcome. */
+export interface AuditEventRow {
+  id: string;
+  pool_id: string | null;
+  client_id: string | null;
+  user_id: string | null;
+  username: string | null;
+  /** SignIn, SignUp, ForgotPassword, PasswordChange, ResendCode, SignOut, MfaChange, DeleteUser, AdminAction, ... */
+  type: string;
+  /** Pass, Fail or InProgress. */
+  outcome: string;
+  source_ip: string | null;
+  request_id: string | null;
+  /** JSON: flow, challenge, reason, op, principal; never a secret. */
+  detail: string | null;
+  /** Valid or Invalid, once given (AdminUpdateAuthEventFeedback / UpdateAuthEventFeedback). */
+  feedback: string | null;
+  feedback_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -474,4 +495,5 @@ export interface Database {
   devices: DeviceRow;
   webauthn_credentials: WebAuthnCredentialRow;
   webauthn_challenges: WebAuthnChallengeRow;
+  audit_events: AuditEventRow;
 }

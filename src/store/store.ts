@@ -14,6 +14,7 @@ import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
 import { OAuthRepo } from './oauth.js';
 import { ImportRepo } from './imports.js';
+import { AuditRepo } from './audit.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -38,6 +39,7 @@ export class Store {
   readonly tokens: TokenRepo;
   readonly oauth: OAuthRepo;
   readonly imports: ImportRepo;
+  readonly audit: AuditRepo;
 
   constructor(
     readonly db: Db,
@@ -64,6 +66,7 @@ export class Store {
     this.tokens = new TokenRepo(db);
     this.oauth = new OAuthRepo(db);
     this.imports = new ImportRepo(db);
+    this.audit = new AuditRepo(db);
   }
 
   /** Runs `fn` in one transaction; inside a transaction it simply joins it. */

@@ -15,6 +15,7 @@
 import type { Logger } from 'pino';
 import { InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException } from '../errors.js';
 import type { UserPool } from '../userpools/pools.js';
+import { observeTrigger } from '../metrics/metrics.js';
 import { triggerTarget, type Target, type TriggerName } from './target.js';
 
 /** One try at delivering an event, as the transports see it. */
@@ -107,6 +108,7 @@ export class TriggerRunner {
       if (!retry) break;
       this.deps.log.warn({ poolId: pool.id, triggerSource: event.triggerSource, outcome: r.kind, attempt: i + 1 }, 'trigger invocation failed');
     }
+    observeTrigger(event.triggerSource, r.kind);
     return r;
   }
 }

@@ -10,6 +10,7 @@ import * as usersSubSearch from './006-users-sub-search.js';
 import * as oauth from './007-oauth.js';
 import * as imports from './010-imports.js';
 import * as mfa from './009-mfa.js';
+import * as audit from './011-audit.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { name: '007-oauth', up: oauth.up },
   { name: '010-imports', up: imports.up },
   { name: '009-mfa', up: mfa.up },
+  { name: '011-audit', up: audit.up },
 ];

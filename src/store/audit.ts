@@ -1,0 +1,61 @@
+// Audit events: appended, read newest first by user or by pool (keyset pages on created_at, id),
+// feedback set on one, and purged by age.
+import type { AuditEventRow } from './schema.js';
+import type { Db } from './store.js';
+
+export interface AuditCursor {
+  createdAt: number;
+  id: string;
+}
+
+export interface AuditQuery {
+  poolId: string;
+  /** One user's events; all of the pool's when absent. */
+  userId?: string;
+  /** Only these types, when given. */
+  types?: readonly string[];
+  limit: number;
+  /** Events strictly older than this one. */
+  after?: AuditCursor;
+}
+
+export class AuditRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: AuditEventRow): Promise<void> {
+    await this.db.insertInto('audit_events').values(row).execute();
+  }
+
+  list(q: AuditQuery): Promise<AuditEventRow[]> {
+    let query = this.db.selectFrom('audit_events').selectAll().where('pool_id', '=', q.poolId);
+    if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+    if (q.types?.length) query = query.where('type', 'in', [...q.types]);
+    const after = q.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+      );
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+  }
+
+  get(poolId: string, id: string): Promise<AuditEventRow | undefined> {
+    return this.db.selectFrom('audit_events').selectAll().where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
+  }
+
+  async setFeedback(poolId: string, id: string, value: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('audit_events')
+      .set({ feedback: value, feedback_at: at })
+      .where('pool_id', '=', poolId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Deletes the events created before `before`; returns how many. */
+  async purgeBefore(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('audit_events').where('created_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
