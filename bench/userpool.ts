@@ -13,11 +13,11 @@
 //   ListUsers     Filter email ^= "user<10..99>"  (a full page of 60 at 10 k and at 1 M)
 //   SignUp        a new user each request (username, password, e-mail; a code goes to the outbox)
 // Prints one table per engine and the 1M/10k ratios (goal: within 2×).
-import { AdminGetUserCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN, type Engine } from '../test/support/server.js';
 import { availableEngines, benchServer, flags, fmt, list, machineNotes, ms, table } from './lib/env.js';
 import { LoadGen, type LoadResult, type Scenario } from './lib/load.js';
-import { seedUsers } from './lib/seed.js';
+import { seedUsers, type SeedResult } from './lib/seed.js';
 import { writeResults } from './lib/results.js';
 
 const f = flags();
@@ -37,7 +37,7 @@ console.log(`# ${seconds} s per figure after ${warmup} s warm-up, ${connections}
 interface Row {
   engine: Engine;
   users: number;
-  seedSeconds: number;
+  seed: SeedResult;
   results: Partial<Record<Scenario, LoadResult>>;
 }
 const rows: Row[] = [];
@@ -56,7 +56,7 @@ for (const engine of engines) {
     let have = 0;
     for (const n of sizes) {
       let last = 0;
-      const seedSeconds = await seedUsers(s.app, domainPool, have, n, {
+      const seed = await seedUsers(s.app, domainPool, have, n, {
         batch,
         progress: (done) => {
           if (done - last >= 100_000) {
@@ -65,12 +65,17 @@ for (const engine of engines) {
           }
         },
       });
-      console.log(`${engine}: seeded ${(n - have).toLocaleString()} users in ${seedSeconds.toFixed(1)} s (${fmt((n - have) / seedSeconds)} users/s, pool now ${n.toLocaleString()})`);
+      console.log(
+        `${engine}: seeded ${(n - have).toLocaleString()} users in ${seed.seconds.toFixed(1)} s (${fmt((n - have) / seed.seconds)} users/s; ${seed.cpuSeconds.toFixed(1)} CPU s here), pool now ${n.toLocaleString()}`,
+      );
       have = n;
 
-      // The real SDK agrees before the load starts.
-      const last1 = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `user${n - 1}` }));
-      const page = await s.idp.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email ^= "user12"' }));
+      // The real SDK agrees before the load starts (a fresh client: a long seeding outlives the
+      // server's keep-alive, and the old client's socket with it).
+      const idp = new CognitoIdentityProviderClient({ region: s.config.region, endpoint: s.url, credentials: ADMIN, maxAttempts: 1 });
+      const last1 = await idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `user${n - 1}` }));
+      const page = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email ^= "user12"' }));
+      idp.destroy();
       if (last1.Username !== `user${n - 1}` || page.Users?.length !== 60) throw new Error('the seeded pool does not answer as expected');
 
       const params: Partial<Record<Scenario, Record<string, unknown>>> = {
@@ -79,13 +84,15 @@ for (const engine of engines) {
         ListUsers: { admin: { ...ADMIN, region: s.config.region }, poolId, prefixes: PREFIXES },
         SignUp: { clientId, password: PASSWORD },
       };
-      const row: Row = { engine, users: n, seedSeconds, results: {} };
+      const row: Row = { engine, users: n, seed, results: {} };
       for (const scenario of ['health', 'AdminGetUser', 'ListUsers', 'SignUp'] as Scenario[]) {
         const job = { kind: 'cannon' as const, url: s.url, scenario, params: params[scenario]!, connections };
         if (warmup > 0) await load.run({ ...job, seconds: warmup });
         const r = await load.run({ ...job, seconds });
         row.results[scenario] = r;
-        console.log(`  ${engine} ${n.toLocaleString().padStart(9)} ${scenario.padEnd(13)} ${fmt(r.rps).padStart(6)} req/s  p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms${r.failed ? `  (${r.failed} failed)` : ''}`);
+        console.log(
+          `  ${engine} ${n.toLocaleString().padStart(9)} ${scenario.padEnd(13)} ${fmt(r.rps).padStart(6)} req/s  p50 ${ms(r.p50)} ms  p99 ${ms(r.p99)} ms  CPU/req server ${cpu(r.serverCpuMs)} + client ${cpu(r.clientCpuMs)} ms${r.failed ? `  (${r.failed} failed${r.lastError ? `: ${r.lastError}` : ''})` : ''}`,
+        );
       }
       rows.push(row);
     }
@@ -97,8 +104,12 @@ await load.close();
 
 const out: string[] = [];
 out.push('### User directory (bench/userpool.ts)', '', ...notes.map((n) => `- ${n}`));
-out.push(`- ${seconds} s per figure after a ${warmup} s warm-up; ${connections} connections from autocannon in a separate process; every admin request SigV4-signed afresh; random user / prefix per request`);
-out.push('- seeding: multi-row INSERTs through the store in transactions of ' + batch.toLocaleString() + ' users (users + user_aliases + user_search rows from userToRow/aliasEntries/searchEntries), one precomputed verifier shared by all seeded users', '');
+out.push(
+  `- ${seconds} s per figure after a ${warmup} s warm-up; ${connections} connections from autocannon in a separate process; every admin request SigV4-signed afresh; a random user / prefix per request`,
+  '- CPU ms/req: CPU time per answered request of the server process (all its threads) + of the load generator; unlike req/s and p99 it hardly depends on what else the shared machine runs',
+  `- seeding: multi-row INSERTs through the store in transactions of ${batch.toLocaleString()} users (users + user_aliases + user_search rows from userToRow/aliasEntries/searchEntries); every seeded user shares one precomputed, sealed verifier`,
+  '',
+);
 const scen: [Scenario, string][] = [
   ['health', 'GET /health (baseline)'],
   ['AdminGetUser', 'AdminGetUser'],
@@ -109,25 +120,44 @@ for (const engine of engines) {
   const mine = rows.filter((r) => r.engine === engine);
   if (!mine.length) continue;
   out.push(`**${engine}**`, '');
-  const head = ['operation', ...mine.flatMap((r) => [`${short(r.users)} req/s`, `${short(r.users)} p99 ms`])];
+  const head = ['operation', ...mine.flatMap((r) => [`${short(r.users)} req/s`, `${short(r.users)} p99 ms`, `${short(r.users)} CPU ms/req`])];
   const small = mine[0];
   const big = mine[mine.length - 1];
-  if (mine.length > 1) head.push(`${short(big.users)}/${short(small.users)} req/s`, `${short(big.users)}/${short(small.users)} p99`);
+  const ratio = `${short(big.users)}/${short(small.users)}`;
+  if (mine.length > 1) head.push(`${ratio} time/req (req/s)`, `${ratio} p99`, `${ratio} server CPU`);
   const body = scen.map(([key, label]) => {
-    const cells: (string | number)[] = [label, ...mine.flatMap((r) => [fmt(r.results[key]!.rps), ms(r.results[key]!.p99)])];
+    const cells: (string | number)[] = [
+      label,
+      ...mine.flatMap((r) => {
+        const x = r.results[key]!;
+        return [fmt(x.rps), ms(x.p99), `${cpu(x.serverCpuMs)} + ${cpu(x.clientCpuMs)}`];
+      }),
+    ];
     if (mine.length > 1) {
       const a = small.results[key]!;
       const b = big.results[key]!;
-      cells.push(`${(a.rps / b.rps).toFixed(2)}× slower`, `${(b.p99 / a.p99).toFixed(2)}×`);
+      cells.push(`${(a.rps / b.rps).toFixed(2)}×`, `${(b.p99 / a.p99).toFixed(2)}×`, `${(b.serverCpuMs! / a.serverCpuMs!).toFixed(2)}×`);
     }
     return cells;
   });
   out.push(table(head, body), '');
-  out.push(`Seeding: ${mine.map((r, i) => `${short(r.users)} in ${r.seedSeconds.toFixed(1)} s (${fmt((r.users - (i ? mine[i - 1].users : 0)) / r.seedSeconds)} users/s)`).join(', ')}.`, '');
+  out.push(
+    `Seeding: ${mine
+      .map((r, i) => {
+        const added = r.users - (i ? mine[i - 1].users : 0);
+        return `${added.toLocaleString()} users in ${r.seed.seconds.toFixed(1)} s (${fmt(added / r.seed.seconds)} users/s, ${r.seed.cpuSeconds.toFixed(1)} CPU s in the bench process)`;
+      })
+      .join('; ')}.`,
+    '',
+  );
 }
 const report = out.join('\n');
 console.log('\n' + report);
 if (f.get('write') !== 'false') await writeResults('userpool', report);
+
+function cpu(x: number | undefined): string {
+  return x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(2);
+}
 
 function short(n: number): string {
   return n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n);

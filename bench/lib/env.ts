@@ -42,9 +42,30 @@ export async function availableEngines(asked: string[]): Promise<Engine[]> {
   return out;
 }
 
-/** A Tessera for benchmarking: its own data folder / schema, logging off, no strict-error mode. */
-export function benchServer(engine: Engine): Promise<TestServer> {
-  return startServer({ engine, strictErrors: false });
+const live = new Set<TestServer>();
+let trapped = false;
+
+/**
+ * A Tessera for benchmarking: its own data folder / schema, logging off, no strict-error mode.
+ * Interrupted (SIGINT/SIGTERM), the bench still drops the data folder / schema it made.
+ */
+export async function benchServer(engine: Engine): Promise<TestServer> {
+  if (!trapped) {
+    trapped = true;
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        void Promise.allSettled([...live].map((s) => s.close())).then(() => process.exit(130));
+      });
+    }
+  }
+  const s = await startServer({ engine, strictErrors: false });
+  live.add(s);
+  const close = s.close.bind(s);
+  s.close = async () => {
+    live.delete(s);
+    await close();
+  };
+  return s;
 }
 
 export async function machineNotes(): Promise<string[]> {

@@ -14,6 +14,9 @@ export interface LoadResult {
   /** Latency, ms. */
   p50: number;
   p99: number;
+  /** CPU time per ok request, ms: the server's process (all its threads) and the load generator's. */
+  serverCpuMs?: number;
+  clientCpuMs?: number;
   lastError?: string;
 }
 
@@ -79,12 +82,19 @@ export class LoadGen {
     return new LoadGen(child);
   }
 
-  run(job: Exclude<Job, { kind: 'exit' }>): Promise<LoadResult> {
+  /**
+   * Runs the job; the result carries the CPU time per request of this process (the server's, when
+   * it hosts the server and nothing else runs in it meanwhile) and of the load generator.
+   */
+  async run(job: Exclude<Job, { kind: 'exit' }>): Promise<LoadResult> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const before = process.cpuUsage();
+    const r = await new Promise<LoadResult>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.child.send({ ...job, id });
     });
+    const used = process.cpuUsage(before);
+    return { ...r, serverCpuMs: r.ok ? (used.user + used.system) / 1000 / r.ok : NaN };
   }
 
   async close(): Promise<void> {

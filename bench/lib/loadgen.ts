@@ -139,6 +139,7 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
   let failed = 0;
   let next = 0;
   let lastError = '';
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   const until = started + job.seconds * 1000;
   const loop = async () => {
@@ -188,13 +189,19 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { ok, failed, seconds, rps: ok / seconds, p50: q(0.5), p99: q(0.99), lastError: lastError || undefined };
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU from the first sign-in on: the precomputed ephemerals are not the loop's cost.
+  const clientCpuMs = ok ? (cpu.user + cpu.system) / 1000 / ok : NaN;
+  return { ok, failed, seconds, rps: ok / seconds, p50: q(0.5), p99: q(0.99), clientCpuMs, lastError: lastError || undefined };
 }
 
 process.on('message', async (job: Job & { id: number }) => {
   if (job.kind === 'exit') process.exit(0);
   try {
-    const result = job.kind === 'srp' ? await runSrp(job) : await runCannon(job);
+    const before = process.cpuUsage();
+    const result: LoadResult = job.kind === 'srp' ? await runSrp(job) : await runCannon(job);
+    const used = process.cpuUsage(before);
+    result.clientCpuMs ??= result.ok ? (used.user + used.system) / 1000 / result.ok : NaN;
     process.send!({ id: job.id, result });
   } catch (e) {
     process.send!({ id: job.id, error: String((e as Error).stack ?? e) });
