@@ -16,6 +16,7 @@ import { checkSecretHash } from './secret-hash.js';
 import { afterPasswordProven } from './user-status.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from './user-existence.js';
 import type { AuthStep, FlowContext } from './types.js';
+import { migrateFromUpstream } from '../import/upstream.js';
 
 /** InitiateAuth USER_PASSWORD_AUTH, AdminInitiateAuth ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH. */
 export async function startPasswordAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
@@ -32,6 +33,8 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
     password,
     validationData: ctx.validationData,
   });
+  // Or the live user pool it migrates from (tag tessera:migrate-from, src/import/upstream.ts).
+  user ??= await migrateFromUpstream(ctx, typed, password);
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const subject = lockSubject(ctx, user, typed);

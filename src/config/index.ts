@@ -35,6 +35,9 @@ export interface Config {
   trustProxy: boolean;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceSeconds: number;
+  /** Admin credentials for the upstream user pools that pools migrate from (`tessera:migrate-from`). */
+  migrateAccessKeyId?: string;
+  migrateSecretAccessKey?: string;
   /** How long audit events are kept before the periodic purge deletes them. */
   auditRetentionDays: number;
 }
@@ -84,6 +87,8 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_SIGV4_SKEW_SECONDS', key: 'sigv4SkewSeconds', kind: 'int', default: () => 300, defaultDoc: '`300`', doc: 'how far X-Amz-Date may be from the server clock' },
   { env: 'TESSERA_TRUST_PROXY', key: 'trustProxy', kind: 'bool', default: () => false, defaultDoc: '`false`', doc: '`true` behind a reverse proxy: client address from X-Forwarded-For' },
   { env: 'TESSERA_SHUTDOWN_GRACE_SECONDS', key: 'shutdownGraceSeconds', kind: 'int', default: () => 25, defaultDoc: '`25`', doc: 'on SIGTERM, how long in-flight requests may take before the process exits anyway' },
+  { env: 'TESSERA_MIGRATE_ACCESS_KEY_ID', key: 'migrateAccessKeyId', kind: 'string', defaultDoc: 'none: public InitiateAuth', doc: 'access key id for the upstream pools of lazy migration (`tessera:migrate-from` tag): AdminInitiateAuth, AdminGetUser, DescribeUserPoolClient' },
+  { env: 'TESSERA_MIGRATE_SECRET_ACCESS_KEY', key: 'migrateSecretAccessKey', kind: 'string', secret: true, defaultDoc: 'none', doc: 'its secret access key (set both or neither)' },
   { env: 'TESSERA_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', kind: 'int', default: () => 90, defaultDoc: '`90`', doc: 'days audit events (sign-ins, sign-outs, password and MFA changes, admin actions) are kept' },
 ];
 
