@@ -9,7 +9,8 @@ import { SignJWT } from 'jose';
 import { newUuid } from '../../ids.js';
 import { tokenLifetimes } from '../../tokens/claims.js';
 import { SIGNING_ALG } from '../../tokens/keys.js';
-import { invalidScope, unauthorizedClient } from '../errors.js';
+import { invalidRequest, invalidScope, unauthorizedClient } from '../errors.js';
+import { isTriggerError } from '../../triggers/errors.js';
 import { customScopeExists } from '../resource-servers.js';
 import type { Grant } from './types.js';
 
@@ -28,7 +29,7 @@ export const clientCredentialsGrant: Grant = async ({ app, pool, client, params 
   const now = Math.floor(app.clock.now() / 1000);
   const expiresIn = tokenLifetimes(client).accessSeconds;
   const { kid, key } = await app.tokens.keys.signingKey(pool.id, 'access');
-  const token = await new SignJWT({
+  const claims = {
     sub: client.id,
     token_use: 'access',
     scope: scopes.join(' '),
@@ -39,7 +40,14 @@ export const clientCredentialsGrant: Grant = async ({ app, pool, client, params 
     version: 2,
     jti: newUuid(),
     client_id: client.id,
-  })
+  };
+  // PreTokenGeneration V3 (TokenGeneration_ClientCredentials) may add claims and scopes; its
+  // failure is the request's (error_description: Cognito's trigger message).
+  const source = 'TokenGeneration_ClientCredentials';
+  const { access } = await app.triggers.customizeTokens({ pool, clientId: client.id, source, scopes, access: claims }).catch((e: unknown) => {
+    throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
+  });
+  const token = await new SignJWT(access)
     .setProtectedHeader({ kid, alg: SIGNING_ALG })
     .sign(key);
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
