@@ -17,6 +17,7 @@ import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerImportRoutes } from './import/routes.js';
 import { registerMetricsRoutes } from './metrics/routes.js';
+import { registerAdminRoutes } from './admin/routes.js';
 import { observeRequest } from './metrics/metrics.js';
 
 declare module 'fastify' {
@@ -140,6 +141,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerTriggerRoutes(fastify, app);
   registerImportRoutes(fastify, app);
   registerMetricsRoutes(fastify, app);
+  registerAdminRoutes(fastify, app, registry);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {
