@@ -457,6 +457,37 @@ export interface AuditEventRow {
   created_at: number;
 }
 
+/** An identity provider of a user pool (migration 012). */
+export interface IdentityProviderRow {
+  pool_id: string;
+  name: string;
+  /** 'OIDC' | 'SAML' | 'Google' | 'Facebook' | 'LoginWithAmazon' | 'SignInWithApple' */
+  type: string;
+  /** ProviderDetails, JSON; client_secret sealed (purpose 'idp-client-secret'). */
+  details: string;
+  /** AttributeMapping (pool attribute -> provider attribute), JSON. */
+  attribute_mapping: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One of a provider's IdpIdentifiers, unique per pool. */
+export interface IdentityProviderIdentifierRow {
+  pool_id: string;
+  identifier: string;
+  provider_name: string;
+}
+
+/** An external identity linked to a user of the pool. */
+export interface FederatedLinkRow {
+  pool_id: string;
+  provider_name: string;
+  provider_user_id: string;
+  /** The user's id (sub). */
+  user_id: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolRow;
   app_clients: AppClientRow;
@@ -495,5 +526,8 @@ export interface Database {
   devices: DeviceRow;
   webauthn_credentials: WebAuthnCredentialRow;
   webauthn_challenges: WebAuthnChallengeRow;
+  identity_providers: IdentityProviderRow;
+  identity_provider_identifiers: IdentityProviderIdentifierRow;
+  federated_links: FederatedLinkRow;
   audit_events: AuditEventRow;
 }

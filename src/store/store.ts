@@ -13,6 +13,7 @@ import { DeviceRepo, TotpStepRepo, WebAuthnRepo } from './mfa.js';
 import { AuthRepo } from './auth.js';
 import { SigningKeyRepo, TokenRepo } from './tokens.js';
 import { OAuthRepo } from './oauth.js';
+import { FederationRepo } from './federation.js';
 import { ImportRepo } from './imports.js';
 import { AuditRepo } from './audit.js';
 
@@ -38,6 +39,7 @@ export class Store {
   readonly signingKeys: SigningKeyRepo;
   readonly tokens: TokenRepo;
   readonly oauth: OAuthRepo;
+  readonly federation: FederationRepo;
   readonly imports: ImportRepo;
   readonly audit: AuditRepo;
 
@@ -65,6 +67,7 @@ export class Store {
     this.signingKeys = new SigningKeyRepo(db);
     this.tokens = new TokenRepo(db);
     this.oauth = new OAuthRepo(db);
+    this.federation = new FederationRepo(db);
     this.imports = new ImportRepo(db);
     this.audit = new AuditRepo(db);
   }

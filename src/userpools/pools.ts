@@ -32,6 +32,7 @@ import { createPoolSettings, replacePoolSettings } from './pool-settings.js';
 import { checkNewTags } from './pool-tags.js';
 import type { MfaOnlySettings } from './mfa-config.js';
 import { customScopeExists } from '../oauth/resource-servers.js';
+import { identityProviderExists } from '../store/federation.js';
 
 /**
  * The settings document of a pool: UserPoolType less what is computed on read, plus the MFA
@@ -284,8 +285,7 @@ export class UserPools {
       schema: pool.settings.SchemaAttributes ?? [],
       hasSecret,
       customScopeExists: (scope: string) => customScopeExists(this.store, pool.id, scope),
-      // Identity providers have no table yet (federation issue): until then only COGNITO exists.
-      providerExists: async (_name: string) => false,
+      providerExists: (name: string) => identityProviderExists(this.store, pool.id, name),
     };
   }
 

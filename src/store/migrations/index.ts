@@ -11,6 +11,7 @@ import * as oauth from './007-oauth.js';
 import * as imports from './010-imports.js';
 import * as mfa from './009-mfa.js';
 import * as audit from './011-audit.js';
+import * as federation from './012-federation.js';
 
 export interface Migration {
   name: string;
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { name: '010-imports', up: imports.up },
   { name: '009-mfa', up: mfa.up },
   { name: '011-audit', up: audit.up },
+  { name: '012-federation', up: federation.up },
 ];

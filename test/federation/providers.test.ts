@@ -1,0 +1,145 @@
+// Identity providers through the AWS SDK: OIDC with its secret sealed at rest and given back by
+// Describe, the social presets filled in, SAML metadata rules, names, IdpIdentifiers unique per
+// pool, paging, and app clients that may then list the providers, on every engine.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DeleteIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
+  DescribeUserPoolClientCommand,
+  GetIdentityProviderByIdentifierCommand,
+  ListIdentityProvidersCommand,
+  UpdateIdentityProviderCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { engines, startServer, type TestServer } from '../support/server.js';
+import { refused } from '../oauth/support.js';
+
+const OIDC = {
+  client_id: 'tessera-rp',
+  client_secret: 'upstream-secret-1',
+  authorize_scopes: 'openid email',
+  oidc_issuer: 'https://issuer.example.com',
+  attributes_request_method: 'GET',
+};
+
+for (const engine of engines) {
+  describe(`identity providers (${engine})`, () => {
+    let s: TestServer;
+    let poolId: string;
+    before(async () => {
+      s = await startServer({ engine });
+      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'idps' }))).UserPool!.Id!;
+    });
+    after(() => s.close());
+
+    test('an OIDC provider is created, described with its secret, updated and deleted', async () => {
+      const created = (
+        await s.idp.send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'Corp',
+            ProviderType: 'OIDC',
+            ProviderDetails: OIDC,
+            AttributeMapping: { email: 'email' },
+            IdpIdentifiers: ['corp.example'],
+          }),
+        )
+      ).IdentityProvider!;
+      assert.equal(created.ProviderName, 'Corp');
+      assert.deepEqual(created.AttributeMapping, { username: 'sub', email: 'email' });
+      assert.ok(created.CreationDate instanceof Date);
+      const d = (await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }))).IdentityProvider!;
+      assert.equal(d.ProviderDetails!.client_secret, 'upstream-secret-1');
+      assert.equal(d.ProviderDetails!.oidc_issuer, OIDC.oidc_issuer);
+      assert.deepEqual(d.IdpIdentifiers, ['corp.example']);
+
+      const byId = (await s.idp.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: 'corp.example' }))).IdentityProvider!;
+      assert.equal(byId.ProviderName, 'Corp');
+
+      const { client_secret: _kept, ...withoutSecret } = OIDC;
+      const u = (
+        await s.idp.send(
+          new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderDetails: { ...withoutSecret, authorize_scopes: 'openid' }, IdpIdentifiers: ['corp2.example'] }),
+        )
+      ).IdentityProvider!;
+      assert.equal(u.ProviderDetails!.authorize_scopes, 'openid');
+      assert.equal(u.ProviderDetails!.client_secret, 'upstream-secret-1', 'a secret left out of an update is kept');
+      assert.deepEqual(u.IdpIdentifiers, ['corp2.example']);
+      await refused(s.idp.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: 'corp.example' })), 'ResourceNotFoundException');
+
+      await s.idp.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }));
+      await refused(s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' })), 'ResourceNotFoundException');
+      await refused(s.idp.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' })), 'ResourceNotFoundException');
+    });
+
+    test('social providers get their presets; their name must be their type', async () => {
+      const g = (
+        await s.idp.send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: poolId,
+            ProviderName: 'Google',
+            ProviderType: 'Google',
+            ProviderDetails: { client_id: 'g', client_secret: 's', authorize_scopes: 'profile email openid' },
+          }),
+        )
+      ).IdentityProvider!;
+      assert.equal(g.ProviderDetails!.authorize_url, 'https://accounts.google.com/o/oauth2/v2/auth');
+      assert.equal(g.ProviderDetails!.oidc_issuer, 'https://accounts.google.com');
+      assert.equal(g.ProviderDetails!.token_request_method, 'POST');
+      await refused(
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Facebook2', ProviderType: 'Facebook', ProviderDetails: { client_id: 'f', client_secret: 's', authorize_scopes: 'email' } })),
+        'InvalidParameterException',
+      );
+      await refused(
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google', ProviderType: 'Google', ProviderDetails: { client_id: 'g', client_secret: 's', authorize_scopes: 'email' } })),
+        'DuplicateProviderException',
+      );
+    });
+
+    test('bad details, names and mappings are refused', async () => {
+      const create = (name: string, type: 'OIDC' | 'SAML', details: Record<string, string>, mapping?: Record<string, string>) =>
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: name, ProviderType: type, ProviderDetails: details, AttributeMapping: mapping }));
+      await refused(create('NoIssuer', 'OIDC', { ...OIDC, oidc_issuer: '' }), 'InvalidParameterException');
+      await refused(create('Plain', 'OIDC', { ...OIDC, oidc_issuer: 'http://issuer.example.com' }), 'InvalidParameterException');
+      await refused(create('Odd', 'OIDC', { ...OIDC, surprise: 'x' }), 'InvalidParameterException');
+      await refused(create('COGNITO', 'OIDC', OIDC), 'InvalidParameterException');
+      await refused(create('Mapped', 'OIDC', OIDC, { shoe_size: 'x' }), 'InvalidParameterException');
+      await refused(create('Both', 'SAML', { MetadataURL: 'https://idp.example.com/md', MetadataFile: '<x/>' }), 'InvalidParameterException');
+      await refused(create('Neither', 'SAML', {}), 'InvalidParameterException');
+      const saml = (await create('Okta', 'SAML', { MetadataURL: 'https://idp.example.com/md' })).IdentityProvider!;
+      assert.equal(saml.ProviderDetails!.IDPSignout, 'false');
+    });
+
+    test('IdpIdentifiers are unique per pool', async () => {
+      await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'One', ProviderType: 'OIDC', ProviderDetails: OIDC, IdpIdentifiers: ['shared'] }));
+      await refused(
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Two', ProviderType: 'OIDC', ProviderDetails: OIDC, IdpIdentifiers: ['shared'] })),
+        'DuplicateProviderException',
+      );
+      await refused(s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Two' })), 'ResourceNotFoundException');
+      await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Two', ProviderType: 'OIDC', ProviderDetails: OIDC }));
+      await refused(s.idp.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Two', IdpIdentifiers: ['shared'] })), 'InvalidParameterException');
+    });
+
+    test('providers are listed in pages and app clients may support them', async () => {
+      const other = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'idps-list' }))).UserPool!.Id!;
+      for (const name of ['Alpha', 'Beta', 'Gamma']) {
+        await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: other, ProviderName: name, ProviderType: 'OIDC', ProviderDetails: OIDC }));
+      }
+      const first = await s.idp.send(new ListIdentityProvidersCommand({ UserPoolId: other, MaxResults: 2 }));
+      assert.deepEqual(first.Providers!.map((p) => p.ProviderName), ['Alpha', 'Beta']);
+      assert.equal(first.Providers![0].ProviderType, 'OIDC');
+      const second = await s.idp.send(new ListIdentityProvidersCommand({ UserPoolId: other, MaxResults: 2, NextToken: first.NextToken }));
+      assert.deepEqual(second.Providers!.map((p) => p.ProviderName), ['Gamma']);
+      assert.equal(second.NextToken, undefined);
+
+      const c = await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: other, ClientName: 'web', SupportedIdentityProviders: ['COGNITO', 'Beta'] }));
+      const d = await s.idp.send(new DescribeUserPoolClientCommand({ UserPoolId: other, ClientId: c.UserPoolClient!.ClientId! }));
+      assert.deepEqual(d.UserPoolClient!.SupportedIdentityProviders, ['COGNITO', 'Beta']);
+      await refused(s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: other, ClientName: 'web', SupportedIdentityProviders: ['Nope'] })), 'InvalidParameterException');
+    });
+  });
+}
