@@ -106,7 +106,7 @@ describe('hosted UI edges', () => {
       '.label-customizable /* open',
       `.label-customizable { color: ${'a'.repeat(4000)}; }`,
     ]) {
-      assert.throws(() => parseCustomCss(bad), undefined, bad);
+      assert.throws(() => parseCustomCss(bad), Error, bad);
     }
   });
 });
