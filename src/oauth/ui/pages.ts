@@ -100,7 +100,7 @@ export function confirmPage(p: FormPage & { username: string; destination?: stri
   return `${heading(p.lang, 'page.confirm.title', p.destination ? 'text.codeSent' : 'page.confirm.heading', { destination: p.destination ?? '' })}
 ${messages(p)}
 ${form(p, fields, 'action.confirm', { username: p.username, ...(p.pending ? { pending: p.pending } : {}) })}
-${links(p.lang, [{ href: p.signInHref, id: 'link.signIn' }])}`;
+${links(p.lang, [{ href: p.signInHref, id: 'link.backToSignIn' }])}`;
 }
 
 export function forgotPage(p: FormPage & { username?: string; signInHref: string }): string {
@@ -108,7 +108,7 @@ export function forgotPage(p: FormPage & { username?: string; signInHref: string
   return `${heading(p.lang, 'page.forgot.title', 'page.forgot.heading')}
 ${messages(p)}
 ${form(p, fields, 'action.sendCode')}
-${links(p.lang, [{ href: p.signInHref, id: 'link.signIn' }])}`;
+${links(p.lang, [{ href: p.signInHref, id: 'link.backToSignIn' }])}`;
 }
 
 export function resetPage(p: FormPage & { username: string; destination?: string; signInHref: string }): string {
@@ -119,7 +119,7 @@ export function resetPage(p: FormPage & { username: string; destination?: string
   return `${heading(p.lang, 'page.reset.title', p.destination ? 'text.codeSent' : 'page.reset.heading', { destination: p.destination ?? '' })}
 ${messages(p)}
 ${form(p, fields, 'action.resetPassword', { username: p.username })}
-${links(p.lang, [{ href: p.signInHref, id: 'link.signIn' }])}`;
+${links(p.lang, [{ href: p.signInHref, id: 'link.backToSignIn' }])}`;
 }
 
 export function newPasswordPage(p: FormPage & { pending: string }): string {

@@ -7,7 +7,8 @@
 //   CONFIRMED               session cookie, then the code (or tokens) on the redirect URI
 //   FORCE_CHANGE_PASSWORD   the new-password page, carrying a sealed, single-use `pending`
 //   UNCONFIRMED             the confirm page        RESET_REQUIRED   the reset-password page
-//   (MFA: the MFA issue adds its step here, returning its own page, before the session starts.)
+// Between a proven password and the session run `afterPasswordSteps`: the MFA issue adds its step
+// there (answer its own page and return true; finish later with `signedIn`).
 import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../../auth/lockout.js';
 import type { FlowContext } from '../../auth/types.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../../auth/user-existence.js';
@@ -106,6 +107,13 @@ async function provePassword(ctx: FlowContext, typed: string, password: string):
   return user;
 }
 
+/**
+ * A step between a proven password and the session (MFA, terms ...). It answers the request
+ * itself (a page) and returns true, or returns false to let sign-in go on.
+ */
+export type AfterPasswordStep = (h: Hosted, request: AuthorizeRequest, user: User) => Promise<boolean>;
+export const afterPasswordSteps: AfterPasswordStep[] = [];
+
 /** Where a proven password leads (see the file comment). */
 async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, user: User) {
   try {
@@ -127,6 +135,7 @@ async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, 
     const pending: Pending = { pool: ctx.pool.id, client: ctx.client.id, sub: user.id, exp: h.app.clock.now() + PENDING_MS, jti: newUuid() };
     return renderNewPassword(h, request, h.app.sealer.sealJson(PENDING_PURPOSE, pending));
   }
+  for (const step of afterPasswordSteps) if (await step(h, request, user)) return;
   return signedIn(h, request, user);
 }
 
@@ -167,6 +176,7 @@ export function submitNewPassword(h: Hosted) {
       if (m.id === 'error.incorrectCredentials') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
       return renderNewPassword(h, request, sealed, m);
     }
+    for (const step of afterPasswordSteps) if (await step(h, request, user)) return;
     return signedIn(h, request, user);
   });
 }
