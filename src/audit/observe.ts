@@ -4,6 +4,8 @@
 // event type and how the user is found:
 //   client    ClientId -> pool; Username / AuthParameters.USERNAME / ChallengeResponses.USERNAME
 //   pool      UserPoolId + Username (admin operations)
+//   refresh   the user whose sign-in the refresh token (RevokeToken's Token) belongs to, when it
+//             was issued to the ClientId named
 //   access    the AccessToken's user: its claims after a success (the token was accepted), a
 //             verification after a failure (a forged token must not name a user)
 // Sign-in steps end Pass (tokens), InProgress (a challenge) or Fail (the exception's name, never
@@ -15,6 +17,7 @@ import type { CognitoException } from '../errors.js';
 import type { ServiceId } from '../operations/operation.js';
 import type { Principal } from '../protocol/sigv4.js';
 import type { UserPool } from '../userpools/pools.js';
+import { refreshTokenHash } from '../tokens/refresh.js';
 import { observeLockout, observeSignIn } from '../metrics/metrics.js';
 import type { AuditEvent, AuditOutcome } from './audit.js';
 
@@ -29,7 +32,7 @@ export interface ObservedCall {
   sourceIp: string;
 }
 
-type Subject = 'client' | 'pool' | 'access';
+type Subject = 'client' | 'pool' | 'access' | 'refresh';
 
 interface Rule {
   type: string;
@@ -62,7 +65,7 @@ export const auditedOperations: Record<string, Rule> = {
   AdminResetUserPassword: { type: 'ForgotPassword', subject: 'pool' },
   GlobalSignOut: { type: 'SignOut', subject: 'access' },
   AdminUserGlobalSignOut: { type: 'SignOut', subject: 'pool' },
-  RevokeToken: { type: 'SignOut', subject: 'client' },
+  RevokeToken: { type: 'SignOut', subject: 'refresh' },
   SetUserMFAPreference: { type: 'MfaChange', subject: 'access' },
   AdminSetUserMFAPreference: { type: 'MfaChange', subject: 'pool' },
   AssociateSoftwareToken: { type: 'MfaChange', subject: 'access' },
@@ -129,6 +132,7 @@ type Who = Pick<AuditEvent, 'poolId' | 'clientId' | 'userId' | 'username'>;
 async function subjectOf(app: App, call: ObservedCall, subject: Subject): Promise<Who> {
   const { input, output } = call;
   if (subject === 'access') return accessTokenUser(app, call);
+  if (subject === 'refresh') return refreshTokenUser(app, call);
   // Tokens in the reply name the user exactly (refresh flows send no USERNAME).
   const issued = str(output?.AuthenticationResult?.AccessToken);
   if (issued) {
@@ -160,6 +164,14 @@ async function accessTokenUser(app: App, call: ObservedCall): Promise<Who> {
   }
   const verified = await app.tokens.verifyAccessToken(token).catch(() => undefined);
   return verified ? { poolId: verified.pool.id, userId: verified.user.id, username: verified.user.username } : {};
+}
+
+async function refreshTokenUser(app: App, call: ObservedCall): Promise<Who> {
+  const clientId = str(call.input.ClientId);
+  const token = str(call.input.Token);
+  const found = token ? await app.store.tokens.findRefreshToken(refreshTokenHash(token)).catch(() => undefined) : undefined;
+  if (!found || found.family.client_id !== clientId) return { clientId };
+  return { poolId: found.family.pool_id, clientId, userId: found.family.user_id, username: found.user?.username ?? undefined };
 }
 
 /** Admin* sign-ins may carry the end user's address (ContextData.IpAddress), as flowContext uses it. */

@@ -8,8 +8,10 @@ import {
   AdminListUserAuthEventsCommand,
   AdminUpdateAuthEventFeedbackCommand,
   ChangePasswordCommand,
+  AssociateSoftwareTokenCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   UpdateAuthEventFeedbackCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -98,6 +100,21 @@ for (const engine of engines) {
       for (const secret of [PASSWORD, NEW_PASSWORD, tokens.AccessToken!, tokens.RefreshToken!, tokens.IdToken!]) {
         assert.ok(!kept.includes(secret));
       }
+    });
+
+    test('revoking a refresh token is a sign-out of its user; an MFA change is kept', async () => {
+      await makeUser(s, poolId, 'rev');
+      const tokens = (await signIn('rev', PASSWORD)).AuthenticationResult!;
+      await pub.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.AccessToken! })).catch(() => undefined);
+      await pub.send(new RevokeTokenCommand({ ClientId: clientId, Token: tokens.RefreshToken! }));
+      const user = await s.app.users.get(await s.app.pools.get(poolId), 'rev');
+      const trail = (await s.app.audit.list({ poolId, userId: user.id, limit: 50 })).events;
+      const signOut = trail.find((e) => e.type === 'SignOut')!;
+      assert.equal(signOut.detail?.op, 'RevokeToken');
+      assert.equal(signOut.clientId, clientId);
+      assert.equal(signOut.username, 'rev');
+      assert.ok(trail.some((e) => e.type === 'MfaChange' && e.detail?.op === 'AssociateSoftwareToken'));
+      assert.ok(!JSON.stringify(trail).includes(tokens.RefreshToken!));
     });
 
     test('admin actions name the operation and the access key id', async () => {
