@@ -5,6 +5,7 @@
 //   plain:  InitiateAuth USER_PASSWORD_AUTH -> tokens                                 1 round trip
 //   totp:   InitiateAuth USER_PASSWORD_AUTH -> SOFTWARE_TOKEN_MFA
 //           RespondToAuthChallenge SOFTWARE_TOKEN_MFA_CODE -> tokens                    2 round trips
+//   request: RespondToAuthChallenge with a bad Session (the floor of any extra round trip)
 // A TOTP step is good once per user, so each TOTP sign-in is a different enrolled user (codes for
 // the current step, or the next one when the current was used at enrolment). The server runs on
 // real time, so its 2-second pool and client caches behave as in production. The runs alternate
@@ -71,6 +72,12 @@ async function main(n: number, rounds: number): Promise<void> {
 
   let next = 0;
   const signIn = {
+    // The floor of any extra round trip: a request refused at its first check (a bad Session).
+    request: async () => {
+      const r = await call(url, 'RespondToAuthChallenge', { ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'x', ChallengeResponses: { USERNAME: 'plain', SOFTWARE_TOKEN_MFA_CODE: '000000' } });
+      if (r.__type !== 'NotAuthorizedException') throw new Error(JSON.stringify(r));
+      return 1;
+    },
     plain: async () => {
       const r = await call(url, 'InitiateAuth', password('plain'));
       if (!r.AuthenticationResult) throw new Error(JSON.stringify(r));
@@ -96,10 +103,10 @@ async function main(n: number, rounds: number): Promise<void> {
   }
 
   const cpu = async () => ((await ask(child, { cpu: true })) as { cpu: NodeJS.CpuUsage }).cpu;
-  const cpuMs = { plain: 0, totp: 0 };
-  const trips = { plain: 0, totp: 0 };
+  const cpuMs = { request: 0, plain: 0, totp: 0 };
+  const trips = { request: 0, plain: 0, totp: 0 };
   for (let round = 0; round < rounds; round++) {
-    for (const kind of ['plain', 'totp'] as const) {
+    for (const kind of ['request', 'plain', 'totp'] as const) {
       const before = await cpu();
       for (let i = 0; i < n; i++) trips[kind] += await signIn[kind]();
       const after = await cpu();
@@ -107,11 +114,12 @@ async function main(n: number, rounds: number): Promise<void> {
     }
   }
   const total = n * rounds;
-  const per = { plain: cpuMs.plain / total, totp: cpuMs.totp / total };
+  const per = { request: cpuMs.request / total, plain: cpuMs.plain / total, totp: cpuMs.totp / total };
   console.log(`sign-ins per kind: ${total} (${rounds} rounds of ${n}, alternating)`);
   console.log(`round trips per sign-in: plain ${trips.plain / total}, totp ${trips.totp / total}`);
   console.log(`server CPU per sign-in: plain ${per.plain.toFixed(3)} ms, totp ${per.totp.toFixed(3)} ms`);
   console.log(`TOTP adds ${(per.totp - per.plain).toFixed(3)} ms = ${(((per.totp - per.plain) / per.plain) * 100).toFixed(1)} % server CPU`);
+  console.log(`one request refused at its first check costs ${per.request.toFixed(3)} ms = ${((per.request / per.plain) * 100).toFixed(1)} % of a plain sign-in`);
   idp.destroy();
   child.send({ stop: true } satisfies ToServer);
   await new Promise((resolve) => child.once('exit', resolve));

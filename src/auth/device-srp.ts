@@ -88,5 +88,5 @@ export async function answerDevicePasswordVerifier(ctx: FlowContext, responses: 
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
   const claim = { poolName: device.groupKey, userId: device.key, verifier: device.verifier, A: state.A, b: state.b, B: state.B, secretBlock: block, timestamp };
   if (!(await verifyClaim(ctx.app.auth.modPow, claim, signature))) throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
-  return finishSignIn(ctx, user, device);
+  return finishSignIn(ctx, user, device, { byDevice: true });
 }

@@ -76,9 +76,11 @@ export async function knownDevice(ctx: FlowContext, user: User, key: string | un
  * The end of every sign-in: tokens bound to the known device, or with a new device's metadata
  * when the pool tracks devices.
  */
-export async function finishSignIn(ctx: FlowContext, user: User, device: Device | undefined): Promise<AuthStep> {
-  // RespondToAuthChallenge's ClientMetadata goes on to PostAuthentication and PreTokenGeneration.
-  const trigger = { source: 'TokenGeneration_Authentication', clientMetadata: ctx.clientMetadata };
+export async function finishSignIn(ctx: FlowContext, user: User, device: Device | undefined, opts: { byDevice?: boolean } = {}): Promise<AuthStep> {
+  // RespondToAuthChallenge's ClientMetadata goes on to PostAuthentication and PreTokenGeneration;
+  // a device's own SRP proof is PreTokenGeneration's TokenGeneration_AuthenticateDevice (srp.md §6).
+  const source = opts.byDevice ? 'TokenGeneration_AuthenticateDevice' : 'TokenGeneration_Authentication';
+  const trigger = { source, clientMetadata: ctx.clientMetadata };
   const base = { pool: ctx.pool, client: ctx.client, user, trigger };
   if (device) {
     await ctx.app.store.devices.update(device.key, { last_authenticated_at: ctx.app.clock.now(), last_ip: ctx.sourceIp });

@@ -70,3 +70,17 @@ export async function setMfaPreference(app: App, pool: UserPool, user: User, inp
   user.updatedAt = app.clock.now();
   await app.users.save(pool, user);
 }
+
+/**
+ * SetUserSettings / AdminSetUserSettings, the legacy setter from before SetUserMFAPreference:
+ * MFAOptions lists at most SMS to phone_number; an empty list turns SMS MFA off. Only SMS was
+ * ever an option there (InvalidParameterException otherwise).
+ */
+export async function setLegacyMfaOptions(app: App, pool: UserPool, user: User, options: { DeliveryMedium?: string; AttributeName?: string }[]): Promise<void> {
+  for (const o of options) {
+    if (o.DeliveryMedium !== 'SMS' || (o.AttributeName ?? 'phone_number') !== 'phone_number') {
+      throw new InvalidParameterException('MFAOptions can only name SMS to phone_number.');
+    }
+  }
+  await setMfaPreference(app, pool, user, { SMSMfaSettings: { Enabled: options.length > 0 } });
+}

@@ -8,7 +8,9 @@
 // InitiateAuth USER_AUTH { USERNAME, PREFERRED_CHALLENGE?, PASSWORD? / SRP_A? }:
 //   a preference the user can use starts it at once (PASSWORD and PASSWORD_SRP run password.ts and
 //   srp.ts as their own flows do, unknown users' stand-ins included); otherwise SELECT_CHALLENGE
-//   with AvailableChallenges. An unknown user is UserNotFoundException (hidden as usual).
+//   with AvailableChallenges. An unknown user is UserNotFoundException, or, when the client hides
+//   user existence, a SELECT_CHALLENGE offering the password factors, which then fail as a wrong
+//   password does (the password flows' stand-ins).
 // RespondToAuthChallenge SELECT_CHALLENGE { ANSWER, PASSWORD? / SRP_A? } starts the one named
 //   (one of the available, else InvalidParameterException; the Session is used once).
 // RespondToAuthChallenge EMAIL_OTP / SMS_OTP { EMAIL_OTP_CODE / SMS_OTP_CODE }: the code; then tokens,
@@ -18,7 +20,7 @@ import { InvalidParameterException, NotAuthorizedException } from '../errors.js'
 import { newUuid } from '../ids.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
-import { INVALID_SESSION, newSession, sealSession } from './challenge-session.js';
+import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
 import { finishSignIn, knownDevice } from './devices.js';
 import { openChallenge } from './mfa.js';
 import { requireParam } from './params.js';
@@ -26,7 +28,7 @@ import { startPasswordAuth } from './password.js';
 import { checkSecretHash } from './secret-hash.js';
 import { checkSignInCode, codeDestination, sendSignInCode } from './sign-in-code.js';
 import { startSrp } from './srp.js';
-import { unknownUser } from './user-existence.js';
+import { hidesUserExistence, standIn, unknownUser } from './user-existence.js';
 import { checkUserMaySignIn } from './user-status.js';
 import { hasPasskey, webAuthnChallenge } from './webauthn.js';
 import type { AuthStep, AvailableChallenge, FlowContext } from './types.js';
@@ -67,6 +69,7 @@ export async function startUserAuth(ctx: FlowContext, params: Params): Promise<A
   if (preferred === 'PASSWORD_SRP' && params.SRP_A && allowedFactors(ctx.pool).has('PASSWORD')) return startSrp(ctx, params);
   const user = await ctx.app.users.find(ctx.pool, typed);
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
+  if (!user && hidesUserExistence(ctx.client) && allowedFactors(ctx.pool).has('PASSWORD')) return selectForUnknown(ctx, typed, params);
   if (!user) throw unknownUser(ctx.client);
   checkUserMaySignIn(ctx, user);
   const available = await availableChallenges(ctx.app, ctx.pool, user);
@@ -80,6 +83,29 @@ export async function startUserAuth(ctx: FlowContext, params: Params): Promise<A
     state: { available: available.join(' ') },
   });
   return { kind: 'challenge', name: 'SELECT_CHALLENGE', session: sealSession(ctx, session), parameters: { USERNAME: user.username }, available };
+}
+
+/**
+ * An unknown name when the client hides user existence: a SELECT_CHALLENGE that offers the
+ * password factors under the name's stand-in, whose answers then run the password flows' own
+ * stand-in paths and fail as a wrong password does.
+ */
+async function selectForUnknown(ctx: FlowContext, typed: string, params: Params): Promise<AuthStep> {
+  const ghost = await standIn(ctx, typed);
+  const available: AvailableChallenge[] = ['PASSWORD', 'PASSWORD_SRP'];
+  const session = newSession(ctx, { userId: '', username: ghost.username, typed, challenge: 'SELECT_CHALLENGE', deviceKey: params.DEVICE_KEY, state: { available: available.join(' ') } });
+  return { kind: 'challenge', name: 'SELECT_CHALLENGE', session: sealSession(ctx, session), parameters: { USERNAME: ghost.username }, available };
+}
+
+/** SELECT_CHALLENGE answered for an unknown name (see selectForUnknown). */
+async function answerForUnknown(ctx: FlowContext, s: ChallengeSession, responses: Params): Promise<AuthStep> {
+  checkSecretHash(ctx.client, responses.SECRET_HASH, [s.typed, s.username]);
+  const answer = requireParam(responses, 'ANSWER');
+  if (!(s.state?.available ?? '').split(' ').includes(answer)) throw new InvalidParameterException(`${answer} is not one of the available challenges.`);
+  if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  const base = { USERNAME: s.typed, ...(responses.SECRET_HASH ? { SECRET_HASH: responses.SECRET_HASH } : {}) };
+  if (answer === 'PASSWORD') return startPasswordAuth(ctx, { ...base, PASSWORD: requireParam(responses, 'PASSWORD') });
+  return startSrp(ctx, { ...base, SRP_A: requireParam(responses, 'SRP_A') });
 }
 
 /** Starts the first factor `factor` for a known user. */
@@ -98,6 +124,8 @@ async function startFactor(ctx: FlowContext, user: User, typed: string, factor: 
 
 /** RespondToAuthChallenge SELECT_CHALLENGE. */
 export async function answerSelectChallenge(ctx: FlowContext, responses: Params, sealed?: string): Promise<AuthStep> {
+  const peek = openSession(ctx, sealed, 'SELECT_CHALLENGE');
+  if (!peek.userId) return answerForUnknown(ctx, peek, responses);
   const { s, user } = await openChallenge(ctx, 'SELECT_CHALLENGE', responses, sealed);
   const answer = requireParam(responses, 'ANSWER');
   const available = (s.state?.available ?? '').split(' ');

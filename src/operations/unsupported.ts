@@ -15,7 +15,6 @@ const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves 
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
-const MFA = 'not yet: multi-factor authentication';
 const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
@@ -28,7 +27,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/AdminLinkProviderForUser': FEDERATION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
-  'idp/AdminSetUserSettings': MFA,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteTerms': TERMS,
@@ -52,7 +50,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
   'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/SetUserPoolSessionConfiguration': SESSIONS,
-  'idp/SetUserSettings': MFA,
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateTerms': TERMS,
   'idp/UpdateUserPoolReplica': REPLICAS,

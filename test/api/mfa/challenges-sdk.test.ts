@@ -6,10 +6,12 @@ import {
   AdminDeleteSoftwareTokenCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
+  AdminSetUserSettingsCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
+  SetUserSettingsCommand,
   VerifySoftwareTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -196,6 +198,20 @@ for (const engine of engines) {
       assert.ok(done.AuthenticationResult?.AccessToken);
       const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: onPool, Username: 'newcomer' }));
       assert.deepEqual(u.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
+    });
+
+    test('the legacy SetUserSettings / AdminSetUserSettings turn SMS MFA on and off (MFAOptions)', async () => {
+      await makeUser(s, poolId, 'legacy', { attributes: { phone_number: '+15555550155' } });
+      await s.idp.send(new AdminSetUserSettingsCommand({ UserPoolId: poolId, Username: 'legacy', MFAOptions: [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }] }));
+      const on = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'legacy' }));
+      assert.deepEqual(on.MFAOptions, [{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+      const c = await passwordSignIn(idp, clientId, 'legacy');
+      assert.equal(c.ChallengeName, 'SMS_MFA');
+      const { AccessToken } = (await respond('SMS_MFA', c.Session, { USERNAME: 'legacy', SMS_MFA_CODE: await lastCode(s, '+15555550155') })).AuthenticationResult!;
+      await idp.send(new SetUserSettingsCommand({ AccessToken, MFAOptions: [] }));
+      assert.ok((await passwordSignIn(idp, clientId, 'legacy')).AuthenticationResult?.AccessToken);
+      const bad = await rejection(idp.send(new SetUserSettingsCommand({ AccessToken, MFAOptions: [{ DeliveryMedium: 'EMAIL', AttributeName: 'email' }] })));
+      assert.equal(bad.name, 'InvalidParameterException');
     });
 
     test('AdminDeleteSoftwareToken removes TOTP: an OPTIONAL pool then signs in without MFA', async () => {

@@ -91,7 +91,12 @@ for (const engine of engines) {
       await verifiedUser('ref');
       const wrong = await rejection(start({ USERNAME: 'ref', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'Wr0ng-Horse!' }));
       assert.deepEqual(wrong, { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
-      assert.equal((await rejection(start({ USERNAME: 'nobody' }))).name, 'NotAuthorizedException');
+      // The client hides user existence: an unknown name gets the password factors, which then fail as a wrong password does.
+      const ghost = await start({ USERNAME: 'nobody' });
+      assert.equal(ghost.ChallengeName, 'SELECT_CHALLENGE');
+      assert.deepEqual(ghost.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+      const ghostAnswer = await rejection(respond('SELECT_CHALLENGE', ghost.Session, { USERNAME: 'nobody', ANSWER: 'PASSWORD', PASSWORD }));
+      assert.deepEqual(ghostAnswer, wrong);
       const other = (await makeClient(s, poolId)).id;
       const off = await rejection(idp.send(new InitiateAuthCommand({ ClientId: other, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'ref' } })));
       assert.deepEqual(off, { name: 'InvalidParameterException', message: 'USER_AUTH flow not enabled for this client' });
