@@ -14,6 +14,7 @@ import { registerDevRoutes } from './messaging/outbox-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
+import { registerFederation } from './federation/routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerImportRoutes } from './import/routes.js';
 import { registerMetricsRoutes } from './metrics/routes.js';
@@ -138,6 +139,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerRestJson(fastify, app, registry);
   registerTokenRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
+  registerFederation(app);
   registerTriggerRoutes(fastify, app);
   registerImportRoutes(fastify, app);
   registerMetricsRoutes(fastify, app);

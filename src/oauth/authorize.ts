@@ -191,7 +191,7 @@ export async function usableSession(h: Hosted, request: AuthorizeRequest): Promi
   if (!session) return undefined;
   if (request.maxAgeSeconds !== undefined && h.app.clock.now() - session.authTime > request.maxAgeSeconds * 1000) return undefined;
   const user = await h.app.users.findBySub(request.pool, session.sub);
-  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) return undefined;
   return { session, user };
 }
 

@@ -62,7 +62,15 @@ export function renderLogin(h: Hosted, request: AuthorizeRequest, o: { username?
     username: o.username,
     forgotHref: `${h.base}/forgotPassword?${q}`,
     signUpHref: selfSignUp ? `${h.base}/signup?${q}` : undefined,
-    idps: [],
+    // The client's other identity providers: each button is this authorize request naming it.
+    idps: ((request.client.settings.SupportedIdentityProviders ?? []) as string[])
+      .filter((name) => name !== 'COGNITO')
+      .map((name) => {
+        const q2 = new URLSearchParams(clean);
+        q2.delete('idp_identifier');
+        q2.set('identity_provider', name);
+        return { name, href: `${h.base}/oauth2/authorize?${q2.toString()}` };
+      }),
   });
   return showPage(h, { title: 'page.signIn.title', body, client: request.client, status: o.status, formTarget: request.redirectUri });
 }

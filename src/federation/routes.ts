@@ -1,0 +1,119 @@
+// Federated sign-in on the hosted UI (hosted-ui-oauth.md §1, §7), plugged into the OAuth layer
+// through its two seams: `federation.hook` (authorize.ts) and `hostedRoutes` (routes.ts).
+//
+//   /oauth2/authorize?identity_provider=P      start: 302 to P's authorize endpoint with a
+//                                              sealed state (pool, provider, the original
+//                                              authorize query, nonce, expiry, id) and the nonce
+//   /oauth2/idpresponse  GET ?code&state       callback, and POST (form_post, Apple)
+//
+// The callback checks, in order:
+//   state opens, is ours, for this pool      error page (no redirect URI can be trusted yet)
+//   state not expired, never used before     error page (used once, by primary key)
+//   the original authorize request           re-checked as /oauth2/authorize checks it
+//   the provider still exists                ?error=invalid_request on the app's redirect URI
+//   provider answered no error               ?error=invalid_request
+//   code exchanged, ID token verified        ?error=invalid_request (oidc-client.ts)
+// then the user is found or made (federated-user.ts), a hosted session starts, and the original
+// authorize request is answered (the code, or the tokens) as a password sign-in would be.
+import { randomBytes } from 'node:crypto';
+import type { App } from '../app.js';
+import { newUuid } from '../ids.js';
+import { federation, finishAuthorize, checkAuthorizeRequest, answerCheckFailure, type AuthorizeRequest } from '../oauth/authorize.js';
+import { invalidRequest } from '../oauth/errors.js';
+import { errorRedirectUrl, formOf, redirect, type Hosted } from '../oauth/http.js';
+import { hostedRoutes } from '../oauth/routes.js';
+import { startSession } from '../oauth/session.js';
+import { showError } from '../oauth/ui/render.js';
+import { userForIdentity } from './federated-user.js';
+import { federationOf } from './index.js';
+import { FederationError, authorizeUrl, endpointsOf, exchangeCode, fetchUserInfo, verifyIdToken } from './oidc-client.js';
+
+const STATE_PURPOSE = 'federation-state';
+const STATE_MS = 10 * 60_000;
+
+interface FederationState {
+  pool: string;
+  provider: string;
+  /** The original /oauth2/authorize query string. */
+  query: string;
+  nonce: string;
+  exp: number;
+  jti: string;
+}
+
+/**
+ * Installs the hook and the callback route. The hook is one per process (authorize.ts), so
+ * idp_identifier is resolved in the store of the App registered last: one App per process.
+ */
+export function registerFederation(app: App): void {
+  federation.hook = {
+    resolveIdentifier: (poolId, identifier) => app.store.federation.providerOfIdentifier(poolId, identifier),
+    start,
+  };
+  hostedRoutes['oauth2/idpresponse'] = { GET: idpResponse, POST: idpResponse };
+}
+
+/** The callback URL Tessera registers at providers for this domain. */
+export function callbackUrl(h: Hosted): string {
+  return `${h.baseUrl}/oauth2/idpresponse`;
+}
+
+async function start(h: Hosted, request: AuthorizeRequest, providerName: string) {
+  const provider = await federationOf(h.app).providers.find(request.pool.id, providerName);
+  if (!provider || provider.type === 'SAML') return refuse(h, request, `The identity provider ${providerName} is not available.`);
+  try {
+    const endpoints = await endpointsOf(provider, h.app.clock);
+    const nonce = randomBytes(24).toString('base64url');
+    const state: FederationState = { pool: request.pool.id, provider: provider.name, query: h.query.toString(), nonce, exp: h.app.clock.now() + STATE_MS, jti: newUuid() };
+    return redirect(h, authorizeUrl(provider, endpoints, callbackUrl(h), h.app.sealer.sealJson(STATE_PURPOSE, state), nonce));
+  } catch (e) {
+    if (e instanceof FederationError) return refuse(h, request, e.message);
+    throw e;
+  }
+}
+
+async function idpResponse(h: Hosted) {
+  const params = h.req.method === 'POST' ? formOf(h) : h.query;
+  const sealed = params.get('state');
+  const state = sealed ? h.app.sealer.openJson<FederationState>(STATE_PURPOSE, sealed) : undefined;
+  if (!state || state.pool !== h.domain.poolId) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in state is invalid.' });
+  if (h.app.clock.now() >= state.exp) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in took too long; please start again.' });
+  if (!(await h.app.store.auth.useOnce(`idp-state:${state.jti}`, state.exp))) {
+    return showError(h, 'error.federationUnavailable', { detail: 'This sign-in response was already used.' });
+  }
+  const check = await checkAuthorizeRequest(h.app, h.domain, new URLSearchParams(state.query));
+  if (!check.ok) return answerCheckFailure(h, check);
+  const request = check.request;
+  const provider = await federationOf(h.app).providers.find(request.pool.id, state.provider);
+  if (!provider) return refuse(h, request, `The identity provider ${state.provider} is not available.`);
+  const error = params.get('error');
+  if (error) return refuse(h, request, `${provider.name} Error - ${params.get('error_description') ?? error}`);
+  const code = params.get('code');
+  if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
+  try {
+    const endpoints = await endpointsOf(provider, h.app.clock);
+    const tokens = await exchangeCode(provider, endpoints, code, callbackUrl(h));
+    if (!tokens.idToken) throw new FederationError(`${provider.name} Error - no id_token in the token response`);
+    const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, state.nonce, h.app.clock);
+    const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : {};
+    const user = await userForIdentity(h.app, request.pool, provider, { ...info, ...claims }, request.client.id);
+    if (!user.enabled) return refuse(h, request, 'User is disabled.');
+    const now = h.app.clock.now();
+    startSession(h, user, now);
+    return await finishAuthorize(h, request, user, now);
+  } catch (e) {
+    if (e instanceof FederationError) return refuse(h, request, e.message);
+    if (e instanceof Error && e.name.endsWith('Exception')) return refuse(h, request, e.message);
+    throw e;
+  }
+}
+
+/** Whether a mapped claim is missing from the ID token, so the userinfo endpoint is asked. */
+function needsUserInfo(mapping: Record<string, string>, claims: Record<string, unknown>): boolean {
+  return Object.values(mapping).some((claim) => claims[claim] === undefined);
+}
+
+/** Cognito's answer to an IdP failure: invalid_request with the text, on the app's redirect URI. */
+function refuse(h: Hosted, request: AuthorizeRequest, description: string) {
+  return redirect(h, errorRedirectUrl(request.redirectUri, invalidRequest(description), request.state, request.responseType === 'token'));
+}
