@@ -32,6 +32,8 @@ const arg = (name: string, dflt: string) => {
 };
 const N = Number(arg('users', '200000'));
 const engine = arg('engine', 'sqlite') as Engine;
+// The local PostgreSQL the tests use, unless TESSERA_TEST_PG names another.
+if (engine === 'postgres') process.env.TESSERA_TEST_PG ||= 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'Bench-Passw0rd!';
 const mb = (b: number) => Math.round(b / 1024 / 1024);
 
