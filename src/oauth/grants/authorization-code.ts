@@ -19,6 +19,7 @@ import { newUuid } from '../../ids.js';
 import type { User } from '../../userpools/user.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { invalidGrant, invalidRequest } from '../errors.js';
+import { isTriggerError } from '../../triggers/errors.js';
 import type { Grant, TokenResponse } from './types.js';
 
 const PURPOSE = 'oauth-authorization-code';
@@ -66,7 +67,10 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params 
   if (!(await app.store.auth.useOnce(`code:${data.jti}`, data.exp))) throw invalidGrant('The authorization code has already been used.');
   const user = await app.users.findBySub(pool, data.sub);
   if (!user || !user.enabled) throw invalidGrant('The user of this authorization code can no longer sign in.');
-  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true });
+  // PostAuthentication / PreTokenGeneration may refuse: the request's error, in Cognito's words.
+  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true }).catch((e: unknown) => {
+    throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
+  });
   const out: TokenResponse = {
     access_token: r.AccessToken!,
     token_type: 'Bearer',

@@ -96,8 +96,12 @@ export function submitLogin(h: Hosted) {
 
 /** USER_PASSWORD_AUTH's checks (src/auth/password.ts), without the tokens: returns the proven user. */
 async function provePassword(ctx: FlowContext, typed: string, password: string): Promise<User> {
-  const user = await ctx.app.users.find(ctx.pool, typed);
+  // As in password.ts: UserMigration for an unknown name, then PreAuthentication.
+  const user =
+    (await ctx.app.users.find(ctx.pool, typed)) ??
+    (await ctx.app.triggers.migrateUser(ctx.app.users, { pool: ctx.pool, clientId: ctx.client.id, source: 'Authentication', typed, password }));
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
+  await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const subject = lockSubject(ctx, user, typed);
   const lock = await checkNotLocked(ctx, subject);
   let proven = false;
