@@ -157,7 +157,7 @@ const out: string[] = ['### Sign-in (bench/signin.ts)', '', ...notes.map((n) => 
 out.push(
   `- ${seconds} s per figure after a ${warmup} s warm-up; ${connections} connections (or SRP loops) from a load-generator process on the same 2 cores; pool of ${poolUsers.toLocaleString()} users, ${signers} of them signing in`,
   `- baseline: ${cryptoSeconds} s per unit on 2 worker threads, measured just before each engine's server started; bounds: refresh rs256/2, SRP 1/(1/srp + 2/rs256 [+ 1/client]), password 1/(1/g^x + 2/rs256)`,
-  '- CPU/req: CPU time per answered request of the server process (all threads) + of the load generator, against the CPU time the cryptography alone needs (from the baseline). On a machine shared with other work the wall-clock shares move with the neighbours; the CPU shares hardly do',
+  '- CPU/req: CPU time per answered request of the server process (all threads) + of the load generator (PostgreSQL\'s own processes not counted), against the CPU time the cryptography alone needs (from the baseline). On a machine shared with other work the wall-clock shares move with the neighbours; the CPU shares hardly do',
   '- SRP client: ephemerals (256-bit a, A = g^a) and k·g^x per user precomputed before the timed loop; in the loop one exponentiation (B − k·g^x)^(a+u·x) and the hashing per sign-in',
   `- GetUser p99 probe: ${PROBE_RATE} req/s on 2 connections from a second load-generator process`,
   '',

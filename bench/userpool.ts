@@ -106,7 +106,7 @@ const out: string[] = [];
 out.push('### User directory (bench/userpool.ts)', '', ...notes.map((n) => `- ${n}`));
 out.push(
   `- ${seconds} s per figure after a ${warmup} s warm-up; ${connections} connections from autocannon in a separate process; every admin request SigV4-signed afresh; a random user / prefix per request`,
-  '- CPU ms/req: CPU time per answered request of the server process (all its threads) + of the load generator; unlike req/s and p99 it hardly depends on what else the shared machine runs',
+  '- CPU ms/req: CPU time per answered request of the server process (all its threads) + of the load generator (PostgreSQL\'s own processes not counted); unlike req/s and p99 it hardly depends on what else the shared machine runs',
   `- seeding: multi-row INSERTs through the store in transactions of ${batch.toLocaleString()} users (users + user_aliases + user_search rows from userToRow/aliasEntries/searchEntries); every seeded user shares one precomputed, sealed verifier`,
   '',
 );
