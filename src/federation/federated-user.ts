@@ -1,8 +1,10 @@
 // Who a verified external identity is in the pool (tokens.md §2 "Federated users"):
-//   1. an identity linked to a user (AdminLinkProviderForUser, or the verified-e-mail auto-link)
-//      signs in as that user
-//   2. else the user `<ProviderName>_<id>` (status EXTERNAL_PROVIDER): created on the first
-//      sign-in (PreSignUp_ExternalProvider first), its mapped attributes refreshed on later ones
+//   1. an identity linked to a user (AdminLinkProviderForUser) signs in as that user
+//   2. else the user `<ProviderName>_<id>` (status EXTERNAL_PROVIDER), its mapped attributes
+//      refreshed
+//   3. else, with the provider's auto-link option, the native user with the same verified
+//      e-mail, linked now (links.ts)
+//   4. else a new `<ProviderName>_<id>` (PreSignUp_ExternalProvider first)
 // Either way the user carries the `identities` attribute (a JSON array as a string) and the
 // federated user is in the group `<poolId>_<ProviderName>`.
 // AttributeMapping is pool attribute <- provider claim; `username` names the claim holding the
@@ -12,6 +14,7 @@ import { GroupExistsException } from '../errors.js';
 import type { PreSignUpInput } from '../triggers/pre-sign-up.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
+import { autoLinkTarget, link } from './links.js';
 import { FederationError } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
 
@@ -74,6 +77,11 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     if (changed) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...attributes }, updatedAt: now }, { reindex: true });
     await joinProviderGroup(app, pool, p, existing);
     return (await app.users.findBySub(pool, existing.id)) ?? existing;
+  }
+  const target = await autoLinkTarget(app, pool, p, claims);
+  if (target) {
+    await link(app, pool, p, userId, target);
+    return (await app.users.findBySub(pool, target.id)) ?? target;
   }
   const user = app.users.build(pool, {
     username,

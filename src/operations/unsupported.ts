@@ -15,7 +15,6 @@ const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves 
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
 const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
-const FEDERATION = 'not yet: federation with OIDC, SAML and social identity providers';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
@@ -23,8 +22,6 @@ const TERMS = 'not yet: terms documents for managed login';
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/AddUserPoolClientSecret': SECRET_ROTATION,
-  'idp/AdminDisableProviderForUser': FEDERATION,
-  'idp/AdminLinkProviderForUser': FEDERATION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
   'idp/CreateTerms': TERMS,

@@ -1,0 +1,74 @@
+// AdminLinkProviderForUser and AdminDisableProviderForUser through the AWS SDK, on every engine:
+// the destination's identities attribute, the refusals, more than five identities on one user,
+// unlinking, and disabling an unlinked federated user.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminCreateUserCommand,
+  AdminDisableProviderForUserCommand,
+  AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
+  CreateIdentityProviderCommand,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { engines, startServer, type TestServer } from '../support/server.js';
+import { refused } from '../oauth/support.js';
+
+const DETAILS = { client_id: 'rp', authorize_scopes: 'openid', oidc_issuer: 'https://issuer.example.com', attributes_request_method: 'GET' };
+
+for (const engine of engines) {
+  describe(`linking external identities (${engine})`, () => {
+    let s: TestServer;
+    let poolId: string;
+    before(async () => {
+      s = await startServer({ engine });
+      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'links' }))).UserPool!.Id!;
+      await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderType: 'OIDC', ProviderDetails: DETAILS }));
+      for (const u of ['native', 'other']) await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: u, MessageAction: 'SUPPRESS' }));
+    });
+    after(() => s.close());
+
+    const linkTo = (username: string, value: string, provider = 'Corp', attribute = 'Cognito_Subject') =>
+      s.idp.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: username },
+          SourceUser: { ProviderName: provider, ProviderAttributeName: attribute, ProviderAttributeValue: value },
+        }),
+      );
+    const identities = async (username: string) => {
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+      const v = u.UserAttributes!.find((a) => a.Name === 'identities')?.Value;
+      return v ? (JSON.parse(v) as Record<string, string>[]) : [];
+    };
+
+    test('a linked identity shows in identities; seven links on one user are allowed; linking again is a no-op', async () => {
+      await linkTo('native', 'sub-1');
+      await linkTo('native', 'sub-1');
+      const ids = await identities('native');
+      assert.equal(ids.length, 1);
+      assert.deepEqual({ ...ids[0], dateCreated: undefined }, { userId: 'sub-1', providerName: 'Corp', providerType: 'OIDC', issuer: DETAILS.oidc_issuer, primary: 'false', dateCreated: undefined });
+      for (let i = 2; i <= 7; i++) await linkTo('native', `sub-${i}`);
+      assert.equal((await identities('native')).length, 7);
+    });
+
+    test('refusals: unknown provider, other attribute, unknown user, identity linked elsewhere', async () => {
+      await refused(linkTo('native', 'x', 'Nope'), 'InvalidParameterException');
+      await refused(linkTo('native', 'x', 'Corp', 'email'), 'InvalidParameterException');
+      await refused(linkTo('ghost', 'x'), 'UserNotFoundException');
+      await refused(linkTo('other', 'sub-1'), 'InvalidParameterException');
+    });
+
+    test('AdminDisableProviderForUser unlinks; an unknown identity is UserNotFoundException', async () => {
+      await linkTo('other', 'sub-other');
+      await s.idp.send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'sub-other' } }));
+      assert.deepEqual(await identities('other'), []);
+      await linkTo('native', 'sub-other');
+      assert.ok((await identities('native')).some((i) => i.userId === 'sub-other'));
+      await refused(
+        s.idp.send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'never-seen' } })),
+        'UserNotFoundException',
+      );
+    });
+  });
+}
