@@ -2,8 +2,9 @@
 // server (a no-op PreTokenGeneration that returns the event) and the load generator. Then, for
 // three pools — no trigger, PreTokenGeneration on the local Lambda endpoint, the same as a signed
 // webhook — runs `concurrency` loops of InitiateAuth USER_PASSWORD_AUTH for `seconds` each and
-// prints sign-ins per second and p50/p99 latency, and each trigger pool's throughput as a share
-// of the pool without (target: at least 70 %).
+// prints sign-ins per second, p50/p99 latency and the Tessera process's CPU time per sign-in (the
+// figure that holds on a busy machine), and each trigger pool's throughput as a share of the pool
+// without (target: at least 70 %).
 // Run: npx tsx bench/triggers.ts [seconds=5] [concurrency=16] [rounds=3]   (or npm run bench -- triggers)
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -76,11 +77,14 @@ if (process.argv[2] === 'lambda') {
   // Rounds interleave the pools, so that load from elsewhere on the machine falls on all alike;
   // each pool's figure is its median round.
   console.log(`sign-ins (USER_PASSWORD_AUTH), ${concurrency} concurrent loops, ${rounds} rounds of ${seconds} s per pool, node ${process.version}`);
-  const samples: Record<string, { rate: number; latencies: number[]; failed: number }[]> = {};
+  const samples: Record<string, { rate: number; latencies: number[]; failed: number; cpuMs: number }[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [name, clientId] of Object.entries(pools)) {
+      const cpu0 = process.cpuUsage();
       const r = await run(clientId, seconds * 1000);
-      (samples[name] ??= []).push({ rate: r.latencies.length / seconds, latencies: r.latencies, failed: r.failed });
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, r.latencies.length);
+      (samples[name] ??= []).push({ rate: r.latencies.length / seconds, latencies: r.latencies, failed: r.failed, cpuMs });
     }
   }
   const rates: Record<string, number> = {};
@@ -89,7 +93,7 @@ if (process.argv[2] === 'lambda') {
     rates[name] = median.rate;
     const failed = runs.reduce((n, r) => n + r.failed, 0);
     console.log(
-      `  ${name.padEnd(38)} ${median.rate.toFixed(0).padStart(6)} /s   p50 ${pct(median.latencies, 50).toFixed(1)} ms   p99 ${pct(median.latencies, 99).toFixed(1)} ms   rounds ${runs.map((r) => r.rate.toFixed(0)).join(', ')}${failed ? `   (${failed} failed)` : ''}`,
+      `  ${name.padEnd(38)} ${median.rate.toFixed(0).padStart(6)} /s   p50 ${pct(median.latencies, 50).toFixed(1)} ms   p99 ${pct(median.latencies, 99).toFixed(1)} ms   Tessera CPU ${median.cpuMs.toFixed(2)} ms/sign-in   rounds ${runs.map((r) => r.rate.toFixed(0)).join(', ')}${failed ? `   (${failed} failed)` : ''}`,
     );
   }
   const base = rates['no trigger'];
