@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
-import { PreconditionNotMetException, ResourceNotFoundException } from '../errors.js';
+import { PreconditionNotMetException, ResourceNotFoundException, UserImportInProgressException } from '../errors.js';
 import { randomString, randomToken } from '../ids.js';
 import type { UserImportJobRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -141,6 +141,19 @@ export class ImportJobs {
     const ok = (status === 'Pending' || status === 'InProgress') && (await this.deps.store.imports.transition(jobId, ['Pending', 'InProgress'], { status: 'Stopping' }));
     if (!ok) throw new PreconditionNotMetException(`Import job ${jobId} cannot be stopped: its status is ${status}.`);
     return this.describe(poolId, jobId);
+  }
+
+  /**
+   * UserImportInProgressException while a job of the pool is Pending, InProgress or Stopping (and
+   * alive): UpdateUserPool, AddCustomAttributes and DeleteUserPool wait for it, as in Cognito.
+   */
+  async refuseWhileRunning(poolId: string): Promise<void> {
+    for (const row of await this.deps.store.imports.activeJobs(poolId)) {
+      const status = this.statusOf(row);
+      if (status === 'Pending' || status === 'InProgress' || status === 'Stopping') {
+        throw new UserImportInProgressException(`User import job ${row.id} is in progress for user pool ${poolId}.`);
+      }
+    }
   }
 
   /**

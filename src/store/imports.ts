@@ -33,6 +33,11 @@ export class ImportRepo {
     return this.db.selectFrom('user_import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Jobs of a pool that may be running (Pending, InProgress, Stopping). */
+  activeJobs(poolId: string): Promise<UserImportJobRow[]> {
+    return this.db.selectFrom('user_import_jobs').selectAll().where('pool_id', '=', poolId).where('status', 'in', ['Pending', 'InProgress', 'Stopping']).execute();
+  }
+
   /** Newest first; `after` is the (created_at, id) of the last job of the previous page. */
   listJobs(poolId: string, limit: number, after?: { createdAt: number; id: string }): Promise<UserImportJobRow[]> {
     let q = this.db.selectFrom('user_import_jobs').selectAll().where('pool_id', '=', poolId);

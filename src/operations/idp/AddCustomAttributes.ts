@@ -2,6 +2,7 @@ import type { AddCustomAttributesRequest, AddCustomAttributesResponse } from '..
 import { defineOperation } from '../operation.js';
 
 export default defineOperation<AddCustomAttributesRequest, AddCustomAttributesResponse>('idp', 'AddCustomAttributes', async (input, { app }) => {
+  await app.imports.refuseWhileRunning(input.UserPoolId);
   await app.pools.addCustomAttributes(input.UserPoolId, input.CustomAttributes);
   return {};
 });

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import {
   AddCustomAttributesCommand,
   AdminGetUserCommand,
+  DeleteUserPoolCommand,
   GetCSVHeaderCommand,
   ListUserImportJobsCommand,
   ListUsersCommand,
@@ -140,13 +141,15 @@ for (const engine of engines) {
       assert.equal(missing.name, 'ResourceNotFoundException');
     });
 
-    test('StopUserImportJob stops a running job after the batch it is on; imported users stay', async () => {
+    test('StopUserImportJob stops a running job after the batch it is on; imported users stay; the pool cannot be deleted meanwhile', async () => {
       const stopPool = await makePool(s, { AutoVerifiedAttributes: ['email'] });
       const rows = Array.from({ length: 30_000 }, (_, i) => ({ 'cognito:username': `u${i}`, email: `u${i}@example.com`, email_verified: 'true', 'cognito:mfa_enabled': 'false' }));
       const job = await createJob(s, stopPool);
       await upload(job.PreSignedUrl!, csv(HEADER.slice(0, 7), rows));
       const started = await s.idp.send(new StartUserImportJobCommand({ UserPoolId: stopPool, JobId: job.JobId! }));
       assert.ok(['Pending', 'InProgress'].includes(started.UserImportJob!.Status!));
+      const busy = await errorOf(s.idp.send(new DeleteUserPoolCommand({ UserPoolId: stopPool })));
+      assert.equal(busy.name, 'UserImportInProgressException');
       const stopping = await s.idp.send(new StopUserImportJobCommand({ UserPoolId: stopPool, JobId: job.JobId! }));
       assert.equal(stopping.UserImportJob!.Status, 'Stopping');
       const done = await waitForJob(s, stopPool, job.JobId!);
@@ -154,6 +157,7 @@ for (const engine of engines) {
       assert.ok(done.ImportedUsers! < rows.length, `${done.ImportedUsers} imported before the stop`);
       const listed = await s.idp.send(new ListUsersCommand({ UserPoolId: stopPool, Limit: 60 }));
       assert.equal(listed.Users!.length, Math.min(60, done.ImportedUsers!));
+      await s.idp.send(new DeleteUserPoolCommand({ UserPoolId: stopPool }));
     });
 
     test('ListUserImportJobs pages newest first with PaginationToken; MaxResults is required', async () => {
