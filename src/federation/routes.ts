@@ -30,6 +30,7 @@ import { FederationError, authorizeUrl, endpointsOf, exchangeCode, fetchUserInfo
 
 const STATE_PURPOSE = 'federation-state';
 const STATE_MS = 10 * 60_000;
+const SIGN_IN_TYPES: ReadonlySet<string> = new Set(['OIDC', 'Google']);
 
 interface FederationState {
   pool: string;
@@ -60,7 +61,9 @@ export function callbackUrl(h: Hosted): string {
 
 async function start(h: Hosted, request: AuthorizeRequest, providerName: string) {
   const provider = await federationOf(h.app).providers.find(request.pool.id, providerName);
-  if (!provider || provider.type === 'SAML') return refuse(h, request, `The identity provider ${providerName} is not available.`);
+  // Sign-in needs an ID token: OIDC and Google. Facebook and Login with Amazon have none, Apple
+  // needs a client-secret JWT, SAML its own binding (not yet).
+  if (!provider || !SIGN_IN_TYPES.has(provider.type)) return refuse(h, request, `The identity provider ${providerName} is not available.`);
   try {
     const endpoints = await endpointsOf(provider, h.app.clock);
     const nonce = randomBytes(24).toString('base64url');
