@@ -3,7 +3,19 @@
 // template, and a text without its placeholders refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminCreateUserCommand, ResendConfirmationCodeCommand, SignUpCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminSetUserPasswordCommand,
+  ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
+  ResendConfirmationCodeCommand,
+  UpdateUserAttributesCommand,
+  SetUserPoolMfaConfigCommand,
+  SignUpCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient } from '../../support/server.js';
 import { PASSWORD, attrs, email, errorOf, lambdaConfig, makeClient, makePool, startTriggerWorld, userOf, type TriggerWorld } from './support.js';
 
@@ -100,6 +112,39 @@ for (const engine of engines) {
         w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', UserAttributes: attrs({ email: email() }), DesiredDeliveryMediums: ['EMAIL'] })),
       );
       assert.equal(e.name, 'InvalidLambdaResponseException');
+    });
+
+    test('an e-mail sign-in code (EMAIL_OTP MFA) is CustomMessage_Authentication', async () => {
+      reply = (e) => ({ emailSubject: 'Your sign-in code', emailMessage: `Sign in with ${e.request.codeParameter}` });
+      const p = await makePool(w.s, { LambdaConfig: lambdaConfig({ CustomMessage: 'customMessage' }) });
+      const c = await makeClient(w.s, p);
+      await w.s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: p, MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: {} }));
+      const to = email();
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: p, Username: 'gina', MessageAction: 'SUPPRESS', UserAttributes: attrs({ email: to, email_verified: 'true' }) }));
+      await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: p, Username: 'gina', Password: PASSWORD, Permanent: true }));
+      await w.s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: p, Username: 'gina', EmailMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const r = await w.s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: p, ClientId: c.id, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD } }));
+      assert.equal(r.ChallengeName, 'EMAIL_OTP');
+      assert.equal(w.lambda.events('customMessage').at(-1).triggerSource, 'CustomMessage_Authentication');
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.equal(m.subject, 'Your sign-in code');
+      assert.match(m.body, /^Sign in with \d{6,8}$/);
+    });
+
+    test('ForgotPassword, UpdateUserAttributes and GetUserAttributeVerificationCode: their own sources', async () => {
+      reply = () => ({});
+      const to = email();
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'hal', MessageAction: 'SUPPRESS', UserAttributes: attrs({ email: to, email_verified: 'true' }) }));
+      await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'hal', Password: PASSWORD, Permanent: true }));
+      const source = () => w.lambda.events('customMessage').at(-1).triggerSource;
+      await pub.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'hal' }));
+      assert.equal(source(), 'CustomMessage_ForgotPassword');
+      const auth = await w.s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'hal', PASSWORD } }));
+      const AccessToken = auth.AuthenticationResult!.AccessToken!;
+      await pub.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: attrs({ email: email() }) }));
+      assert.equal(source(), 'CustomMessage_UpdateUserAttribute');
+      await pub.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'email' }));
+      assert.equal(source(), 'CustomMessage_VerifyUserAttribute');
     });
 
     test('a failing function: UserLambdaValidationException "CustomMessage failed with error ..."', async () => {
