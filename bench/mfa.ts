@@ -6,26 +6,30 @@
 //   totp:   InitiateAuth USER_PASSWORD_AUTH -> SOFTWARE_TOKEN_MFA
 //           RespondToAuthChallenge SOFTWARE_TOKEN_MFA_CODE -> tokens                    2 round trips
 //   request: RespondToAuthChallenge with a bad Session (the floor of any extra round trip)
-// A TOTP step is good once per user, so each TOTP sign-in is a different enrolled user (codes for
-// the current step, or the next one when the current was used at enrolment). The server runs on
+// A TOTP step is good once per user, so each TOTP sign-in is a different user, enrolled inside the
+// server before the measurement (codes for the current step). The server runs on
 // real time, so its 2-second pool and client caches behave as in production. The runs alternate
 // in rounds so that drift in the machine's load hits both alike.
-// Run: npx tsx bench/mfa.ts [sign-ins per run=200] [rounds=3]   (BENCH_CPU_PROF=<dir> profiles the server)
+// Run: npx tsx bench/mfa.ts [sign-ins per run=200] [rounds=3]   (BENCH_CPU_PROF=<dir>: a V8 profile of the server per kind and round)
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type { App } from '../src/app.js';
+import { associateSoftwareToken } from '../src/auth/software-token.js';
 import { stepAt, totpAt } from '../src/auth/totp.js';
 import { ADMIN, startServer } from '../test/support/server.js';
 import { PASSWORD, makeClient, makePool, makeUser } from '../test/api/auth/support.js';
 
-type FromServer = { ready: string } | { cpu: NodeJS.CpuUsage };
-type ToServer = { cpu: true } | { stop: true };
+type FromServer = { ready: string } | { cpu: NodeJS.CpuUsage } | { secrets: string[] } | { profiled: string };
+type ToServer = { cpu: true } | { enrol: { poolId: string; count: number } } | { profile: 'start' | string } | { stop: true };
 
 if (process.argv[2] === 'server') {
   // Child: the server, and answers about its CPU time.
   const s = await startServer({ engine: 'sqlite' });
   process.on('message', async (m: ToServer) => {
     if ('cpu' in m) process.send!({ cpu: process.cpuUsage() } satisfies FromServer);
+    else if ('enrol' in m) process.send!({ secrets: await enrolDirectly(s.app, m.enrol.poolId, m.enrol.count) } satisfies FromServer);
+    else if ('profile' in m) process.send!({ profiled: await profile(m.profile) } satisfies FromServer);
     else {
       await s.close();
       process.exit(0);
@@ -44,8 +48,8 @@ function ask(child: ChildProcess, m: ToServer): Promise<FromServer> {
 }
 
 async function main(n: number, rounds: number): Promise<void> {
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(fileURLToPath(import.meta.url), ['server'], { execArgv: ['--import', 'tsx', ...prof], stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), ['server'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  process.on('exit', () => child.kill());
   const url = await new Promise<string>((resolve) => child.once('message', (m: FromServer) => resolve((m as { ready: string }).ready)));
   const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
   const idp = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: url, credentials: ADMIN, maxAttempts: 1 });
@@ -56,25 +60,17 @@ async function main(n: number, rounds: number): Promise<void> {
   await makeUser(s, poolId, 'plain');
   const password = (USERNAME: string) => ({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } });
 
-  // Enrol one TOTP user per TOTP sign-in (and a few for the warm-up).
-  const enrolled: { name: string; secret: string; lastStep: number }[] = [];
+  // One TOTP user per TOTP sign-in (and a few for the warm-up), enrolled inside the server before
+  // anything is measured (through the HTTP API it takes minutes on a busy machine).
   const warm = 20;
-  for (let i = 0; i < n * rounds + warm; i++) {
-    const name = `totp${i}`;
-    await makeUser(s, poolId, name);
-    const AccessToken = (await call(url, 'InitiateAuth', password(name))).AuthenticationResult.AccessToken as string;
-    const secret = (await call(url, 'AssociateSoftwareToken', { AccessToken })).SecretCode as string;
-    const at = Date.now();
-    await call(url, 'VerifySoftwareToken', { AccessToken, UserCode: totpAt(secret, at) });
-    await call(url, 'SetUserMFAPreference', { AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } });
-    enrolled.push({ name, secret, lastStep: stepAt(at) });
-  }
+  const { secrets } = (await ask(child, { enrol: { poolId, count: n * rounds + warm } })) as { secrets: string[] };
+  const enrolled = secrets.map((secret, i) => ({ name: `totp${i}`, secret, lastStep: 0 }));
 
   let next = 0;
   const signIn = {
     // The floor of any extra round trip: a request refused at its first check (a bad Session).
     request: async () => {
-      const r = await call(url, 'RespondToAuthChallenge', { ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'x', ChallengeResponses: { USERNAME: 'plain', SOFTWARE_TOKEN_MFA_CODE: '000000' } });
+      const r = await call(url, 'RespondToAuthChallenge', { ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'x'.repeat(40), ChallengeResponses: { USERNAME: 'plain', SOFTWARE_TOKEN_MFA_CODE: '000000' } });
       if (r.__type !== 'NotAuthorizedException') throw new Error(JSON.stringify(r));
       return 1;
     },
@@ -107,9 +103,11 @@ async function main(n: number, rounds: number): Promise<void> {
   const trips = { request: 0, plain: 0, totp: 0 };
   for (let round = 0; round < rounds; round++) {
     for (const kind of ['request', 'plain', 'totp'] as const) {
+      if (process.env.BENCH_CPU_PROF) await ask(child, { profile: 'start' });
       const before = await cpu();
       for (let i = 0; i < n; i++) trips[kind] += await signIn[kind]();
       const after = await cpu();
+      if (process.env.BENCH_CPU_PROF) await ask(child, { profile: `${process.env.BENCH_CPU_PROF}/${kind}-${round}.cpuprofile` });
       cpuMs[kind] += (after.user - before.user + after.system - before.system) / 1000;
     }
   }
@@ -123,6 +121,40 @@ async function main(n: number, rounds: number): Promise<void> {
   idp.destroy();
   child.send({ stop: true } satisfies ToServer);
   await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** In the server process: starts the V8 profiler, or stops it and writes the profile to `to`. */
+let inspector: import('node:inspector/promises').Session | undefined;
+async function profile(to: string): Promise<string> {
+  if (to === 'start') {
+    const { Session } = await import('node:inspector/promises');
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+    return to;
+  }
+  const { profile: p } = await inspector!.post('Profiler.stop');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(to, JSON.stringify(p));
+  inspector!.disconnect();
+  return to;
+}
+
+/** In the server process: `count` users with a password and a verified, preferred software token. */
+async function enrolDirectly(app: App, poolId: string, count: number): Promise<string[]> {
+  const pool = await app.pools.get(poolId);
+  const secrets: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const user = app.users.build(pool, { username: `totp${i}`, attributes: {}, status: 'CONFIRMED' });
+    await app.users.insert(pool, user);
+    await app.users.setPassword(pool, user, PASSWORD, { permanent: true });
+    secrets.push(await associateSoftwareToken(app, pool, user));
+    const { totpPending, ...rest } = user.mfa;
+    user.mfa = { ...rest, totpSecret: totpPending, totpEnabled: true, preferred: 'SOFTWARE_TOKEN_MFA' };
+    await app.users.save(pool, user);
+  }
+  return secrets;
 }
 
 /** One JSON 1.1 call, as a browser client makes it (the cheapest client there is). */
