@@ -6,6 +6,8 @@
 // (InvalidParameterException); one server per identifier per pool (the primary key); at most
 // 100 scopes (the model) and 25 servers per pool (LimitExceededException, Cognito's quota).
 // Update is a full replacement of name and scopes.
+// Token requests check their scopes through `scopeExists`, which reads a server's scopes through
+// a two-second cache (as pools and clients are cached) that this process's writes clear.
 import type { Clock } from '../clock.js';
 import type { Sealer } from '../crypto/sealed.js';
 import { InvalidParameterException, LimitExceededException, ResourceNotFoundException } from '../errors.js';
@@ -17,6 +19,8 @@ import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import type { UserPools } from '../userpools/pools.js';
 
 const MAX_SERVERS_PER_POOL = 25;
+const CACHE_MS = 2000;
+const MAX_CACHED = 10_000;
 
 export interface ResourceServerInput {
   UserPoolId: string;
@@ -41,7 +45,34 @@ export async function customScopeExists(store: Store, poolId: string, scope: str
 }
 
 export class ResourceServers {
+  /** `${poolId} ${identifier}` -> scope names of that server (undefined: no such server), read at `at`. */
+  private readonly cache = new Map<string, { at: number; names: Set<string> | undefined }>();
+
   constructor(private readonly deps: { store: Store; clock: Clock; sealer: Sealer; pools: UserPools }) {}
+
+  /**
+   * Whether `<identifier>/<name>` is a scope of a resource server of the pool, as customScopeExists,
+   * served from a two-second cache (a client_credentials token request checks every scope it asks).
+   */
+  async scopeExists(poolId: string, scope: string): Promise<boolean> {
+    const parts = splitCustomScope(scope);
+    if (!parts) return false;
+    const key = `${poolId} ${parts.identifier}`;
+    const now = this.deps.clock.now();
+    let hit = this.cache.get(key);
+    if (!hit || now - hit.at >= CACHE_MS) {
+      const row = await this.deps.store.oauth.getResourceServer(poolId, parts.identifier);
+      hit = { at: now, names: row ? new Set(scopesOf(row).map((s) => s.ScopeName)) : undefined };
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(key, hit);
+    }
+    return !!hit.names?.has(parts.name);
+  }
+
+  /** Forgets the cached scopes of a server after a write in this process. */
+  private forget(poolId: string, identifier: string): void {
+    this.cache.delete(`${poolId} ${identifier}`);
+  }
 
   async create(input: ResourceServerInput): Promise<ResourceServerType> {
     const pool = await this.deps.pools.get(input.UserPoolId);
@@ -61,6 +92,7 @@ export class ResourceServers {
     };
     try {
       await this.deps.store.oauth.insertResourceServer(row);
+      this.forget(pool.id, input.Identifier);
     } catch (e) {
       if (e instanceof UniqueViolation) throw new InvalidParameterException(`${input.Identifier} already exists in user pool ${pool.id}.`);
       throw e;
@@ -77,15 +109,17 @@ export class ResourceServers {
     await this.deps.pools.get(input.UserPoolId);
     const scopes = checkScopes(input.Scopes ?? []);
     const patch = { name: input.Name, scopes: JSON.stringify(scopes), updated_at: this.deps.clock.now() };
-    if (!(await this.deps.store.oauth.updateResourceServer(input.UserPoolId, input.Identifier, patch))) {
-      throw notFound(input.UserPoolId, input.Identifier);
-    }
+    const updated = await this.deps.store.oauth.updateResourceServer(input.UserPoolId, input.Identifier, patch);
+    this.forget(input.UserPoolId, input.Identifier);
+    if (!updated) throw notFound(input.UserPoolId, input.Identifier);
     return toType(await this.row(input.UserPoolId, input.Identifier));
   }
 
   async delete(poolId: string, identifier: string): Promise<void> {
     await this.deps.pools.get(poolId);
-    if (!(await this.deps.store.oauth.deleteResourceServer(poolId, identifier))) throw notFound(poolId, identifier);
+    const deleted = await this.deps.store.oauth.deleteResourceServer(poolId, identifier);
+    this.forget(poolId, identifier);
+    if (!deleted) throw notFound(poolId, identifier);
   }
 
   async list(poolId: string, maxResults: number, nextToken?: string): Promise<{ items: ResourceServerType[]; nextToken?: string }> {

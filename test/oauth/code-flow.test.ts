@@ -2,6 +2,7 @@
 // it, and the endpoints around it: the token endpoint's refusals (PKCE, reuse, expiry, client
 // authentication, scopes), userInfo by scope, refresh, revocation, logout, SSO between clients,
 // prompt=login / prompt=none, CSRF, redirect URI checks. On every engine.
+import { UpdateResourceServerCommand } from '@aws-sdk/client-cognito-identity-provider';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
@@ -293,6 +294,13 @@ for (const engine of engines) {
       await oauthError(await postForm(`${o.base}/oauth2/token`, { grant_type: 'client_credentials', scope: 'https://api.example.test/admin' }, { authorization: basic(m2m.clientId, m2m.secret) }), 400, 'invalid_scope');
       await oauthError(await postForm(`${o.base}/oauth2/token`, { grant_type: 'client_credentials' }, { authorization: basic(m2m.clientId, 'nope') }), 401, 'invalid_client');
       await oauthError(await postForm(`${o.base}/oauth2/token`, { grant_type: 'client_credentials', client_id: conf.clientId, client_secret: conf.secret! }), 400, 'unauthorized_client');
+      // A scope its resource server no longer has is refused at once (the scope cache forgets it).
+      const write = { grant_type: 'client_credentials', scope: 'https://api.example.test/write' };
+      const server = { UserPoolId: o.poolId, Identifier: 'https://api.example.test', Name: 'api' };
+      await s.idp.send(new UpdateResourceServerCommand({ ...server, Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
+      await oauthError(await postForm(`${o.base}/oauth2/token`, write, { authorization: basic(m2m.clientId, m2m.secret) }), 400, 'invalid_scope');
+      await s.idp.send(new UpdateResourceServerCommand({ ...server, Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }, { ScopeName: 'write', ScopeDescription: 'write' }] }));
+      assert.equal((await postForm(`${o.base}/oauth2/token`, write, { authorization: basic(m2m.clientId, m2m.secret) })).status, 200);
     });
 
     test('the hosted sign-in honours lockout: repeated wrong passwords lock the account for a while', async () => {

@@ -11,7 +11,6 @@ import { tokenLifetimes } from '../../tokens/claims.js';
 import { SIGNING_ALG } from '../../tokens/keys.js';
 import { invalidRequest, invalidScope, unauthorizedClient } from '../errors.js';
 import { isTriggerError } from '../../triggers/errors.js';
-import { customScopeExists } from '../resource-servers.js';
 import type { Grant } from './types.js';
 
 export const clientCredentialsGrant: Grant = async ({ app, pool, client, params }) => {
@@ -24,7 +23,7 @@ export const clientCredentialsGrant: Grant = async ({ app, pool, client, params 
   const scopes = asked?.length ? [...new Set(asked)] : allowed;
   if (!scopes.length) throw invalidScope('The client allows no custom scopes.');
   for (const s of scopes) {
-    if (!allowed.includes(s) || !(await customScopeExists(app.store, pool.id, s))) throw invalidScope(`The scope ${s} is not allowed for this client.`);
+    if (!allowed.includes(s) || !(await app.oauth.resourceServers.scopeExists(pool.id, s))) throw invalidScope(`The scope ${s} is not allowed for this client.`);
   }
   const now = Math.floor(app.clock.now() / 1000);
   const expiresIn = tokenLifetimes(client).accessSeconds;
