@@ -10,7 +10,7 @@
 // The server runs in this process, so RSS covers the server, the job, the export and the bench.
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import bcrypt from 'bcrypt';
@@ -38,7 +38,8 @@ const PASSWORD = 'Bench-Passw0rd!';
 const mb = (b: number) => Math.round(b / 1024 / 1024);
 
 /** RSS samples while `fn` runs. */
-async function sampled<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; rss: number[]; heap: number[] }> {
+async function sampled<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number; rss: number[]; heap: number[] }> {
+  const cpu0 = process.cpuUsage();
   const rss: number[] = [process.memoryUsage().rss];
   const heap: number[] = [process.memoryUsage().heapUsed];
   const timer = setInterval(() => {
@@ -49,7 +50,8 @@ async function sampled<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number;
   const t0 = performance.now();
   try {
     const value = await fn();
-    return { value, ms: performance.now() - t0, rss, heap };
+    const cpu = process.cpuUsage(cpu0);
+    return { value, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, rss, heap };
   } finally {
     clearInterval(timer);
     rss.push(process.memoryUsage().rss);
@@ -104,6 +106,9 @@ try {
   console.log(`import: ${d.Status}, ${d.ImportedUsers} imported, ${d.FailedUsers} failed, ${d.SkippedUsers} skipped in ${(run.ms / 1000).toFixed(1)} s`);
   console.log(`import: ${Math.round((d.ImportedUsers! / run.ms) * 1000)} users/s; RSS ${series(run.rss)} MiB (min ${mb(Math.min(...run.rss))}, max ${mb(Math.max(...run.rss))}); JS heap used ${series(run.heap, 5)} MiB`);
   console.log(`import: 1,000,000 users at this rate: ${((1_000_000 / d.ImportedUsers!) * run.ms / 60_000).toFixed(1)} min`);
+  // CPU time of this process (server, job and, on SQLite, the database): what a busy machine does not distort.
+  console.log(`import: ${(run.cpuMs / 1000).toFixed(1)} CPU-s in this process (${((run.cpuMs / d.ImportedUsers!) * 1000).toFixed(0)} CPU-ms per 1,000 users; 1,000,000 users: ${((run.cpuMs / d.ImportedUsers!) * 1_000_000 / 60_000).toFixed(1)} CPU-min)`);
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
   const pub = publicClient(s.url);
   const signIn = async () => {
