@@ -79,7 +79,7 @@ export async function knownDevice(ctx: FlowContext, user: User, key: string | un
 export async function finishSignIn(ctx: FlowContext, user: User, device: Device | undefined, opts: { byDevice?: boolean } = {}): Promise<AuthStep> {
   // RespondToAuthChallenge's ClientMetadata goes on to PostAuthentication and PreTokenGeneration;
   // a device's own SRP proof is PreTokenGeneration's TokenGeneration_AuthenticateDevice (srp.md §6).
-  const source = opts.byDevice ? 'TokenGeneration_AuthenticateDevice' : 'TokenGeneration_Authentication';
+  const source = opts.byDevice ? 'TokenGeneration_AuthenticateDevice' : (ctx.tokenSource ?? 'TokenGeneration_Authentication');
   const trigger = { source, clientMetadata: ctx.clientMetadata };
   const base = { pool: ctx.pool, client: ctx.client, user, trigger };
   if (device) {

@@ -95,5 +95,5 @@ export async function answerNewPassword(ctx: FlowContext, responses: Record<stri
     await ctx.app.users.setPassword(ctx.pool, user, password, { permanent: true, store: tx });
     if (reindex) await ctx.app.users.save(ctx.pool, user, { reindex: true, store: tx });
   });
-  return afterFirstFactor(ctx, user, { typed: s.typed, deviceKey: s.deviceKey });
+  return afterFirstFactor({ ...ctx, tokenSource: 'TokenGeneration_NewPasswordChallenge' }, user, { typed: s.typed, deviceKey: s.deviceKey });
 }

@@ -20,6 +20,8 @@ export interface FlowContext {
    * (as validationData); flows.ts moves it here from clientMetadata.
    */
   validationData?: Record<string, string>;
+  /** PreTokenGeneration's triggerSource when the step knows better than TokenGeneration_Authentication. */
+  tokenSource?: string;
 }
 
 /** Challenges this version answers; the others are refused by name in flows.ts. */

@@ -7,6 +7,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   CreateGroupCommand,
   GetTokensFromRefreshTokenCommand,
@@ -151,6 +152,30 @@ for (const engine of engines) {
       const ev = w.lambda.events('ptg').at(-1);
       assert.equal(ev.triggerSource, 'TokenGeneration_RefreshTokens');
       assert.deepEqual(ev.request.clientMetadata, { app: 'v6' });
+    });
+
+    test('after NEW_PASSWORD_REQUIRED: TokenGeneration_NewPasswordChallenge with RespondToAuthChallenge\'s ClientMetadata', async () => {
+      const { poolId, clientId } = await setUp(lambdaConfig({ PreTokenGeneration: 'ptg' }));
+      answer = (e) => e;
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'temp', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+      const first = await w.s.idp.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'temp', PASSWORD } }),
+      );
+      assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+      const done = await w.s.idp.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: first.Session,
+          ChallengeResponses: { USERNAME: 'temp', NEW_PASSWORD: 'Br4nd-New-Pass!' },
+          ClientMetadata: { via: 'respond' },
+        }),
+      );
+      assert.ok(done.AuthenticationResult?.IdToken);
+      const ev = w.lambda.events('ptg').at(-1);
+      assert.equal(ev.triggerSource, 'TokenGeneration_NewPasswordChallenge');
+      assert.deepEqual(ev.request.clientMetadata, { via: 'respond' });
     });
 
     test('a failing function: UserLambdaValidationException and no tokens, on sign-in and on refresh', async () => {
