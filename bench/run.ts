@@ -2,6 +2,7 @@
 //   userpool        AdminGetUser / ListUsers at 10 k and 1 M users, SignUp, on SQLite and PostgreSQL
 //   signin          RS256 baseline, refresh, SRP and password sign-ins, GetUser and its p99 under load
 //   auth-srp-load   SRP sign-ins on the worker pool vs on the event loop
+//   triggers        sign-ins with a no-op PreTokenGeneration (Lambda endpoint, webhook) vs none
 import { readdirSync } from 'node:fs';
 
 const name = process.argv[2];
