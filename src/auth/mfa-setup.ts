@@ -8,7 +8,8 @@
 //
 // Each Session is the same challenge (same user, client, expiry) sealed anew; only S3 says the
 // token was verified. Answering MFA_SETUP before that is InvalidParameterException. A Session
-// that is not an MFA_SETUP one of a live sign-in is NotAuthorizedException (openSession).
+// that is not an MFA_SETUP one of a live sign-in, or one of a user who has a factor by now, is
+// NotAuthorizedException.
 import type { App } from '../app.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { poolFactors } from '../userpools/mfa-config.js';
@@ -16,7 +17,7 @@ import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, sessionOrigin, type ChallengeSession } from './challenge-session.js';
 import { finishSignIn, knownDevice } from './devices.js';
-import { openChallenge, type FirstFactor } from './mfa.js';
+import { openChallenge, userFactors, type FirstFactor } from './mfa.js';
 import { checkUserMaySignIn } from './user-status.js';
 import type { AuthStep, FlowContext } from './types.js';
 
@@ -53,7 +54,8 @@ export async function openSetupSession(app: App, sealed: string, sourceIp: strin
   const ctx: FlowContext = { app, pool, client, admin: false, sourceIp };
   const session = openSession(ctx, sealed, 'MFA_SETUP');
   const user = await app.users.findBySub(pool, session.userId);
-  if (!user) throw new NotAuthorizedException(INVALID_SESSION);
+  // Once a factor is set up, this sign-in's set-up Sessions cannot set up another.
+  if (!user || userFactors(ctx, user).length) throw new NotAuthorizedException(INVALID_SESSION);
   checkUserMaySignIn(ctx, user);
   return { ctx, pool, user, session };
 }

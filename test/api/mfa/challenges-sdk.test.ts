@@ -198,6 +198,8 @@ for (const engine of engines) {
       assert.ok(done.AuthenticationResult?.AccessToken);
       const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: onPool, Username: 'newcomer' }));
       assert.deepEqual(u.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
+      // The sign-in's set-up Sessions cannot replace the token now.
+      assert.equal((await rejection(idp.send(new AssociateSoftwareTokenCommand({ Session: a.Session })))).name, 'NotAuthorizedException');
     });
 
     test('the legacy SetUserSettings / AdminSetUserSettings turn SMS MFA on and off (MFAOptions)', async () => {
