@@ -54,6 +54,31 @@ for (const engine of engines) {
       await signOut();
     });
 
+    test('fetchAuthSession after the tokens expired refreshes them (GetTokensFromRefreshToken); a global signOut revokes the session', async () => {
+      await makeUser(s, poolId, 'refresh.cy@example.com', { attributes: { email: 'refresh.cy@example.com' } });
+      await signIn({ username: 'refresh.cy@example.com', password: PASSWORD });
+      const first = (await fetchAuthSession()).tokens!;
+      const realNow = Date.now;
+      // Two hours later for Amplify and for the server in this process alike: both tokens have expired.
+      Date.now = () => realNow() + 2 * 3600 * 1000;
+      try {
+        const second = (await fetchAuthSession()).tokens!;
+        assert.notEqual(second.accessToken.toString(), first.accessToken.toString());
+        assert.ok(second.accessToken.payload.exp! * 1000 > Date.now(), 'the new access token is valid at the new time');
+        // Same sign-in (origin_jti and auth_time kept): a refresh, not a new sign-in.
+        assert.equal(second.accessToken.payload.origin_jti, first.accessToken.payload.origin_jti);
+        assert.equal(second.idToken!.payload.auth_time, first.idToken!.payload.auth_time);
+        await signOut({ global: true });
+        const { GetUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+        await assert.rejects(s.idp.send(new GetUserCommand({ AccessToken: second.accessToken.toString() })), (e: Error) => {
+          assert.equal(e.name, 'NotAuthorizedException');
+          return true;
+        });
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
     test('USER_PASSWORD_AUTH sign-in', async () => {
       await makeUser(s, poolId, 'bo@example.com', { attributes: { email: 'bo@example.com' } });
       const r = await signIn({ username: 'bo@example.com', password: PASSWORD, options: { authFlowType: 'USER_PASSWORD_AUTH' } });
