@@ -5,6 +5,7 @@
 //   plain:  InitiateAuth USER_PASSWORD_AUTH -> tokens                                 1 round trip
 //   totp:   InitiateAuth USER_PASSWORD_AUTH -> SOFTWARE_TOKEN_MFA
 //           RespondToAuthChallenge SOFTWARE_TOKEN_MFA_CODE -> tokens                    2 round trips
+//   srp / srpTotp: the same with USER_SRP_AUTH (+ PASSWORD_VERIFIER), the clients' default   2 / 3
 //   request: RespondToAuthChallenge with a bad Session (the floor of any extra round trip)
 // A TOTP step is good once per user, so each TOTP sign-in is a different user, enrolled inside the
 // server before the measurement (codes for the current step). The server runs on
@@ -18,7 +19,8 @@ import type { App } from '../src/app.js';
 import { associateSoftwareToken } from '../src/auth/software-token.js';
 import { stepAt, totpAt } from '../src/auth/totp.js';
 import { ADMIN, startServer } from '../test/support/server.js';
-import { PASSWORD, makeClient, makePool, makeUser } from '../test/api/auth/support.js';
+import { PASSWORD, makeClient, makePool, makeUser, srpClient } from '../test/api/auth/support.js';
+import { writeResults } from './lib/results.js';
 
 type FromServer = { ready: string } | { cpu: NodeJS.CpuUsage } | { secrets: string[] } | { profiled: string };
 type ToServer = { cpu: true } | { enrol: { poolId: string; count: number } } | { profile: 'start' | string } | { stop: true };
@@ -63,10 +65,30 @@ async function main(n: number, rounds: number): Promise<void> {
   // One TOTP user per TOTP sign-in (and a few for the warm-up), enrolled inside the server before
   // anything is measured (through the HTTP API it takes minutes on a busy machine).
   const warm = 20;
-  const { secrets } = (await ask(child, { enrol: { poolId, count: n * rounds + warm } })) as { secrets: string[] };
+  const { secrets } = (await ask(child, { enrol: { poolId, count: 2 * (n * rounds + warm) } })) as { secrets: string[] };
   const enrolled = secrets.map((secret, i) => ({ name: `totp${i}`, secret, lastStep: 0 }));
 
   let next = 0;
+  /** USER_SRP_AUTH: InitiateAuth, then PASSWORD_VERIFIER (the client's math is done here, unmeasured). */
+  const srp = async (USERNAME: string) => {
+    const client = srpClient(poolId);
+    const c = await call(url, 'InitiateAuth', { ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: client.SRP_A } });
+    return call(url, 'RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: client.answer(c.ChallengeParameters, PASSWORD),
+    });
+  };
+  const answerTotp = async (u: (typeof enrolled)[number], session: string) => {
+    const step = Math.max(stepAt(Date.now()), u.lastStep + 1);
+    const r = await call(url, 'RespondToAuthChallenge', {
+      ClientId: clientId,
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: session,
+      ChallengeResponses: { USERNAME: u.name, SOFTWARE_TOKEN_MFA_CODE: totpAt(u.secret, step * 30_000) },
+    });
+    if (!r.AuthenticationResult) throw new Error(JSON.stringify(r));
+  };
   const signIn = {
     // The floor of any extra round trip: a request refused at its first check (a bad Session).
     request: async () => {
@@ -82,27 +104,30 @@ async function main(n: number, rounds: number): Promise<void> {
     totp: async () => {
       const u = enrolled[next++]!;
       const c = await call(url, 'InitiateAuth', password(u.name));
-      const step = Math.max(stepAt(Date.now()), u.lastStep + 1);
-      const r = await call(url, 'RespondToAuthChallenge', {
-        ClientId: clientId,
-        ChallengeName: 'SOFTWARE_TOKEN_MFA',
-        Session: c.Session,
-        ChallengeResponses: { USERNAME: u.name, SOFTWARE_TOKEN_MFA_CODE: totpAt(u.secret, step * 30_000) },
-      });
+      await answerTotp(u, c.Session);
+      return 2;
+    },
+    srp: async () => {
+      const r = await srp('plain');
       if (!r.AuthenticationResult) throw new Error(JSON.stringify(r));
       return 2;
     },
+    srpTotp: async () => {
+      const u = enrolled[next++]!;
+      const c = await srp(u.name);
+      await answerTotp(u, c.Session);
+      return 3;
+    },
   };
-  for (let i = 0; i < warm; i++) {
-    await signIn.plain();
-    await signIn.totp();
-  }
+  type Kind = keyof typeof signIn;
+  const kinds = Object.keys(signIn) as Kind[];
+  for (let i = 0; i < warm; i++) for (const kind of kinds) await signIn[kind]();
 
   const cpu = async () => ((await ask(child, { cpu: true })) as { cpu: NodeJS.CpuUsage }).cpu;
-  const cpuMs = { request: 0, plain: 0, totp: 0 };
-  const trips = { request: 0, plain: 0, totp: 0 };
+  const cpuMs = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
+  const trips = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<Kind, number>;
   for (let round = 0; round < rounds; round++) {
-    for (const kind of ['request', 'plain', 'totp'] as const) {
+    for (const kind of kinds) {
       if (process.env.BENCH_CPU_PROF) await ask(child, { profile: 'start' });
       const before = await cpu();
       for (let i = 0; i < n; i++) trips[kind] += await signIn[kind]();
@@ -112,12 +137,24 @@ async function main(n: number, rounds: number): Promise<void> {
     }
   }
   const total = n * rounds;
-  const per = { request: cpuMs.request / total, plain: cpuMs.plain / total, totp: cpuMs.totp / total };
-  console.log(`sign-ins per kind: ${total} (${rounds} rounds of ${n}, alternating)`);
-  console.log(`round trips per sign-in: plain ${trips.plain / total}, totp ${trips.totp / total}`);
-  console.log(`server CPU per sign-in: plain ${per.plain.toFixed(3)} ms, totp ${per.totp.toFixed(3)} ms`);
-  console.log(`TOTP adds ${(per.totp - per.plain).toFixed(3)} ms = ${(((per.totp - per.plain) / per.plain) * 100).toFixed(1)} % server CPU`);
-  console.log(`one request refused at its first check costs ${per.request.toFixed(3)} ms = ${((per.request / per.plain) * 100).toFixed(1)} % of a plain sign-in`);
+  const per = Object.fromEntries(kinds.map((k) => [k, cpuMs[k] / total])) as Record<Kind, number>;
+  const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)} %`;
+  const row = (name: string, base: Kind, mfa: Kind) =>
+    `| ${name} | ${trips[base] / total} | ${per[base].toFixed(2)} ms | ${trips[mfa] / total} | ${per[mfa].toFixed(2)} ms | ${(per[mfa] - per[base]).toFixed(2)} ms = ${pct(per[mfa], per[base])} |`;
+  const report = [
+    `## mfa: what SOFTWARE_TOKEN_MFA adds to a sign-in (${new Date().toISOString().slice(0, 10)}, SQLite, ${total} of each)`,
+    '',
+    'Server process CPU time per sign-in (process.cpuUsage of the server in a child process; kinds alternate in rounds).',
+    '',
+    '| sign-in | round trips | server CPU | with TOTP: round trips | server CPU | TOTP adds |',
+    '|---|---|---|---|---|---|',
+    row('USER_PASSWORD_AUTH', 'plain', 'totp'),
+    row('USER_SRP_AUTH', 'srp', 'srpTotp'),
+    '',
+    `The floor of any extra round trip (a request refused at its first check): ${per.request.toFixed(2)} ms.`,
+  ].join('\n');
+  console.log(report);
+  await writeResults('mfa', report);
   idp.destroy();
   child.send({ stop: true } satisfies ToServer);
   await new Promise((resolve) => child.once('exit', resolve));
