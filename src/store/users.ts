@@ -174,8 +174,13 @@ export class UserRepo {
         q = q.where('id', '=', String(query.value));
         if (cursor) q = q.where('id', '>', cursor.key);
       } else {
-        q = q.where(id, '>=', String(query.value)).where(id, '<', query.value + MAX_CHAR).orderBy(id);
-        if (cursor) q = q.where(id, '>', cursor.key);
+        // One lower bound only (the cursor, or else the prefix): with two, SQLite's planner may
+        // leave the index order and sort the range.
+        const after = cursor && cursor.key >= String(query.value) ? cursor.key : undefined;
+        q = q
+          .where(id, after === undefined ? '>=' : '>', after ?? String(query.value))
+          .where(id, '<', query.value + MAX_CHAR)
+          .orderBy(id);
       }
       const rows = await q.limit(limit).execute();
       return { rows, keys: rows.map((r) => ({ key: r.id, id: r.id })) };
