@@ -1,11 +1,13 @@
-// PreSignUp: PreSignUp_SignUp (SignUp) and PreSignUp_AdminCreateUser (AdminCreateUser), invoked
-// after the request's own checks and before anything is written, so a refusal leaves no user.
+// PreSignUp: PreSignUp_SignUp (SignUp), PreSignUp_AdminCreateUser (AdminCreateUser) and
+// PreSignUp_ExternalProvider (a first federated sign-in, src/federation), invoked after the
+// request's own checks and before anything is written, so a refusal leaves no user.
 //   request   userAttributes (as given; no sub yet), validationData (SignUp ValidationData as a
 //             map), clientMetadata
 //   response  autoConfirmUser, autoVerifyEmail, autoVerifyPhone (booleans, default false)
 // Effects (applyPreSignUp): autoConfirmUser makes a SignUp user CONFIRMED with no code sent
-// (AdminCreateUser users still start in FORCE_CHANGE_PASSWORD); autoVerify* sets the *_verified
-// flag, which needs the attribute (InvalidParameterException otherwise).
+// (AdminCreateUser users still start in FORCE_CHANGE_PASSWORD, federated ones in
+// EXTERNAL_PROVIDER); autoVerify* sets the *_verified flag, which needs the attribute
+// (InvalidParameterException otherwise).
 import { InvalidParameterException } from '../errors.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
@@ -14,7 +16,7 @@ import type { TriggerRunner } from './invoke.js';
 
 export interface PreSignUpInput {
   pool: UserPool;
-  source: 'SignUp' | 'AdminCreateUser';
+  source: 'SignUp' | 'AdminCreateUser' | 'ExternalProvider';
   /** The user about to be stored. */
   user: User;
   clientId?: string;
