@@ -6,25 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, getCurrentUser, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { MemoryStorage } from '../../support/memory-storage.js';
 import { engines, startServer, type TestServer } from '../../support/server.js';
 import { PASSWORD, WRONG, makeClient, makePool, makeUser } from './support.js';
-
-/** The key-value storage Amplify keeps its tokens in, in memory. */
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  async setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-  async getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  async removeItem(key: string) {
-    this.items.delete(key);
-  }
-  async clear() {
-    this.items.clear();
-  }
-}
 
 for (const engine of engines) {
   describe(`Amplify v6 signIn (${engine})`, () => {

@@ -8,24 +8,9 @@ import { AdminSetUserMFAPreferenceCommand, AdminUpdateUserAttributesCommand } fr
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchMFAPreference, setUpTOTP, signIn, signOut, updateMFAPreference, verifyTOTPSetup } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { MemoryStorage } from '../../support/memory-storage.js';
 import { engines } from '../../support/server.js';
 import { PASSWORD, configureMfa, lastCode, makeClient, makePool, makeUser, nextStep, startMfaServer, totp, type MfaServer } from './support.js';
-
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  async setItem(key: string, value: string) {
-    this.items.set(key, value);
-  }
-  async getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  async removeItem(key: string) {
-    this.items.delete(key);
-  }
-  async clear() {
-    this.items.clear();
-  }
-}
 
 for (const engine of engines) {
   describe(`MFA with Amplify v6 (${engine})`, () => {
