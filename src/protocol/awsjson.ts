@@ -125,7 +125,7 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
 }
 
 /** Step 3: the body must be one JSON object (an empty body counts as `{}`, as SDKs send for no input). */
-function decodeBody(body: Buffer): Record<string, unknown> {
+export function decodeBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
   try {

@@ -33,6 +33,7 @@ import { unsupportedReason } from '../operations/unsupported.js';
 import { mayWatch } from '../sync/access.js';
 import { SYNC_STREAM_HEARTBEAT_SECONDS } from '../sync/limits.js';
 import { requireIdentity, requireIdentityPool } from '../sync/scope.js';
+import { decodeBody } from './awsjson.js';
 import { verifySigV4, type Principal } from './sigv4.js';
 
 const JSON_TYPE = 'application/json';
@@ -100,19 +101,6 @@ const bodyOf = (req: FastifyRequest): Buffer => (Buffer.isBuffer(req.body) ? req
 
 // ---- 3 & 5. decode and bind ----
 
-function decodeBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SerializationException('The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SerializationException('The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /** Gathers the input members from where the model says each travels. */
 export function bindInput(
