@@ -75,6 +75,9 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
 
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('x-amzn-requestid', req.id);
+    // The server's own time, as AWS sends it: the SDKs correct their clock skew from it when a
+    // signature is refused as expired (and a test's manual clock is the server's time).
+    reply.header('date', new Date(app.clock.now()).toUTCString());
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', CORS_EXPOSE_HEADERS);
     if (req.method === 'OPTIONS') return preflight(req, reply);

@@ -1,8 +1,12 @@
+import type { Engine } from './connect.js';
 import type { Db } from './store.js';
 import type { AppClientRow, UserPoolRow } from './schema.js';
 
 export class PoolRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   async insert(row: UserPoolRow): Promise<void> {
     await this.db.insertInto('user_pools').values(row).execute();
@@ -12,22 +16,18 @@ export class PoolRepo {
     return this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async update(id: string, patch: Partial<Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>>): Promise<boolean> {
-    const r = await this.db.updateTable('user_pools').set(patch).where('id', '=', id).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  /**
+   * The row, held for a read-modify-write until the enclosing transaction ends: a row lock on
+   * PostgreSQL; on SQLite the store's one connection runs transactions one at a time already.
+   */
+  getForChange(id: string): Promise<UserPoolRow | undefined> {
+    let q = this.db.selectFrom('user_pools').selectAll().where('id', '=', id);
+    if (this.engine === 'postgres') q = q.forUpdate();
+    return q.executeTakeFirst();
   }
 
-  /**
-   * Compare-and-set: updates only while the stored settings are still `expectedConfig`, so two
-   * read-modify-write changes of one pool cannot lose each other's work. False when they are not.
-   */
-  async updateIfConfig(id: string, expectedConfig: string, patch: Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>): Promise<boolean> {
-    const r = await this.db
-      .updateTable('user_pools')
-      .set(patch)
-      .where('id', '=', id)
-      .where('config', '=', expectedConfig)
-      .executeTakeFirst();
+  async update(id: string, patch: Partial<Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>>): Promise<boolean> {
+    const r = await this.db.updateTable('user_pools').set(patch).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 

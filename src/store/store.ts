@@ -48,7 +48,7 @@ export class Store {
     readonly engine: Engine,
     private readonly root?: Kysely<Database>,
   ) {
-    this.pools = new PoolRepo(db);
+    this.pools = new PoolRepo(db, engine);
     this.clients = new ClientRepo(db);
     this.users = new UserRepo(db, engine);
     this.groups = new GroupRepo(db);

@@ -7,10 +7,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
 import {
-  ConcurrentModificationException,
   InvalidParameterException,
   ResourceNotFoundException,
-  TooManyRequestsException,
   type CognitoException,
 } from '../errors.js';
 import { newClientId, newClientSecret, newUserPoolId, userPoolArn } from '../ids.js';
@@ -68,8 +66,6 @@ export interface AppClient {
 
 const CACHE_MS = 2000;
 const CLIENT_SECRET_PURPOSE = 'client-secret';
-/** Attempts of a read-modify-write of a pool's settings before giving up on contention. */
-const REWRITE_ATTEMPTS = 5;
 
 export interface Page<T> {
   items: T[];
@@ -148,18 +144,12 @@ export class UserPools {
   async replace(input: UpdateUserPoolRequest): Promise<void> {
     const { UserPoolId: poolId, UserPoolTags: tags } = input;
     if (tags) checkNewTags({}, tags);
-    await this.rewrite(poolId, (s) => replacePoolSettings(s, input), {
-      name: input.PoolName,
-      tags,
-      conflict: () => new ConcurrentModificationException(`User pool ${poolId} was changed by another request; retry.`),
-    });
+    await this.rewrite(poolId, (s) => replacePoolSettings(s, input), { name: input.PoolName, tags });
   }
 
   /** AddCustomAttributes: appends `custom:` attributes to the schema (names never reused). */
   async addCustomAttributes(poolId: string, attributes: SchemaAttributeType[]): Promise<void> {
-    await this.rewrite(poolId, (s) => ({ ...s, SchemaAttributes: appendCustomAttributes(s.SchemaAttributes ?? [], attributes) }), {
-      conflict: () => new TooManyRequestsException(`User pool ${poolId} is being changed by other requests; retry.`),
-    });
+    await this.rewrite(poolId, (s) => ({ ...s, SchemaAttributes: appendCustomAttributes(s.SchemaAttributes ?? [], attributes) }));
   }
 
   /**
@@ -167,9 +157,7 @@ export class UserPools {
    * the same compare-and-set as UpdateUserPool. Returns the pool as written.
    */
   async changeSettings(poolId: string, change: (settings: PoolSettings) => PoolSettings): Promise<UserPool> {
-    await this.rewrite(poolId, change, {
-      conflict: () => new ConcurrentModificationException(`User pool ${poolId} was changed by another request; retry.`),
-    });
+    await this.rewrite(poolId, change);
     return this.get(poolId);
   }
 
@@ -258,24 +246,21 @@ export class UserPools {
   private async rewrite(
     poolId: string,
     change: (settings: PoolSettings) => PoolSettings,
-    opts: { name?: string; tags?: Record<string, string>; conflict: () => CognitoException },
+    opts: { name?: string; tags?: Record<string, string> } = {},
   ): Promise<void> {
-    for (let attempt = 0; attempt < REWRITE_ATTEMPTS; attempt++) {
-      const row = await this.store.pools.get(poolId);
+    // Read, change and write under the row's lock, so concurrent changes of one pool queue up
+    // instead of losing each other's work (or failing after a few optimistic retries).
+    await this.store.transaction(async (tx) => {
+      const row = await tx.pools.getForChange(poolId);
       if (!row) throw poolNotFound(poolId);
       const config = JSON.stringify(change(JSON.parse(row.config)));
-      const patch = { name: opts.name ?? row.name, config, updated_at: this.clock.now() };
-      const written = await this.store.transaction(async (tx) => {
-        if (!(await tx.pools.updateIfConfig(poolId, row.config, patch))) return false;
-        if (opts.tags) {
-          await tx.tags.removeAll(this.arnOf(poolId));
-          await tx.tags.put(this.arnOf(poolId), opts.tags);
-        }
-        return true;
-      });
-      if (written) return this.invalidate(poolId);
-    }
-    throw opts.conflict();
+      await tx.pools.update(poolId, { name: opts.name ?? row.name, config, updated_at: this.clock.now() });
+      if (opts.tags) {
+        await tx.tags.removeAll(this.arnOf(poolId));
+        await tx.tags.put(this.arnOf(poolId), opts.tags);
+      }
+    });
+    this.invalidate(poolId);
   }
 
   /** Where a client's settings are checked against its pool. */

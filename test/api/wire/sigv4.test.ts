@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { ManualClock } from '../../../src/clock.js';
 import { ADMIN, engines, startServer, type TestServer } from '../../support/server.js';
 import { IDP, call, errorOf } from './raw.js';
 
@@ -144,3 +145,22 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('SigV4 clock skew', () => {
+  test("an SDK client whose clock is 10 minutes behind the server's recovers from the Date header", async () => {
+    const clock = new ManualClock(Date.now() + 10 * 60_000);
+    const s = await startServer({ engine: 'sqlite', clock });
+    try {
+      // Two attempts: the first is refused as expired, the SDK corrects its offset and signs again.
+      const client = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: s.url, credentials: ADMIN, maxAttempts: 2 });
+      await assert.rejects(client.send(new DescribeUserPoolCommand(MISSING_POOL)), { name: 'ResourceNotFoundException' });
+      const offset = await client.config.systemClockOffset;
+      assert.ok(Math.abs(offset - 10 * 60_000) < 30_000, `offset ${offset}`);
+      // Without the header's time the retry would be refused again.
+      const once = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: s.url, credentials: ADMIN, maxAttempts: 1 });
+      await assert.rejects(once.send(new DescribeUserPoolCommand(MISSING_POOL)), { name: 'InvalidSignatureException' });
+    } finally {
+      await s.close();
+    }
+  });
+});
