@@ -3,7 +3,9 @@
 // token answers 200 (RFC 7009 §2.2). Refusals: no token or revocation disabled on the client
 // (invalid_request), an ID or access token (unsupported_token_type), another client's token
 // (unauthorized_client).
+import { recordHosted } from '../audit/hosted.js';
 import { CognitoException } from '../errors.js';
+import { refreshTokenHash } from '../tokens/refresh.js';
 import { OAuthError, invalidRequest, unauthorizedClient } from './errors.js';
 import { formOf, sendOAuthError, type Hosted } from './http.js';
 import { authenticateClient } from './token.js';
@@ -14,8 +16,20 @@ export async function revoke(h: Hosted) {
     const client = await authenticateClient(h.app, h.domain.poolId, h.req.headers.authorization, params);
     const token = params.get('token');
     if (!token) throw invalidRequest('token is required.');
+    const found = await h.app.store.tokens.findRefreshToken(refreshTokenHash(token)).catch(() => undefined);
     try {
       await h.app.tokens.revokeRefreshToken(client, token);
+      if (found && found.family.client_id === client.id) {
+        await recordHosted(h.app, h.req, {
+          poolId: found.family.pool_id,
+          clientId: client.id,
+          userId: found.family.user_id,
+          username: found.user?.username ?? undefined,
+          type: 'SignOut',
+          outcome: 'Pass',
+          detail: { op: 'OAuthRevoke' },
+        });
+      }
     } catch (e) {
       if (!(e instanceof CognitoException)) throw e;
       if (e.name === 'UnsupportedTokenTypeException') throw new OAuthError('unsupported_token_type', e.message);

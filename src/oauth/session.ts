@@ -46,8 +46,8 @@ export function startSession(h: Hosted, user: User, authTime: number): HostedSes
   return s;
 }
 
-/** Ends the request's session, if it has one, and clears the cookie either way. */
-export async function endSession(h: Hosted): Promise<void> {
+/** Ends the request's session, if it has one, and clears the cookie either way; returns the session ended. */
+export async function endSession(h: Hosted): Promise<HostedSession | undefined> {
   const sealed = h.cookies[COOKIE];
   const s = sealed ? h.app.sealer.openJson<HostedSession>(PURPOSE, sealed) : undefined;
   const now = h.app.clock.now();
@@ -57,4 +57,5 @@ export async function endSession(h: Hosted): Promise<void> {
     await h.app.store.oauth.pruneEndedSessions(now);
   }
   clearCookie(h, COOKIE);
+  return s && s.expiresAt > now && s.poolId === h.domain.poolId ? s : undefined;
 }

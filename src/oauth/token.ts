@@ -8,6 +8,7 @@
 //   the grant's own rules                      grants/<grant>.ts
 // Answers carry Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1).
 import type { App } from '../app.js';
+import { recordHosted, tokenUser } from '../audit/hosted.js';
 import { safeEqual } from '../crypto/compare.js';
 import type { AppClient } from '../userpools/pools.js';
 import { OAuthError, invalidClient, invalidRequest } from './errors.js';
@@ -23,22 +24,46 @@ const grants: Record<string, Grant> = {
   client_credentials: clientCredentialsGrant,
 };
 
+/** The audit event type of each grant (src/audit/hosted.ts). */
+const AUDIT_TYPES: Record<string, string> = { authorization_code: 'TokenExchange', refresh_token: 'Refresh', client_credentials: 'SignIn' };
+
 export async function token(h: Hosted) {
+  let clientId: string | undefined;
+  let grantType: string | null = null;
   try {
     const params = formOf(h);
     const twice = [...new Set(params.keys())].find((k) => params.getAll(k).length > 1);
     if (twice) throw invalidRequest(`The parameter ${twice} was given more than once.`);
     const client = await authenticateClient(h.app, h.domain.poolId, h.req.headers.authorization, params);
-    const grantType = params.get('grant_type');
+    clientId = client.id;
+    grantType = params.get('grant_type');
     if (!grantType) throw invalidRequest('grant_type is required.');
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported.`);
     const pool = await h.app.pools.get(h.domain.poolId);
-    return sendJson(h, await grant({ app: h.app, pool, client, params }));
+    const answer = await grant({ app: h.app, pool, client, params });
+    await auditGrant(h, grantType, clientId, 'Pass', grantType === 'client_credentials' ? {} : tokenUser(answer.access_token));
+    return sendJson(h, answer);
   } catch (e) {
-    if (e instanceof OAuthError) return sendOAuthError(h, e);
+    if (e instanceof OAuthError) {
+      // Failures of a known grant by an authenticated client; others are noise without a subject.
+      if (clientId && grantType && Object.hasOwn(AUDIT_TYPES, grantType)) await auditGrant(h, grantType, clientId, 'Fail', { reason: e.error });
+      return sendOAuthError(h, e);
+    }
     throw e;
   }
+}
+
+function auditGrant(h: Hosted, grantType: string, clientId: string, outcome: 'Pass' | 'Fail', o: { userId?: string; username?: string; reason?: string }) {
+  return recordHosted(h.app, h.req, {
+    poolId: h.domain.poolId,
+    clientId,
+    userId: o.userId,
+    username: o.username,
+    type: AUDIT_TYPES[grantType]!,
+    outcome,
+    detail: { op: 'OAuthToken', flow: grantType, reason: o.reason },
+  });
 }
 
 /**

@@ -9,6 +9,7 @@
 //   UNCONFIRMED             the confirm page        RESET_REQUIRED   the reset-password page
 // Between a proven password and the session run `afterPasswordSteps`: the MFA issue adds its step
 // there (answer its own page and return true; finish later with `signedIn`).
+import { HOSTED_PASSWORD_FLOW, recordHosted } from '../../audit/hosted.js';
 import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../../auth/lockout.js';
 import type { FlowContext } from '../../auth/types.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../../auth/user-existence.js';
@@ -88,6 +89,8 @@ export function submitLogin(h: Hosted) {
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
+      const known = await h.app.users.find(request.pool, username).catch(() => undefined);
+      await auditPassword(h, request, { userId: known?.id, username: known?.username ?? username }, 'Fail', { reason: (e as Error).name });
       return renderLogin(h, request, { username, error: m, status: 400 });
     }
     return nextStep(h, ctx, request, user);
@@ -131,6 +134,7 @@ async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, 
   try {
     checkUserMaySignIn(ctx, user);
   } catch (e) {
+    await auditPassword(h, request, user, 'Fail', { reason: (e as Error).name });
     if (e instanceof UserNotConfirmedException) {
       const body = confirmPage({ lang: h.lang, action: pageUrl(h, 'confirm'), csrf: csrfToken(h), username: user.username, signInHref: pageUrl(h, 'login') });
       return showPage(h, { title: 'page.confirm.title', body, client: request.client, formTarget: request.redirectUri });
@@ -145,14 +149,31 @@ async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, 
   }
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     const pending: Pending = { pool: ctx.pool.id, client: ctx.client.id, sub: user.id, exp: h.app.clock.now() + PENDING_MS, jti: newUuid() };
+    await auditPassword(h, request, user, 'InProgress', { next: 'NEW_PASSWORD_REQUIRED' });
     return renderNewPassword(h, request, h.app.sealer.sealJson(PENDING_PURPOSE, pending));
   }
-  for (const step of afterPasswordSteps) if (await step(h, request, user)) return;
+  for (const step of afterPasswordSteps) {
+    if (await step(h, request, user)) return auditPassword(h, request, user, 'InProgress', { next: 'MFA' });
+  }
   return signedIn(h, request, user);
 }
 
+/** A SignIn audit event of the hosted password step (src/audit/hosted.ts). */
+function auditPassword(h: Hosted, request: AuthorizeRequest, user: { userId?: string; username?: string } | User, outcome: 'Pass' | 'Fail' | 'InProgress', detail: Record<string, string>) {
+  const who = 'attributes' in user ? { userId: user.id, username: user.username } : user;
+  return recordHosted(h.app, h.req, {
+    poolId: request.pool.id,
+    clientId: request.client.id,
+    ...who,
+    type: 'SignIn',
+    outcome,
+    detail: { op: 'HostedUI', flow: HOSTED_PASSWORD_FLOW, factor: 'Password', ...detail },
+  });
+}
+
 /** The end of every successful hosted sign-in: the session, then the authorize answer. */
-export function signedIn(h: Hosted, request: AuthorizeRequest, user: User) {
+export async function signedIn(h: Hosted, request: AuthorizeRequest, user: User) {
+  await auditPassword(h, request, user, 'Pass', {});
   const authTime = h.app.clock.now();
   startSession(h, user, authTime);
   return finishAuthorize(h, request, user, authTime);

@@ -1,0 +1,48 @@
+// Audit events of the hosted UI and the OAuth endpoints, in the same shape as observe.ts gives the
+// API's sign-ins, so AdminListUserAuthEvents and the console show a browser sign-in as they show an
+// InitiateAuth:
+//   password on /login        SignIn  flow HOSTED_UI_PASSWORD, factor Password; Fail (reason),
+//                             InProgress (next: NEW_PASSWORD_REQUIRED / MFA) or Pass at the session
+//   federated sign-in         SignIn  flow FEDERATED, provider named; Pass or Fail
+//   /oauth2/token             authorization_code: TokenExchange; refresh_token: Refresh (as the
+//                             API's REFRESH_TOKEN_AUTH); client_credentials: SignIn with no user
+//   /logout, /oauth2/revoke   SignOut
+// The reason of a failure is an exception name or an OAuth error code, never a message (it may
+// echo input). Recording never fails the request (app.audit.record swallows store errors).
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../app.js';
+import { observeSignIn } from '../metrics/metrics.js';
+import type { AuditEvent, AuditOutcome } from './audit.js';
+
+export const HOSTED_PASSWORD_FLOW = 'HOSTED_UI_PASSWORD';
+export const FEDERATED_FLOW = 'FEDERATED';
+
+export interface HostedEvent {
+  poolId: string;
+  clientId?: string;
+  userId?: string;
+  username?: string;
+  type: string;
+  outcome: AuditOutcome;
+  detail: Record<string, string | undefined>;
+}
+
+/** Records one event of a hosted-UI or OAuth request (source IP and request id from `req`). */
+export async function recordHosted(app: App, req: FastifyRequest, e: HostedEvent): Promise<void> {
+  const detail: AuditEvent['detail'] = {};
+  for (const [k, v] of Object.entries(e.detail)) if (v !== undefined) detail[k] = v;
+  if (e.type === 'SignIn' || e.type === 'Refresh') observeSignIn(String(detail.flow ?? '?'), e.outcome);
+  await app.audit.record({ ...e, detail, sourceIp: req.ip, requestId: req.id });
+}
+
+/** The user a token this server just issued names (sub, username), read without a signature check. */
+export function tokenUser(jwt: string | undefined): { userId?: string; username?: string } {
+  if (!jwt) return {};
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const s = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return { userId: s(claims.sub), username: s(claims.username) ?? s(claims['cognito:username']) };
+  } catch {
+    return {};
+  }
+}
