@@ -113,13 +113,15 @@ export class Tokens {
     atHash?: boolean;
     /** Default: TokenGeneration_Authentication without ClientMetadata. */
     trigger?: TokenTrigger;
+    /** The family's id (origin_jti), when the caller must be able to revoke it later (an authorization code's). */
+    familyId?: string;
   }): Promise<AuthenticationResultType> {
     const now = this.deps.clock.now();
     const session: TokenSession = {
       issuer: this.issuer(a.pool.id),
       client: a.client,
       user: a.user,
-      familyId: newUuid(),
+      familyId: a.familyId ?? newUuid(),
       eventId: newUuid(),
       authTime: a.authTime ?? now,
       scopes: a.scopes?.length ? a.scopes : [ADMIN_SCOPE],

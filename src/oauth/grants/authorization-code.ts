@@ -9,7 +9,9 @@
 //   code_verifier matches the challenge     invalid_grant (and one is required when a challenge was sent)
 //   never redeemed before                   invalid_grant (the id is recorded once, atomically,
 //                                           in auth_used_challenges, so two processes racing on
-//                                           one code cannot both win)
+//                                           one code cannot both win); a reused code also revokes
+//                                           the tokens of its first redemption (their family's id
+//                                           is the code's id), RFC 6749 §4.1.2
 //   the user still exists and is enabled    invalid_grant
 // then issues tokens (ID token with nonce and at_hash only for the openid scope).
 import { createHash } from 'node:crypto';
@@ -64,11 +66,16 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params 
   if (app.clock.now() >= data.exp) throw invalidGrant('The authorization code has expired.');
   if (data.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the one of the authorization request.');
   checkVerifier(data.challenge, params.get('code_verifier'));
-  if (!(await app.store.auth.useOnce(`code:${data.jti}`, data.exp))) throw invalidGrant('The authorization code has already been used.');
+  if (!(await app.store.auth.useOnce(`code:${data.jti}`, data.exp))) {
+    // RFC 6749 §4.1.2: a code presented twice may have leaked; the tokens issued from it go too.
+    await app.store.tokens.revokeFamily(data.jti, app.clock.now());
+    throw invalidGrant('The authorization code has already been used.');
+  }
   const user = await app.users.findBySub(pool, data.sub);
   if (!user || !user.enabled) throw invalidGrant('The user of this authorization code can no longer sign in.');
   // PostAuthentication / PreTokenGeneration may refuse: the request's error, in Cognito's words.
-  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true }).catch((e: unknown) => {
+  // The family is named after the code, so that a second presentation of the code can revoke it.
+  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti }).catch((e: unknown) => {
     throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
   });
   const out: TokenResponse = {

@@ -180,19 +180,19 @@ for (const engine of engines) {
       assert.equal(a.tokens.ExpiresIn, 600);
     });
 
-    test('openid-configuration names the issuer, the JWKS and the OAuth endpoints', async () => {
+    test('openid-configuration of a pool without a domain names the issuer and the JWKS, no OAuth endpoints', async () => {
       const pool = await seedPool(s);
       const r = await fetch(`${s.url}/${pool.id}/.well-known/openid-configuration`);
       assert.equal(r.status, 200);
       const d = (await r.json()) as Record<string, unknown>;
       assert.equal(d.issuer, `${s.url}/${pool.id}`);
       assert.equal(d.jwks_uri, `${s.url}/${pool.id}/.well-known/jwks.json`);
-      assert.equal(d.authorization_endpoint, `${s.url}/oauth2/authorize`);
-      assert.equal(d.token_endpoint, `${s.url}/oauth2/token`);
+      // Nothing answers OAuth requests for a pool without a domain, so none is advertised.
+      for (const name of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'end_session_endpoint']) assert.equal(d[name], undefined, name);
+      assert.equal((await fetch(`${s.url}/oauth2/authorize?response_type=code&client_id=x`, { redirect: 'manual' })).status, 404);
       assert.deepEqual(d.response_types_supported, ['code']);
       assert.deepEqual(d.subject_types_supported, ['public']);
       assert.deepEqual(d.id_token_signing_alg_values_supported, ['RS256']);
-      assert.deepEqual(d.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
       const jwks = await fetch(d.jwks_uri as string);
       assert.equal(jwks.status, 200);
     });
