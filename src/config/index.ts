@@ -40,13 +40,15 @@ export interface Config {
   migrateSecretAccessKey?: string;
   /** How long audit events are kept before the periodic purge deletes them. */
   auditRetentionDays: number;
+  /** Identity pools: real provider origin -> where to reach it instead (tests, proxies). */
+  identityProviderEndpoints: Record<string, string>;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Kind = 'string' | 'port' | 'int' | 'url' | 'enum' | 'region' | 'regions' | 'bool' | 'key32' | 'schema';
+type Kind = 'string' | 'port' | 'int' | 'url' | 'enum' | 'region' | 'regions' | 'bool' | 'key32' | 'schema' | 'origin-map';
 
 export interface ConfigField {
   env: string;
@@ -90,6 +92,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_MIGRATE_ACCESS_KEY_ID', key: 'migrateAccessKeyId', kind: 'string', defaultDoc: 'none: public InitiateAuth', doc: 'access key id for the upstream pools of lazy migration (`tessera:migrate-from` tag): AdminInitiateAuth, AdminGetUser, DescribeUserPoolClient' },
   { env: 'TESSERA_MIGRATE_SECRET_ACCESS_KEY', key: 'migrateSecretAccessKey', kind: 'string', secret: true, defaultDoc: 'none', doc: 'its secret access key (set both or neither)' },
   { env: 'TESSERA_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', kind: 'int', default: () => 90, defaultDoc: '`90`', doc: 'days audit events (sign-ins, sign-outs, password and MFA changes, admin actions) are kept' },
+  { env: 'TESSERA_IDENTITY_PROVIDER_ENDPOINTS', key: 'identityProviderEndpoints', kind: 'origin-map', default: () => ({}), defaultDoc: 'none: the providers\' real endpoints', doc: 'JSON object `{"https://accounts.google.com": "http://127.0.0.1:8443", ...}`: where identity pools reach a login provider\'s origin instead (Google, Apple, Facebook Graph, Login with Amazon, OIDC issuers; for test doubles or an egress proxy)' },
 ];
 
 /** The variables Tessera reads, for the README and `--help`. */
@@ -158,7 +161,37 @@ function parseValue(f: ConfigField, raw: unknown): unknown {
     case 'enum':
       if (!f.values!.includes(s)) throw bad(`must be one of ${f.values!.join(', ')}`);
       return s;
+    case 'origin-map':
+      return parseOriginMap(raw, bad);
   }
+}
+
+/** `{ "https://origin": "http(s)://replacement" }` from JSON text (or an object in the config file). */
+function parseOriginMap(raw: unknown, bad: (why: string) => ConfigError): Record<string, string> {
+  let obj: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      obj = JSON.parse(raw);
+    } catch {
+      throw bad('must be a JSON object of origin -> URL');
+    }
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw bad('must be a JSON object of origin -> URL');
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(obj)) {
+    let origin: URL;
+    let target: URL;
+    try {
+      origin = new URL(from);
+      target = new URL(String(to));
+    } catch {
+      throw bad(`'${from}' and its value must both be URLs`);
+    }
+    if (origin.origin !== from.replace(/\/+$/, '') || !/^https?:$/.test(origin.protocol)) throw bad(`'${from}' must be an origin such as https://accounts.google.com`);
+    if (!/^https?:$/.test(target.protocol)) throw bad(`the value of '${from}' must be an http:// or https:// URL`);
+    out[origin.origin] = String(to).replace(/\/+$/, '');
+  }
+  return out;
 }
 
 /** Reads and validates the configuration. Throws ConfigError naming the first bad variable. */

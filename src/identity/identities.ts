@@ -6,7 +6,7 @@
 // another identity: then the guest merges into that one, whose id the answer carries. An identity
 // with logins must show at least one of them on every call, and every token shown must be valid.
 import type { Clock } from '../clock.js';
-import { NotAuthorizedException, ResourceConflictException } from '../errors.js';
+import { InvalidParameterException, NotAuthorizedException, ResourceConflictException } from '../errors.js';
 import { UniqueViolation } from '../store/connect.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +17,8 @@ import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolProviderName } from '
 
 export const LOGINS_DONT_MATCH = "Logins don't match. Please include at least one valid login for this identity or identity pool.";
 export const NO_GUESTS = 'Unauthenticated access is not supported for this identity pool.';
+export const NO_CLASSIC_FLOW = 'Basic (classic) flow is not enabled, please use enhanced flow.';
+export const NO_CLASSIC_WITH_ROLE_MAPPINGS = 'Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.';
 
 export interface Identity {
   id: string;
@@ -61,10 +63,19 @@ export class Identities {
   /**
    * GetOpenIdToken / GetCredentialsForIdentity: checks the identity may act with these logins,
    * links new ones and merges as needed. The identity id returned may differ from the one sent.
+   *
+   * `classicFlow` (GetOpenIdToken, the first half of the basic flow, whose second half is the
+   * app's own STS call): refused, before any token is looked at, unless the pool has
+   * AllowClassicFlow, and on a pool with role mappings, which only the enhanced flow applies
+   * (the messages are Cognito's).
    */
-  async authorize(identityId: string, logins: Record<string, string> | undefined): Promise<AuthorizedIdentity> {
+  async authorize(identityId: string, logins: Record<string, string> | undefined, opts: { classicFlow?: boolean } = {}): Promise<AuthorizedIdentity> {
     const sent = await identityRow(this.store, identityId);
     const pool = await this.pools.get(sent.pool_id);
+    if (opts.classicFlow) {
+      if (!pool.settings.AllowClassicFlow) throw new InvalidParameterException(NO_CLASSIC_FLOW);
+      if (Object.keys(pool.roles.RoleMappings ?? {}).length) throw new InvalidParameterException(NO_CLASSIC_WITH_ROLE_MAPPINGS);
+    }
     const verified = await verifyLogins(pool, logins, this.loginContext());
     if (!verified.length) {
       if (!sent.enabled) throw new NotAuthorizedException(`Identity '${identityId}' is disabled.`);

@@ -5,9 +5,12 @@
 //                                for that pool, token_use id, aud = a ClientId configured for that
 //                                pool, not expired; ServerSideTokenCheck -> not revoked
 //   cognito-identity.amazonaws.com  an authenticated OpenID token of this pool (developer identities)
+//   Google, Apple, Facebook, Amazon, OIDC issuers the pool trusts: external-logins.ts
 //   anything else                Token is not from a supported provider of this identity pool.
+// SAML provider ARNs (base64 SAML responses) are not accepted yet.
 import type { JWTPayload } from 'jose';
 import { NotAuthorizedException } from '../errors.js';
+import { isExternalLoginKey, type ExternalLogins } from './external-logins.js';
 import type { IdentityTokens } from './openid.js';
 import type { IdentityPool } from './pools.js';
 import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolIdOfProvider, userPoolProviderName } from './provider-names.js';
@@ -43,6 +46,7 @@ export interface LoginContext {
   publicUrl: string;
   tokens: IdentityTokens;
   userPoolTokens: UserPoolTokenVerifier;
+  external: ExternalLogins;
 }
 
 export const UNSUPPORTED_PROVIDER = 'Token is not from a supported provider of this identity pool.';
@@ -52,6 +56,7 @@ export async function verifyLogins(pool: IdentityPool, logins: Record<string, st
   for (const [key, token] of Object.entries(logins ?? {})) {
     if (isIdentityTokenKey(key, ctx.publicUrl)) out.push(await verifyIdentityToken(pool, key, token, ctx));
     else if (userPoolIdOfLoginKey(key, ctx.publicUrl)) out.push(await verifyUserPoolToken(pool, key, token, ctx));
+    else if (isExternalLoginKey(pool, key)) out.push(await ctx.external.verify(pool, key, token));
     else throw new NotAuthorizedException(UNSUPPORTED_PROVIDER);
   }
   const providers = new Set<string>();

@@ -14,7 +14,9 @@ import { IdentityCredentials, type IssuedCredentials } from './credentials.js';
 import { DEVELOPER_TOKEN_TTL_SECONDS, DeveloperIdentities, type DeveloperLogin } from './developer.js';
 import { Identities, type AuthorizedIdentity } from './identities.js';
 import type { LoginContext, VerifiedLogin } from './logins.js';
+import { ExternalLogins } from './external-logins.js';
 import { IdentityTokens } from './openid.js';
+import { providerFetch } from './provider-fetch.js';
 import { IdentityPools, type IdentityPool } from './pools.js';
 import { chooseRole } from './roles.js';
 import { userPoolTokenVerifier, type UserPoolKeySource } from './user-pool-tokens.js';
@@ -44,7 +46,8 @@ export class IdentityService {
     this.tokens = new IdentityTokens(store, clock, sealer, config);
     this.credentials = new IdentityCredentials(store, clock, sealer, config);
     const verifier = userPoolTokenVerifier(deps.userPoolKeys, store, clock);
-    const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier });
+    const external = new ExternalLogins(providerFetch(() => config.identityProviderEndpoints ?? {}), clock);
+    const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier, external });
     this.identities = new Identities(store, clock, this.pools, loginContext);
     this.developer = new DeveloperIdentities(store, clock, this.pools, loginContext);
   }

@@ -46,6 +46,7 @@ for (const engine of engines) {
         new CreateIdentityPoolCommand({
           IdentityPoolName: 'developer',
           AllowUnauthenticatedIdentities: true,
+          AllowClassicFlow: true,
           DeveloperProviderName: DEV,
           CognitoIdentityProviders: [{ ProviderName: awsKey(userPool.poolId), ClientId: userPool.clientId }],
         }),

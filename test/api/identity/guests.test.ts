@@ -78,9 +78,34 @@ for (const engine of engines) {
     test('a guest of a pool that stopped allowing guests gets no token', async () => {
       const poolId = await createPool(admin);
       const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId }));
-      await admin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'closed', AllowUnauthenticatedIdentities: false }));
+      await admin.send(
+        new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'closed', AllowUnauthenticatedIdentities: false, AllowClassicFlow: true }),
+      );
       await rejectsWith(app.send(new GetOpenIdTokenCommand({ IdentityId })), 'NotAuthorizedException', /Unauthenticated access/);
       await rejectsWith(app.send(new GetCredentialsForIdentityCommand({ IdentityId })), 'NotAuthorizedException');
+    });
+
+    test('GetOpenIdToken (the basic flow) is InvalidParameterException unless the pool allows the classic flow; credentials still come', async () => {
+      const poolId = await createPool(admin, { AllowClassicFlow: false });
+      const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId }));
+      await rejectsWith(app.send(new GetOpenIdTokenCommand({ IdentityId })), 'InvalidParameterException', /^Basic \(classic\) flow is not enabled, please use enhanced flow\.$/);
+      const creds = await app.send(new GetCredentialsForIdentityCommand({ IdentityId }));
+      assert.ok(creds.Credentials?.AccessKeyId);
+      await admin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: poolId, IdentityPoolName: 'classic', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true }));
+      assert.ok((await app.send(new GetOpenIdTokenCommand({ IdentityId }))).Token);
+    });
+
+    test('GetOpenIdToken is InvalidParameterException on a pool with role mappings, even with the classic flow allowed', async () => {
+      const poolId = await createPool(admin, { AllowClassicFlow: true });
+      await admin.send(
+        new SetIdentityPoolRolesCommand({
+          IdentityPoolId: poolId,
+          Roles: { unauthenticated: 'arn:aws:iam::000000000000:role/g', authenticated: 'arn:aws:iam::000000000000:role/u' },
+          RoleMappings: { 'accounts.google.com': { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } },
+        }),
+      );
+      const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId }));
+      await rejectsWith(app.send(new GetOpenIdTokenCommand({ IdentityId })), 'InvalidParameterException', /not supported with RoleMappings/);
     });
 
     test('GetCredentialsForIdentity for an unknown identity is ResourceNotFoundException', async () => {

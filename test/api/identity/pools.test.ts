@@ -193,6 +193,7 @@ for (const engine of engines) {
         new CreateIdentityPoolCommand({
           IdentityPoolName: 'principal_tags',
           AllowUnauthenticatedIdentities: false,
+          AllowClassicFlow: true,
           CognitoIdentityProviders: [{ ProviderName: awsKey(poolId), ClientId: clientId }],
         }),
       );

@@ -46,10 +46,13 @@ export function appClient(s: TestServer): CognitoIdentityClient {
   });
 }
 
-/** A pool with guest and user roles; `extra` overrides the create input. */
+/**
+ * A pool with guest and user roles; `extra` overrides the create input. The basic flow is on
+ * (GetOpenIdToken needs it), as apps that verify OpenID tokens themselves have it.
+ */
 export async function createPool(c: CognitoIdentityClient, extra: Partial<CreateIdentityPoolCommandInput> = {}): Promise<string> {
   const pool = await c.send(
-    new CreateIdentityPoolCommand({ IdentityPoolName: 'tessera_test', AllowUnauthenticatedIdentities: true, ...extra }),
+    new CreateIdentityPoolCommand({ IdentityPoolName: 'tessera_test', AllowUnauthenticatedIdentities: true, AllowClassicFlow: true, ...extra }),
   );
   await c.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.IdentityPoolId!, Roles: { unauthenticated: GUEST_ROLE, authenticated: USER_ROLE } }));
   return pool.IdentityPoolId!;

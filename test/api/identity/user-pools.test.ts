@@ -48,6 +48,7 @@ for (const engine of engines) {
         new CreateIdentityPoolCommand({
           IdentityPoolName: 'user_pool_logins',
           AllowUnauthenticatedIdentities: true,
+          AllowClassicFlow: true,
           CognitoIdentityProviders: [{ ProviderName: providerName, ClientId: clientId, ServerSideTokenCheck: serverSideTokenCheck }],
         }),
       );
