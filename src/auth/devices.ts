@@ -74,9 +74,11 @@ export async function knownDevice(ctx: FlowContext, user: User, key: string | un
 
 /**
  * The end of every sign-in: tokens bound to the known device, or with a new device's metadata
- * when the pool tracks devices.
+ * when the pool tracks devices (for the hosted UI: the proven user).
  */
 export async function finishSignIn(ctx: FlowContext, user: User, device: Device | undefined, opts: { byDevice?: boolean } = {}): Promise<AuthStep> {
+  // The hosted UI's sign-in is proven here; its tokens come from the authorization code.
+  if (ctx.hosted) return { kind: 'proven', user };
   // RespondToAuthChallenge's ClientMetadata goes on to PostAuthentication and PreTokenGeneration;
   // a device's own SRP proof is PreTokenGeneration's TokenGeneration_AuthenticateDevice (srp.md §6).
   const source = opts.byDevice ? 'TokenGeneration_AuthenticateDevice' : (ctx.tokenSource ?? 'TokenGeneration_Authentication');
@@ -143,7 +145,11 @@ export async function setDeviceStatus(app: App, pool: UserPool, user: User, key:
 
 export async function forgetDevice(app: App, pool: UserPool, user: User, key: string): Promise<void> {
   await getUserDevice(app, pool, user, key);
-  if (!(await app.store.devices.delete(key))) throw new ResourceNotFoundException(DEVICE_DOES_NOT_EXIST);
+  // The sign-ins made on the device end with it: their refresh (and access) tokens are revoked.
+  await app.store.transaction(async (tx) => {
+    if (!(await tx.devices.delete(key))) throw new ResourceNotFoundException(DEVICE_DOES_NOT_EXIST);
+    await tx.tokens.revokeDevice(pool.id, user.id, key, app.clock.now());
+  });
 }
 
 /** ListDevices / AdminListDevices: the user's devices in key order, `limit` (default 60) a page. */

@@ -3,6 +3,7 @@
 import type { App } from '../app.js';
 import type { AuthenticationResultType } from '../models/idp-types.js';
 import type { AppClient, UserPool } from '../userpools/pools.js';
+import type { User } from '../userpools/user.js';
 
 /** Everything a flow step needs about the request it serves. */
 export interface FlowContext {
@@ -22,6 +23,11 @@ export interface FlowContext {
   validationData?: Record<string, string>;
   /** PreTokenGeneration's triggerSource when the step knows better than TokenGeneration_Authentication. */
   tokenSource?: string;
+  /**
+   * A sign-in of the hosted UI (src/oauth/ui/mfa.ts): it ends in `proven` instead of tokens (the
+   * authorization code brings those later), and tracks no device.
+   */
+  hosted?: boolean;
 }
 
 /** Challenges this version answers; the others are refused by name in flows.ts. */
@@ -40,9 +46,10 @@ export type ChallengeName =
   | 'WEB_AUTHN'
   | 'CUSTOM_CHALLENGE';
 
-/** Where a step ends: the tokens, or the next challenge. */
+/** Where a step ends: the tokens (for a hosted sign-in: the proven user), or the next challenge. */
 export type AuthStep =
   | { kind: 'tokens'; result: AuthenticationResultType }
+  | { kind: 'proven'; user: User }
   | { kind: 'challenge'; name: ChallengeName; parameters: Record<string, string>; session?: string; available?: AvailableChallenge[] };
 
 /** USER_AUTH's first factors, as SELECT_CHALLENGE offers them (AvailableChallenges). */
@@ -60,6 +67,7 @@ export interface AuthReply {
 
 export function toReply(step: AuthStep): AuthReply {
   if (step.kind === 'tokens') return { ChallengeParameters: {}, AuthenticationResult: step.result };
+  if (step.kind === 'proven') throw new Error('a hosted sign-in step reached an API reply');
   const reply: AuthReply = { ChallengeName: step.name, Session: step.session, ChallengeParameters: step.parameters };
   if (step.available) reply.AvailableChallenges = step.available;
   return reply;

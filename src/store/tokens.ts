@@ -143,6 +143,19 @@ export class TokenRepo {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Revokes the live families of a user's sign-ins bound to one device; returns how many. */
+  async revokeDevice(poolId: string, userId: string, deviceKey: string, at: number): Promise<number> {
+    const r = await this.db
+      .updateTable('token_families')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('pool_id', '=', poolId)
+      .where('device_key', '=', deviceKey)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** Revokes every live family of a user; returns how many. */
   async revokeUser(poolId: string, userId: string, at: number): Promise<number> {
     const r = await this.db

@@ -116,11 +116,14 @@ for (const engine of engines) {
       await makeUser(s, poolId, 'eve');
       const { AccessToken, DeviceKey } = await signInWithDevice('eve');
       await idp.send(new ForgetDeviceCommand({ AccessToken, DeviceKey }));
-      const gone = await rejection(idp.send(new GetDeviceCommand({ AccessToken, DeviceKey })));
+      // The sign-in made on the device ended with it (forget-device-tokens.test.ts); another one asks.
+      assert.equal((await rejection(idp.send(new GetDeviceCommand({ AccessToken, DeviceKey })))).name, 'NotAuthorizedException');
+      const other = (await passwordSignIn(idp, clientId, 'eve')).AuthenticationResult!.AccessToken!;
+      const gone = await rejection(idp.send(new GetDeviceCommand({ AccessToken: other, DeviceKey })));
       assert.deepEqual(gone, { name: 'ResourceNotFoundException', message: 'Device does not exist.' });
       const signIn = await rejection(passwordSignIn(idp, clientId, 'eve', { DEVICE_KEY: DeviceKey }));
       assert.deepEqual(signIn, { name: 'ResourceNotFoundException', message: 'Device does not exist.' });
-      assert.equal((await rejection(idp.send(new ForgetDeviceCommand({ AccessToken, DeviceKey })))).name, 'ResourceNotFoundException');
+      assert.equal((await rejection(idp.send(new ForgetDeviceCommand({ AccessToken: other, DeviceKey })))).name, 'ResourceNotFoundException');
     });
 
     test("another user's device is not yours; Admin forms name unknown users as their models allow", async () => {
