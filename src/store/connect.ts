@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -50,9 +50,38 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: observeQuery });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: observeQuery });
   await migrate(db, 'sqlite');
   return { db, engine: 'sqlite' };
+}
+
+/** Prepared statements kept per SQL text (FIFO, bounded): preparing costs more than running most queries. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with `prepare` answered from a cache: the driver
+ * prepares every query anew, and SQL text repeats (parameters are bound, never inlined). A cached
+ * statement is only reused when it is not in the middle of an iteration (`busy`); SQLite
+ * re-prepares it by itself after a schema change.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 async function migrate(db: Kysely<Database>, engine: Engine): Promise<void> {
