@@ -163,7 +163,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     messages,
     triggers,
     identity,
-    sync: new Sync({ store, clock, sealer, log, config }),
+    sync: new Sync({ store, clock, sealer, log, config, invokeFunction: (owner, ref, event) => triggers.runner.invokeRef(owner, ref, 'SyncTrigger', event) }),
     oauth: new OAuth({ store, clock, config, sealer, pools }),
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
     audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),

@@ -8,6 +8,7 @@ import { SyncEvents } from './events.js';
 import { PoolSettings } from './pool-settings.js';
 import { PushDevices } from './push.js';
 import { Records } from './records.js';
+import type { InvokeFunction } from './sync-trigger.js';
 import { Usage } from './usage.js';
 
 export class Sync {
@@ -23,14 +24,17 @@ export class Sync {
     clock: Clock;
     sealer: Sealer;
     log: Logger;
-    config: { databaseUrl?: string; databaseSchema?: string };
+    config: { databaseUrl?: string; databaseSchema?: string; region: string };
+    /** Runs the pool's SyncTrigger (app.triggers.runner.invokeRef); absent: never run. */
+    invokeFunction?: InvokeFunction;
   }) {
     const { store, clock, sealer, log, config } = deps;
     this.events = new SyncEvents({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, log });
     this.datasets = new Datasets(store, clock, sealer, this.events);
-    this.records = new Records(store, clock, sealer, this.events);
     this.usage = new Usage(store, sealer);
     this.settings = new PoolSettings(store, clock);
+    const trigger = deps.invokeFunction && { invoke: deps.invokeFunction, region: config.region, settings: this.settings };
+    this.records = new Records(store, clock, sealer, this.events, trigger);
     this.push = new PushDevices(store, clock, this.settings);
   }
 }

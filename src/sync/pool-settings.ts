@@ -3,7 +3,8 @@
 //
 // The documents keep the wire shapes (PushSync, CognitoStreams, Events), as user pool settings do.
 // What Tessera does with them today:
-//   - the SyncTrigger Lambda ARN is stored; invoking it on UpdateRecords belongs to the triggers work;
+//   - the SyncTrigger (a Lambda ARN, or Tessera's addition: a webhook URL, https or http to
+//     localhost, as user pool triggers take) runs on UpdateRecords (sync-trigger.ts);
 //   - Cognito Streams has no publisher yet, so a bulk publish is recorded and fails at once with a
 //     message saying so (it never claims to have published data it did not).
 import type { Clock } from '../clock.js';
@@ -15,6 +16,7 @@ import {
 import type { CognitoStreams, PushSync } from '../models/sync-types.js';
 import type { SyncPoolSettingsRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { isWebhookUrl } from '../triggers/target.js';
 import { requireIdentityPool } from './scope.js';
 
 export interface PoolConfiguration {
@@ -76,7 +78,7 @@ export class PoolSettings {
     await requireIdentityPool(this.store, poolId);
     for (const [type, arn] of Object.entries(events)) {
       if (!EVENT_TYPES.has(type)) throw new InvalidParameterException(`Unknown Cognito event type '${type}'.`);
-      if (!LAMBDA_ARN.test(arn)) throw new InvalidParameterException(`'${arn}' is not a Lambda function ARN.`);
+      if (!LAMBDA_ARN.test(arn) && !isWebhookUrl(arn)) throw new InvalidParameterException(`'${arn}' is not a Lambda function ARN.`);
     }
     await this.change(poolId, (row) => {
       row.events = JSON.stringify(events);

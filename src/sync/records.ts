@@ -10,6 +10,11 @@
 //      (`remove` leaves a tombstone so other devices learn of it), and the limits are checked on
 //      the result: 20 datasets per identity, 1024 records and 1 MB per dataset (limits.ts).
 // The dataset row is locked for the whole transaction, so two writers of one dataset serialize.
+//
+// With a SyncTrigger (sync-trigger.ts) and a call made with the identity's own credentials, the
+// conflicts are checked first, then the function runs (outside the transaction: it may take
+// seconds), and what it returns is written under the same rule: keys it added count with the
+// SyncCount they had when it ran, so a write that slipped in meanwhile is a conflict.
 import type { Clock } from '../clock.js';
 import type { Sealer } from '../crypto/sealed.js';
 import { InvalidParameterException, LimitExceededException, ResourceConflictException } from '../errors.js';
@@ -22,6 +27,15 @@ import type { SyncEvents } from './events.js';
 import { SYNC_LIMITS, SYNC_PAGING } from './limits.js';
 import { requireIdentity } from './scope.js';
 import { checkSyncSessionToken, issueSyncSessionToken } from './session-token.js';
+import type { PoolSettings } from './pool-settings.js';
+import { runSyncTrigger, type InvokeFunction } from './sync-trigger.js';
+
+/** What running the SyncTrigger needs (absent: it never runs). */
+export interface SyncTriggerDeps {
+  invoke: InvokeFunction;
+  region: string;
+  settings: PoolSettings;
+}
 
 export interface SyncRecord {
   key: string;
@@ -77,6 +91,7 @@ export class Records {
     private readonly clock: Clock,
     private readonly sealer: Sealer,
     private readonly events: SyncEvents,
+    private readonly trigger?: SyncTriggerDeps,
   ) {}
 
   /** The records changed after `lastSyncCount`, tombstones included, oldest change first. */
@@ -110,23 +125,23 @@ export class Records {
     };
   }
 
-  /** Applies all patches or none; returns the records as written. */
-  async update(k: DatasetKey, req: { syncSessionToken: string; patches: RecordPatch[]; by: string }): Promise<SyncRecord[]> {
+  /**
+   * Applies all patches or none; returns the records as written. `runTrigger`: the call is the
+   * identity's own (the pool's SyncTrigger, if any, sees it first).
+   */
+  async update(
+    k: DatasetKey,
+    req: { syncSessionToken: string; patches: RecordPatch[]; by: string; runTrigger?: boolean },
+  ): Promise<SyncRecord[]> {
     await requireIdentity(this.store, k.poolId, k.identityId);
     checkSyncSessionToken(this.sealer, this.clock, k, req.syncSessionToken);
     checkPatches(req.patches);
+    if (req.runTrigger && req.patches.length) req = { ...req, patches: await this.triggered(k, req.patches) };
     const now = this.clock.now();
     const result = await this.store.transaction(async (tx) => {
       const ds = await this.lockOrCreate(tx, k, now);
       const current = new Map((await tx.sync.getRecords(k, req.patches.map((p) => p.key))).map((r) => [r.key, r]));
-      for (const p of req.patches) {
-        const stored = current.get(p.key)?.sync_count ?? 0;
-        if (p.syncCount !== stored) {
-          throw new ResourceConflictException(
-            `Current SyncCount for: ${p.key} is: ${stored} not: ${p.syncCount}`,
-          );
-        }
-      }
+      checkCounts(req.patches, current);
       // No patches: the dataset is created (or brought back), nothing else changes.
       if (!req.patches.length) {
         if (ds.deleted) await tx.sync.updateDataset(k, { deleted: 0, created_at: now, updated_at: now, last_modified_by: req.by });
@@ -178,6 +193,27 @@ export class Records {
     return result.written.map(toRecord);
   }
 
+  /** The patches after the pool's SyncTrigger, or as sent when it has none. */
+  private async triggered(k: DatasetKey, patches: RecordPatch[]): Promise<RecordPatch[]> {
+    const ref = this.trigger && (await this.trigger.settings.events(k.poolId)).SyncTrigger;
+    if (!ref) return patches;
+    const current = new Map((await this.store.sync.getRecords(k, patches.map((p) => p.key))).map((r) => [r.key, r]));
+    checkCounts(patches, current);
+    const changes = await runSyncTrigger(this.trigger!.invoke, ref, this.trigger!.region, k, patches, new Map(patches.map((p) => [p.key, current.get(p.key)?.value ?? null])));
+    const sent = new Map(patches.map((p) => [p.key, p]));
+    const added = changes.filter((c) => !sent.has(c.key)).map((c) => c.key);
+    for (const r of added.length ? await this.store.sync.getRecords(k, added) : []) current.set(r.key, r);
+    const out = changes.map((c) => ({
+      op: c.op,
+      key: c.key,
+      value: c.value,
+      syncCount: sent.get(c.key)?.syncCount ?? current.get(c.key)?.sync_count ?? 0,
+      deviceModifiedAt: sent.get(c.key)?.deviceModifiedAt,
+    }));
+    checkPatches(out);
+    return out;
+  }
+
   /**
    * Locks the dataset row for this transaction, creating it (or bringing a deleted one back)
    * within the per-identity dataset limit.
@@ -208,6 +244,14 @@ export class Records {
       });
     }
     return (await tx.sync.getDataset(k, true))!;
+  }
+}
+
+/** Every patch must be based on the record's current SyncCount (absent record: 0). */
+function checkCounts(patches: RecordPatch[], current: Map<string, SyncRecordRow>): void {
+  for (const p of patches) {
+    const stored = current.get(p.key)?.sync_count ?? 0;
+    if (p.syncCount !== stored) throw new ResourceConflictException(`Current SyncCount for: ${p.key} is: ${stored} not: ${p.syncCount}`);
   }
 }
 

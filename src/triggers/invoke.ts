@@ -68,7 +68,7 @@ export class TriggerRunner {
    */
   async invoke(pool: UserPool, name: TriggerName, event: TriggerEvent): Promise<Record<string, unknown>> {
     const target = triggerTarget(pool, name)!;
-    const r = await this.attempt(pool, target, event, false);
+    const r = await this.attempt(pool.id, target, event.triggerSource, JSON.stringify(event), false);
     switch (r.kind) {
       case 'ok':
         return parseOutput(r.body);
@@ -88,7 +88,7 @@ export class TriggerRunner {
   fire(pool: UserPool, name: TriggerName, event: TriggerEvent): Promise<void> {
     const target = triggerTarget(pool, name);
     if (!target) return Promise.resolve();
-    return this.attempt(pool, target, event, true).then(
+    return this.attempt(pool.id, target, event.triggerSource, JSON.stringify(event), true).then(
       (r) => {
         if (r.kind !== 'ok') this.deps.log.warn({ poolId: pool.id, trigger: name, outcome: r.kind }, 'asynchronous trigger failed');
       },
@@ -96,19 +96,28 @@ export class TriggerRunner {
     );
   }
 
-  private async attempt(pool: UserPool, target: Target, event: TriggerEvent, async: boolean): Promise<AttemptResult> {
+  /**
+   * Invokes a function that no user pool's LambdaConfig names (Cognito Sync's SyncTrigger, which
+   * belongs to an identity pool: `ownerId` keys its webhook secret) and returns what happened, for
+   * the caller to answer with its own service's exceptions. Same transports, limits and retries.
+   */
+  invokeRef(ownerId: string, ref: string, source: string, event: Record<string, unknown>): Promise<AttemptResult> {
+    const target: Target = { kind: /^https?:\/\//i.test(ref) ? 'webhook' : 'lambda', ref, version: 'V1_0' };
+    return this.attempt(ownerId, target, source, JSON.stringify(event), false);
+  }
+
+  private async attempt(ownerId: string, target: Target, triggerSource: string, payload: string, async: boolean): Promise<AttemptResult> {
     const transport = target.kind === 'webhook' ? this.deps.webhook : this.deps.lambda;
-    const payload = JSON.stringify(event);
     const { timeoutMs, attempts } = this.deps.limits;
     let r: AttemptResult = { kind: 'timeout' };
     for (let i = 0; i < attempts; i++) {
       const signal = AbortSignal.timeout(timeoutMs);
-      r = await transport.invoke({ ref: target.ref, poolId: pool.id, triggerSource: event.triggerSource, payload, async, signal });
+      r = await transport.invoke({ ref: target.ref, poolId: ownerId, triggerSource, payload, async, signal });
       const retry = r.kind === 'timeout' || r.kind === 'unreachable' || (r.kind === 'service-error' && r.retry);
       if (!retry) break;
-      this.deps.log.warn({ poolId: pool.id, triggerSource: event.triggerSource, outcome: r.kind, attempt: i + 1 }, 'trigger invocation failed');
+      this.deps.log.warn({ poolId: ownerId, triggerSource, outcome: r.kind, attempt: i + 1 }, 'trigger invocation failed');
     }
-    observeTrigger(event.triggerSource, r.kind);
+    observeTrigger(triggerSource, r.kind);
     return r;
   }
 }
