@@ -1,10 +1,12 @@
-// The console acts only through the cognito-idp operations themselves: the same validation, the
-// same handler, the same audit event (an AdminAction under the signed-in access key id) as a
-// SigV4-signed call. So the console can do nothing the API cannot.
+// The console acts only through the operations themselves (cognito-idp, and cognito-identity for
+// identity pools): the same validation, the same handler, the same audit event (an AdminAction
+// under the signed-in access key id) as a SigV4-signed call. So the console can do nothing the API
+// cannot.
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { observeCall } from '../audit/observe.js';
 import { CognitoException } from '../errors.js';
+import { model as identityModel } from '../models/identity.js';
 import { model as idpModel } from '../models/idp.js';
 import { validateInput } from '../models/validate.js';
 import type { Registry } from '../operations/registry.js';
@@ -12,16 +14,17 @@ import type { AdminSession } from './session.js';
 
 export type CallOp = (name: string, input: Record<string, unknown>) => Promise<any>;
 
-export function operationCaller(app: App, registry: Registry, req: FastifyRequest, session: AdminSession): CallOp {
+export function operationCaller(app: App, registry: Registry, req: FastifyRequest, session: AdminSession, service: 'idp' | 'identity' = 'idp'): CallOp {
+  const model = service === 'idp' ? idpModel : identityModel;
   return async (name, input) => {
-    const op = registry.idp.get(name);
-    const opModel = idpModel.operations[name];
-    if (!op || !opModel) throw new Error(`no operation ${name}`);
+    const op = registry[service].get(name);
+    const opModel = model.operations[name];
+    if (!op || !opModel) throw new Error(`no operation ${service}/${name}`);
     const principal = { kind: 'admin' as const, accessKeyId: session.accessKeyId };
-    const call = { service: 'idp' as const, op: name, input, principal, requestId: req.id, sourceIp: req.ip };
+    const call = { service, op: name, input, principal, requestId: req.id, sourceIp: req.ip };
     req.op = `admin:${name}`;
     try {
-      validateInput(idpModel, opModel.input, input);
+      validateInput(model, opModel.input, input);
       const output = await op.handler(input, { app, requestId: req.id, sourceIp: req.ip, principal, headers: req.headers });
       await observeCall(app, { ...call, output: output ?? {} });
       return output ?? {};

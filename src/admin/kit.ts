@@ -1,0 +1,126 @@
+// What every console screen uses: `guarded` routes (a session, and for a POST its CSRF token),
+// the form of the request (urlencoded, or multipart with its files), the operation callers and
+// the page answer. A failed operation shows its exception name and message on the page (400).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app.js';
+import { CognitoException } from '../errors.js';
+import type { Registry } from '../operations/registry.js';
+import { CSP, esc, page, type Frame } from './html.js';
+import { operationCaller, type CallOp } from './operations.js';
+import { hasValidCsrf, readSession, type AdminSession } from './session.js';
+
+export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string> }>;
+
+export interface Ctx {
+  app: App;
+  fastify: FastifyInstance;
+  req: Req;
+  reply: FastifyReply;
+  s: AdminSession;
+  /** cognito-idp operations. */
+  call: CallOp;
+  /** cognito-identity operations. */
+  callIdentity: CallOp;
+  form: URLSearchParams;
+  /** Uploaded files of a multipart form, by field name (empty files left out). */
+  files: Map<string, { name: string; type: string; bytes: Buffer }>;
+  /** Answers the page (the session's CSRF token in its forms' sign-out). */
+  show(f: Omit<Frame, 'csrf'>, status?: number): FastifyReply;
+  /** 303 to `url` (post/redirect/get), with an optional notice shown there. */
+  done(url: string, notice?: string): FastifyReply;
+}
+
+export type Handler = (ctx: Ctx) => Promise<unknown>;
+
+export interface AdminRouter {
+  app: App;
+  fastify: FastifyInstance;
+  get(path: string, h: Handler): void;
+  post(path: string, h: Handler): void;
+}
+
+export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', CSP)
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'same-origin')
+    .send(body);
+}
+
+const NOTICE = /^[\w .,:'()/@+-]{1,200}$/;
+
+export function adminRouter(fastify: FastifyInstance, app: App, registry: Registry): AdminRouter {
+  const guarded = (h: Handler) => async (req: Req, reply: FastifyReply) => {
+    const s = readSession(app, req);
+    if (!s) return reply.redirect('/admin/login', 303);
+    const { form, files } = await formOf(req);
+    if (req.method === 'POST' && !hasValidCsrf(s, form)) return sendHtml(reply, page({ title: 'Refused', body: '<p>The form expired: go back and try again.</p>' }), 403);
+    const noticeQ = typeof req.query.notice === 'string' && NOTICE.test(req.query.notice) ? req.query.notice : undefined;
+    const ctx: Ctx = {
+      app,
+      fastify,
+      req,
+      reply,
+      s,
+      call: operationCaller(app, registry, req, s),
+      callIdentity: operationCaller(app, registry, req, s, 'identity'),
+      form,
+      files,
+      show: (f, status) => sendHtml(reply, page({ notice: noticeQ, ...f, csrf: s.csrf }), status),
+      done: (url, notice) => reply.redirect(notice ? `${url}${url.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : url, 303),
+    };
+    try {
+      return await h(ctx);
+    } catch (e) {
+      if (!(e instanceof CognitoException)) throw e;
+      req.errorName = e.name;
+      const back = req.headers.referer?.startsWith(app.config.publicUrl) ? req.headers.referer.replace(/[?&]notice=[^&]*/, '') : '/admin';
+      return sendHtml(reply, page({ title: 'Not done', csrf: s.csrf, error: `${e.name}: ${e.message}`, body: `<p><a href="${esc(back)}">Back</a></p>` }), 400);
+    }
+  };
+  return {
+    app,
+    fastify,
+    get: (path, h) => void fastify.get(path, guarded(h)),
+    post: (path, h) => void fastify.post(path, guarded(h)),
+  };
+}
+
+async function formOf(req: Req): Promise<{ form: URLSearchParams; files: Ctx['files'] }> {
+  const files: Ctx['files'] = new Map();
+  const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  if (!body || req.method !== 'POST') return { form: new URLSearchParams(), files };
+  if (!/^multipart\/form-data/i.test(type)) return { form: new URLSearchParams(body.toString('utf8')), files };
+  const form = new URLSearchParams();
+  let parsed: FormData;
+  try {
+    parsed = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
+  } catch {
+    return { form, files };
+  }
+  for (const [k, v] of parsed.entries()) {
+    if (typeof v === 'string') form.append(k, v);
+    else if (v.size > 0) files.set(k, { name: v.name, type: v.type, bytes: Buffer.from(await v.arrayBuffer()) });
+  }
+  return { form, files };
+}
+
+/** Lines of `a=b` (or `a: b`) as pairs; blank lines skipped. */
+export function pairsOf(text: string): [string, string][] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const i = l.search(/[=:]/);
+      return (i < 0 ? [l, ''] : [l.slice(0, i).trim(), l.slice(i + 1).trim()]) as [string, string];
+    });
+}
+
+/** Comma- or line-separated values, trimmed, empty ones dropped. */
+export const listOf = (text: string | null) => (text ?? '').split(/[,\n]/).map((v) => v.trim()).filter(Boolean);

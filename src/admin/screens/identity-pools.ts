@@ -1,0 +1,100 @@
+// Identity pools (cognito-identity): list, create (name, guest access, a user pool app client
+// as provider), one pool's page: its providers, roles (GetIdentityPoolRoles / SetIdentityPoolRoles),
+// guest access, identities count on the first page, delete.
+import { userPoolProviderName } from '../../identity/provider-names.js';
+import { action, checkbox, esc, form, input, select, table } from '../html.js';
+import type { AdminRouter, Ctx } from '../kit.js';
+
+const enc = encodeURIComponent;
+const idUrl = (id: string) => `/admin/identity-pools/${enc(id)}`;
+
+/** Every app client of every user pool, as `poolId|clientId` choices (first 60 pools). */
+async function clientChoices(ctx: Ctx): Promise<[string, string][]> {
+  const pools = (await ctx.call('ListUserPools', { MaxResults: 60 })).UserPools ?? [];
+  const out: [string, string][] = [['', 'none']];
+  for (const p of pools) {
+    const clients = (await ctx.call('ListUserPoolClients', { UserPoolId: p.Id, MaxResults: 60 })).UserPoolClients ?? [];
+    for (const c of clients) out.push([`${p.Id}|${c.ClientId}`, `${p.Name} / ${c.ClientName}`]);
+  }
+  return out;
+}
+
+const providerOf = (choice: string | null) => {
+  const [poolId, clientId] = (choice ?? '').split('|');
+  return poolId && clientId ? [{ ProviderName: userPoolProviderName(poolId), ClientId: clientId, ServerSideTokenCheck: false }] : [];
+};
+
+export function registerIdentityPoolsScreen(r: AdminRouter): void {
+  r.get('/admin/identity-pools', async (ctx) => {
+    const [list, choices] = await Promise.all([ctx.callIdentity('ListIdentityPools', { MaxResults: 60 }), clientChoices(ctx)]);
+    const rows = (list.IdentityPools ?? []).map((p: any) => [`<a href="${idUrl(p.IdentityPoolId)}">${esc(p.IdentityPoolName)}</a>`, `<code>${esc(p.IdentityPoolId)}</code>`]);
+    return ctx.show({
+      title: 'Identity pools',
+      body: `${table('Identity pools', ['Name', 'Id'], rows)}
+${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
+  input('name', 'Identity pool name', { required: true, hint: 'Letters, digits, spaces and _ only.' }) +
+    checkbox('guests', 'Allow unauthenticated (guest) identities') +
+    select('client', 'User pool app client that signs users in', choices) +
+    input('authRole', 'Role ARN for authenticated identities (optional)') +
+    input('unauthRole', 'Role ARN for guests (optional)'),
+  'Create identity pool')}`,
+    });
+  });
+
+  r.post('/admin/identity-pools', async (ctx) => {
+    const f = ctx.form;
+    const res = await ctx.callIdentity('CreateIdentityPool', {
+      IdentityPoolName: f.get('name') ?? '',
+      AllowUnauthenticatedIdentities: !!f.get('guests'),
+      CognitoIdentityProviders: providerOf(f.get('client')),
+    });
+    const roles = rolesOf(f);
+    if (Object.keys(roles).length) await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: res.IdentityPoolId, Roles: roles });
+    return ctx.done(idUrl(res.IdentityPoolId), 'Identity pool created.');
+  });
+
+  r.get('/admin/identity-pools/:id', async (ctx) => {
+    const id = ctx.req.params.id;
+    const [p, roles, ids] = await Promise.all([
+      ctx.callIdentity('DescribeIdentityPool', { IdentityPoolId: id }),
+      ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id }),
+      ctx.callIdentity('ListIdentities', { IdentityPoolId: id, MaxResults: 60 }),
+    ]);
+    const providers = (p.CognitoIdentityProviders ?? []).map((c: any) => [`<code>${esc(c.ProviderName)}</code>`, `<code>${esc(c.ClientId)}</code>`]);
+    const base = idUrl(id);
+    return ctx.show({
+      title: `Identity pool ${p.IdentityPoolName}`,
+      body: `<p><a href="/admin/identity-pools">Back to the identity pools</a></p>
+${table('Identity pool', ['Setting', 'Value'], [
+  ['Id', `<code>${esc(id)}</code>`],
+  ['Guest identities', p.AllowUnauthenticatedIdentities ? 'allowed' : 'not allowed'],
+  ['Identities (first page)', esc((ids.Identities ?? []).length)],
+  ['Developer provider', esc(p.DeveloperProviderName ?? 'none')],
+])}
+${table('User pool providers', ['Provider', 'App client'], providers)}
+${form(`${base}/roles`, 'Roles', ctx.s.csrf,
+  input('authRole', 'Role ARN for authenticated identities', { value: roles.Roles?.authenticated ?? '' }) +
+    input('unauthRole', 'Role ARN for guests', { value: roles.Roles?.unauthenticated ?? '' }),
+  'Save roles')}
+${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })}`,
+    });
+  });
+
+  r.post('/admin/identity-pools/:id/roles', async (ctx) => {
+    const id = ctx.req.params.id;
+    const current = await ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id });
+    await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: id, Roles: rolesOf(ctx.form), ...(current.RoleMappings ? { RoleMappings: current.RoleMappings } : {}) });
+    return ctx.done(idUrl(id), 'Roles saved.');
+  });
+
+  r.post('/admin/identity-pools/:id/delete', async (ctx) => {
+    await ctx.callIdentity('DeleteIdentityPool', { IdentityPoolId: ctx.req.params.id });
+    return ctx.done('/admin/identity-pools', 'Identity pool deleted.');
+  });
+}
+
+function rolesOf(f: URLSearchParams): Record<string, string> {
+  const auth = f.get('authRole')?.trim();
+  const unauth = f.get('unauthRole')?.trim();
+  return { ...(auth ? { authenticated: auth } : {}), ...(unauth ? { unauthenticated: unauth } : {}) };
+}
