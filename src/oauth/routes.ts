@@ -21,6 +21,7 @@ import { token } from './token.js';
 import { userInfo } from './userinfo.js';
 import { showForgot, submitForgot, submitReset } from './ui/forgot.js';
 import { showError } from './ui/render.js';
+import { submitMfa } from './ui/mfa.js';
 import { showLogin, submitLogin, submitNewPassword } from './ui/sign-in.js';
 import { showSignUp, submitConfirm, submitSignUp } from './ui/sign-up.js';
 
@@ -35,6 +36,7 @@ export const hostedRoutes: Record<string, { GET?: HostedHandler; POST?: HostedHa
   logout: { GET: logout },
   login: { GET: showLogin, POST: submitLogin },
   newPassword: { POST: submitNewPassword },
+  mfa: { POST: submitMfa },
   signup: { GET: showSignUp, POST: submitSignUp },
   confirm: { POST: submitConfirm },
   forgotPassword: { GET: showForgot, POST: submitForgot },
@@ -44,7 +46,7 @@ export const hostedRoutes: Record<string, { GET?: HostedHandler; POST?: HostedHa
 
 /** Endpoints that answer JSON, so their failures do too. */
 const JSON_ENDPOINTS = new Set(['oauth2/token', 'oauth2/userInfo', 'oauth2/revoke']);
-const HOSTED_PATH = /^\/(oauth2\/|saml2\/|login$|logout$|signup$|confirm$|forgotPassword$|confirmForgotPassword$|newPassword$|error$)/;
+const HOSTED_PATH = /^\/(oauth2\/|saml2\/|login$|logout$|signup$|confirm$|forgotPassword$|confirmForgotPassword$|newPassword$|mfa$|error$)/;
 const PREFIX_HOST = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.([a-z0-9-]+)\.localhost$/;
 
 /** Host name of a Host header, lower case, without the port. */

@@ -55,6 +55,10 @@ h1 { font-size: 1.35rem; margin: 0 0 .5rem; }
 a { color: #1f5c99; }
 .legalText-customizable { color: #3d4651; font-size: .85rem; margin-top: 1rem; }
 .hint { color: #3d4651; font-size: .85rem; margin: .3rem 0 0; }
+.qr { display: block; width: 12rem; height: 12rem; margin: 0 auto 1rem; }
+.secret { display: block; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 1rem; letter-spacing: .08em; word-break: break-all; background: #eef1f5; border-radius: 4px; padding: .5rem .7rem; margin: 0 0 1rem; }
+.choices { border: 0; margin: 0 0 1rem; padding: 0; }
+.choice { display: flex; align-items: center; gap: .6rem; padding: .55rem .7rem; margin: 0 0 .5rem; border: 1px solid #6b7785; border-radius: 4px; }
 `.trim();
 
 /** The page and the CSP header that goes with it. */

@@ -15,7 +15,7 @@ export interface FormPage {
   notice?: string;
 }
 
-interface FieldSpec {
+export interface FieldSpec {
   label: MessageId;
   name: string;
   type?: string;
@@ -26,7 +26,7 @@ interface FieldSpec {
   inputmode?: string;
 }
 
-function field(p: FormPage, f: FieldSpec): string {
+export function field(p: FormPage, f: FieldSpec): string {
   const id = `f-${f.name}`;
   const described = p.error ? ' aria-describedby="form-error"' : '';
   const invalid = p.error ? ' aria-invalid="true"' : '';
@@ -36,11 +36,11 @@ function field(p: FormPage, f: FieldSpec): string {
 </div>`;
 }
 
-function hidden(name: string, value: string): string {
+export function hidden(name: string, value: string): string {
   return `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`;
 }
 
-function messages(p: FormPage): string {
+export function messages(p: FormPage): string {
   const parts: string[] = [];
   if (p.error) {
     const detail = p.error.detail ? ` <span class="detail">${esc(p.error.detail)}</span>` : '';
@@ -50,7 +50,7 @@ function messages(p: FormPage): string {
   return parts.join('\n');
 }
 
-function form(p: FormPage, inner: string, submit: MessageId, extraHidden: Record<string, string> = {}): string {
+export function form(p: FormPage, inner: string, submit: MessageId, extraHidden: Record<string, string> = {}): string {
   const hiddenFields = [hidden(CSRF_FIELD, p.csrf), ...Object.entries(extraHidden).map(([k, v]) => hidden(k, v))].join('\n');
   return `<form method="post" action="${esc(p.action)}" novalidate>
 ${hiddenFields}
@@ -59,12 +59,12 @@ ${inner}
 </form>`;
 }
 
-function links(lang: Lang, items: { href: string; id: MessageId }[]): string {
+export function links(lang: Lang, items: { href: string; id: MessageId }[]): string {
   if (!items.length) return '';
   return `<ul class="links">${items.map((l) => `<li><a href="${esc(l.href)}">${esc(t(lang, l.id))}</a></li>`).join('')}</ul>`;
 }
 
-function heading(lang: Lang, title: MessageId, description?: MessageId, vars?: Record<string, string>): string {
+export function heading(lang: Lang, title: MessageId, description?: MessageId, vars?: Record<string, string>): string {
   return `<h1>${esc(t(lang, title))}</h1>${description ? `\n<p class="textDescription-customizable">${esc(t(lang, description, vars))}</p>` : ''}`;
 }
 
