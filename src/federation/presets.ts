@@ -83,9 +83,10 @@ export const PRESETS: Record<ProviderType, Preset> = {
   },
   SAML: {
     required: [],
-    optional: ['MetadataURL', 'MetadataFile', 'IDPSignout', 'IDPInit', 'EncryptedResponses', 'RequestSigningAlgorithm'],
+    // The last three are Tessera's reading of the metadata (as Describe shows them); given, they are replaced.
+    optional: ['MetadataURL', 'MetadataFile', 'IDPSignout', 'IDPInit', 'EncryptedResponses', 'RequestSigningAlgorithm', 'SSORedirectBindingURI', 'SLORedirectBindingURI', 'ActiveEncryptionCertificate'],
     fixed: {},
-    defaults: { IDPSignout: 'false', IDPInit: 'false' },
+    defaults: { IDPSignout: 'false', IDPInit: 'false', EncryptedResponses: 'false' },
     secret: [],
   },
 };

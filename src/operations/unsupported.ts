@@ -9,7 +9,6 @@
 import type { ServiceId } from './operation.js';
 
 // Reasons, shown to clients in the error message and in the README.
-const SAML = 'not yet: comes with SAML federation';
 const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
@@ -35,7 +34,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetClientToken': CLIENT_CREDENTIALS,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
-  'idp/GetSigningCertificate': SAML,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListTerms': TERMS,

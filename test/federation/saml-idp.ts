@@ -1,0 +1,222 @@
+// A SAML 2.0 identity provider for the federation tests, a real protocol peer on localhost:
+//   GET  /metadata   its metadata (entityID, signing certificate, SSO and SLO, HTTP-Redirect)
+//   GET  /sso        HTTP-Redirect AuthnRequest: inflated, parsed, its query signature checked
+//                    against `spCertificate` when signed; answers a login form
+//   POST /login      signs in the name typed (attributes from `users`) and auto-posts a signed
+//                    Response (assertion signed with xml-crypto, rsa-sha256) to the request's ACS
+//   GET  /slo        HTTP-Redirect LogoutRequest: recorded, answered with a signed LogoutResponse
+//                    to `spLogoutUrl`
+// Its key and certificate come from openssl. `response()` builds responses directly, with knobs
+// for the refusal tests (broken signature, audience, times, InResponseTo).
+import { execFileSync } from 'node:child_process';
+import { createSign, createVerify, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+
+export interface AuthnRequestSeen {
+  id: string;
+  issuer: string;
+  acs: string;
+  signed: boolean;
+  signatureValid?: boolean;
+}
+
+export interface ResponseOptions {
+  acs: string;
+  audience: string;
+  nameID: string;
+  attributes?: Record<string, string>;
+  inResponseTo?: string;
+  /** Shift of every time in the assertion, ms (negative: issued in the past). */
+  shiftMs?: number;
+  lifetimeMs?: number;
+  breakSignature?: boolean;
+  issuer?: string;
+}
+
+export interface SamlIdp {
+  url: string;
+  entityId: string;
+  metadataUrl: string;
+  metadata: string;
+  certificate: string;
+  users: Map<string, Record<string, string>>;
+  requests: AuthnRequestSeen[];
+  logoutRequests: { id: string; nameID: string; signatureValid: boolean }[];
+  /** The last Response posted to an ACS by the login form, with its RelayState. */
+  posted: { SAMLResponse: string; RelayState: string }[];
+  spCertificate?: string;
+  spLogoutUrl?: string;
+  response(o: ResponseOptions): string;
+  close(): Promise<void>;
+}
+
+const SIG_ALG = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+function opensslKeyPair(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'saml-idp-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=Test SAML IdP', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Checks an HTTP-Redirect binding signature (SAML bindings §3.4.4.1) over the raw query. */
+function redirectSignatureValid(rawQuery: string, certPem: string | undefined): boolean | undefined {
+  const parts = rawQuery.split('&');
+  const raw = (k: string) => parts.find((p) => p.startsWith(`${k}=`));
+  const sig = raw('Signature');
+  if (!sig) return undefined;
+  if (!certPem) return false;
+  const signed = [raw('SAMLRequest') ?? raw('SAMLResponse'), raw('RelayState'), raw('SigAlg')].filter(Boolean).join('&');
+  const pem = certPem.includes('BEGIN') ? certPem : `-----BEGIN CERTIFICATE-----\n${certPem.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return createVerify('RSA-SHA256').update(signed).verify(pem, decodeURIComponent(sig.slice('Signature='.length)), 'base64');
+}
+
+export async function startSamlIdp(): Promise<SamlIdp> {
+  const { key, cert } = opensslKeyPair();
+  let url = '';
+  const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
+
+  function response(o: ResponseOptions): string {
+    const now = Date.now() + (o.shiftMs ?? 0);
+    const life = o.lifetimeMs ?? 5 * 60_000;
+    const rid = `_r${randomBytes(16).toString('hex')}`;
+    const aid = `_a${randomBytes(16).toString('hex')}`;
+    const issuer = o.issuer ?? idp.entityId;
+    const irt = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
+    const attrs = Object.entries(o.attributes ?? {})
+      .map(([n, v]) => `<saml:Attribute Name="${esc(n)}"><saml:AttributeValue>${esc(v)}</saml:AttributeValue></saml:Attribute>`)
+      .join('');
+    const assertion =
+      `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${aid}" Version="2.0" IssueInstant="${iso(now)}">` +
+      `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
+      `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(o.nameID)}</saml:NameID>` +
+      `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(now + life)}" Recipient="${esc(o.acs)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
+      `<saml:Conditions NotBefore="${iso(now - 30_000)}" NotOnOrAfter="${iso(now + life)}"><saml:AudienceRestriction><saml:Audience>${esc(o.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+      `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="_s${randomBytes(8).toString('hex')}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+      (attrs ? `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>` : '') +
+      `</saml:Assertion>`;
+    const xml =
+      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${esc(o.acs)}"${irt}>` +
+      `<saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+      assertion +
+      `</samlp:Response>`;
+    const sig = new SignedXml({ privateKey: key, publicCert: cert, signatureAlgorithm: SIG_ALG, canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
+    sig.addReference({
+      xpath: "//*[local-name(.)='Assertion']",
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    });
+    sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+    let signed = sig.getSignedXml();
+    if (o.breakSignature) signed = signed.replace(`>${esc(o.nameID)}</saml:NameID>`, `>mallory@example.com</saml:NameID>`);
+    return Buffer.from(signed).toString('base64');
+  }
+
+  function redirectTo(res: ServerResponse, target: string, param: 'SAMLResponse', xml: string, relay: string | null) {
+    let q = `${param}=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
+    if (relay) q += `&RelayState=${encodeURIComponent(relay)}`;
+    q += `&SigAlg=${encodeURIComponent(SIG_ALG)}`;
+    const signature = createSign('RSA-SHA256').update(q).sign(key, 'base64');
+    res.writeHead(302, { location: `${target}${target.includes('?') ? '&' : '?'}${q}&Signature=${encodeURIComponent(signature)}` }).end();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const u = new URL(req.url ?? '/', url);
+    const rawQuery = (req.url ?? '').split('?')[1] ?? '';
+    if (req.method === 'GET' && u.pathname === '/metadata') {
+      return void res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idp.metadata);
+    }
+    if (req.method === 'GET' && u.pathname === '/sso') {
+      const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+      const doc = parse(xml).documentElement!;
+      const seen: AuthnRequestSeen = {
+        id: doc.getAttribute('ID') ?? '',
+        acs: doc.getAttribute('AssertionConsumerServiceURL') ?? '',
+        issuer: doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Issuer')[0]?.textContent ?? '',
+        signed: u.searchParams.has('Signature'),
+        signatureValid: redirectSignatureValid(rawQuery, idp.spCertificate),
+      };
+      idp.requests.push(seen);
+      const relay = u.searchParams.get('RelayState') ?? '';
+      const page =
+        `<!DOCTYPE html><title>Test IdP</title><h1>Test IdP sign-in</h1><form method="post" action="/login">` +
+        `<input type="hidden" name="id" value="${esc(seen.id)}"><input type="hidden" name="acs" value="${esc(seen.acs)}"><input type="hidden" name="sp" value="${esc(seen.issuer)}">` +
+        `<input type="hidden" name="relay" value="${esc(relay)}"><label>User <input name="username"></label><button type="submit">Sign in</button></form>`;
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    }
+    if (req.method === 'POST' && u.pathname === '/login') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const f = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const name = f.get('username') ?? '';
+      const SAMLResponse = response({ acs: f.get('acs')!, audience: f.get('sp')!, nameID: name, attributes: idp.users.get(name) ?? {}, inResponseTo: f.get('id')! });
+      const RelayState = f.get('relay') ?? '';
+      idp.posted.push({ SAMLResponse, RelayState });
+      const page =
+        `<!DOCTYPE html><title>Posting</title><form id="f" method="post" action="${esc(f.get('acs')!)}">` +
+        `<input type="hidden" name="SAMLResponse" value="${esc(SAMLResponse)}"><input type="hidden" name="RelayState" value="${esc(RelayState)}"></form>` +
+        `<script>document.getElementById('f').submit()</script>`;
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    }
+    if (req.method === 'GET' && u.pathname === '/slo') {
+      const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+      const doc = parse(xml).documentElement!;
+      const id = doc.getAttribute('ID') ?? '';
+      const nameID = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'NameID')[0]?.textContent ?? '';
+      idp.logoutRequests.push({ id, nameID, signatureValid: redirectSignatureValid(rawQuery, idp.spCertificate) === true });
+      const answer =
+        `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(idp.spLogoutUrl ?? '')}" InResponseTo="${esc(id)}">` +
+        `<saml:Issuer>${esc(idp.entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
+      return redirectTo(res, idp.spLogoutUrl ?? '', 'SAMLResponse', answer, u.searchParams.get('RelayState'));
+    }
+    res.writeHead(404).end();
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e?.stack ?? e));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://localhost:${(server.address() as { port: number }).port}`;
+  const entityId = `${url}/idp`;
+  const metadata =
+    `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}">` +
+    `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
+    `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+    `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${url}/slo"/>` +
+    `<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${url}/sso"/>` +
+    `</md:IDPSSODescriptor></md:EntityDescriptor>`;
+  const idp: SamlIdp = {
+    url,
+    entityId,
+    metadataUrl: `${url}/metadata`,
+    metadata,
+    certificate: cert,
+    users: new Map(),
+    requests: [],
+    logoutRequests: [],
+    posted: [],
+    response,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return idp;
+}
