@@ -10,8 +10,12 @@
 //   retired_at + the longest ID/access token lifetime (1 day) + clock skew.
 // - Imported keys are cached in memory (KEY_CACHE_MS); an unknown `kid` reloads the set (the same
 //   unknown kid at most once per RELOAD_MIN_MS), so a key made by another process is found at once.
-// - Signing and verification use WebCrypto through jose: asynchronous, off the event loop.
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+// - Signing uses node:crypto's sign with a KeyObject and a callback: RSASSA-PKCS1-v1_5 on the libuv
+//   thread pool, off the event loop, without WebCrypto's per-call overhead. The JWT is the one jose's
+//   SignJWT makes (header {"kid","alg"}, the payload's JSON, base64url): RS256 is deterministic, so
+//   the bytes are the same. Verification uses WebCrypto through jose.
+import { createPrivateKey, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Sealer } from '../crypto/sealed.js';
 import { randomToken } from '../ids.js';
@@ -52,6 +56,10 @@ interface PoolKey {
   publicJwk: PublicJwk;
   sealedPrivate: string;
   privateKey?: Promise<CryptoKey>;
+  /** The private key for node:crypto, opened on first use. */
+  signer?: KeyObject;
+  /** base64url of the protected header {"kid","alg"}. */
+  header?: string;
   publicKey?: Promise<CryptoKey>;
 }
 
@@ -72,13 +80,38 @@ export class SigningKeys {
     private readonly clock: Clock,
   ) {}
 
-  /** The current key of a use, creating the pool's keys on first use. */
+  /**
+   * A JWT of `payload` signed RS256 by the pool's current key of `use` (created on first use),
+   * with the protected header {"kid","alg"}.
+   * @example const jwt = await app.tokens.keys.sign(pool.id, 'access', claims);
+   */
+  async sign(poolId: string, use: TokenUse, payload: JWTPayload): Promise<string> {
+    const k = await this.currentKey(poolId, use);
+    k.signer ??= this.openPrivate(k);
+    k.header ??= b64url(JSON.stringify({ kid: k.kid, alg: SIGNING_ALG }));
+    for (const claim of ['iat', 'nbf', 'exp'] as const) {
+      const v = payload[claim];
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`"${claim}" claim must be a finite number`);
+    }
+    const input = `${k.header}.${b64url(JSON.stringify(payload))}`;
+    const key = k.signer;
+    const signature = await new Promise<Buffer>((resolve, reject) =>
+      rsaSign('sha256', Buffer.from(input, 'ascii'), key, (err, sig) => (err ? reject(err) : resolve(sig))),
+    );
+    return `${input}.${signature.toString('base64url')}`;
+  }
+
+  /** The current key of a use as a WebCrypto key, creating the pool's keys on first use. */
   async signingKey(poolId: string, use: TokenUse): Promise<{ kid: string; key: CryptoKey }> {
-    let set = await this.keySet(poolId);
-    if (!set.keys.some((x) => x.use === use)) set = await this.reload(poolId, true);
-    const k = set.keys.find((x) => x.use === use && x.current)!;
+    const k = await this.currentKey(poolId, use);
     k.privateKey ??= this.importPrivate(k);
     return { kid: k.kid, key: await k.privateKey };
+  }
+
+  private async currentKey(poolId: string, use: TokenUse): Promise<PoolKey> {
+    let set = await this.keySet(poolId);
+    if (!set.keys.some((x) => x.use === use)) set = await this.reload(poolId, true);
+    return set.keys.find((x) => x.use === use && x.current)!;
   }
 
   /**
@@ -187,9 +220,17 @@ export class SigningKeys {
   }
 
   private async importPrivate(k: PoolKey): Promise<CryptoKey> {
+    return (await importJWK(this.openJwk(k), SIGNING_ALG)) as CryptoKey;
+  }
+
+  private openPrivate(k: PoolKey): KeyObject {
+    return createPrivateKey({ key: this.openJwk(k) as import('node:crypto').JsonWebKey, format: 'jwk' });
+  }
+
+  private openJwk(k: PoolKey): JWK {
     const jwk = this.sealer.openJson<JWK>(SEAL_PURPOSE, k.sealedPrivate);
     if (!jwk) throw new Error(`signing key ${k.kid} cannot be opened with this master key`);
-    return (await importJWK(jwk, SIGNING_ALG)) as CryptoKey;
+    return jwk;
   }
 }
 
@@ -212,7 +253,11 @@ function toPoolKeys(rows: SigningKeyRow[], old: PoolKeySet | undefined): PoolKey
       publicJwk: JSON.parse(r.public_jwk) as PublicJwk,
       sealedPrivate: r.private_jwk,
       privateKey: prev?.privateKey,
+      signer: prev?.signer,
+      header: prev?.header,
       publicKey: prev?.publicKey,
     };
   });
 }
+
+const b64url = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');

@@ -9,7 +9,7 @@
 // and the family in one indexed query per call, and refresh() reads the token and family per call,
 // so a revocation committed by any process over the same database is seen by the next request.
 import { createHash } from 'node:crypto';
-import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
@@ -318,9 +318,8 @@ export class Tokens {
     return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
   }
 
-  private async sign(poolId: string, use: TokenUse, payload: JWTPayload): Promise<string> {
-    const { kid, key } = await this.keys.signingKey(poolId, use);
-    return new SignJWT(payload).setProtectedHeader({ kid, alg: SIGNING_ALG }).sign(key);
+  private sign(poolId: string, use: TokenUse, payload: JWTPayload): Promise<string> {
+    return this.keys.sign(poolId, use, payload);
   }
 
   /** Signature, issuer and expiry of a token of `use`; the pool is the `iss` path under publicUrl. */

@@ -5,10 +5,8 @@
 //          none given = every allowed custom scope                       invalid_scope
 // Claims: sub (= client id), token_use, scope, auth_time, iss, exp, iat, version, jti,
 // client_id; no username, groups, origin_jti or event_id. Signed with the pool's access key.
-import { SignJWT } from 'jose';
 import { newUuid } from '../../ids.js';
 import { tokenLifetimes } from '../../tokens/claims.js';
-import { SIGNING_ALG } from '../../tokens/keys.js';
 import { invalidRequest, invalidScope, unauthorizedClient } from '../errors.js';
 import { isTriggerError } from '../../triggers/errors.js';
 import type { Grant } from './types.js';
@@ -27,7 +25,6 @@ export const clientCredentialsGrant: Grant = async ({ app, pool, client, params 
   }
   const now = Math.floor(app.clock.now() / 1000);
   const expiresIn = tokenLifetimes(client).accessSeconds;
-  const { kid, key } = await app.tokens.keys.signingKey(pool.id, 'access');
   const claims = {
     sub: client.id,
     token_use: 'access',
@@ -46,8 +43,6 @@ export const clientCredentialsGrant: Grant = async ({ app, pool, client, params 
   const { access } = await app.triggers.customizeTokens({ pool, clientId: client.id, source, scopes, access: claims }).catch((e: unknown) => {
     throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
   });
-  const token = await new SignJWT(access)
-    .setProtectedHeader({ kid, alg: SIGNING_ALG })
-    .sign(key);
+  const token = await app.tokens.keys.sign(pool.id, 'access', access);
   return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };
 };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test, before, beforeEach, after } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { SignJWT } from 'jose';
 import { GetTokensFromRefreshTokenCommand, GlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ManualClock } from '../../../src/clock.js';
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
@@ -60,6 +61,18 @@ for (const engine of engines) {
       const rows = await s.app.store.signingKeys.list(pool.id);
       assert.deepEqual(rows.map((r) => r.generation).sort(), [0, 0, 1, 1, 2, 2]);
       assert.equal(rows.filter((r) => r.retired_at === null).length, 2);
+    });
+
+    test('tokens are byte for byte what jose SignJWT makes with the same key, and verify against the JWKS', async () => {
+      const { pool, tokens } = await signedIn(s);
+      for (const [use, token] of [['id', tokens.IdToken], ['access', tokens.AccessToken]] as const) {
+        const payload = claimsOf(token);
+        const { kid, key } = await s.app.tokens.keys.signingKey(pool.id, use);
+        const byJose = await new SignJWT(payload).setProtectedHeader({ kid, alg: 'RS256' }).sign(key);
+        assert.equal(token, byJose);
+        assert.equal(await s.app.tokens.keys.sign(pool.id, use, payload), byJose);
+        await verifyWithJose(s, pool.id, token);
+      }
     });
   });
 }
