@@ -26,6 +26,17 @@ export class PoolRepo {
     return q.executeTakeFirst();
   }
 
+  /**
+   * The row, with a key-share lock on PostgreSQL until the enclosing transaction ends: user writes
+   * take it so that a change of the pool's frozen settings (getForChange) and they run one after
+   * the other (src/userpools/frozen-settings.ts). Key-share locks do not block each other.
+   */
+  getForUserWrite(id: string): Promise<UserPoolRow | undefined> {
+    let q = this.db.selectFrom('user_pools').selectAll().where('id', '=', id);
+    if (this.engine === 'postgres') q = q.forKeyShare();
+    return q.executeTakeFirst();
+  }
+
   async update(id: string, patch: Partial<Pick<UserPoolRow, 'name' | 'config' | 'updated_at'>>): Promise<boolean> {
     const r = await this.db.updateTable('user_pools').set(patch).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;

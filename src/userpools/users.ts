@@ -31,7 +31,8 @@ import { Codes, type CodeData, type CodePurpose } from './codes.js';
 import { deliveryDetails, destinationFor, type ContactAttribute, type Destination } from './delivery.js';
 import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type AliasKind } from './indexes.js';
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
-import type { UserPool, UserPools } from './pools.js';
+import type { PoolSettings, UserPool, UserPools } from './pools.js';
+import { sameUserRules } from './frozen-settings.js';
 import { PASSWORD_PURPOSE, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
 import { isTriggerError } from '../triggers/errors.js';
@@ -143,8 +144,9 @@ export class Users {
   ): Promise<void> {
     try {
       await this.store.transaction(async (tx) => {
-        if (opts.forceAliases) await this.takeOverAliases(pool, user, tx);
-        await tx.users.insert(userToRow(user, this.sealer), aliasEntries(pool, user), searchEntries(user));
+        const current = await this.followPool(pool, user, tx);
+        if (opts.forceAliases) await this.takeOverAliases(current, user, tx);
+        await tx.users.insert(userToRow(user, this.sealer), aliasEntries(current, user), searchEntries(user));
         await opts.then?.(tx);
       });
     } catch (e) {
@@ -160,12 +162,13 @@ export class Users {
    * in one transaction. A taken alias is AliasExistsException.
    */
   async save(pool: UserPool, user: User, opts: SaveOptions = {}): Promise<void> {
-    const row = userToRow(user, this.sealer);
-    const aliases = opts.reindex ? aliasEntries(pool, user) : undefined;
-    const search = opts.reindex ? searchEntries(user) : undefined;
     try {
       await (opts.store ?? this.store).transaction(async (tx) => {
-        await tx.users.update(row, aliases, search);
+        const current = await this.followPool(pool, user, tx);
+        // Rules changed since `pool` was read: the indexes follow the new ones.
+        const reindex = opts.reindex || current !== pool;
+        const row = userToRow(user, this.sealer);
+        await tx.users.update(row, reindex ? aliasEntries(current, user) : undefined, reindex ? searchEntries(user) : undefined);
         await opts.then?.(tx);
       });
     } catch (e) {
@@ -173,6 +176,27 @@ export class Users {
       const kind = opts.conflictKind ?? (opts.store ? aliasEntries(pool, user)[0]?.kind : await this.conflictKind(pool, user));
       throw new AliasExistsException(`An account with the given ${kind ?? 'alias'} already exists.`);
     }
+  }
+
+  /**
+   * The pool as its row stands inside `tx`, key-share locked on PostgreSQL, so that a change of
+   * the frozen settings (frozen-settings.ts) and this write run one after the other. When the
+   * rules for users changed since `pool` was read, `user` follows them: its username key is
+   * normalized anew and attributes no longer in the schema are dropped.
+   */
+  private async followPool(pool: UserPool, user: User, tx: Store): Promise<UserPool> {
+    const row = await tx.pools.getForUserWrite(pool.id);
+    if (!row || row.updated_at === pool.updatedAt) return pool;
+    const settings = JSON.parse(row.config) as PoolSettings;
+    if (sameUserRules(pool.settings, settings)) return pool;
+    const current: UserPool = { ...pool, settings, updatedAt: row.updated_at };
+    user.usernameNorm = normalizeUsername(current, user.username);
+    const custom = new Set((settings.SchemaAttributes ?? []).map((a) => a.Name).filter((n) => n?.startsWith('custom:')));
+    for (const name of Object.keys(user.attributes)) {
+      const base = name.startsWith('dev:') ? name.slice(4) : name;
+      if (base.startsWith('custom:') && !custom.has(base)) delete user.attributes[name];
+    }
+    return current;
   }
 
   /** Which of the user's aliases another user holds (read after the failed write rolled back). */
