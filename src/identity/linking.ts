@@ -5,12 +5,14 @@
 //   a login linked to that identity -> nothing to do
 //   a login linked to another one   -> the identities merge: the one holding the login stays
 //                                      (the owner), the other is disabled with merged_into = owner
-//                                      and its logins move to the owner
+//                                      and its logins and sync datasets move to the owner
+//                                      (src/sync/merged-datasets.ts)
 //   two subjects of one public provider on one identity -> ResourceConflictException
 import { NotAuthorizedException, ResourceConflictException, ResourceNotFoundException } from '../errors.js';
 import { newUuid } from '../ids.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { moveMergedDatasets } from '../sync/merged-datasets.js';
 import type { VerifiedLogin } from './logins.js';
 
 /** The identity, or ResourceNotFoundException. */
@@ -114,7 +116,7 @@ export async function linkLogin(
   });
 }
 
-/** Moves `from`'s logins to `into` and disables `from`. */
+/** Moves `from`'s logins and datasets to `into` and disables `from`. */
 export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now: number): Promise<void> {
   const [fromLogins, intoLogins] = [await tx.identities.loginsOf([from.id]), await tx.identities.loginsOf([into.id])];
   for (const f of fromLogins) {
@@ -123,5 +125,6 @@ export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now
     }
   }
   await tx.identities.moveLogins(from.id, into.id);
+  await moveMergedDatasets(tx, from.pool_id, from.id, into.id);
   await tx.identities.update(from.id, { enabled: 0, merged_into: into.id, updated_at: now });
 }

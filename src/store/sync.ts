@@ -92,6 +92,29 @@ export class SyncRepo {
     return q.execute();
   }
 
+  /**
+   * Gives a dataset (its row and records) another key: the row is copied to `to`, the records
+   * follow, the old row goes (records reference their dataset, so the key cannot change in place).
+   */
+  async moveDataset(from: DatasetKey, to: DatasetKey): Promise<void> {
+    const row = await this.getDataset(from);
+    if (!row) return;
+    await this.db.insertInto('sync_datasets').values({ ...row, pool_id: to.poolId, identity_id: to.identityId, name: to.name }).execute();
+    await this.db
+      .updateTable('sync_records')
+      .set({ pool_id: to.poolId, identity_id: to.identityId, dataset_name: to.name })
+      .where('pool_id', '=', from.poolId)
+      .where('identity_id', '=', from.identityId)
+      .where('dataset_name', '=', from.name)
+      .execute();
+    await this.db
+      .deleteFrom('sync_datasets')
+      .where('pool_id', '=', from.poolId)
+      .where('identity_id', '=', from.identityId)
+      .where('name', '=', from.name)
+      .execute();
+  }
+
   async countDatasets(poolId: string, identityId: string): Promise<number> {
     const r = await this.db
       .selectFrom('sync_datasets')

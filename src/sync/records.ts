@@ -25,6 +25,7 @@ import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import { change, pageSize } from './datasets.js';
 import type { SyncEvents } from './events.js';
 import { SYNC_LIMITS, SYNC_PAGING } from './limits.js';
+import { mergedDatasetNames } from './merged-datasets.js';
 import { requireIdentity } from './scope.js';
 import { checkSyncSessionToken, issueSyncSessionToken } from './session-token.js';
 import type { PoolSettings } from './pool-settings.js';
@@ -63,6 +64,8 @@ export interface RecordsPage {
   datasetExists: boolean;
   deletedAfterRequestedSyncCount: boolean;
   syncSessionToken: string;
+  /** `<name>.<identity id>` datasets that merged identities brought (merged-datasets.ts). */
+  mergedDatasetNames: string[];
 }
 
 const toRecord = (r: SyncRecordRow): SyncRecord => ({
@@ -122,6 +125,7 @@ export class Records {
       // lastSyncCount 0, has nothing to drop).
       deletedAfterRequestedSyncCount: last > 0 && ds?.deleted_sync_count != null && last < ds.deleted_sync_count,
       syncSessionToken: issueSyncSessionToken(this.sealer, this.clock, k),
+      mergedDatasetNames: await mergedDatasetNames(this.store, k),
     };
   }
 
