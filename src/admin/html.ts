@@ -28,7 +28,7 @@ export const poolScreens: { path: string; label: string }[] = [
 
 const STYLE = `*{box-sizing:border-box}body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
 header{background:#1f3a5f;color:#fff;display:flex;gap:2rem;align-items:center;padding:.6rem 2rem}header a{color:#fff}
-header nav a{margin-right:1rem}main{padding:1rem 2rem 3rem;max-width:72rem}
+header nav a{margin-right:1rem}header form{margin-left:auto}header button{margin:0;border-color:#fff}main{padding:1rem 2rem 3rem;max-width:72rem}
 nav.pool{background:#fff;border-bottom:1px solid #d5d9e0;padding:.3rem 2rem}nav.pool ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.2rem 1.2rem}
 nav.pool a{display:inline-block;padding:.35rem .2rem;color:#1f3a5f}nav.pool a[aria-current=page]{font-weight:600;border-bottom:3px solid #1f3a5f}
 a{color:#1a4f8b}a:focus,button:focus,input:focus,select:focus,textarea:focus,summary:focus,iframe:focus{outline:3px solid #f5a623;outline-offset:2px}

@@ -63,7 +63,7 @@ ${ui.ImageUrl ? `<p>Current logo: <img src="${esc(ui.ImageUrl)}" alt="Logo of ${
 ${form(`${base}/ui`, 'Customize the hosted UI', csrf,
   `<input type="hidden" name="target" value="${esc(target)}">` +
     textarea('css', 'CSS (the documented classes only, e.g. .submitButton-customizable { background-color: #2d6a4f; })', ui.CSS ?? '', { rows: 6 }) +
-    input('logo', 'Logo (PNG or JPEG, at most 100 KB; empty keeps none)', { type: 'file', accept: 'image/png,image/jpeg' }),
+    input('logo', 'Logo (PNG or JPEG, at most 100 KB; empty keeps the current one)', { type: 'file', accept: 'image/png,image/jpeg' }),
   'Save customization', { multipart: true })}`;
 
     // Managed login branding of the chosen client.

@@ -1,0 +1,324 @@
+// The console's screens in Debian's chromium (playwright-core), on both engines: sign in; create a
+// pool, an app client with a callback URL, a group and a user; put the user in the group, set the
+// password, save the MFA preference; create the pool's domain and customize the hosted UI (CSS and
+// a logo), seen in the live preview; sign the user in on the real hosted page in another browser
+// context and find that sign-in on the events screen; then identity providers, triggers, an
+// import job from an uploaded CSV, identity pools, sign-out everywhere and reset. Every change is
+// checked through the API (the SDK), and every page passes the accessibility checks below.
+// Screenshots: test-artifacts/screenshots/admin/<engine>-screens-NN-<screen>.png
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  DescribeIdentityProviderCommand,
+  DescribeUserPoolCommand,
+  GetCSVHeaderCommand,
+  GetUICustomizationCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN, engines, startServer, type TestServer } from '../support/server.js';
+import { identityClient } from '../api/identity/support.js';
+import { startApp, type TestApp } from '../oauth/browser.js';
+import { makePng } from '../oauth/support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots', 'admin');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PASSWORD = 'Console-t3st-Pass!';
+
+/** What a screen reader and a keyboard need of every console page; the list of problems found. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const el of document.querySelectorAll<HTMLInputElement>('input:not([type=hidden]), select, textarea')) {
+      if (!el.labels?.length && !el.getAttribute('aria-label')) problems.push(`no label: ${el.outerHTML.slice(0, 80)}`);
+    }
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    for (const id of new Set(ids)) if (ids.filter((i) => i === id).length > 1) problems.push(`duplicate id ${id}`);
+    const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map((h) => Number(h.tagName[1]));
+    if (levels.filter((l) => l === 1).length !== 1 || levels[0] !== 1) problems.push(`headings ${levels.join(',')}: one h1, first`);
+    for (let i = 1; i < levels.length; i++) if (levels[i]! > levels[i - 1]! + 1) problems.push(`heading level skips ${levels[i - 1]} -> ${levels[i]}`);
+    if (document.querySelectorAll('main').length !== 1) problems.push('not exactly one main');
+    if (!document.querySelector('header')) problems.push('no banner');
+    for (const n of document.querySelectorAll('nav')) if (!n.getAttribute('aria-label')) problems.push('nav without a name');
+    for (const b of document.querySelectorAll('button')) if (!b.textContent?.trim() && !b.getAttribute('aria-label')) problems.push('button without a name');
+    for (const t of document.querySelectorAll('table')) if (!t.querySelector('caption') || !t.querySelector('th[scope]')) problems.push('table without caption or header cells');
+    for (const i of document.querySelectorAll('img')) if (!i.hasAttribute('alt')) problems.push('img without alt');
+    for (const f of document.querySelectorAll('iframe')) if (!f.title) problems.push('iframe without title');
+    for (const a of document.querySelectorAll('a')) if (!a.textContent?.trim() && !a.getAttribute('aria-label')) problems.push('link without text');
+    if (document.documentElement.lang !== 'en') problems.push('no lang');
+    return problems;
+  });
+}
+
+for (const engine of engines) {
+  describe(`admin console screens (${engine})`, { skip: !existsSync(CHROMIUM) && 'no /usr/bin/chromium' }, () => {
+    let s: TestServer;
+    let browser: Browser;
+    let page: Page;
+    let webApp: TestApp;
+    let n = 0;
+    const shot = async (name: string) => {
+      n++;
+      await page.screenshot({ path: join(SHOTS, `${engine}-screens-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+    };
+    /** The page is a console page that passes the accessibility checks. */
+    const accessible = async () => assert.deepEqual(await accessibilityProblems(page), [], `accessibility of ${page.url()}`);
+    const submit = async (button: string | RegExp) => {
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button, exact: typeof button === 'string' }).click()]);
+      assert.equal(await page.getByRole('alert').count(), 0, `no error after "${button}": ${await page.locator('main').innerText()}`);
+    };
+    const screen = async (name: string) => {
+      await page.getByRole('navigation', { name: /^Pool / }).getByRole('link', { name, exact: true }).click();
+      await accessible();
+    };
+    const notice = async () => page.getByRole('status').first().innerText();
+
+    let poolId = '';
+    let clientId = '';
+    const prefix = `console-${engine}-${Date.now().toString(36)}`;
+
+    before(async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      s = await startServer({ engine });
+      webApp = await startApp();
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(10_000);
+      page = await context.newPage();
+    });
+    after(async () => {
+      await browser?.close();
+      await webApp?.close();
+      await s?.close();
+    });
+
+    test('sign in by keyboard; create a pool, an app client, a group and a user', async () => {
+      await page.goto(`${s.url}/admin`);
+      await accessible();
+      // The first Tab stop is the skip link, which leads to the main content.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+      await page.getByLabel('Access key id').fill(ADMIN.accessKeyId);
+      await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
+      await Promise.all([page.waitForURL(`${s.url}/admin`), page.getByLabel('Secret access key').press('Enter')]);
+      await accessible();
+
+      await page.getByLabel('Pool name').fill('console-screens');
+      await submit('Create pool');
+      poolId = decodeURIComponent(new URL(page.url()).pathname.split('/admin/pools/')[1]!);
+      assert.match(await notice(), /Pool created/);
+      await accessible();
+
+      await page.getByLabel('Client name').fill('web');
+      await page.getByLabel(/^Callback URL/).fill(webApp.callback);
+      await submit('Create client');
+      clientId = decodeURIComponent(new URL(page.url()).pathname.split('/clients/')[1]!);
+      await accessible();
+      assert.equal(await page.getByLabel('Callback URLs (one a line)').inputValue(), webApp.callback);
+      assert.ok(await page.getByRole('checkbox', { name: 'COGNITO' }).isChecked());
+      await shot('client');
+
+      await screen('Groups');
+      await page.getByLabel('Group name').fill('admins');
+      await page.getByLabel('Description').fill('People who run things');
+      await page.getByLabel(/^Precedence/).fill('3');
+      await submit('Create group');
+      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Group admins/);
+      await accessible();
+
+      await screen('Users');
+      await page.getByLabel('Username').fill('dana');
+      await page.getByLabel('E-mail (optional)').fill('dana@example.com');
+      await page.getByLabel('The e-mail address is verified').check();
+      await submit('Create user');
+      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /User dana/);
+      await accessible();
+      await page.getByLabel('New password').fill(PASSWORD);
+      await page.getByLabel(/^Permanent/).check();
+      await submit('Set password');
+      await page.getByLabel('Group', { exact: true }).selectOption('admins');
+      await submit('Add to group');
+      assert.ok(await page.getByRole('table', { name: 'Groups of this user' }).getByRole('link', { name: 'admins' }).isVisible());
+      await page.getByLabel('Authenticator app (TOTP)').selectOption('off');
+      await submit('Save MFA preference');
+      assert.match(await notice(), /MFA preference saved/);
+      await accessible();
+      await shot('user');
+
+      const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+      assert.equal(user.UserStatus, 'CONFIRMED');
+      assert.equal(user.UserAttributes?.find((a) => a.Name === 'email')?.Value, 'dana@example.com');
+      const groups = await s.idp.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+      assert.deepEqual(groups.Groups?.map((g) => g.GroupName), ['admins']);
+
+      // Search by e-mail prefix finds her; by another prefix nobody.
+      await screen('Users');
+      await page.getByLabel('Attribute').selectOption('email');
+      await page.getByLabel('Value').fill('dan');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForURL(/by=email/);
+      assert.ok(await page.getByRole('link', { name: 'dana' }).isVisible());
+      await page.getByLabel('Value').fill('zed');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForURL(/q=zed/);
+      assert.equal(await page.getByRole('link', { name: 'dana' }).count(), 0);
+
+      // The group's page lists her as a member.
+      await screen('Groups');
+      await page.getByRole('link', { name: 'admins' }).click();
+      assert.ok(await page.getByRole('table', { name: 'Members' }).getByRole('link', { name: 'dana' }).isVisible());
+      await shot('group');
+    });
+
+    test('domain and hosted-UI customization, seen in the live preview', async () => {
+      await screen('Domain & branding');
+      await page.getByLabel('Domain prefix').fill(prefix);
+      await submit('Create domain');
+      assert.match(await notice(), /Domain created/);
+      await page.getByLabel(/^CSS/).fill('.submitButton-customizable { background-color: #8a2be2; }\n.background-customizable { background-color: #fdf2d0; }');
+      await page.getByLabel(/^Logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: makePng(160, 48, [138, 43, 226]) });
+      await submit('Save customization');
+      assert.match(await notice(), /Customization saved/);
+      await accessible();
+
+      const ui = await s.idp.send(new GetUICustomizationCommand({ UserPoolId: poolId }));
+      assert.match(ui.UICustomization?.CSS ?? '', /#8a2be2/);
+      assert.ok(ui.UICustomization?.ImageUrl);
+      const pool = await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      assert.equal(pool.UserPool?.Domain, prefix);
+
+      // The preview is the real hosted page: its form, the custom button colour and the logo.
+      const preview = page.frameLocator('iframe[title="Preview of the hosted sign-in page"]');
+      await preview.getByRole('button', { name: 'Sign in' }).waitFor();
+      const colour = await preview.getByRole('button', { name: 'Sign in' }).evaluate((b) => getComputedStyle(b).backgroundColor);
+      assert.equal(colour, 'rgb(138, 43, 226)');
+      const logoLoaded = await preview.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 160);
+      assert.ok(logoLoaded, 'the logo shows in the preview');
+      await shot('branding');
+    });
+
+    test('the user signs in on the hosted page; the events screen shows it', async () => {
+      const other = await browser.newContext();
+      const hosted = await other.newPage();
+      const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: webApp.callback, scope: 'openid email' });
+      await hosted.goto(`${s.url}/_domain/${prefix}/login?${q}`);
+      await hosted.getByLabel('Username, e-mail or phone number').fill('dana');
+      await hosted.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await Promise.all([hosted.waitForURL(`${webApp.callback}?**`), hosted.getByLabel('Password', { exact: true }).press('Enter')]);
+      assert.ok(new URL(hosted.url()).searchParams.get('code'));
+      await other.close();
+
+      await screen('Events');
+      await page.getByLabel('Username').fill('dana');
+      await page.getByLabel('Type').selectOption('SignIn');
+      await page.getByRole('button', { name: 'Show events' }).click();
+      await page.waitForURL(/type=SignIn/);
+      await accessible();
+      const events = await page.getByRole('table', { name: 'Audit events' }).innerText();
+      assert.match(events, /SignIn\tPass\tdana\t.*HOSTED_UI_PASSWORD/);
+      await shot('events');
+      // Feedback on the sign-in goes through AdminUpdateAuthEventFeedback.
+      await page.getByRole('button', { name: /^Mark the SignIn event .* valid$/ }).first().click();
+      await page.waitForURL(/notice=Feedback/);
+      assert.match(await page.getByRole('table', { name: 'Audit events' }).innerText(), /marked Valid/);
+    });
+
+    test('identity providers, triggers, an import job and identity pools', async () => {
+      await screen('Identity providers');
+      await page.getByLabel('Provider name').fill('Corp');
+      await page.getByLabel('Issuer URL').fill('https://idp.example.com');
+      await page.getByLabel('Client id at the provider').fill('corp-client');
+      await page.getByLabel('Client secret (optional)').fill('corp-secret-value');
+      await page.getByLabel(/^Attribute mapping/).fill('email=email\nusername=sub\nname=display_name');
+      await submit('Add provider');
+      await accessible();
+      assert.doesNotMatch(await page.locator('main').innerText(), /corp-secret-value/, 'the secret is not shown');
+      const idp = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }));
+      assert.equal(idp.IdentityProvider?.AttributeMapping?.name, 'display_name');
+      assert.equal(idp.IdentityProvider?.ProviderDetails?.oidc_issuer, 'https://idp.example.com');
+      await page.getByLabel('Scopes (space-separated)').fill('openid email');
+      await submit('Save provider');
+      const idp2 = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }));
+      assert.equal(idp2.IdentityProvider?.ProviderDetails?.authorize_scopes, 'openid email');
+      assert.equal(idp2.IdentityProvider?.ProviderDetails?.client_secret, 'corp-secret-value', 'the secret is kept');
+      await shot('idp');
+
+      await screen('Triggers');
+      await page.getByLabel('Post authentication').fill('http://localhost:9/post-auth');
+      await page.getByLabel('Pre token generation', { exact: true }).fill('arn:aws:lambda:us-east-1:123456789012:function:ptg');
+      await page.getByLabel('Pre token generation event version').selectOption('V2_0');
+      await submit('Save triggers');
+      const lc = (await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
+      assert.equal(lc.LambdaConfig?.PostAuthentication, 'http://localhost:9/post-auth');
+      assert.deepEqual(lc.LambdaConfig?.PreTokenGenerationConfig, { LambdaVersion: 'V2_0', LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:ptg' });
+      assert.equal(lc.Domain, prefix, 'the rest of the pool is as it was');
+      await page.getByRole('button', { name: 'Show secret' }).click();
+      assert.match(await page.getByRole('status').innerText(), /whsec_/);
+      await accessible();
+      await shot('triggers');
+      // Clear the webhook again so the import's users do not call it.
+      await page.getByLabel('Post authentication').fill('');
+      await submit('Save triggers');
+
+      await screen('Import & export');
+      const header = (await s.idp.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
+      const row = (u: string) =>
+        header.map((h) => ({ 'cognito:username': u, email: `${u}@example.com`, email_verified: 'true', 'cognito:mfa_enabled': 'false', phone_number_verified: 'false' })[h] ?? '').join(',');
+      const csv = [header.join(','), row('imported-1'), row('imported-2')].join('\n') + '\n';
+      await page.getByLabel('Job name').fill('first-import');
+      await page.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await submit('Upload file');
+      assert.match(await notice(), /File uploaded/);
+      await accessible();
+      await submit('Start import');
+      await page.getByText(/Status Succeeded/).waitFor({ timeout: 20_000 });
+      assert.match(await page.getByRole('status').last().innerText(), /2 imported/);
+      await shot('import');
+      const imported = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'imported-2' }));
+      assert.equal(imported.UserStatus, 'RESET_REQUIRED');
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Identity pools' }).click();
+      await accessible();
+      await page.getByLabel('Identity pool name').fill('console_ids');
+      await page.getByLabel('User pool app client that signs users in').selectOption({ label: 'console-screens / web' });
+      await page.getByLabel('Role ARN for authenticated identities (optional)').fill('arn:aws:iam::123456789012:role/signed-in');
+      await submit('Create identity pool');
+      await accessible();
+      assert.match(await page.getByRole('table', { name: 'User pool providers' }).innerText(), new RegExp(poolId));
+      await page.getByLabel('Role ARN for guests').fill('arn:aws:iam::123456789012:role/guest');
+      await submit('Save roles');
+      await shot('identity-pool');
+      const ci = identityClient(s);
+      const listed = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 10 }));
+      const ip = listed.IdentityPools!.find((p) => p.IdentityPoolName === 'console_ids')!;
+      const roles = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
+      assert.deepEqual(roles.Roles, { authenticated: 'arn:aws:iam::123456789012:role/signed-in', unauthenticated: 'arn:aws:iam::123456789012:role/guest' });
+    });
+
+    test('sign-out everywhere, reset, disable; refused operations show their error', async () => {
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/users/dana`);
+      await submit('Sign out everywhere');
+      assert.match(await notice(), /Signed out everywhere/);
+      await submit('Disable user');
+      await submit('Reset password');
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+      assert.equal(u.Enabled, false);
+      assert.equal(u.UserStatus, 'RESET_REQUIRED');
+      const events = await page.getByRole('table', { name: 'Audit events' }).innerText();
+      assert.match(events, /SignOut\tPass\tdana\tAdminUserGlobalSignOut/);
+
+      // A group that exists already: the operation's exception, on the page, status 400.
+      await screen('Groups');
+      await page.getByLabel('Group name').fill('admins');
+      const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create group' }).click()]);
+      assert.equal(res?.status(), 400);
+      assert.match(await page.getByRole('alert').innerText(), /^GroupExistsException: /);
+      await shot('error');
+    });
+  });
+}
