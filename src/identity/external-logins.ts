@@ -126,7 +126,8 @@ export class ExternalLogins {
     let d = this.discovered.get(issuer);
     if (!d || now - d.at > CACHE_MS) {
       const what = `The discovery document of ${issuer}`;
-      const doc = await jsonOf(await this.ok(`${issuer}/.well-known/openid-configuration`, what), what);
+      // An issuer may end with a slash (`https://tenant.auth0.com/`); the document is under it once.
+      const doc = await jsonOf(await this.ok(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, what), what);
       if (doc.issuer !== issuer || typeof doc.jwks_uri !== 'string') throw invalid(`The discovery document of ${issuer} does not name it with its keys.`);
       d = { at: now, jwksUri: doc.jwks_uri };
       this.discovered.set(issuer, d);

@@ -5,7 +5,8 @@
 //   Google    https://accounts.google.com/.well-known/openid-configuration -> jwks_uri on
 //             https://www.googleapis.com/oauth2/v3/certs; RS256 ID tokens, iss https://accounts.google.com
 //   Apple     https://appleid.apple.com/.well-known/openid-configuration -> /auth/keys; RS256 ID tokens
-//   OIDC      https://login.example.test (any issuer of this shape): discovery -> /jwks
+//   OIDC      https://login.example.test: discovery -> /jwks; https://tenant.example.test/ (an
+//             issuer ending with a slash, as Auth0 tenants have) the same
 //   Facebook  https://graph.facebook.com/vX.Y/app and /me with ?access_token=: the token's app and
 //             user, or 400 {error: {message, type: OAuthException, code: 190}} for a token it did
 //             not issue or that expired
@@ -16,6 +17,7 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
 export const OIDC_ISSUER = 'https://login.example.test';
+export const TENANT_ISSUER = 'https://tenant.example.test/';
 
 interface Signer {
   kid: string;
@@ -38,13 +40,13 @@ export interface LoginProviders {
   /** Paths requested, in order (query strings without their tokens). */
   requests: string[];
   /** An ID token of Google, Apple or the OIDC issuer; `key: 'rogue'` signs with a key no JWKS has. */
-  idToken(provider: 'google' | 'apple' | 'oidc', claims: { sub: string; aud: string; ttlSeconds?: number; iss?: string; key?: 'rogue' }): Promise<string>;
+  idToken(provider: 'google' | 'apple' | 'oidc' | 'tenant', claims: { sub: string; aud: string; ttlSeconds?: number; iss?: string; key?: 'rogue' }): Promise<string>;
   facebookToken(user: string, appId: string, ttlSeconds?: number): string;
   amazonToken(user: string, clientId: string, appId: string, ttlSeconds?: number): string;
   close(): Promise<void>;
 }
 
-const ISSUERS = { google: 'https://accounts.google.com', apple: 'https://appleid.apple.com', oidc: OIDC_ISSUER } as const;
+const ISSUERS = { google: 'https://accounts.google.com', apple: 'https://appleid.apple.com', oidc: OIDC_ISSUER, tenant: TENANT_ISSUER } as const;
 
 async function newSigner(kid: string): Promise<Signer> {
   const pair = await generateKeyPair('RS256', { extractable: true });
@@ -53,7 +55,12 @@ async function newSigner(kid: string): Promise<Signer> {
 
 /** `now` gives the providers' clock in ms (tests that move Tessera's clock pass the same). */
 export async function startLoginProviders(now: () => number = Date.now): Promise<LoginProviders> {
-  const signers = { google: await newSigner('google-1'), apple: await newSigner('apple-1'), oidc: await newSigner('oidc-1') };
+  const signers = {
+    google: await newSigner('google-1'),
+    apple: await newSigner('apple-1'),
+    oidc: await newSigner('oidc-1'),
+    tenant: await newSigner('tenant-1'),
+  };
   const rogue = await newSigner('google-1');
   const social = new Map<string, SocialToken>();
   const requests: string[] = [];
@@ -80,6 +87,8 @@ export async function startLoginProviders(now: () => number = Date.now): Promise
     if (p === '/apple/auth/keys') return send(200, { keys: [signers.apple.jwk] });
     if (p === '/oidc/.well-known/openid-configuration') return discovery(OIDC_ISSUER, `${OIDC_ISSUER}/jwks`);
     if (p === '/oidc/jwks') return send(200, { keys: [signers.oidc.jwk] });
+    if (p === '/tenant/.well-known/openid-configuration') return discovery(TENANT_ISSUER, `${TENANT_ISSUER}jwks`);
+    if (p === '/tenant/jwks') return send(200, { keys: [signers.tenant.jwk] });
     const graph = /^\/facebook\/(?:v\d+\.\d+\/)?(app|me)$/.exec(p);
     if (graph) {
       const t = valid(token);
@@ -110,6 +119,7 @@ export async function startLoginProviders(now: () => number = Date.now): Promise
       'https://www.googleapis.com': `${url}/googleapis`,
       'https://appleid.apple.com': `${url}/apple`,
       [OIDC_ISSUER]: `${url}/oidc`,
+      'https://tenant.example.test': `${url}/tenant`,
       'https://graph.facebook.com': `${url}/facebook`,
       'https://api.amazon.com': `${url}/amazon`,
     },

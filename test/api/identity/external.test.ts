@@ -5,16 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  CreateIdentityPoolCommand,
   DescribeIdentityCommand,
   GetCredentialsForIdentityCommand,
   GetIdCommand,
   GetOpenIdTokenCommand,
+  SetIdentityPoolRolesCommand,
+  UnlinkIdentityCommand,
   type CognitoIdentityClient,
 } from '@aws-sdk/client-cognito-identity';
 import { decodeJwt } from 'jose';
 import { startLoginProviders, type LoginProviders } from '../../support/login-providers.js';
 import { engines, startServer, type TestServer } from '../../support/server.js';
-import { appClient, createPool, identityClient, rejectsWith } from './support.js';
+import { startSts, type FakeSts } from './sts-server.js';
+import { GUEST_ROLE, USER_ROLE, appClient, createPool, identityClient, rejectsWith } from './support.js';
 
 const GOOGLE_CLIENT = '1234567890-tessera.apps.googleusercontent.com';
 const APPLE_SERVICE = 'test.tessera.signin';
@@ -23,6 +27,8 @@ const AMAZON_APP = 'amzn1.application.0123456789abcdef';
 const AMAZON_CLIENT = 'amzn1.application-oa2-client.0123456789abcdef';
 const OIDC_CLIENT = 'tessera-oidc-client';
 const OIDC_ARN = 'arn:aws:iam::000000000000:oidc-provider/login.example.test';
+const TENANT_ARN = 'arn:aws:iam::000000000000:oidc-provider/tenant.example.test/';
+const PLAYER_ROLE = 'arn:aws:iam::000000000000:role/tessera-players';
 
 for (const engine of engines) {
   describe(`identity pools with external logins (${engine})`, () => {
@@ -44,8 +50,9 @@ for (const engine of engines) {
           'graph.facebook.com': FACEBOOK_APP,
           'www.amazon.com': AMAZON_APP,
           'login.example.test': OIDC_CLIENT,
+          'tenant.example.test/': OIDC_CLIENT,
         },
-        OpenIdConnectProviderARNs: [OIDC_ARN],
+        OpenIdConnectProviderARNs: [OIDC_ARN, TENANT_ARN],
       });
     });
     after(async () => {
@@ -161,6 +168,25 @@ for (const engine of engines) {
       await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: noAudience, Logins: logins })), 'NotAuthorizedException', /audience/);
     });
 
+    test('an OIDC issuer that ends with a slash: Logins key and issuer keep it, its discovery document is found under it', async () => {
+      const logins = { 'tenant.example.test/': await providers.idToken('tenant', { sub: 'auth0|42', aud: OIDC_CLIENT }) };
+      const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins }));
+      assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId }))).Logins, ['tenant.example.test/']);
+    });
+
+    test('UnlinkIdentity removes an external login: the next GetId with it makes a new identity', async () => {
+      const google = () => providers.idToken('google', { sub: 'g-unlink', aud: GOOGLE_CLIENT });
+      const facebook = providers.facebookToken('10150000000099', FACEBOOK_APP);
+      const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': await google() } }));
+      const both = { 'accounts.google.com': await google(), 'graph.facebook.com': facebook };
+      assert.equal((await app.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: both }))).IdentityId, IdentityId);
+      assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId }))).Logins!.sort(), ['accounts.google.com', 'graph.facebook.com']);
+      await app.send(new UnlinkIdentityCommand({ IdentityId, Logins: { 'graph.facebook.com': facebook }, LoginsToRemove: ['accounts.google.com'] }));
+      assert.deepEqual((await admin.send(new DescribeIdentityCommand({ IdentityId }))).Logins, ['graph.facebook.com']);
+      const again = await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': await google() } }));
+      assert.notEqual(again.IdentityId, IdentityId);
+    });
+
     test('a provider that cannot be reached is ExternalServiceException', async () => {
       const saved = s.app.config.identityProviderEndpoints;
       s.app.config.identityProviderEndpoints = { ...saved, 'https://graph.facebook.com': 'http://127.0.0.1:9' };
@@ -172,6 +198,64 @@ for (const engine of engines) {
       } finally {
         s.app.config.identityProviderEndpoints = saved;
       }
+    });
+  });
+}
+
+for (const engine of engines) {
+  describe(`role mapping rules on an external provider's claims (${engine})`, () => {
+    let providers: LoginProviders;
+    let sts: FakeSts;
+    let s: TestServer;
+    let admin: CognitoIdentityClient;
+    let app: CognitoIdentityClient;
+    before(async () => {
+      providers = await startLoginProviders();
+      sts = await startSts(() => s.url);
+      s = await startServer({
+        engine,
+        env: { TESSERA_IDENTITY_PROVIDER_ENDPOINTS: JSON.stringify(providers.overrides), TESSERA_STS_ENDPOINT: sts.url },
+      });
+      admin = identityClient(s);
+      app = appClient(s);
+    });
+    after(async () => {
+      admin.destroy();
+      app.destroy();
+      await s.close();
+      await sts.close();
+      await providers.close();
+    });
+
+    test("a Rules mapping under the provider's name picks the role from the Google ID token's claims; others get the authenticated role", async () => {
+      const { IdentityPoolId } = await admin.send(
+        new CreateIdentityPoolCommand({ IdentityPoolName: 'external_roles', AllowUnauthenticatedIdentities: false, SupportedLoginProviders: { 'accounts.google.com': GOOGLE_CLIENT } }),
+      );
+      await admin.send(
+        new SetIdentityPoolRolesCommand({
+          IdentityPoolId,
+          Roles: { unauthenticated: GUEST_ROLE, authenticated: USER_ROLE },
+          RoleMappings: {
+            'accounts.google.com': {
+              Type: 'Rules',
+              AmbiguousRoleResolution: 'AuthenticatedRole',
+              RulesConfiguration: { Rules: [{ Claim: 'email', MatchType: 'StartsWith', Value: 'player-', RoleARN: PLAYER_ROLE }] },
+            },
+          },
+        }),
+      );
+      for (const role of [USER_ROLE, PLAYER_ROLE]) sts.trust(role, IdentityPoolId!, 'authenticated');
+      const roleOf = async (sub: string) => {
+        const logins = { 'accounts.google.com': await providers.idToken('google', { sub, aud: GOOGLE_CLIENT }) };
+        const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId, Logins: logins }));
+        const r = await app.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
+        const call = sts.calls.find((c) => c.accessKeyId === r.Credentials!.AccessKeyId)!;
+        assert.deepEqual(call.amr, ['authenticated', 'accounts.google.com', `accounts.google.com:${sub}`]);
+        return call.roleArn;
+      };
+      // The stand-in puts email `<sub>@example.test` into its ID tokens.
+      assert.equal(await roleOf('player-7'), PLAYER_ROLE);
+      assert.equal(await roleOf('visitor-3'), USER_ROLE);
     });
   });
 }
