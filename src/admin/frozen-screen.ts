@@ -48,7 +48,7 @@ export function registerFrozenSettingsScreen(fastify: FastifyInstance, app: App)
   fastify.get('/admin/pools/:pool/frozen-settings', guarded(async (req, reply, s) => {
     const pool = await app.pools.get(req.params.pool);
     const notice = req.query.applied ? '<p class="notice" role="status">The change was applied.</p>' : '';
-    return send(reply, page({ title: `Frozen settings of ${pool.name}`, csrf: s.csrf, body: notice + settingsForm(pool.id, pool.settings, s.csrf) }));
+    return send(reply, page({ title: `Frozen settings of ${pool.name}`, csrf: s.csrf, body: `<p><a href="/admin/pools/${encodeURIComponent(pool.id)}">Back to the pool</a></p>${notice}${settingsForm(pool.id, pool.settings, s.csrf)}` }));
   }));
 
   fastify.post('/admin/pools/:pool/frozen-settings/preview', guarded(async (req, reply, s, form) => {
