@@ -5,11 +5,13 @@
 //   POST /login      signs in the name typed (attributes from `users`) and auto-posts a signed
 //                    Response (assertion signed with xml-crypto, rsa-sha256) to the request's ACS
 //   GET  /slo        HTTP-Redirect LogoutRequest: recorded, answered with a signed LogoutResponse
-//                    to `spLogoutUrl`
+//                    to `spLogoutUrl`; or the SP's LogoutResponse to the IdP's own LogoutRequest
+//                    (`logoutRequestUrl(nameID)`), recorded
 // Its key and certificate come from openssl. `response()` builds responses directly, with knobs
-// for the refusal tests (broken signature, audience, times, InResponseTo).
+// for the refusal tests (broken signature, audience, times, InResponseTo); `encryptedResponse()`
+// encrypts the signed assertion to the SP's certificate (xml-encryption).
 import { execFileSync } from 'node:child_process';
-import { createSign, createVerify, randomBytes } from 'node:crypto';
+import { X509Certificate, createSign, createVerify, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import xmlenc from 'xml-encryption';
 
 export interface AuthnRequestSeen {
   id: string;
@@ -48,11 +51,14 @@ export interface SamlIdp {
   users: Map<string, Record<string, string>>;
   requests: AuthnRequestSeen[];
   logoutRequests: { id: string; nameID: string; signatureValid: boolean }[];
+  logoutResponses: { inResponseTo: string; status: string; signatureValid: boolean; relay: string | null }[];
   /** The last Response posted to an ACS by the login form, with its RelayState. */
   posted: { SAMLResponse: string; RelayState: string }[];
   spCertificate?: string;
   spLogoutUrl?: string;
   response(o: ResponseOptions): string;
+  encryptedResponse(o: ResponseOptions, spCertificate: string): Promise<string>;
+  logoutRequestUrl(nameID: string): string;
   close(): Promise<void>;
 }
 
@@ -89,7 +95,7 @@ export async function startSamlIdp(): Promise<SamlIdp> {
   let url = '';
   const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
 
-  function response(o: ResponseOptions): string {
+  function build(o: ResponseOptions): { head: string; assertion: string } {
     const now = Date.now() + (o.shiftMs ?? 0);
     const life = o.lifetimeMs ?? 5 * 60_000;
     const rid = `_r${randomBytes(16).toString('hex')}`;
@@ -108,29 +114,59 @@ export async function startSamlIdp(): Promise<SamlIdp> {
       `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="_s${randomBytes(8).toString('hex')}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
       (attrs ? `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>` : '') +
       `</saml:Assertion>`;
-    const xml =
-      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${esc(o.acs)}"${irt}>` +
-      `<saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
-      assertion +
-      `</samlp:Response>`;
     const sig = new SignedXml({ privateKey: key, publicCert: cert, signatureAlgorithm: SIG_ALG, canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
     sig.addReference({
-      xpath: "//*[local-name(.)='Assertion']",
+      xpath: "/*[local-name(.)='Assertion']",
       transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
       digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
     });
-    sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+    sig.computeSignature(assertion, { location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
     let signed = sig.getSignedXml();
     if (o.breakSignature) signed = signed.replace(`>${esc(o.nameID)}</saml:NameID>`, `>mallory@example.com</saml:NameID>`);
-    return Buffer.from(signed).toString('base64');
+    const head =
+      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${esc(o.acs)}"${irt}>` +
+      `<saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`;
+    return { head, assertion: signed };
   }
 
-  function redirectTo(res: ServerResponse, target: string, param: 'SAMLResponse', xml: string, relay: string | null) {
+  function response(o: ResponseOptions): string {
+    const { head, assertion } = build(o);
+    return Buffer.from(`${head}${assertion}</samlp:Response>`).toString('base64');
+  }
+
+  /** A response whose signed assertion is encrypted to `spCertificate` (AES-256-GCM, RSA-OAEP). */
+  async function encryptedResponse(o: ResponseOptions, spCertificate: string): Promise<string> {
+    const { head, assertion } = build(o);
+    const pem = `-----BEGIN CERTIFICATE-----\n${spCertificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+    const encrypted = await new Promise<string>((resolve, reject) =>
+      xmlenc.encrypt(
+        assertion,
+        {
+          rsa_pub: new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' }) as string,
+          pem,
+          encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+          keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+        },
+        (err: Error | null, out: string) => (err ? reject(err) : resolve(out)),
+      ),
+    );
+    return Buffer.from(`${head}<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion></samlp:Response>`).toString('base64');
+  }
+
+  /** A URL that sends the browser to the SP with the IdP's own signed LogoutRequest for `nameID`. */
+  function logoutRequestUrl(nameID: string): string {
+    const xml =
+      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_q${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(idp.spLogoutUrl ?? '')}">` +
+      `<saml:Issuer>${esc(idp.entityId)}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(nameID)}</saml:NameID></samlp:LogoutRequest>`;
+    return signedRedirect(idp.spLogoutUrl ?? '', 'SAMLRequest', xml, 'idp-logout-relay');
+  }
+
+  function signedRedirect(target: string, param: 'SAMLResponse' | 'SAMLRequest', xml: string, relay: string | null): string {
     let q = `${param}=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
     if (relay) q += `&RelayState=${encodeURIComponent(relay)}`;
     q += `&SigAlg=${encodeURIComponent(SIG_ALG)}`;
     const signature = createSign('RSA-SHA256').update(q).sign(key, 'base64');
-    res.writeHead(302, { location: `${target}${target.includes('?') ? '&' : '?'}${q}&Signature=${encodeURIComponent(signature)}` }).end();
+    return `${target}${target.includes('?') ? '&' : '?'}${q}&Signature=${encodeURIComponent(signature)}`;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -171,6 +207,14 @@ export async function startSamlIdp(): Promise<SamlIdp> {
         `<script>document.getElementById('f').submit()</script>`;
       return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     }
+    if (req.method === 'GET' && u.pathname === '/slo' && u.searchParams.has('SAMLResponse')) {
+      // The SP's answer to the IdP's own LogoutRequest.
+      const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLResponse') ?? '', 'base64')).toString('utf8');
+      const doc = parse(xml).documentElement!;
+      const status = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:protocol', 'StatusCode')[0]?.getAttribute('Value') ?? '';
+      idp.logoutResponses.push({ inResponseTo: doc.getAttribute('InResponseTo') ?? '', status, signatureValid: redirectSignatureValid(rawQuery, idp.spCertificate) === true, relay: u.searchParams.get('RelayState') });
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>IdP</title><p>signed out at the IdP</p>');
+    }
     if (req.method === 'GET' && u.pathname === '/slo') {
       const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
       const doc = parse(xml).documentElement!;
@@ -180,7 +224,7 @@ export async function startSamlIdp(): Promise<SamlIdp> {
       const answer =
         `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(idp.spLogoutUrl ?? '')}" InResponseTo="${esc(id)}">` +
         `<saml:Issuer>${esc(idp.entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
-      return redirectTo(res, idp.spLogoutUrl ?? '', 'SAMLResponse', answer, u.searchParams.get('RelayState'));
+      return void res.writeHead(302, { location: signedRedirect(idp.spLogoutUrl ?? '', 'SAMLResponse', answer, u.searchParams.get('RelayState')) }).end();
     }
     res.writeHead(404).end();
   }
@@ -210,8 +254,11 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     users: new Map(),
     requests: [],
     logoutRequests: [],
+    logoutResponses: [],
     posted: [],
     response,
+    encryptedResponse,
+    logoutRequestUrl,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
