@@ -14,7 +14,10 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   DescribeIdentityProviderCommand,
+  DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetGroupCommand,
+  ListGroupsCommand,
   GetCSVHeaderCommand,
   GetUICustomizationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -121,6 +124,14 @@ for (const engine of engines) {
       await accessible();
       assert.equal(await page.getByLabel('Callback URLs (one a line)').inputValue(), webApp.callback);
       assert.ok(await page.getByRole('checkbox', { name: 'COGNITO' }).isChecked());
+      await page.getByLabel('Sign-out URLs (one a line)').fill(webApp.signedOut);
+      await page.getByLabel('OAuth scopes (comma-separated)').fill('openid, email');
+      await submit('Save OAuth settings');
+      const described = (await s.idp.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!;
+      assert.deepEqual(described.LogoutURLs, [webApp.signedOut]);
+      assert.deepEqual(described.AllowedOAuthScopes?.sort(), ['email', 'openid']);
+      assert.deepEqual(described.CallbackURLs, [webApp.callback]);
+      assert.deepEqual(described.AllowedOAuthFlows, ['code']);
       await shot('client');
 
       await screen('Groups');
@@ -199,7 +210,25 @@ for (const engine of engines) {
       assert.equal(colour, 'rgb(138, 43, 226)');
       const logoLoaded = await preview.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 160);
       assert.ok(logoLoaded, 'the logo shows in the preview');
+      // The preview is inert: a sandboxed frame without forms or scripts.
+      const framed = await page.context().request.get(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/preview?client=${clientId}`);
+      assert.match(framed.headers()['content-security-policy'] ?? '', /frame-ancestors 'self'.*; sandbox$/);
+      assert.doesNotMatch(framed.headers()['set-cookie'] ?? '', /./, 'no hosted-UI cookies through the preview');
       await shot('branding');
+
+      // Managed login: the domain switches, the client gets colours, the preview follows.
+      await submit('Use managed login');
+      await page.getByLabel('Page background colour (RRGGBB)').fill('e8f4ea');
+      await page.getByLabel('Button colour (RRGGBB)').fill('2d6a4f');
+      await page.getByLabel('Button text colour (RRGGBB)').fill('ffffff');
+      await submit('Create branding');
+      assert.match(await notice(), /Branding saved/);
+      const managedPreview = page.frameLocator('iframe[title="Preview of the hosted sign-in page"]');
+      await managedPreview.getByRole('button', { name: 'Sign in' }).waitFor();
+      assert.equal(await managedPreview.getByRole('button', { name: 'Sign in' }).evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(45, 106, 79)');
+      await accessible();
+      await shot('managed-login');
+      await submit('Use the classic hosted UI');
     });
 
     test('the user signs in on the hosted page; the events screen shows it', async () => {
@@ -319,6 +348,16 @@ for (const engine of engines) {
       assert.equal(res?.status(), 400);
       assert.match(await page.getByRole('alert').innerText(), /^GroupExistsException: /);
       await shot('error');
+
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/groups`);
+      await page.getByRole('link', { name: 'admins' }).click();
+      await page.getByLabel('Description').fill('Changed here');
+      await submit('Save group');
+      assert.equal((await s.idp.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'admins' }))).Group?.Description, 'Changed here');
+      await submit(/^Remove dana from the group/);
+      assert.equal(await page.getByRole('table', { name: 'Members' }).count(), 0);
+      await submit('Delete group');
+      assert.deepEqual((await s.idp.send(new ListGroupsCommand({ UserPoolId: poolId }))).Groups, []);
     });
   });
 }
