@@ -97,12 +97,10 @@ export async function verifySamlResponse(h: Hosted, p: IdentityProvider, md: Idp
     throw invalid((e as Error).message);
   }
   if (!profile?.getAssertion) throw invalid('no assertion');
-  if (p.details.EncryptedResponses === 'true' && !/EncryptedAssertion/.test(Buffer.from(samlResponse, 'base64').toString('utf8'))) {
-    throw invalid('the assertion is not encrypted');
-  }
+  const outer = responseOutline(samlResponse);
+  if (p.details.EncryptedResponses === 'true' && !outer.encrypted) throw invalid('the assertion is not encrypted');
   if (profile.issuer !== md.entityId) throw invalid('the issuer is not the identity provider of the metadata');
-  const destination = responseDestination(samlResponse);
-  if (destination !== undefined && destination !== acsUrl(h)) throw invalid('wrong Destination');
+  if (outer.destination !== undefined && outer.destination !== acsUrl(h)) throw invalid('wrong Destination');
   const assertion = (profile.getAssertion() as { Assertion: Xml }).Assertion;
   const now = h.app.clock.now();
   const notAfter = checkWindow(assertion, now, acsUrl(h), invalid);
@@ -145,12 +143,14 @@ function checkWindow(a: Xml, now: number, acs: string, invalid: (why: string) =>
   return times.length ? Math.max(...times) : undefined;
 }
 
-function responseDestination(samlResponse: string): string | undefined {
+/** The Response element's Destination and whether its assertion came as an EncryptedAssertion. */
+function responseOutline(samlResponse: string): { destination?: string; encrypted: boolean } {
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => {}, fatalError: () => {} } }).parseFromString(xml, 'text/xml') as unknown as {
-    documentElement?: { getAttribute(n: string): string | null };
-  };
-  return doc?.documentElement?.getAttribute('Destination') ?? undefined;
+  type Node = { localName?: string | null; getAttribute?(n: string): string | null; childNodes?: ArrayLike<Node> };
+  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => {}, fatalError: () => {} } }).parseFromString(xml, 'text/xml') as unknown as { documentElement?: Node };
+  const root = doc?.documentElement;
+  const children = Array.from(root?.childNodes ?? []);
+  return { destination: root?.getAttribute?.('Destination') ?? undefined, encrypted: children.some((c) => c.localName === 'EncryptedAssertion') };
 }
 
 /** The IdP's SLO URL with a LogoutRequest of id `requestId` for the signed-in NameID. */
