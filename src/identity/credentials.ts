@@ -33,6 +33,8 @@ export interface CredentialRequest {
   roleArn: string;
   /** Mints the identity's OpenID token (for STS). */
   openIdToken: () => Promise<string>;
+  /** Lifetime of credentials Tessera issues itself (default one hour). */
+  ttlSeconds?: number;
 }
 
 export class IdentityCredentials {
@@ -70,13 +72,14 @@ export class IdentityCredentials {
     };
   }
 
-  private async issueOwn(req: CredentialRequest): Promise<IssuedCredentials> {
+  /** Credentials Tessera issues itself, whatever TESSERA_STS_ENDPOINT says (its own STS, sts.ts). */
+  async issueOwn(req: Omit<CredentialRequest, 'openIdToken'>): Promise<IssuedCredentials> {
     const now = this.clock.now();
     const issued: IssuedCredentials = {
       accessKeyId: 'ASIA' + randomString(16, UPPER_ALNUM),
       secretKey: randomToken(30),
       sessionToken: 'TESSERA' + randomToken(96),
-      expiresAt: now + CREDENTIALS_TTL_SECONDS * 1000,
+      expiresAt: now + (req.ttlSeconds ?? CREDENTIALS_TTL_SECONDS) * 1000,
     };
     // Credentials expired for a day are of no use even to explain an ExpiredToken: forget them.
     await this.store.identityCredentials.deleteExpired(now - 24 * 3600 * 1000);

@@ -4,6 +4,7 @@
 //   developer    developer-authenticated identities
 //   tokens       the identity OpenID token, its JWKS and discovery
 //   credentials  temporary credentials (STS or Tessera-issued) and their SigV4 lookup
+//   sts          Tessera's own AssumeRoleWithWebIdentity for the basic flow (sts.ts)
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
@@ -19,6 +20,7 @@ import { IdentityTokens } from './openid.js';
 import { providerFetch } from './provider-fetch.js';
 import { IdentityPools, type IdentityPool } from './pools.js';
 import { chooseRole } from './roles.js';
+import { WebIdentitySts } from './sts.js';
 import { userPoolTokenVerifier, type UserPoolKeySource } from './user-pool-tokens.js';
 
 export interface IdentityDeps {
@@ -39,6 +41,7 @@ export class IdentityService {
   readonly developer: DeveloperIdentities;
   readonly tokens: IdentityTokens;
   readonly credentials: IdentityCredentials;
+  readonly sts: WebIdentitySts;
 
   constructor(deps: IdentityDeps) {
     const { store, clock, sealer, config } = deps;
@@ -50,6 +53,7 @@ export class IdentityService {
     const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier, external });
     this.identities = new Identities(store, clock, this.pools, loginContext);
     this.developer = new DeveloperIdentities(store, clock, this.pools, loginContext);
+    this.sts = new WebIdentitySts({ store, clock, config, pools: this.pools, tokens: this.tokens, credentials: this.credentials });
   }
 
   /** The OpenID token of an authorised identity (GetOpenIdToken). */
