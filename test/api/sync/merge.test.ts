@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateIdentityPoolCommand,
+  GetCredentialsForIdentityCommand,
+  GetIdCommand,
   GetOpenIdTokenForDeveloperIdentityCommand,
   MergeDeveloperIdentitiesCommand,
+  SetIdentityPoolRolesCommand,
   type CognitoIdentityClient,
 } from '@aws-sdk/client-cognito-identity';
 import {
@@ -85,6 +88,24 @@ for (const engine of engines) {
       assert.deepEqual(await values(dest, 'settings'), { theme: 'dark', volume: '3' });
       // The merged identity keeps nothing.
       assert.deepEqual((await sync.send(new ListDatasetsCommand({ IdentityPoolId: poolId, IdentityId: source }))).Datasets, []);
+    });
+
+    test("a guest that signs in as a user with an identity merges into it, and the guest's data comes along", async () => {
+      const guests = (await identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'merge_guests', AllowUnauthenticatedIdentities: true, DeveloperProviderName: DEV })))
+        .IdentityPoolId!;
+      await identity.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: guests, Roles: { authenticated: 'arn:aws:iam::000000000000:role/merge-user' } }));
+      const guest = (await identity.send(new GetIdCommand({ IdentityPoolId: guests }))).IdentityId!;
+      const user = await identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: guests, Logins: { [DEV]: 'bo' } }));
+      const ds = (identityId: string, DatasetName: string) => ({ IdentityPoolId: guests, IdentityId: identityId, DatasetName });
+      await push(sync, ds(guest, 'cart'), [{ Op: 'replace', Key: 'apples', Value: '2', SyncCount: 0 }]);
+      await push(sync, ds(user.IdentityId!, 'cart'), [{ Op: 'replace', Key: 'pears', Value: '1', SyncCount: 0 }]);
+      // The app still holds the guest's id and now shows the user's login (GetCredentialsForIdentity is unsigned).
+      const r = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId: guest, Logins: { 'cognito-identity.amazonaws.com': user.Token! } }));
+      assert.equal(r.IdentityId, user.IdentityId);
+      const records = await sync.send(new ListRecordsCommand(ds(user.IdentityId!, 'cart')));
+      assert.deepEqual(records.MergedDatasetNames, [`cart.${guest}`]);
+      const merged = await sync.send(new ListRecordsCommand(ds(user.IdentityId!, `cart.${guest}`)));
+      assert.deepEqual(merged.Records!.map((x) => [x.Key, x.Value]), [['apples', '2']]);
     });
   });
 }
