@@ -23,7 +23,7 @@
 // provider that cannot be asked is ExternalServiceException.
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
-import { NotAuthorizedException } from '../errors.js';
+import { ExternalServiceException, NotAuthorizedException } from '../errors.js';
 import type { VerifiedLogin } from './logins.js';
 import type { IdentityPool } from './pools.js';
 import { jsonOf, type ProviderFetch } from './provider-fetch.js';
@@ -128,7 +128,7 @@ export class ExternalLogins {
       const what = `The discovery document of ${issuer}`;
       // An issuer may end with a slash (`https://tenant.auth0.com/`); the document is under it once.
       const doc = await jsonOf(await this.ok(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, what), what);
-      if (doc.issuer !== issuer || typeof doc.jwks_uri !== 'string') throw invalid(`The discovery document of ${issuer} does not name it with its keys.`);
+      if (doc.issuer !== issuer || typeof doc.jwks_uri !== 'string') throw new ExternalServiceException(`The discovery document of ${issuer} does not name it with its keys.`);
       d = { at: now, jwksUri: doc.jwks_uri };
       this.discovered.set(issuer, d);
     }
@@ -137,16 +137,17 @@ export class ExternalLogins {
     if (stale) {
       const what = `The keys of ${issuer}`;
       const jwks = (await jsonOf(await this.ok(d.jwksUri, what), what)) as unknown as JSONWebKeySet;
-      if (!Array.isArray(jwks.keys)) throw invalid(`${what} are not a JWK set.`);
+      if (!Array.isArray(jwks.keys)) throw new ExternalServiceException(`${what} are not a JWK set.`);
       set = { at: now, jwks, kids: new Set(jwks.keys.map((k) => k.kid).filter((x): x is string => !!x)) };
       this.keySets.set(d.jwksUri, set);
     }
     return set!.jwks;
   }
 
+  /** A document the provider must serve: anything but 2xx is the provider's failure, not the token's. */
   private async ok(url: string, what: string): Promise<Response> {
     const res = await this.fetchFrom(url, what);
-    if (!res.ok) throw invalid(`${what} could not be read (HTTP ${res.status}).`);
+    if (!res.ok) throw new ExternalServiceException(`${what} could not be read (HTTP ${res.status}).`);
     return res;
   }
 

@@ -187,14 +187,20 @@ for (const engine of engines) {
       assert.notEqual(again.IdentityId, IdentityId);
     });
 
-    test('a provider that cannot be reached is ExternalServiceException', async () => {
+    test('a provider that cannot be reached, or serves no discovery document, is ExternalServiceException', async () => {
       const saved = s.app.config.identityProviderEndpoints;
-      s.app.config.identityProviderEndpoints = { ...saved, 'https://graph.facebook.com': 'http://127.0.0.1:9' };
+      s.app.config.identityProviderEndpoints = { ...saved, 'https://graph.facebook.com': 'http://127.0.0.1:9', 'https://gone.example.test': `${providers.url}/gone` };
       try {
         await rejectsWith(
           app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'graph.facebook.com': providers.facebookToken('1', FACEBOOK_APP) } })),
           'ExternalServiceException',
         );
+        const gone = await createPool(admin, {
+          SupportedLoginProviders: { 'gone.example.test': OIDC_CLIENT },
+          OpenIdConnectProviderARNs: ['arn:aws:iam::000000000000:oidc-provider/gone.example.test'],
+        });
+        const token = await providers.idToken('oidc', { sub: 'x', aud: OIDC_CLIENT, iss: 'https://gone.example.test' });
+        await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: gone, Logins: { 'gone.example.test': token } })), 'ExternalServiceException', /HTTP 404/);
       } finally {
         s.app.config.identityProviderEndpoints = saved;
       }
