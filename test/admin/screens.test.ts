@@ -210,6 +210,7 @@ for (const engine of engines) {
       assert.equal(colour, 'rgb(138, 43, 226)');
       const logoLoaded = await preview.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 160);
       assert.ok(logoLoaded, 'the logo shows in the preview');
+      assert.ok((await preview.locator('.card').evaluate((c) => c.getBoundingClientRect().width)) > 300);
       // The preview is inert: a sandboxed frame without forms or scripts.
       const framed = await page.context().request.get(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/preview?client=${clientId}`);
       assert.match(framed.headers()['content-security-policy'] ?? '', /frame-ancestors 'self'.*; sandbox$/);
@@ -218,15 +219,17 @@ for (const engine of engines) {
 
       // Managed login: the domain switches, the client gets colours, the preview follows.
       await submit('Use managed login');
-      await page.getByLabel('Page background colour (RRGGBB)').fill('e8f4ea');
-      await page.getByLabel('Button colour (RRGGBB)').fill('2d6a4f');
-      await page.getByLabel('Button text colour (RRGGBB)').fill('ffffff');
+      await page.getByLabel(/^Page background colour/).fill('e8f4ea');
+      await page.getByLabel(/^Button colour/).fill('2d6a4f');
+      await page.getByLabel(/^Button text colour/).fill('ffffff');
       await submit('Create branding');
       assert.match(await notice(), /Branding saved/);
       const managedPreview = page.frameLocator('iframe[title="Preview of the hosted sign-in page"]');
       await managedPreview.getByRole('button', { name: 'Sign in' }).waitFor();
       assert.equal(await managedPreview.getByRole('button', { name: 'Sign in' }).evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(45, 106, 79)');
       await accessible();
+      // Laid out as the real page at the frame's width (the card at its 26rem), before the picture.
+      assert.ok((await managedPreview.locator('.card').evaluate((c) => c.getBoundingClientRect().width)) > 300);
       await shot('managed-login');
       await submit('Use the classic hosted UI');
     });

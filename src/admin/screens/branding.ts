@@ -21,7 +21,11 @@ async function clientsOf(ctx: Ctx, poolId: string): Promise<ClientInfo[]> {
 }
 
 const imageExtension = (type: string, name: string) => (/png$/i.test(type) || /\.png$/i.test(name) ? 'PNG' : /jpe?g$/i.test(type) || /\.jpe?g$/i.test(name) ? 'JPEG' : /svg/i.test(type) ? 'SVG' : 'PNG');
-const hexOf = (v: string | null) => (v && /^#?[0-9a-f]{6}$/i.test(v.trim()) ? v.trim().replace('#', '').toLowerCase() : undefined);
+/** RRGGBB or RRGGBBAA (with or without #) as Cognito's RRGGBBAA. */
+const hexOf = (v: string | null) => {
+  const m = /^#?([0-9a-f]{6}|[0-9a-f]{8})$/i.exec((v ?? '').trim());
+  return m ? (m[1]!.length === 6 ? `${m[1]}ff` : m[1]!).toLowerCase() : undefined;
+};
 
 export function registerBrandingScreen(r: AdminRouter): void {
   r.get('/admin/pools/:pool/branding', async (ctx) => {
@@ -84,9 +88,9 @@ ${form(`${base}/ui`, 'Customize the hosted UI', csrf,
       managed = `<h2>Managed login branding</h2>
 ${form(`${base}/managed`, `Branding of ${clients.find((c) => c.id === chosen)?.name ?? chosen}`, csrf,
   `<input type="hidden" name="client" value="${esc(chosen)}">` +
-    input('page', 'Page background colour (RRGGBB)', { value: cur.page }) +
-    input('button', 'Button colour (RRGGBB)', { value: cur.button }) +
-    input('buttonText', 'Button text colour (RRGGBB)', { value: cur.text }) +
+    input('page', 'Page background colour (RRGGBB or RRGGBBAA)', { value: cur.page }) +
+    input('button', 'Button colour (RRGGBB or RRGGBBAA)', { value: cur.button }) +
+    input('buttonText', 'Button text colour (RRGGBB or RRGGBBAA)', { value: cur.text }) +
     input('formLogo', 'Form logo (PNG, JPEG or SVG; empty keeps the current one)', { type: 'file', accept: 'image/png,image/jpeg,image/svg+xml' }),
   b ? 'Save branding' : 'Create branding', { multipart: true })}
 ${b ? action(`${base}/managed-delete`, csrf, 'Delete branding', { danger: true, fields: `<input type="hidden" name="id" value="${esc(b.ManagedLoginBrandingId)}"><input type="hidden" name="client" value="${esc(chosen)}">` }) : ''}
@@ -149,9 +153,9 @@ ${b ? action(`${base}/managed-delete`, csrf, 'Delete branding', { danger: true, 
     const colours = { page: hexOf(f.get('page')), button: hexOf(f.get('button')), text: hexOf(f.get('buttonText')) };
     const settings = {
       components: {
-        ...(colours.page ? { pageBackground: { lightMode: { color: `${colours.page}ff` } } } : {}),
+        ...(colours.page ? { pageBackground: { lightMode: { color: colours.page } } } : {}),
         ...(colours.button || colours.text
-          ? { primaryButton: { lightMode: { defaults: { ...(colours.button ? { backgroundColor: `${colours.button}ff` } : {}), ...(colours.text ? { textColor: `${colours.text}ff` } : {}) } } } }
+          ? { primaryButton: { lightMode: { defaults: { ...(colours.button ? { backgroundColor: colours.button } : {}), ...(colours.text ? { textColor: colours.text } : {}) } } } }
           : {}),
       },
     };
