@@ -19,6 +19,8 @@ import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerImportRoutes } from './import/routes.js';
 import { registerMetricsRoutes } from './metrics/routes.js';
 import { registerAdminRoutes } from './admin/routes.js';
+import { registerFrozenSettingsApi } from './admin/frozen-api.js';
+import { registerFrozenSettingsScreen } from './admin/frozen-screen.js';
 import { observeRequest } from './metrics/metrics.js';
 
 declare module 'fastify' {
@@ -147,6 +149,8 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerImportRoutes(fastify, app);
   registerMetricsRoutes(fastify, app);
   registerAdminRoutes(fastify, app, registry);
+  registerFrozenSettingsApi(fastify, app);
+  registerFrozenSettingsScreen(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
   fastify.post('/*', async (req, reply) => {

@@ -23,6 +23,7 @@ import { invalidRequest } from '../oauth/errors.js';
 import { errorRedirectUrl, formOf, redirect, type Hosted } from '../oauth/http.js';
 import { hostedRoutes } from '../oauth/routes.js';
 import { startSession } from '../oauth/session.js';
+import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
@@ -100,15 +101,38 @@ async function idpResponse(h: Hosted) {
     const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, state.nonce, h.app.clock);
     const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : {};
     const user = await userForIdentity(h.app, request.pool, provider, { ...info, ...claims }, request.client.id);
-    if (!user.enabled) return refuse(h, request, 'User is disabled.');
+    if (!user.enabled) {
+      await auditFederated(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
+      return refuse(h, request, 'User is disabled.');
+    }
+    await auditFederated(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
     startSession(h, user, now);
     return await finishAuthorize(h, request, user, now);
   } catch (e) {
-    if (e instanceof FederationError) return refuse(h, request, e.message);
-    if (e instanceof Error && e.name.endsWith('Exception')) return refuse(h, request, e.message);
+    if (e instanceof FederationError) {
+      await auditFederated(h, request, provider.name, 'Fail', { reason: 'FederationError' });
+      return refuse(h, request, e.message);
+    }
+    if (e instanceof Error && e.name.endsWith('Exception')) {
+      await auditFederated(h, request, provider.name, 'Fail', { reason: e.name });
+      return refuse(h, request, e.message);
+    }
     throw e;
   }
+}
+
+/** A SignIn audit event of a federated sign-in (src/audit/hosted.ts). */
+function auditFederated(h: Hosted, request: AuthorizeRequest, provider: string, outcome: 'Pass' | 'Fail', o: { userId?: string; username?: string; reason?: string }) {
+  return recordHosted(h.app, h.req, {
+    poolId: request.pool.id,
+    clientId: request.client.id,
+    userId: o.userId,
+    username: o.username,
+    type: 'SignIn',
+    outcome,
+    detail: { op: 'HostedUI', flow: FEDERATED_FLOW, provider, reason: o.reason },
+  });
 }
 
 /** Whether a mapped claim is missing from the ID token, so the userinfo endpoint is asked. */

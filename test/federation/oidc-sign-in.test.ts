@@ -7,7 +7,7 @@
 // unknown provider. SQLite only (the store paths run on both engines in providers.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, CreateIdentityProviderCommand, DeleteIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminListUserAuthEventsCommand, CreateIdentityProviderCommand, DeleteIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
@@ -110,6 +110,9 @@ describe('OIDC federation in chromium with oidc-provider upstream', { skip: !has
     const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-1001' }));
     assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
     assert.equal(JSON.parse(user.UserAttributes!.find((a) => a.Name === 'identities')!.Value!)[0].userId, 'u-1001');
+    // The federated sign-in is audited as API sign-ins are (src/audit/hosted.ts).
+    const events = await s.idp.send(new AdminListUserAuthEventsCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-1001' }));
+    assert.deepEqual(events.AuthEvents!.map((e) => `${e.EventType}:${e.EventResponse}`), ['SignIn:Pass']);
   });
 
   test('the login page shows the provider as a button; a returning user keeps its sub and gets new attributes', async () => {
