@@ -22,7 +22,8 @@ import { userInfo } from './userinfo.js';
 import { showForgot, submitForgot, submitReset } from './ui/forgot.js';
 import { showError } from './ui/render.js';
 import { submitMfa } from './ui/mfa.js';
-import { showLogin, submitLogin, submitNewPassword } from './ui/sign-in.js';
+import { submitNewPassword } from './ui/new-password.js';
+import { showLogin, submitLogin } from './ui/sign-in.js';
 import { showSignUp, submitConfirm, submitSignUp } from './ui/sign-up.js';
 
 export type HostedHandler = (h: Hosted) => Promise<unknown>;

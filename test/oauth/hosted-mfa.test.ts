@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as client from 'openid-client';
-import { AdminGetUserCommand, AdminSetUserMFAPreferenceCommand, SetUICustomizationCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  SetUICustomizationCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { engines } from '../support/server.js';
 import { configureMfa, lastCode, nextStep, startMfaServer, totp, type MfaServer } from '../api/mfa/support.js';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from './browser.js';
@@ -189,6 +195,48 @@ for (const engine of engines) {
       await enterCode('Verification code', await lastCode(s, 'sel@example.com'));
       const tokens = await client.authorizationCodeGrant(await rp(optional, optionalClient), await callback(), checks);
       assert.equal(tokens.claims()!['cognito:username'], 'sel');
+    });
+
+    test('new password required: the page asks for the required attributes the user lacks, then MFA set-up follows', async () => {
+      const poolId = (
+        await s.idp.send(
+          new CreateUserPoolCommand({
+            PoolName: 'profile required',
+            Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }],
+          }),
+        )
+      ).UserPool!.Id!;
+      const prefix = `p${Date.now().toString(36)}${engine[0]}`;
+      await s.idp.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
+      await configureMfa(s, poolId, { MfaConfiguration: 'ON' });
+      const o: OAuthSetup = { poolId, prefix, base: `${s.url}/_domain/${prefix}` };
+      const { clientId } = await seedWebClient(s, poolId, { CallbackURLs: [app.callback], LogoutURLs: [app.signedOut], AllowedOAuthScopes: ['openid', 'email', 'profile'] });
+      await seedUser(s, poolId, 'nina', { email: 'nina@example.com', email_verified: 'true' }, { temporary: true });
+
+      const checks = await startLogin(await rp(o, clientId));
+      await typeCredentials('nina');
+      await b.page.getByText('Please choose a new password and complete your profile to continue.').waitFor();
+      await b.page.getByLabel('New password', { exact: true }).fill('Nina-new-passw0rd!');
+      await b.page.getByLabel('Repeat the new password').fill('Nina-new-passw0rd!');
+      await b.shot('new-password-attributes');
+      // Without the name: the challenge's own refusal, the page again.
+      await b.page.getByLabel('Repeat the new password').press('Enter');
+      await b.page.getByRole('alert').waitFor();
+      assert.match(await b.page.getByRole('alert').innerText(), /name is missing/);
+      await b.page.getByLabel('New password', { exact: true }).fill('Nina-new-passw0rd!');
+      await b.page.getByLabel('Repeat the new password').fill('Nina-new-passw0rd!');
+      await b.page.getByLabel('Full name').fill('Nina Neu');
+      await b.page.getByLabel('Full name').press('Enter');
+
+      // The pool requires MFA and Nina has none: enrolment, as after any password.
+      await b.page.getByRole('heading', { name: 'Set up an authenticator app' }).waitFor();
+      const secret = (await b.page.locator('code.secret').innerText()).trim();
+      nextStep(s);
+      await enterCode('Code from your authenticator app', totp(secret, s.clock.now()));
+      const tokens = await client.authorizationCodeGrant(await rp(o, clientId), await callback(), checks);
+      assert.equal(tokens.claims()!.name, 'Nina Neu');
+      const nina = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'nina' }));
+      assert.equal(nina.UserStatus, 'CONFIRMED');
     });
 
     test('German, and the pool\'s customized look on the MFA pages', async () => {

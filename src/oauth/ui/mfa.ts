@@ -34,6 +34,7 @@ import { flowContext, messageFor, pageUrl, withForm } from './flow.js';
 import { esc } from './layout.js';
 import { t, type MessageId } from './messages.js';
 import { field, form, heading, links, messages, type FormPage } from './pages.js';
+import { showNewPassword } from './new-password.js';
 import { showPage } from './render.js';
 import { afterPasswordSteps, renderLogin, signedIn } from './sign-in.js';
 
@@ -63,8 +64,15 @@ function hostedContext(h: Hosted, request: AuthorizeRequest): FlowContext {
   return { ...flowContext(h, request), hosted: true };
 }
 
-/** The step run after every proven password (sign-in.ts): a page when a second factor applies. */
+/**
+ * The step run after every proven password (sign-in.ts): the new-password page for a temporary
+ * password (new-password.ts, which comes back here for MFA), else a page when a second factor applies.
+ */
 async function secondFactor(h: Hosted, request: AuthorizeRequest, user: User): Promise<boolean> {
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    await showNewPassword(h, request, user);
+    return true;
+  }
   const ctx = hostedContext(h, request);
   try {
     const step = await afterFirstFactor(ctx, user, { typed: user.username });
@@ -80,7 +88,7 @@ async function secondFactor(h: Hosted, request: AuthorizeRequest, user: User): P
 afterPasswordSteps.push(secondFactor);
 
 /** The page of the next challenge, or the end of the sign-in. */
-async function answerStep(h: Hosted, request: AuthorizeRequest, ctx: FlowContext, step: AuthStep): Promise<unknown> {
+export async function answerStep(h: Hosted, request: AuthorizeRequest, ctx: FlowContext, step: AuthStep): Promise<unknown> {
   if (step.kind === 'proven') return signedIn(h, request, step.user);
   if (step.kind !== 'challenge' || !PAGES.has(step.name) || !step.session) throw new Error(`the hosted UI has no page for ${step.kind === 'challenge' ? step.name : step.kind}`);
   const p = step.parameters;

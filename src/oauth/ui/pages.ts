@@ -122,15 +122,6 @@ ${form(p, fields, 'action.resetPassword', { username: p.username })}
 ${links(p.lang, [{ href: p.signInHref, id: 'link.backToSignIn' }])}`;
 }
 
-export function newPasswordPage(p: FormPage & { pending: string }): string {
-  const fields =
-    field(p, { label: 'field.newPassword', name: 'password', type: 'password', autocomplete: 'new-password', autofocus: true }) +
-    field(p, { label: 'field.confirmPassword', name: 'password2', type: 'password', autocomplete: 'new-password' });
-  return `${heading(p.lang, 'page.newPassword.title', 'page.newPassword.heading')}
-${messages(p)}
-${form(p, fields, 'action.changePassword', { pending: p.pending })}`;
-}
-
 export function errorPage(lang: Lang, id: MessageId, detail?: string): string {
   return `${heading(lang, 'page.error.title')}
 <div class="errorMessage-customizable" role="alert">${esc(t(lang, id))}${detail ? ` <span class="detail">${esc(detail)}</span>` : ''}</div>`;

@@ -5,10 +5,10 @@
 // temporary password expired). What follows a proven password is `nextStep`:
 //
 //   CONFIRMED               session cookie, then the code (or tokens) on the redirect URI
-//   FORCE_CHANGE_PASSWORD   the new-password page, carrying a sealed, single-use `pending`
 //   UNCONFIRMED             the confirm page        RESET_REQUIRED   the reset-password page
-// Between a proven password and the session run `afterPasswordSteps`: the MFA issue adds its step
-// there (answer its own page and return true; finish later with `signedIn`).
+// Between a proven password and the session run `afterPasswordSteps` (each answers its own page
+// and returns true, finishing later with `signedIn`): mfa.ts's, which shows the new-password page
+// for FORCE_CHANGE_PASSWORD (new-password.ts) and the second-factor pages.
 import { HOSTED_PASSWORD_FLOW, recordHosted } from '../../audit/hosted.js';
 import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../../auth/lockout.js';
 import type { FlowContext } from '../../auth/types.js';
@@ -16,8 +16,6 @@ import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from 
 import { checkUserMaySignIn } from '../../auth/user-status.js';
 import { checkPassword as checkVerifier } from '../../crypto/srp.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../../errors.js';
-import { newUuid } from '../../ids.js';
-import { checkPasswordPolicy } from '../../userpools/passwords.js';
 import type { User } from '../../userpools/user.js';
 import { finishAuthorize, usableSession, type AuthorizeRequest } from '../authorize.js';
 import { csrfToken, type Hosted } from '../http.js';
@@ -25,19 +23,8 @@ import { startSession } from '../session.js';
 import { flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
 import { t } from './messages.js';
-import { confirmPage, newPasswordPage, resetPage, signInPage } from './pages.js';
+import { confirmPage, resetPage, signInPage } from './pages.js';
 import { showPage } from './render.js';
-
-const PENDING_PURPOSE = 'hosted-ui-new-password';
-const PENDING_MS = 15 * 60_000;
-
-interface Pending {
-  pool: string;
-  client: string;
-  sub: string;
-  exp: number;
-  jti: string;
-}
 
 /** GET /login: the form, unless a session may answer at once (prompt, max_age permitting). */
 export function showLogin(h: Hosted) {
@@ -147,13 +134,9 @@ async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, 
     if (!m) throw e;
     return renderLogin(h, request, { username: user.username, error: m, status: 400 });
   }
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    const pending: Pending = { pool: ctx.pool.id, client: ctx.client.id, sub: user.id, exp: h.app.clock.now() + PENDING_MS, jti: newUuid() };
-    await auditPassword(h, request, user, 'InProgress', { next: 'NEW_PASSWORD_REQUIRED' });
-    return renderNewPassword(h, request, h.app.sealer.sealJson(PENDING_PURPOSE, pending));
-  }
+  const next = user.status === 'FORCE_CHANGE_PASSWORD' ? 'NEW_PASSWORD_REQUIRED' : 'MFA';
   for (const step of afterPasswordSteps) {
-    if (await step(h, request, user)) return auditPassword(h, request, user, 'InProgress', { next: 'MFA' });
+    if (await step(h, request, user)) return auditPassword(h, request, user, 'InProgress', { next });
   }
   return signedIn(h, request, user);
 }
@@ -177,39 +160,4 @@ export async function signedIn(h: Hosted, request: AuthorizeRequest, user: User)
   const authTime = h.app.clock.now();
   startSession(h, user, authTime);
   return finishAuthorize(h, request, user, authTime);
-}
-
-function renderNewPassword(h: Hosted, request: AuthorizeRequest, pending: string, error?: { id: MessageId; detail?: string }) {
-  const body = newPasswordPage({ lang: h.lang, action: pageUrl(h, 'newPassword'), csrf: csrfToken(h), pending, error });
-  return showPage(h, { title: 'page.newPassword.title', body, client: request.client, status: error ? 400 : 200, formTarget: request.redirectUri });
-}
-
-/** POST /newPassword: the pending sign-in's user sets a permanent password, once. */
-export function submitNewPassword(h: Hosted) {
-  return withForm(h, async (request, form) => {
-    const sealed = form.get('pending') ?? '';
-    const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, sealed);
-    const now = h.app.clock.now();
-    if (!pending || pending.pool !== request.pool.id || pending.client !== request.client.id || now >= pending.exp) {
-      return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
-    }
-    const password = form.get('password') ?? '';
-    if (password !== (form.get('password2') ?? '')) return renderNewPassword(h, request, sealed, { id: 'error.passwordsDiffer' });
-    const user = await h.app.users.findBySub(request.pool, pending.sub);
-    if (!user || user.status !== 'FORCE_CHANGE_PASSWORD') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
-    try {
-      checkPasswordPolicy(request.pool, password);
-      await h.app.store.transaction(async (tx) => {
-        if (!(await tx.auth.useOnce(`hosted-new-password:${pending.jti}`, pending.exp))) throw new NotAuthorizedException('Invalid session for the user.');
-        await h.app.users.setPassword(request.pool, user, password, { permanent: true, store: tx });
-      });
-    } catch (e) {
-      const m = messageFor(e);
-      if (!m) throw e;
-      if (m.id === 'error.incorrectCredentials') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
-      return renderNewPassword(h, request, sealed, m);
-    }
-    for (const step of afterPasswordSteps) if (await step(h, request, user)) return;
-    return signedIn(h, request, user);
-  });
 }
