@@ -3,15 +3,18 @@
 // password, save the MFA preference; create the pool's domain and customize the hosted UI (CSS and
 // a logo), seen in the live preview; sign the user in on the real hosted page in another browser
 // context and find that sign-in on the events screen; then identity providers, triggers, an
-// import job from an uploaded CSV, identity pools, sign-out everywhere and reset. Every change is
+// import job from an uploaded CSV, an encrypted export loaded into a second Tessera, identity pools, sign-out everywhere and reset. Every change is
 // checked through the API (the SDK), and every page passes the accessibility checks below.
 // Screenshots: test-artifacts/screenshots/admin/<engine>-screens-NN-<screen>.png
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  CreateUserPoolClientCommand,
   AdminListGroupsForUserCommand,
   DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
@@ -23,6 +26,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readArchive } from '../../src/cli/archive.js';
+import { importPool } from '../../src/cli/pool-copy.js';
 import { ADMIN, engines, startServer, type TestServer } from '../support/server.js';
 import { identityClient } from '../api/identity/support.js';
 import { startApp, type TestApp } from '../oauth/browser.js';
@@ -260,7 +265,7 @@ for (const engine of engines) {
       assert.match(await page.getByRole('table', { name: 'Audit events' }).innerText(), /marked Valid/);
     });
 
-    test('identity providers, triggers, an import job and identity pools', async () => {
+    test('identity providers, triggers, an import job, an export and identity pools', async () => {
       await screen('Identity providers');
       await page.getByLabel('Provider name').fill('Corp');
       await page.getByLabel('Issuer URL').fill('https://idp.example.com');
@@ -293,9 +298,11 @@ for (const engine of engines) {
       assert.match(await page.getByRole('status').innerText(), /whsec_/);
       await accessible();
       await shot('triggers');
-      // Clear the webhook again so the import's users do not call it.
+      // Clear them again (nothing answers there; later sign-ins must not call them).
       await page.getByLabel('Post authentication').fill('');
+      await page.getByLabel('Pre token generation', { exact: true }).fill('');
       await submit('Save triggers');
+      assert.deepEqual((await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.LambdaConfig ?? {}, {});
 
       await screen('Import & export');
       const header = (await s.idp.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
@@ -313,6 +320,34 @@ for (const engine of engines) {
       await shot('import');
       const imported = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'imported-2' }));
       assert.equal(imported.UserStatus, 'RESET_REQUIRED');
+
+      // Export: a download encrypted under the key typed in; loaded into another Tessera, dana
+      // signs in there with the same password and is in the same group.
+      await screen('Import & export');
+      await page.getByLabel(/^Export key/).fill('short');
+      await page.getByRole('button', { name: 'Download export' }).click();
+      await page.waitForURL(/\/export$/);
+      assert.match(await page.getByRole('alert').innerText(), /^InvalidParameterException: The export key must be 32 bytes/);
+      await page.goBack();
+      const key = randomBytes(32).toString('hex');
+      await page.getByLabel(/^Export key/).fill(key);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download export' }).click()]);
+      assert.equal(download.suggestedFilename(), `${poolId}.tessera`);
+      const file = await download.path();
+      const other = await startServer({ engine });
+      try {
+        const { counts } = await importPool(other.app, readArchive(createReadStream(file), Buffer.from(key, 'hex')), () => {});
+        assert.equal(counts.users, 3);
+        const c = await other.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'check', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+        const signIn = await other.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: c.UserPoolClient!.ClientId!, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'dana', PASSWORD } }));
+        assert.ok(signIn.AuthenticationResult?.AccessToken);
+        const theirGroups = await other.idp.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+        assert.deepEqual(theirGroups.Groups?.map((g) => g.GroupName), ['admins']);
+      } finally {
+        await other.close();
+      }
+      const exportEvents = await s.app.audit.list({ poolId, types: ['AdminAction'], limit: 50 });
+      assert.ok(exportEvents.events.some((e) => e.detail?.op === 'ExportPool'));
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Identity pools' }).click();
       await accessible();

@@ -1,8 +1,14 @@
 // Import and export: the pool's import jobs (ListUserImportJobs), a new job from an uploaded CSV
 // file (CreateUserImportJob, then the file PUT to the job's pre-signed URL exactly as a client
 // would, in-process), start and stop, progress (the page refreshes itself while the job runs)
-// and the rows that failed. Export is the operator command `tessera export` (it writes a file on
-// the server's disk under a key the operator holds), so the screen shows the command.
+// and the rows that failed. Export is what `tessera export` writes (src/cli/pool-copy.ts), streamed
+// to the browser as a download, encrypted under the key typed into the form (used for this
+// response only: never stored or logged); it is an AdminAction event ExportPool. Importing such a
+// file into another Tessera is the operator command `tessera import`, shown on the page.
+import { PassThrough } from 'node:stream';
+import { ArchiveError, ArchiveWriter, parseKey } from '../../cli/archive.js';
+import { exportPool } from '../../cli/pool-copy.js';
+import { InvalidParameterException } from '../../errors.js';
 import { esc, form, hidden, input, poolUrl, select, table, when } from '../html.js';
 import type { AdminRouter } from '../kit.js';
 import { poolOf } from './pools.js';
@@ -39,9 +45,11 @@ ${form(`${poolUrl(poolId)}/imports`, 'New import job', ctx.s.csrf,
     input('role', 'CloudWatch Logs role ARN (kept, not used)', { value: DEFAULT_ROLE }),
   'Upload file', { multipart: true })}
 <h2>Export the pool</h2>
-<p>Export writes the pool (configuration, users and attributes, groups, MFA enrolments and password material) to one file encrypted under a key you hold. It runs on the server as an operator command, with progress on standard error:</p>
-<pre>TESSERA_EXPORT_KEY=$(openssl rand -hex 32) npm run tessera -- export --pool ${esc(poolId)} --out ${esc(poolId)}.tessera</pre>
-<p>On the other Tessera (same key): <code>npm run tessera -- import --in ${esc(poolId)}.tessera</code></p>`,
+<p>An export holds the pool's configuration, app clients, groups, users with their attributes, MFA enrolments and password material, encrypted under a key you choose and keep (for example <code>openssl rand -hex 32</code>). The file downloads as it is written.</p>
+${form(`${poolUrl(poolId)}/export`, 'Download an encrypted export', ctx.s.csrf, input('key', 'Export key (32 bytes as 64 hex digits or base64)', { type: 'password', required: true }), 'Download export')}
+<p>Load it into another Tessera (same key) with the operator command, which shows its progress:</p>
+<pre>TESSERA_EXPORT_KEY=&lt;the key&gt; npm run tessera -- import --in ${esc(poolId)}.tessera</pre>
+<p>Or export on the server itself: <code>npm run tessera -- export --pool ${esc(poolId)} --out ${esc(poolId)}.tessera</code></p>`,
     });
   });
 
@@ -96,6 +104,36 @@ ${table('Import job', ['Property', 'Value'], [
 ${controls}
 ${table('Failed rows', ['Line', 'Username', 'Reason'], failed.map((e: any) => [esc(e.line), esc(e.username ?? ''), esc(e.message)]))}`,
     });
+  });
+
+  r.post('/admin/pools/:pool/export', async (ctx) => {
+    const pool = await poolOf(ctx, ctx.req.params.pool);
+    let key: Buffer;
+    try {
+      key = parseKey(ctx.form.get('key') ?? '');
+    } catch (e) {
+      if (e instanceof ArchiveError) throw new InvalidParameterException(`The export key must be 32 bytes, as 64 hex digits or base64.`);
+      throw e;
+    }
+    const out = new PassThrough();
+    const writer = new ArchiveWriter(out, key);
+    const { app, req } = ctx;
+    await app.audit.record({ poolId: pool.Id, type: 'AdminAction', outcome: 'Pass', sourceIp: req.ip, requestId: req.id, detail: { op: 'ExportPool', accessKeyId: ctx.s.accessKeyId } });
+    // Written while the browser reads: memory holds about one frame. A failure cuts the download,
+    // and a cut file is refused on import (the last frame carries its flag).
+    void exportPool(app, pool.Id, writer, () => {})
+      .then(() => writer.close())
+      .catch((err) => {
+        app.log.error({ err, poolId: pool.Id }, 'console export failed');
+        out.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+    return ctx.reply
+      .code(200)
+      .header('content-type', 'application/octet-stream')
+      .header('content-disposition', `attachment; filename="${pool.Id}.tessera"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(out);
   });
 
   r.post('/admin/pools/:pool/imports/:job/start', async (ctx) => {
