@@ -18,7 +18,9 @@ import { hasValidCsrf, readSession, type AdminSession } from './session.js';
 
 type Req = FastifyRequest<{ Params: { pool: string }; Querystring: Record<string, string> }>;
 
-const screenUrl = (poolId: string) => `/admin/pools/${encodeURIComponent(poolId)}/frozen-settings`;
+/** Its entry in the pool's navigation (html.ts poolScreens). */
+const SCREEN = '/frozen-settings';
+const screenUrl = (poolId: string) => `/admin/pools/${encodeURIComponent(poolId)}${SCREEN}`;
 const SIGN_IN = [
   ['email', 'E-mail'],
   ['phone_number', 'Phone number'],
@@ -48,14 +50,14 @@ export function registerFrozenSettingsScreen(fastify: FastifyInstance, app: App)
   fastify.get('/admin/pools/:pool/frozen-settings', guarded(async (req, reply, s) => {
     const pool = await app.pools.get(req.params.pool);
     const notice = req.query.applied ? '<p class="notice" role="status">The change was applied.</p>' : '';
-    return send(reply, page({ title: `Frozen settings of ${pool.name}`, csrf: s.csrf, body: `<p><a href="/admin/pools/${encodeURIComponent(pool.id)}">Back to the pool</a></p>${notice}${settingsForm(pool.id, pool.settings, s.csrf)}` }));
+    return send(reply, page({ title: `Frozen settings of ${pool.name}`, csrf: s.csrf, pool: { id: pool.id, name: pool.name, screen: SCREEN }, body: `<p><a href="/admin/pools/${encodeURIComponent(pool.id)}">Back to the pool</a></p>${notice}${settingsForm(pool.id, pool.settings, s.csrf)}` }));
   }));
 
   fastify.post('/admin/pools/:pool/frozen-settings/preview', guarded(async (req, reply, s, form) => {
     const pool = await app.pools.get(req.params.pool);
     const change = changeFromForm(pool.settings.SchemaAttributes ?? [], form);
     const preview = await runFrozenChange(app, req, s.accessKeyId, pool.id, change, 'preview');
-    return send(reply, page({ title: `Preview: ${pool.name}`, csrf: s.csrf, body: previewBody(pool.id, preview, change, s.csrf) }));
+    return send(reply, page({ title: `Preview: ${pool.name}`, csrf: s.csrf, pool: { id: pool.id, name: pool.name, screen: SCREEN }, body: previewBody(pool.id, preview, change, s.csrf) }));
   }));
 
   fastify.post('/admin/pools/:pool/frozen-settings/apply', guarded(async (req, reply, s, form) => {

@@ -24,6 +24,7 @@ export const poolScreens: { path: string; label: string }[] = [
   { path: '/triggers', label: 'Triggers' },
   { path: '/events', label: 'Events' },
   { path: '/imports', label: 'Import & export' },
+  { path: '/frozen-settings', label: 'Frozen settings' },
 ];
 
 const STYLE = `*{box-sizing:border-box}body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}

@@ -57,8 +57,11 @@ for (const engine of engines) {
         await page.getByLabel('Delete custom:tier (its values leave every user)').check();
         await Promise.all([page.waitForURL(/\/preview$/), page.getByRole('button', { name: 'Preview the change' }).click()]);
       };
-      await page.goto(screen);
+      // Reached from the pool's navigation.
+      await page.goto(`${s.url}/admin/pools/${poolId}`);
+      await Promise.all([page.waitForURL(screen), page.getByRole('navigation', { name: /^Pool / }).getByRole('link', { name: 'Frozen settings' }).click()]);
       assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Frozen settings of/);
+      assert.equal(await page.getByRole('link', { name: 'Frozen settings' }).getAttribute('aria-current'), 'page');
       assert.equal(await page.getByLabel('custom:tier is mutable').isChecked(), true);
       await shot('1-form');
 
