@@ -27,11 +27,14 @@ import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
+import type { IdentityProvider } from './providers.js';
 import { FederationError, authorizeUrl, endpointsOf, exchangeCode, fetchUserInfo, verifyIdToken } from './oidc-client.js';
+import { SOCIAL } from './presets.js';
+import { socialAuthorizeUrl, socialClaims } from './social.js';
 
 const STATE_PURPOSE = 'federation-state';
 const STATE_MS = 10 * 60_000;
-const SIGN_IN_TYPES: ReadonlySet<string> = new Set(['OIDC', 'Google']);
+const SIGN_IN_TYPES: ReadonlySet<string> = new Set(['OIDC', 'Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple']);
 
 interface FederationState {
   pool: string;
@@ -62,14 +65,15 @@ export function callbackUrl(h: Hosted): string {
 
 async function start(h: Hosted, request: AuthorizeRequest, providerName: string) {
   const provider = await federationOf(h.app).providers.find(request.pool.id, providerName);
-  // Sign-in needs an ID token: OIDC and Google. Facebook and Login with Amazon have none, Apple
-  // needs a client-secret JWT, SAML its own binding (not yet).
+  // OIDC and the social providers (each with its own protocol, social.ts); SAML has its own binding.
   if (!provider || !SIGN_IN_TYPES.has(provider.type)) return refuse(h, request, `The identity provider ${providerName} is not available.`);
   try {
-    const endpoints = await endpointsOf(provider, h.app.clock);
     const nonce = randomBytes(24).toString('base64url');
     const state: FederationState = { pool: request.pool.id, provider: provider.name, query: h.query.toString(), nonce, exp: h.app.clock.now() + STATE_MS, jti: newUuid() };
-    return redirect(h, authorizeUrl(provider, endpoints, callbackUrl(h), h.app.sealer.sealJson(STATE_PURPOSE, state), nonce));
+    const sealed = h.app.sealer.sealJson(STATE_PURPOSE, state);
+    if (SOCIAL.has(provider.type)) return redirect(h, socialAuthorizeUrl(h.app, provider, callbackUrl(h), sealed, nonce));
+    const endpoints = await endpointsOf(provider, h.app.clock);
+    return redirect(h, authorizeUrl(provider, endpoints, callbackUrl(h), sealed, nonce));
   } catch (e) {
     if (e instanceof FederationError) return refuse(h, request, e.message);
     throw e;
@@ -95,12 +99,8 @@ async function idpResponse(h: Hosted) {
   const code = params.get('code');
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
   try {
-    const endpoints = await endpointsOf(provider, h.app.clock);
-    const tokens = await exchangeCode(provider, endpoints, code, callbackUrl(h));
-    if (!tokens.idToken) throw new FederationError(`${provider.name} Error - no id_token in the token response`);
-    const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, state.nonce, h.app.clock);
-    const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : {};
-    const user = await userForIdentity(h.app, request.pool, provider, { ...info, ...claims }, request.client.id);
+    const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h)) : await oidcClaims(h, provider, code, state.nonce);
+    const user = await userForIdentity(h.app, request.pool, provider, claims, request.client.id);
     if (!user.enabled) {
       await auditFederated(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
       return refuse(h, request, 'User is disabled.');
@@ -133,6 +133,16 @@ function auditFederated(h: Hosted, request: AuthorizeRequest, provider: string, 
     outcome,
     detail: { op: 'HostedUI', flow: FEDERATED_FLOW, provider, reason: o.reason },
   });
+}
+
+/** An OIDC provider's verified claims: code exchanged, ID token checked, userinfo when needed. */
+async function oidcClaims(h: Hosted, provider: IdentityProvider, code: string, nonce: string): Promise<Record<string, unknown>> {
+  const endpoints = await endpointsOf(provider, h.app.clock);
+  const tokens = await exchangeCode(provider, endpoints, code, callbackUrl(h));
+  if (!tokens.idToken) throw new FederationError(`${provider.name} Error - no id_token in the token response`);
+  const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, nonce, h.app.clock);
+  const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : {};
+  return { ...info, ...claims };
 }
 
 /** Whether a mapped claim is missing from the ID token, so the userinfo endpoint is asked. */
