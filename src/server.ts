@@ -15,6 +15,7 @@ import { registerIdentityRoutes } from './identity/routes.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 import { registerOAuthRoutes, rewriteHostedUrl } from './oauth/routes.js';
 import { registerFederation } from './federation/routes.js';
+import { registerSaml } from './federation/saml-routes.js';
 import { registerTriggerRoutes } from './triggers/routes.js';
 import { registerImportRoutes } from './import/routes.js';
 import { registerMetricsRoutes } from './metrics/routes.js';
@@ -145,6 +146,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerTokenRoutes(fastify, app);
   registerOAuthRoutes(fastify, app);
   registerFederation(app);
+  registerSaml(app);
   registerTriggerRoutes(fastify, app);
   registerImportRoutes(fastify, app);
   registerMetricsRoutes(fastify, app);
