@@ -169,7 +169,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
-      app.audit.close();
+      await app.audit.close();
       smtp?.close();
       await app.auth.close();
       identity.close();

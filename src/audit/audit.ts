@@ -6,6 +6,14 @@
 //
 // What goes in `detail` is decided by the callers (observe.ts): flow, challenge, reason, op name,
 // access key id. Never a password, code, token or secret.
+//
+// Writes are off the response path: `record` queues the row and returns its id at once; a writer
+// inserts the queue in multi-row INSERTs (at most BATCH_ROWS each, one batch in flight) a few
+// milliseconds later. Nothing is dropped: past MAX_QUEUED rows, `record` waits for the writer
+// (back-pressure instead of loss); every read of this process (list, get, setFeedback, purge)
+// first writes what is queued, so it sees its own events; `close()` writes the rest (app.close,
+// after the server stopped taking requests). A batch the store refuses is retried row by row, so
+// one bad row costs only itself (logged, as before).
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Sealer } from '../crypto/sealed.js';
@@ -41,48 +49,106 @@ export interface AuditPage {
 }
 
 const PURGE_EVERY_MS = 60 * 60_000;
+/** How long a recorded event may wait for others to share its INSERT. */
+const FLUSH_DELAY_MS = 5;
+const BATCH_ROWS = 200;
+const MAX_QUEUED = 10_000;
 const DAY_MS = 86_400_000;
 const FEEDBACK_PURPOSE = 'audit-feedback';
 
 export class Audit {
   private timer?: NodeJS.Timeout;
+  private queue: AuditEventRow[] = [];
+  /** Events queued since start, and those the writer is done with (stored, or logged as lost). */
+  private recorded = 0;
+  private written = 0;
+  private flushTimer?: NodeJS.Timeout;
+  /** The writer's current run; reads and close() wait for it. */
+  private writing?: Promise<void>;
+  private readonly observing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: { store: Store; clock: Clock; sealer: Sealer; log: Logger; retentionDays: number },
   ) {}
 
   /**
-   * Appends one event; returns its id (undefined when it could not be written, which is logged).
+   * Queues one event and returns its id; the writer stores it within milliseconds (a store error
+   * then is logged, never thrown).
    * @example await app.audit.record({ poolId, username, type: 'SignIn', outcome: 'Fail', sourceIp, requestId, detail: { reason } })
    */
-  async record(e: AuditEvent): Promise<string | undefined> {
+  async record(e: AuditEvent): Promise<string> {
     const now = this.deps.clock.now();
     const id = eventId(now);
+    this.queue.push({
+      id,
+      pool_id: e.poolId ?? null,
+      client_id: e.clientId ?? null,
+      user_id: e.userId ?? null,
+      username: e.username ?? null,
+      type: e.type,
+      outcome: e.outcome,
+      source_ip: e.sourceIp ?? null,
+      request_id: e.requestId ?? null,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
+      feedback: null,
+      feedback_at: null,
+      created_at: now,
+    });
+    this.recorded++;
+    if (this.queue.length >= MAX_QUEUED) await this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    return id;
+  }
+
+  /**
+   * An observation still working out its event (observe.ts after the reply was sent): reads and
+   * close() wait for it, so an answered call's event is never missing from a later read.
+   */
+  track(observation: Promise<unknown>): void {
+    this.observing.add(observation);
+    void observation.finally(() => this.observing.delete(observation));
+  }
+
+  /** Writes every event recorded so far (by this process); never throws. */
+  async flush(): Promise<void> {
+    if (this.observing.size) await Promise.allSettled([...this.observing]);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // Up to the events recorded by now (later ones do not hold a reader up); one writer at a
+    // time, taking the queue in order.
+    const target = this.recorded;
+    while (this.written < target) {
+      if (!this.writing) {
+        const batch = this.queue.splice(0, BATCH_ROWS);
+        this.writing = this.write(batch).finally(() => {
+          this.written += batch.length;
+          this.writing = undefined;
+        });
+      }
+      await this.writing;
+    }
+    if (this.queue.length) this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+  }
+
+  private async write(rows: AuditEventRow[]): Promise<void> {
     try {
-      await this.deps.store.audit.insert({
-        id,
-        pool_id: e.poolId ?? null,
-        client_id: e.clientId ?? null,
-        user_id: e.userId ?? null,
-        username: e.username ?? null,
-        type: e.type,
-        outcome: e.outcome,
-        source_ip: e.sourceIp ?? null,
-        request_id: e.requestId ?? null,
-        detail: e.detail ? JSON.stringify(e.detail) : null,
-        feedback: null,
-        feedback_at: null,
-        created_at: now,
-      });
-      return id;
-    } catch (err) {
-      this.deps.log.error({ err, requestId: e.requestId, type: e.type }, 'audit event not recorded');
-      return undefined;
+      await this.deps.store.audit.insertMany(rows);
+      return;
+    } catch {
+      // One row may be the cause: the others still go in.
+    }
+    for (const row of rows) {
+      try {
+        await this.deps.store.audit.insertMany([row]);
+      } catch (err) {
+        this.deps.log.error({ err, requestId: row.request_id, type: row.type }, 'audit event not recorded');
+      }
     }
   }
 
   /** A user's (or, without userId, a pool's) events, newest first; `next` continues. */
   async list(q: { poolId: string; userId?: string; types?: readonly string[]; limit: number; next?: string }): Promise<AuditPage> {
+    await this.flush();
     const after = q.next ? decodeCursor(q.next) : undefined;
     const rows = await this.deps.store.audit.list({ poolId: q.poolId, userId: q.userId, types: q.types, limit: q.limit + 1, after });
     const events = rows.slice(0, q.limit).map(fromRow);
@@ -91,11 +157,13 @@ export class Audit {
   }
 
   async get(poolId: string, id: string): Promise<StoredAuditEvent | undefined> {
+    await this.flush();
     const row = await this.deps.store.audit.get(poolId, id);
     return row ? fromRow(row) : undefined;
   }
 
-  setFeedback(poolId: string, id: string, value: 'Valid' | 'Invalid'): Promise<boolean> {
+  async setFeedback(poolId: string, id: string, value: 'Valid' | 'Invalid'): Promise<boolean> {
+    await this.flush();
     return this.deps.store.audit.setFeedback(poolId, id, value, this.deps.clock.now());
   }
 
@@ -112,6 +180,7 @@ export class Audit {
 
   /** Deletes events older than the retention; returns how many went. */
   async purge(): Promise<number> {
+    await this.flush();
     const n = await this.deps.store.audit.purgeBefore(this.deps.clock.now() - this.deps.retentionDays * DAY_MS);
     if (n) this.deps.log.info({ purged: n, retentionDays: this.deps.retentionDays }, 'audit events purged');
     return n;
@@ -125,8 +194,10 @@ export class Audit {
     this.timer.unref();
   }
 
-  close(): void {
+  /** Stops purging and writes every queued event. */
+  async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.flush();
   }
 }
 

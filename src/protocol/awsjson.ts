@@ -106,12 +106,13 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       principal,
       headers: req.headers,
     });
-    await observeCall(app, { service: svc.id, op: opName, input, output: output ?? {}, principal, requestId, sourceIp: req.ip });
     reply
       .code(200)
       .header('content-type', AWS_JSON)
       .header('x-amzn-requestid', requestId)
       .send(jsonBytes(output ?? {}));
+    // The audit event after the reply: off the response path, still waited for by audit reads.
+    app.audit.track(observeCall(app, { service: svc.id, op: opName, input, output: output ?? {}, principal, requestId, sourceIp: req.ip }));
   } catch (e) {
     let err = toCognitoException(app, e, requestId, opName ?? '?');
     if (app.strictErrors && service && opName && !isDeclared(service, opName, err.name)) {
@@ -119,8 +120,8 @@ export async function handleAwsJson(app: App, registry: Registry, req: FastifyRe
       err = new CognitoException('InternalErrorException', `Tessera bug: ${err.name} is not declared for ${opName}: ${err.message}`);
     }
     req.errorName = err.name;
-    if (service && opName && input) await observeCall(app, { service, op: opName, input, error: err, principal, requestId, sourceIp: req.ip });
     sendError(reply, err, requestId);
+    if (service && opName && input) app.audit.track(observeCall(app, { service, op: opName, input, error: err, principal, requestId, sourceIp: req.ip }));
   }
 }
 

@@ -26,6 +26,11 @@ export class AuditRepo {
     await this.db.insertInto('audit_events').values(row).execute();
   }
 
+  /** One multi-row INSERT (keep it to a few hundred rows: 13 parameters each). */
+  async insertMany(rows: AuditEventRow[]): Promise<void> {
+    if (rows.length) await this.db.insertInto('audit_events').values(rows).execute();
+  }
+
   list(q: AuditQuery): Promise<AuditEventRow[]> {
     let query = this.db.selectFrom('audit_events').selectAll().where('pool_id', '=', q.poolId);
     if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
