@@ -7,7 +7,7 @@ import { CognitoException } from '../errors.js';
 import type { Registry } from '../operations/registry.js';
 import { CSP, esc, page, type Frame } from './html.js';
 import { operationCaller, type CallOp } from './operations.js';
-import { hasValidCsrf, readSession, type AdminSession } from './session.js';
+import { cookie, cookieOf, hasValidCsrf, readSession, type AdminSession } from './session.js';
 
 export type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string> }>;
 
@@ -26,7 +26,7 @@ export interface Ctx {
   files: Map<string, { name: string; type: string; bytes: Buffer }>;
   /** Answers the page (the session's CSRF token in its forms' sign-out). */
   show(f: Omit<Frame, 'csrf'>, status?: number): FastifyReply;
-  /** 303 to `url` (post/redirect/get), with an optional notice shown there. */
+  /** 303 to `url` (post/redirect/get), with an optional notice shown by the next page (a sealed, short-lived cookie). */
   done(url: string, notice?: string): FastifyReply;
 }
 
@@ -51,7 +51,9 @@ export function sendHtml(reply: FastifyReply, body: string, status = 200): Fasti
     .send(body);
 }
 
-const NOTICE = /^[\w .,:'()/@+-]{1,200}$/;
+const NOTICE_COOKIE = 'tessera_admin_notice';
+const NOTICE_PURPOSE = 'admin-notice';
+const NOTICE_SECONDS = 60;
 
 export function adminRouter(fastify: FastifyInstance, app: App, registry: Registry): AdminRouter {
   const guarded = (h: Handler) => async (req: Req, reply: FastifyReply) => {
@@ -59,7 +61,9 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
     if (!s) return reply.redirect('/admin/login', 303);
     const { form, files } = await formOf(req);
     if (req.method === 'POST' && !hasValidCsrf(s, form)) return sendHtml(reply, page({ title: 'Refused', body: '<p>The form expired: go back and try again.</p>' }), 403);
-    const noticeQ = typeof req.query.notice === 'string' && NOTICE.test(req.query.notice) ? req.query.notice : undefined;
+    const flash = cookieOf(req.headers.cookie, NOTICE_COOKIE);
+    const flashed = flash ? app.sealer.openJson<{ n: string; exp: number }>(NOTICE_PURPOSE, flash) : undefined;
+    const notice = flashed && typeof flashed.n === 'string' && flashed.exp > app.clock.now() ? flashed.n : undefined;
     const ctx: Ctx = {
       app,
       fastify,
@@ -70,15 +74,21 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
       callIdentity: operationCaller(app, registry, req, s, 'identity'),
       form,
       files,
-      show: (f, status) => sendHtml(reply, page({ notice: noticeQ, ...f, csrf: s.csrf }), status),
-      done: (url, notice) => reply.redirect(notice ? `${url}${url.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : url, 303),
+      show: (f, status) => {
+        if (flash) reply.header('set-cookie', cookie(app, '', 0, NOTICE_COOKIE));
+        return sendHtml(reply, page({ notice, ...f, csrf: s.csrf }), status);
+      },
+      done: (url, text) => {
+        if (text) reply.header('set-cookie', cookie(app, app.sealer.sealJson(NOTICE_PURPOSE, { n: text, exp: app.clock.now() + NOTICE_SECONDS * 1000 }), NOTICE_SECONDS, NOTICE_COOKIE));
+        return reply.redirect(url, 303);
+      },
     };
     try {
       return await h(ctx);
     } catch (e) {
       if (!(e instanceof CognitoException)) throw e;
       req.errorName = e.name;
-      const back = req.headers.referer?.startsWith(app.config.publicUrl) ? req.headers.referer.replace(/[?&]notice=[^&]*/, '') : '/admin';
+      const back = req.headers.referer?.startsWith(app.config.publicUrl) ? req.headers.referer : '/admin';
       return sendHtml(reply, page({ title: 'Not done', csrf: s.csrf, error: `${e.name}: ${e.message}`, body: `<p><a href="${esc(back)}">Back</a></p>` }), 400);
     }
   };

@@ -59,12 +59,12 @@ export function hasValidLoginToken(req: FastifyRequest, form: URLSearchParams): 
 
 const LOGIN_COOKIE = 'tessera_admin_login';
 
-function cookie(app: App, value: string, maxAgeSeconds: number, name = SESSION_COOKIE): string {
+export function cookie(app: App, value: string, maxAgeSeconds: number, name = SESSION_COOKIE): string {
   const secure = app.config.publicUrl.startsWith('https:') ? '; Secure' : '';
   return `${name}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
-function cookieOf(header: string | undefined, name: string): string | undefined {
+export function cookieOf(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
