@@ -7,10 +7,11 @@
 //   cognito-identity.amazonaws.com  an authenticated OpenID token of this pool (developer identities)
 //   Google, Apple, Facebook, Amazon, OIDC issuers the pool trusts: external-logins.ts
 //   anything else                Token is not from a supported provider of this identity pool.
-// SAML provider ARNs (base64 SAML responses) are not accepted yet.
+//   SAML provider ARNs the pool lists: base64 SAML responses, saml-logins.ts
 import type { JWTPayload } from 'jose';
 import { NotAuthorizedException } from '../errors.js';
 import { isExternalLoginKey, type ExternalLogins } from './external-logins.js';
+import { isSamlLoginKey, type SamlLogins } from './saml-logins.js';
 import type { IdentityTokens } from './openid.js';
 import type { IdentityPool } from './pools.js';
 import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolIdOfProvider, userPoolProviderName } from './provider-names.js';
@@ -31,6 +32,8 @@ export interface VerifiedLogin {
   amr: string[];
   /** OpenID tokens of this pool name an identity directly (no link of their own). */
   identityId?: string;
+  /** Roles the provider offers the user (SAML's Role attribute), for role selection. */
+  offeredRoles?: string[];
 }
 
 /** Checks user pool ID tokens; implemented over the tokens module (src/identity/user-pool-tokens.ts). */
@@ -47,6 +50,7 @@ export interface LoginContext {
   tokens: IdentityTokens;
   userPoolTokens: UserPoolTokenVerifier;
   external: ExternalLogins;
+  saml: SamlLogins;
 }
 
 export const UNSUPPORTED_PROVIDER = 'Token is not from a supported provider of this identity pool.';
@@ -57,6 +61,7 @@ export async function verifyLogins(pool: IdentityPool, logins: Record<string, st
     if (isIdentityTokenKey(key, ctx.publicUrl)) out.push(await verifyIdentityToken(pool, key, token, ctx));
     else if (userPoolIdOfLoginKey(key, ctx.publicUrl)) out.push(await verifyUserPoolToken(pool, key, token, ctx));
     else if (isExternalLoginKey(pool, key)) out.push(await ctx.external.verify(pool, key, token));
+    else if (isSamlLoginKey(pool, key)) out.push(await ctx.saml.verify(pool, key, token));
     else throw new NotAuthorizedException(UNSUPPORTED_PROVIDER);
   }
   const providers = new Set<string>();

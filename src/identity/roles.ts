@@ -8,6 +8,8 @@
 //   mapping Type "Rules"       -> the first rule whose claim matches (CustomRoleArn: a matching
 //                                 rule with that role), else AmbiguousRoleResolution
 //   AmbiguousRoleResolution    -> AuthenticatedRole: Roles.authenticated; Deny: refused
+//   no mapping, roles offered by the provider (SAML's Role attribute)
+//                              -> the one offered; of several, CustomRoleArn must name one
 import type { JWTPayload } from 'jose';
 import type { MappingRule, RoleMapping } from '../models/identity-types.js';
 import type { PoolRoles } from './pools.js';
@@ -17,11 +19,13 @@ export interface RoleLogin {
   /** Keys its mapping may be stored under (`<provider>:<clientId>` for user pools, or the provider). */
   mappingKeys: string[];
   claims: JWTPayload;
+  /** Roles the provider itself offers (SAML). */
+  offeredRoles?: string[];
 }
 
 export type RoleChoice =
   | { ok: true; roleArn: string }
-  | { ok: false; reason: 'no-role' | 'denied' | 'custom-role-not-allowed' };
+  | { ok: false; reason: 'no-role' | 'denied' | 'custom-role-not-allowed' | 'choose-role' };
 
 const NO_ROLE = { ok: false, reason: 'no-role' } as const;
 const DENIED = { ok: false, reason: 'denied' } as const;
@@ -45,6 +49,11 @@ export function chooseRole(roles: PoolRoles, logins: RoleLogin[], guest: boolean
     const chosen = mapping.Type === 'Token' ? byToken(login.claims, customRoleArn) : byRules(mapping, login.claims, customRoleArn);
     if (chosen) return chosen;
     return mapping.AmbiguousRoleResolution === 'AuthenticatedRole' ? fallback() : DENIED;
+  }
+  const offered = logins.find((l) => l.offeredRoles?.length)?.offeredRoles;
+  if (offered) {
+    if (customRoleArn) return offered.includes(customRoleArn) ? { ok: true, roleArn: customRoleArn } : CUSTOM_NOT_ALLOWED;
+    return offered.length === 1 ? { ok: true, roleArn: offered[0] } : { ok: false, reason: 'choose-role' };
   }
   return fallback();
 }

@@ -18,6 +18,7 @@ import type { LoginContext, VerifiedLogin } from './logins.js';
 import { ExternalLogins } from './external-logins.js';
 import { IdentityTokens } from './openid.js';
 import { providerFetch } from './provider-fetch.js';
+import { SamlLogins } from './saml-logins.js';
 import { IdentityPools, type IdentityPool } from './pools.js';
 import { chooseRole } from './roles.js';
 import { WebIdentitySts } from './sts.js';
@@ -49,8 +50,10 @@ export class IdentityService {
     this.tokens = new IdentityTokens(store, clock, sealer, config);
     this.credentials = new IdentityCredentials(store, clock, sealer, config);
     const verifier = userPoolTokenVerifier(deps.userPoolKeys, store, clock);
-    const external = new ExternalLogins(providerFetch(() => config.identityProviderEndpoints ?? {}), clock);
-    const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier, external });
+    const fetchFrom = providerFetch(() => config.identityProviderEndpoints ?? {});
+    const external = new ExternalLogins(fetchFrom, clock);
+    const saml = new SamlLogins({ clock, fetchFrom, tagsOf: (pool) => this.pools.tagsOf(pool) });
+    const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier, external, saml });
     this.identities = new Identities(store, clock, this.pools, loginContext);
     this.developer = new DeveloperIdentities(store, clock, this.pools, loginContext);
     this.sts = new WebIdentitySts({ store, clock, config, pools: this.pools, tokens: this.tokens, credentials: this.credentials });
@@ -86,7 +89,11 @@ export class IdentityService {
         throw new InvalidIdentityPoolConfigurationException('Invalid identity pool configuration. Check assigned IAM roles for this pool.');
       }
       throw new NotAuthorizedException(
-        choice.reason === 'denied' ? 'No role could be determined for this identity (the role mapping denies it).' : 'The custom role ARN is not allowed for this identity.',
+        choice.reason === 'denied'
+          ? 'No role could be determined for this identity (the role mapping denies it).'
+          : choice.reason === 'choose-role'
+            ? 'The identity provider offers several roles: name one of them as CustomRoleArn.'
+            : 'The custom role ARN is not allowed for this identity.',
       );
     }
     return this.credentials.issue({
