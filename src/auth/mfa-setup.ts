@@ -10,27 +10,48 @@
 // token was verified. Answering MFA_SETUP before that is InvalidParameterException. A Session
 // that is not an MFA_SETUP one of a live sign-in, or one of a user who has a factor by now, is
 // NotAuthorizedException.
+//
+// E-mail MFA (the pool offers it and the user has an e-mail address; MFAS_CAN_SETUP then lists
+// EMAIL_OTP after SOFTWARE_TOKEN_MFA), as Amplify's CONTINUE_SIGN_IN_WITH_EMAIL_SETUP answers it:
+//
+//   RespondToAuthChallenge MFA_SETUP { USERNAME, EMAIL: <the user's address> } + Session S1
+//     -> EMAIL_OTP (code sent to the address, CODE_DELIVERY_*) + Session E (single use of S1)
+//   RespondToAuthChallenge EMAIL_OTP { EMAIL_OTP_CODE } + Session E
+//     -> tokens; e-mail MFA is on for the user and the address verified (mfa.ts)
+//
+// EMAIL must be the user's own address (case aside): InvalidParameterException otherwise, and
+// when e-mail MFA cannot be set up for this user or pool.
 import type { App } from '../app.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
-import { poolFactors } from '../userpools/mfa-config.js';
+import { poolFactors, type MfaFactor } from '../userpools/mfa-config.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, sessionOrigin, type ChallengeSession } from './challenge-session.js';
 import { finishSignIn, knownDevice } from './devices.js';
-import { openChallenge, userFactors, type FirstFactor } from './mfa.js';
+import { factorChallenge, openChallenge, userFactors, type FirstFactor } from './mfa.js';
 import { checkUserMaySignIn } from './user-status.js';
 import type { AuthStep, FlowContext } from './types.js';
 
 /** The MFA_SETUP challenge. */
 export function mfaSetupChallenge(ctx: FlowContext, user: User, by: FirstFactor): AuthStep {
   const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'MFA_SETUP', deviceKey: by.deviceKey });
-  const canSetUp = poolFactors(ctx.pool).has('SOFTWARE_TOKEN_MFA') ? ['SOFTWARE_TOKEN_MFA'] : [...poolFactors(ctx.pool)];
+  const settable = setupFactors(ctx, user);
+  const canSetUp = settable.length ? settable : [...poolFactors(ctx.pool)];
   return {
     kind: 'challenge',
     name: 'MFA_SETUP',
     session: sealSession(ctx, session),
     parameters: { MFAS_CAN_SETUP: JSON.stringify(canSetUp), USER_ID_FOR_SRP: user.username },
   };
+}
+
+/** The factors this user can set up inside the sign-in, in MFAS_CAN_SETUP's order. */
+function setupFactors(ctx: FlowContext, user: User): MfaFactor[] {
+  const offered = poolFactors(ctx.pool);
+  const out: MfaFactor[] = [];
+  if (offered.has('SOFTWARE_TOKEN_MFA')) out.push('SOFTWARE_TOKEN_MFA');
+  if (offered.has('EMAIL_OTP') && user.attributes.email) out.push('EMAIL_OTP');
+  return out;
 }
 
 /** What a set-up Session stands for: its sign-in's context and user. */
@@ -69,9 +90,32 @@ export function resealSetupSession(setup: SetupSession, verified: boolean): stri
 /** RespondToAuthChallenge MFA_SETUP: after VerifySoftwareToken with this sign-in's Session. */
 export async function answerMfaSetup(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
   const { s, user } = await openChallenge(ctx, 'MFA_SETUP', responses, sealed);
+  if (responses.EMAIL !== undefined) return startEmailSetup(ctx, user, s, responses.EMAIL);
   if (s.state?.verified !== '1') {
     throw new InvalidParameterException('Set up a software token first: AssociateSoftwareToken and VerifySoftwareToken with this Session.');
   }
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
+}
+
+/** MFA_SETUP answered with EMAIL: the first e-mail code, whose right answer enables e-mail MFA. */
+async function startEmailSetup(ctx: FlowContext, user: User, s: ChallengeSession, email: string): Promise<AuthStep> {
+  if (!setupFactors(ctx, user).includes('EMAIL_OTP') || userFactors(ctx, user).length) {
+    throw new InvalidParameterException('Email MFA cannot be set up for this user.');
+  }
+  if (email.trim().toLowerCase() !== (user.attributes.email ?? '').toLowerCase()) {
+    throw new InvalidParameterException('EMAIL must be the email address of the user.');
+  }
+  // One code per set-up Session: answering it again would send code after code.
+  if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  return factorChallenge(ctx, user, { typed: s.typed, deviceKey: s.deviceKey }, 'EMAIL_OTP', { setup: 'EMAIL_OTP' });
+}
+
+/** The end of an e-mail set-up: e-mail MFA on (not preferred), the address proven by the code. */
+export async function enableEmailMfa(ctx: FlowContext, user: User): Promise<void> {
+  user.mfa = { ...user.mfa, emailEnabled: true };
+  user.attributes.email_verified = 'true';
+  user.updatedAt = ctx.app.clock.now();
+  // A verified address may now be an alias: the indexes follow.
+  await ctx.app.users.save(ctx.pool, user, { reindex: true });
 }

@@ -6,8 +6,8 @@
 //   pool MFA OFF                                                 tokens
 //   the user's factors: those enabled (SetUserMFAPreference, VerifySoftwareToken) that the pool offers
 //   none, pool OPTIONAL                                          tokens
-//   none, pool ON: SMS if the pool offers it and the user has a phone number, else e-mail
-//     likewise, else                                             MFA_SETUP (mfa-setup.ts)
+//   none, pool ON: SMS if the pool offers it and the user has a phone number, else
+//     MFA_SETUP (mfa-setup.ts: a software token, or e-mail MFA confirmed by a first code)
 //   a remembered device where the pool lets it stand for MFA    DEVICE_SRP_AUTH (device-srp.ts)
 //   one factor, or the preferred one                             SMS_MFA / SOFTWARE_TOKEN_MFA / EMAIL_OTP
 //   several, none preferred                                      SELECT_MFA_TYPE (MFAS_CAN_CHOOSE)
@@ -16,6 +16,8 @@
 //   SMS_MFA (SMS_MFA_CODE), EMAIL_OTP (EMAIL_OTP_CODE), SOFTWARE_TOKEN_MFA (SOFTWARE_TOKEN_MFA_CODE):
 //     wrong CodeMismatchException; 5 wrong then NotAuthorizedException; expired ExpiredCodeException
 //   SELECT_MFA_TYPE (ANSWER): one of MFAS_CAN_CHOOSE, else InvalidParameterException
+//   EMAIL_OTP that sets up e-mail MFA (its Session says so): the right code also turns e-mail MFA
+//     on for the user and marks the address verified
 import { CodeMismatchException, InvalidParameterException, NotAuthorizedException, SoftwareTokenMFANotFoundException } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { mfaMode, poolFactors, type MfaFactor } from '../userpools/mfa-config.js';
@@ -23,7 +25,7 @@ import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
 import { deviceSrpChallenge } from './device-srp.js';
 import { finishSignIn, knownDevice, standsInForMfa } from './devices.js';
-import { mfaSetupChallenge } from './mfa-setup.js';
+import { enableEmailMfa, mfaSetupChallenge } from './mfa-setup.js';
 import { requireParam } from './params.js';
 import { checkSecretHash } from './secret-hash.js';
 import { checkSignInCode, codeDestination, sendSignInCode } from './sign-in-code.js';
@@ -77,18 +79,20 @@ export function userFactors(ctx: FlowContext, user: User): MfaFactor[] {
   return out;
 }
 
-/** In an MFA ON pool, a user who enabled nothing still gets a code where the pool can send one. */
+/**
+ * In an MFA ON pool, a user who enabled nothing still gets a text message where the pool can send
+ * one (e-mail MFA is set up first instead: MFA_SETUP).
+ */
 function implicitFactor(ctx: FlowContext, user: User): MfaFactor | undefined {
   const offered = poolFactors(ctx.pool);
   if (offered.has('SMS_MFA') && user.attributes.phone_number) return 'SMS_MFA';
-  if (offered.has('EMAIL_OTP') && user.attributes.email) return 'EMAIL_OTP';
   return undefined;
 }
 
-/** The challenge of one factor; SMS and e-mail send their code now. */
-async function factorChallenge(ctx: FlowContext, user: User, by: FirstFactor, factor: MfaFactor): Promise<AuthStep> {
+/** The challenge of one factor; SMS and e-mail send their code now. `state` goes into its Session. */
+export async function factorChallenge(ctx: FlowContext, user: User, by: FirstFactor, factor: MfaFactor, state?: Record<string, string>): Promise<AuthStep> {
   const jti = newUuid();
-  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: factor, deviceKey: by.deviceKey, jti });
+  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: factor, deviceKey: by.deviceKey, jti, ...(state ? { state } : {}) });
   let parameters: Record<string, string> = { USER_ID_FOR_SRP: user.username };
   if (factor === 'SOFTWARE_TOKEN_MFA') {
     if (typeof user.mfa.totpName === 'string') parameters.FRIENDLY_DEVICE_NAME = user.mfa.totpName;
@@ -125,6 +129,7 @@ export async function answerSmsMfa(ctx: FlowContext, responses: Record<string, s
 export async function answerEmailOtp(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
   const { s, user } = await openChallenge(ctx, 'EMAIL_OTP', responses, sealed);
   await checkSignInCode(ctx, user, s, requireParam(responses, 'EMAIL_OTP_CODE'));
+  if (s.state?.setup === 'EMAIL_OTP') await enableEmailMfa(ctx, user);
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
 }
 

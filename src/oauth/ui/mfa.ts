@@ -10,12 +10,16 @@
 //   SOFTWARE_TOKEN_MFA   "enter the code your authenticator app shows"   code
 //   SELECT_MFA_TYPE      one radio button per MFAS_CAN_CHOOSE             answer
 //   MFA_SETUP            QR code (SVG) of the otpauth:// URI + the key    code
+//                        (MFAS_CAN_SETUP with both: first a choice         answer
+//                        between the app and e-mail)
 //
 // Each form posts to /mfa with the challenge's sealed Session, the challenge name and the
 // canonical username (hidden fields; the Session is what the state machine trusts, the others
-// only have to agree with it), plus the CSRF token. MFA_SETUP runs AssociateSoftwareToken's and
-// VerifySoftwareToken's Session steps (auth/mfa-setup.ts) before answering MFA_SETUP; the new
-// key travels sealed in the form so a wrong code can show the same QR code again.
+// only have to agree with it), plus the CSRF token. Setting up the app runs
+// AssociateSoftwareToken's and VerifySoftwareToken's Session steps (auth/mfa-setup.ts) before
+// answering MFA_SETUP; the new key travels sealed in the form so a wrong code can show the same
+// QR code again. Setting up e-mail answers MFA_SETUP with the user's address (EMAIL), and the
+// EMAIL_OTP page follows.
 //
 // A wrong code shows the page again with Cognito's message; the end of the challenge (too many
 // wrong codes, an expired or used Session) and an expired code lead back to the sign-in page.
@@ -96,13 +100,37 @@ export async function answerStep(h: Hosted, request: AuthorizeRequest, ctx: Flow
   if (step.name === 'SMS_MFA' || step.name === 'EMAIL_OTP') pending.destination = p.CODE_DELIVERY_DESTINATION;
   if (step.name === 'SELECT_MFA_TYPE') pending.options = JSON.parse(p.MFAS_CAN_CHOOSE ?? '[]') as string[];
   if (step.name === 'MFA_SETUP') {
-    // AssociateSoftwareToken with the sign-in's Session: a new key, and the Session to verify it with.
-    const setup = await openSetupSession(h.app, step.session, ctx.sourceIp);
-    const secret = await associateSoftwareToken(h.app, setup.pool, setup.user);
-    pending.session = resealSetupSession(setup, false);
-    pending.setup = h.app.sealer.sealJson(SETUP_PURPOSE, { secret, sub: setup.user.id, exp: setup.session.expiresAt } satisfies SetupSeal);
+    const canSetUp = (JSON.parse(p.MFAS_CAN_SETUP ?? '[]') as string[]).filter((f) => f === 'SOFTWARE_TOKEN_MFA' || f === 'EMAIL_OTP');
+    if (canSetUp.length > 1) pending.options = canSetUp;
+    else if (canSetUp[0] === 'EMAIL_OTP') return setUpEmail(h, request, ctx, pending);
+    else if (canSetUp[0] === 'SOFTWARE_TOKEN_MFA') await startTotpSetup(h, ctx, pending);
+    else return renderLogin(h, request, { error: { id: 'error.mfaUnavailable' }, status: 400 });
   }
   return showChallenge(h, request, pending);
+}
+
+/** AssociateSoftwareToken with the sign-in's Session: a new key, and the Session to verify it with. */
+async function startTotpSetup(h: Hosted, ctx: FlowContext, pending: Pending): Promise<void> {
+  const setup = await openSetupSession(h.app, pending.session, ctx.sourceIp);
+  const secret = await associateSoftwareToken(h.app, setup.pool, setup.user);
+  pending.session = resealSetupSession(setup, false);
+  pending.options = undefined;
+  pending.setup = h.app.sealer.sealJson(SETUP_PURPOSE, { secret, sub: setup.user.id, exp: setup.session.expiresAt } satisfies SetupSeal);
+}
+
+/** MFA_SETUP answered with the user's e-mail address: the state machine sends the first code. */
+async function setUpEmail(h: Hosted, request: AuthorizeRequest, ctx: FlowContext, pending: Pending) {
+  const user = await h.app.users.find(request.pool, pending.username);
+  const responses = { ...baseResponses(request, pending.username), EMAIL: user?.attributes.email ?? '' };
+  return answerStep(h, request, ctx, await respondToAuthChallenge(ctx, 'MFA_SETUP', responses, pending.session));
+}
+
+/** USERNAME, and SECRET_HASH over it for an app client with a secret. */
+function baseResponses(request: AuthorizeRequest, username: string): Record<string, string> {
+  const { client } = request;
+  const responses: Record<string, string> = { USERNAME: username };
+  if (client.secret) responses.SECRET_HASH = secretHashOf(client.secret, username, client.id);
+  return responses;
 }
 
 /** POST /mfa: the answer to the challenge of the page. */
@@ -111,9 +139,7 @@ export function submitMfa(h: Hosted) {
     const pending = pendingOf(f);
     if (!pending) return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
     const ctx = hostedContext(h, request);
-    const { client } = request;
-    const responses: Record<string, string> = { USERNAME: pending.username };
-    if (client.secret) responses.SECRET_HASH = secretHashOf(client.secret, pending.username, client.id);
+    const responses = baseResponses(request, pending.username);
     const code = (f.get('code') ?? '').replace(/\s+/g, '');
     let session = pending.session;
     try {
@@ -134,6 +160,14 @@ export function submitMfa(h: Hosted) {
           break;
         }
         case 'MFA_SETUP': {
+          if (!pending.setup) {
+            // The choice between the app and e-mail.
+            const answer = f.get('answer');
+            if (answer === 'EMAIL_OTP') return await setUpEmail(h, request, ctx, pending);
+            if (answer !== 'SOFTWARE_TOKEN_MFA') return showChallenge(h, request, pending, { id: 'error.chooseOption' });
+            await startTotpSetup(h, ctx, pending);
+            return showChallenge(h, request, pending);
+          }
           // VerifySoftwareToken with the Session, then MFA_SETUP with the verified Session.
           const setup = await openSetupSession(h.app, session, ctx.sourceIp);
           await verifySoftwareToken(h.app, setup.pool, setup.user, code);
@@ -149,7 +183,9 @@ export function submitMfa(h: Hosted) {
         case 'EnableSoftwareTokenMFAException':
           return showChallenge(h, request, pending, { id: 'error.codeMismatch', detail: e.message });
         case 'InvalidParameterException':
-          if (pending.challenge === 'SELECT_MFA_TYPE') return showChallenge(h, request, pending, { id: 'error.chooseOption' });
+          if (pending.challenge === 'SELECT_MFA_TYPE' || (pending.challenge === 'MFA_SETUP' && !pending.setup)) {
+            return showChallenge(h, request, pending, { id: 'error.chooseOption', detail: e.message });
+          }
           break;
         case 'NotAuthorizedException':
         case 'SoftwareTokenMFANotFoundException':
@@ -208,21 +244,21 @@ ${back}`;
       break;
     case 'SELECT_MFA_TYPE': {
       title = 'page.selectMfa.title';
-      const choices = (p.options ?? [])
-        .filter((o): o is 'SMS_MFA' | 'EMAIL_OTP' | 'SOFTWARE_TOKEN_MFA' => o === 'SMS_MFA' || o === 'EMAIL_OTP' || o === 'SOFTWARE_TOKEN_MFA')
-        .map(
-          (o, i) =>
-            `<label class="choice label-customizable" for="c-${o}"><input type="radio" id="c-${o}" name="answer" value="${o}"${i === 0 ? ' checked autofocus' : ''}> ${esc(t(h.lang, `option.${o}`))}</label>`,
-        )
-        .join('\n');
-      const fieldset = `<fieldset class="choices"><legend class="textDescription-customizable">${esc(t(h.lang, 'page.selectMfa.heading'))}</legend>\n${choices}\n</fieldset>`;
       body = `${heading(h.lang, title)}
 ${messages(page)}
-${form(page, fieldset, 'action.continue', hiddenOf(p))}
+${form(page, choices(h, p.options ?? [], 'page.selectMfa.heading'), 'action.continue', hiddenOf(p))}
 ${back}`;
       break;
     }
     case 'MFA_SETUP': {
+      if (!p.setup) {
+        title = 'page.mfaSetupChoice.title';
+        body = `${heading(h.lang, title)}
+${messages(page)}
+${form(page, choices(h, p.options ?? [], 'page.mfaSetupChoice.heading'), 'action.continue', hiddenOf(p))}
+${back}`;
+        break;
+      }
       title = 'page.mfaSetup.title';
       const seal = p.setup ? h.app.sealer.openJson<SetupSeal>(SETUP_PURPOSE, p.setup) : undefined;
       if (!seal || h.app.clock.now() > seal.exp) return renderLogin(h, request, { error: { id: 'error.mfaEnded' }, status: 400 });
@@ -246,4 +282,16 @@ ${back}`;
       throw new Error(`no page for ${p.challenge}`);
   }
   return showPage(h, { title, body, client: request.client, status: error ? 400 : 200, formTarget: request.redirectUri });
+}
+
+/** One radio button per factor, the first checked, under a legend. */
+function choices(h: Hosted, options: string[], legend: MessageId): string {
+  const radios = options
+    .filter((o): o is 'SMS_MFA' | 'EMAIL_OTP' | 'SOFTWARE_TOKEN_MFA' => o === 'SMS_MFA' || o === 'EMAIL_OTP' || o === 'SOFTWARE_TOKEN_MFA')
+    .map(
+      (o, i) =>
+        `<label class="choice label-customizable" for="c-${o}"><input type="radio" id="c-${o}" name="answer" value="${o}"${i === 0 ? ' checked autofocus' : ''}> ${esc(t(h.lang, `option.${o}`))}</label>`,
+    )
+    .join('\n');
+  return `<fieldset class="choices"><legend class="textDescription-customizable">${esc(t(h.lang, legend))}</legend>\n${radios}\n</fieldset>`;
 }
