@@ -7,6 +7,8 @@
 // skipped (SkippedUsers: a re-run after a stopped or failed job imports only the rest); an alias
 // (e-mail, phone, preferred_username) another user holds, or an earlier row took, fails the row
 // (FailedUsers). If a concurrent writer still breaks a constraint, the batch is retried row by row.
+// Each batch's transaction key-share locks the pool row; if the pool's rules for usernames and
+// aliases changed meanwhile (src/userpools/frozen-settings.ts), the batch is redone under them.
 // Between batches the runner reads the job's status (StopUserImportJob -> Stopped) and stops when
 // the server is shutting down (the job then ends Failed, saying so).
 import { Readable } from 'node:stream';
@@ -14,6 +16,8 @@ import { parse } from 'csv-parse';
 import { UniqueViolation } from '../store/connect.js';
 import type { UserEntry } from '../store/imports.js';
 import type { UserImportErrorRow, UserImportJobRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { sameUserRules } from '../userpools/frozen-settings.js';
 import { aliasEntries, searchEntries } from '../userpools/indexes.js';
 import type { UserPool } from '../userpools/pools.js';
 import { userToRow, type User } from '../userpools/user.js';
@@ -52,7 +56,7 @@ export async function runImport(deps: ImportDeps, job: UserImportJobRow, closing
     await finish(deps, job, 'Stopped', 'The import job was stopped before it started.');
     return;
   }
-  const pool = await deps.pools.get(job.pool_id, deps.store);
+  let pool = await deps.pools.get(job.pool_id, deps.store);
   const parser = Readable.from(chunksOf(deps, job)).pipe(parse({ bom: true, skip_empty_lines: true, skip_records_with_error: true, info: true }));
   const skippedLines: Parsed[] = [];
   parser.on('skip', (err: Error & { lines?: number }) => skippedLines.push({ line: err.lines ?? 0, record: [] }));
@@ -63,7 +67,18 @@ export async function runImport(deps: ImportDeps, job: UserImportJobRow, closing
 
   const flush = async (): Promise<'go' | 'stopped' | 'closing'> => {
     const unreadable = skippedLines.splice(0);
-    const result = await importBatch(deps, pool, layout!, batch, job.hashing_algorithm ?? undefined);
+    let result: BatchResult;
+    for (;;) {
+      try {
+        result = await importBatch(deps, pool, layout!, batch, job.hashing_algorithm ?? undefined);
+        break;
+      } catch (e) {
+        // The pool's rules for users changed (frozen-settings.ts) since it was read: redo the batch under the new ones.
+        if (!(e instanceof PoolRulesChanged)) throw e;
+        deps.pools.invalidate(job.pool_id);
+        pool = await deps.pools.get(job.pool_id, deps.store);
+      }
+    }
     batch = [];
     for (const s of unreadable) {
       result.failed++;
@@ -122,6 +137,18 @@ async function finish(deps: ImportDeps, job: UserImportJobRow, status: 'Succeede
   deps.log.info({ jobId: job.id, poolId: job.pool_id, status }, 'user import job ended');
 }
 
+class PoolRulesChanged extends Error {}
+
+/**
+ * Inside a batch's transaction: the pool row key-share locked (as users.ts does for every user
+ * write), so a change of the pool's frozen settings waits for the batch or the batch sees it; a
+ * change of the rules for usernames and aliases since `pool` was read redoes the batch.
+ */
+async function checkPoolRules(tx: Store, pool: UserPool): Promise<void> {
+  const row = await tx.pools.getForUserWrite(pool.id);
+  if (row && row.updated_at !== pool.updatedAt && !sameUserRules(pool.settings, JSON.parse(row.config))) throw new PoolRulesChanged();
+}
+
 /** Checks and inserts one batch of rows (rules at the top of the file). */
 async function importBatch(deps: ImportDeps, pool: UserPool, layout: Layout, rows: Parsed[], declared?: string): Promise<BatchResult> {
   const out: BatchResult = { imported: 0, skipped: 0, failed: 0, errors: [] };
@@ -162,14 +189,20 @@ async function importBatch(deps: ImportDeps, pool: UserPool, layout: Layout, row
     entries.push({ p: c.p, entry: { row: userToRow(c.user, deps.sealer), aliases: c.aliases, search: searchEntries(c.user) } });
   }
   try {
-    await deps.store.transaction((tx) => tx.imports.insertUsers(entries.map((e) => e.entry)));
+    await deps.store.transaction(async (tx) => {
+      await checkPoolRules(tx, pool);
+      await tx.imports.insertUsers(entries.map((e) => e.entry));
+    });
     out.imported += entries.length;
   } catch (e) {
     if (!(e instanceof UniqueViolation)) throw e;
     // A concurrent writer took a name meanwhile: one row at a time tells which.
     for (const { p, entry } of entries) {
       try {
-        await deps.store.transaction((tx) => tx.imports.insertUsers([entry]));
+        await deps.store.transaction(async (tx) => {
+          await checkPoolRules(tx, pool);
+          await tx.imports.insertUsers([entry]);
+        });
         out.imported++;
       } catch (err) {
         if (!(err instanceof UniqueViolation)) throw err;

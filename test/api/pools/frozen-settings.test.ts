@@ -21,10 +21,12 @@ import {
   DescribeUserPoolCommand,
   ListUsersCommand,
   SignUpCommand,
+  StartUserImportJobCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { NodeSha256 } from '../../../src/protocol/sigv4.js';
 import { ADMIN, engines, publicClient, startServer, type TestServer } from '../../support/server.js';
+import { createJob, csv, upload, waitForJob } from '../import/support.js';
 import { PASSWORD, errorOf, makeClient, makePool, makeUser, srpSdkSignIn, srpSignIn, verifiedClaims } from '../auth/support.js';
 
 for (const engine of engines) {
@@ -34,8 +36,8 @@ for (const engine of engines) {
     const signer = new SignatureV4({ service: 'cognito-idp', region: 'us-east-1', credentials: ADMIN, sha256: NodeSha256 });
 
     /** A signed call of the admin endpoint: status and JSON answer. */
-    async function frozen(mode: 'preview' | 'apply', poolId: string, change: unknown, opts: { unsigned?: boolean } = {}) {
-      const url = new URL(`${s.url}/tessera/admin/pools/${poolId}/frozen-settings/${mode}`);
+    async function frozen(mode: 'preview' | 'apply', poolId: string, change: unknown, opts: { unsigned?: boolean; server?: TestServer } = {}) {
+      const url = new URL(`${(opts.server ?? s).url}/tessera/admin/pools/${poolId}/frozen-settings/${mode}`);
       const body = JSON.stringify(change);
       const req = new HttpRequest({
         method: 'POST',
@@ -219,6 +221,29 @@ for (const engine of engines) {
         assert.deepEqual(users, ['Dora']);
       } finally {
         bPub.destroy();
+        await b.close();
+      }
+    });
+
+    test('an import job started with the old settings cached redoes its batch under the new rules', async () => {
+      // Process a (s) has the pool cached as case-sensitive; process b applies the switch; a then
+      // starts an import of "CASEY", which must be skipped as the existing "Casey", not slip in.
+      const b = await startServer({ engine, ...(engine === 'postgres' ? { schema: s.app.config.databaseSchema } : { dataDir: s.app.config.dataDir }) } as any);
+      try {
+        const poolId = await makePool(s, { UsernameConfiguration: { CaseSensitive: true } });
+        await makeUser(s, poolId, 'Casey');
+        const job = await createJob(s, poolId);
+        const body = csv(['cognito:username', 'email', 'email_verified', 'cognito:mfa_enabled'], [{ 'cognito:username': 'CASEY', email: 'casey@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' }]);
+        assert.equal((await upload(job.PreSignedUrl!, body)).status, 200);
+        await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+        assert.equal((await frozen('apply', poolId, { CaseSensitive: false }, { server: b })).status, 200);
+        await s.idp.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId! }));
+        const done = await waitForJob(s, poolId, job.JobId!);
+        assert.equal(done.ImportedUsers, 0);
+        assert.equal(done.SkippedUsers, 1);
+        const users = (await s.idp.send(new ListUsersCommand({ UserPoolId: poolId }))).Users!.map((u) => u.Username);
+        assert.deepEqual(users, ['Casey']);
+      } finally {
         await b.close();
       }
     });
