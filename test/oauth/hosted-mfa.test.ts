@@ -147,6 +147,26 @@ for (const engine of engines) {
       assert.ok(second.access_token);
     });
 
+    test('MFA required with apps and e-mail offered: choose e-mail, then the first code sets it up', async () => {
+      const both = await seedOAuthPool(s, { PoolName: 'mfa required, app or mail' });
+      await configureMfa(s, both.poolId, { MfaConfiguration: 'ON', EmailMfaConfiguration: { Message: 'Your sign-in code is {####}', Subject: 'Sign-in code' } });
+      const { clientId } = await seedWebClient(s, both.poolId, { CallbackURLs: [app.callback], LogoutURLs: [app.signedOut] });
+      await seedUser(s, both.poolId, 'erin', { email: 'erin@example.com', email_verified: 'true' });
+      const checks = await startLogin(await rp(both, clientId));
+      await typeCredentials('erin');
+      await b.page.getByRole('heading', { name: 'Set up a second sign-in step' }).waitFor();
+      assert.deepEqual(await b.page.getByRole('radio').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+      await b.shot('mfa-setup-choice');
+      await b.page.getByRole('radio', { name: 'E-mail' }).check();
+      await b.page.getByRole('button', { name: 'Continue' }).click();
+      await b.page.getByText(/We have sent a code by e-mail to e\*\*\*@e\*\*\*/).waitFor();
+      await enterCode('Verification code', await lastCode(s, 'erin@example.com'));
+      const tokens = await client.authorizationCodeGrant(await rp(both, clientId), await callback(), checks);
+      assert.equal(tokens.claims()!['cognito:username'], 'erin');
+      const erin = await s.idp.send(new AdminGetUserCommand({ UserPoolId: both.poolId, Username: 'erin' }));
+      assert.deepEqual(erin.UserMFASettingList, ['EMAIL_OTP']);
+    });
+
     test('SMS and e-mail codes from the outbox; a wrong code shows the page again; too many lead back to sign-in', async () => {
       const checks = await startLogin(await rp(optional, optionalClient));
       await typeCredentials('sid');
