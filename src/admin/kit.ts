@@ -36,7 +36,8 @@ export interface AdminRouter {
   app: App;
   fastify: FastifyInstance;
   get(path: string, h: Handler): void;
-  post(path: string, h: Handler): void;
+  /** `bodyLimit`: a larger request body than the server's default (file uploads). */
+  post(path: string, h: Handler, opts?: { bodyLimit?: number }): void;
 }
 
 export function sendHtml(reply: FastifyReply, body: string, status = 200): FastifyReply {
@@ -96,7 +97,7 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
     app,
     fastify,
     get: (path, h) => void fastify.get(path, guarded(h)),
-    post: (path, h) => void fastify.post(path, guarded(h)),
+    post: (path, h, opts) => void fastify.post(path, opts?.bodyLimit ? { bodyLimit: Math.max(opts.bodyLimit, app.config.bodyLimitBytes) } : {}, guarded(h)),
   };
 }
 

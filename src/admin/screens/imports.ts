@@ -8,6 +8,7 @@
 import { PassThrough } from 'node:stream';
 import { ArchiveError, ArchiveWriter, parseKey } from '../../cli/archive.js';
 import { exportPool } from '../../cli/pool-copy.js';
+import { MAX_UPLOAD_BYTES } from '../../import/jobs.js';
 import { InvalidParameterException } from '../../errors.js';
 import { esc, form, hidden, input, poolUrl, select, table, when } from '../html.js';
 import type { AdminRouter } from '../kit.js';
@@ -17,6 +18,8 @@ const enc = encodeURIComponent;
 const jobUrl = (pool: string, job: string) => `${poolUrl(pool)}/imports/${enc(job)}`;
 const LIVE = new Set(['Pending', 'InProgress', 'Stopping']);
 const DEFAULT_ROLE = 'arn:aws:iam::000000000000:role/tessera-user-import';
+/** Largest CSV file the console's form takes (it is held in memory); larger ones go to the pre-signed URL. */
+const CONSOLE_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 export function registerImportsScreen(r: AdminRouter): void {
   r.get('/admin/pools/:pool/imports', async (ctx) => {
@@ -40,7 +43,7 @@ export function registerImportsScreen(r: AdminRouter): void {
 <p>Users arrive as RESET_REQUIRED unless the row carries a password hash of the algorithm chosen below (README "Importing users").</p>
 ${form(`${poolUrl(poolId)}/imports`, 'New import job', ctx.s.csrf,
   input('name', 'Job name', { required: true }) +
-    input('csv', 'CSV file', { type: 'file', required: true, accept: '.csv,text/csv' }) +
+    input('csv', 'CSV file', { type: 'file', accept: '.csv,text/csv', hint: `Up to ${CONSOLE_UPLOAD_BYTES / 1024 / 1024} MB here. Left empty, the job's page shows the upload URL for a larger file.` }) +
     select('hash', 'Password hashes in the file', [['', 'none'], 'BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256']) +
     input('role', 'CloudWatch Logs role ARN (kept, not used)', { value: DEFAULT_ROLE }),
   'Upload file', { multipart: true })}
@@ -64,13 +67,13 @@ ${form(`${poolUrl(poolId)}/export`, 'Download an encrypted export', ctx.s.csrf, 
       ...(f.get('hash') ? { PasswordHashingAlgorithm: f.get('hash') } : {}),
     });
     const job = res.UserImportJob;
-    if (!file) return ctx.done(jobUrl(poolId, job.JobId), 'Job created without a file: upload one to its pre-signed URL.');
+    if (!file) return ctx.done(jobUrl(poolId, job.JobId), 'Job created: upload the file to its URL, then start it.');
     // The pre-signed URL is Tessera's own route: PUT the file to it as any client would.
     const url = new URL(job.PreSignedUrl);
     const put = await ctx.fastify.inject({ method: 'PUT', url: `${url.pathname}${url.search}`, payload: file.bytes, headers: { 'content-type': 'text/csv' } });
     if (put.statusCode !== 200) return ctx.done(jobUrl(poolId, job.JobId), `The upload was refused (${put.statusCode}).`);
     return ctx.done(jobUrl(poolId, job.JobId), 'File uploaded: start the job when ready.');
-  });
+  }, { bodyLimit: CONSOLE_UPLOAD_BYTES + 64 * 1024 });
 
   r.get('/admin/pools/:pool/imports/:job', async (ctx) => {
     const { pool: poolId, job: jobId } = ctx.req.params;
@@ -101,6 +104,7 @@ ${table('Import job', ['Property', 'Value'], [
   ['Hashes', esc(j.PasswordHashingAlgorithm ?? 'none')],
   ['Message', esc(j.CompletionMessage ?? '')],
 ])}
+${j.Status === 'Created' && j.PreSignedUrl ? `<p>Upload the file (up to ${MAX_UPLOAD_BYTES / 1024 / 1024} MB), then start the job:</p><pre>curl -T users.csv '${esc(j.PreSignedUrl)}'</pre>` : ''}
 ${controls}
 ${table('Failed rows', ['Line', 'Username', 'Reason'], failed.map((e: any) => [esc(e.line), esc(e.username ?? ''), esc(e.message)]))}`,
     });
