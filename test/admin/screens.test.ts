@@ -23,6 +23,7 @@ import {
   ListGroupsCommand,
   GetCSVHeaderCommand,
   GetUICustomizationCommand,
+  ListIdentityProvidersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -116,8 +117,12 @@ for (const engine of engines) {
       await Promise.all([page.waitForURL(`${s.url}/admin`), page.getByLabel('Secret access key').press('Enter')]);
       await accessible();
 
-      await page.getByLabel('Pool name').fill('console-screens');
-      await submit('Create pool');
+      // Keyboard only: Tab to the pool name (the focus ring shows), type, Enter.
+      let tabs = 0;
+      while ((await page.evaluate(() => document.activeElement?.id)) !== 'f-name' && tabs++ < 20) await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), 'solid');
+      await page.keyboard.type('console-screens');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       poolId = decodeURIComponent(new URL(page.url()).pathname.split('/admin/pools/')[1]!);
       assert.match(await notice(), /Pool created/);
       await accessible();
@@ -284,6 +289,8 @@ for (const engine of engines) {
       assert.equal(idp2.IdentityProvider?.ProviderDetails?.authorize_scopes, 'openid email');
       assert.equal(idp2.IdentityProvider?.ProviderDetails?.client_secret, 'corp-secret-value', 'the secret is kept');
       await shot('idp');
+      await submit('Delete provider');
+      assert.deepEqual((await s.idp.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 10 }))).Providers, []);
 
       await screen('Triggers');
       await page.getByLabel('Post authentication').fill('http://localhost:9/post-auth');
@@ -408,6 +415,14 @@ for (const engine of engines) {
       assert.equal(u.UserStatus, 'RESET_REQUIRED');
       const events = await page.getByRole('table', { name: 'Audit events' }).innerText();
       assert.match(events, /SignOut\tPass\tdana\tAdminUserGlobalSignOut/);
+      await page.getByLabel('Attribute name').fill('name');
+      await page.getByLabel('Attribute value').fill('Dana Doe');
+      await submit('Save attribute');
+      const named = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+      assert.equal(named.UserAttributes?.find((a) => a.Name === 'name')?.Value, 'Dana Doe');
+      await submit('Delete attribute name');
+      const unnamed = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dana' }));
+      assert.equal(unnamed.UserAttributes?.find((a) => a.Name === 'name'), undefined);
 
       // A group that exists already: the operation's exception, on the page, status 400.
       await screen('Groups');
@@ -426,6 +441,10 @@ for (const engine of engines) {
       assert.equal(await page.getByRole('table', { name: 'Members' }).count(), 0);
       await submit('Delete group');
       assert.deepEqual((await s.idp.send(new ListGroupsCommand({ UserPoolId: poolId }))).Groups, []);
+
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/users/dana`);
+      await submit('Delete user');
+      await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dana' })), (e: Error) => e.name === 'UserNotFoundException');
     });
   });
 }
