@@ -18,6 +18,8 @@ import type { Store } from '../store/store.js';
 import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import type { UserPool, UserPools } from '../userpools/pools.js';
 import { PRESETS, SOCIAL, type ProviderType } from './presets.js';
+import { certificateBody, spKeyOf } from './saml-keys.js';
+import { MetadataError, idpMetadataOf } from './saml-metadata.js';
 
 const SECRET_PURPOSE = 'idp-client-secret';
 
@@ -48,7 +50,8 @@ export class IdentityProviders {
   async create(input: ProviderInput & { ProviderType: ProviderType }): Promise<IdentityProvider> {
     const pool = await this.deps.pools.get(input.UserPoolId);
     checkName(input.ProviderName, input.ProviderType);
-    const details = checkDetails(input.ProviderType, input.ProviderDetails ?? {});
+    let details = checkDetails(input.ProviderType, input.ProviderDetails ?? {});
+    if (input.ProviderType === 'SAML') details = await this.samlDetails(pool.id, details);
     const mapping = checkMapping(pool, input.AttributeMapping ?? {}, input.ProviderType);
     const identifiers = checkIdentifiers(input.IdpIdentifiers ?? []);
     const now = this.deps.clock.now();
@@ -103,6 +106,7 @@ export class IdentityProviders {
       const given = { ...input.ProviderDetails };
       for (const key of PRESETS[current.type].secret) if (given[key] === undefined && current.details[key] !== undefined) given[key] = current.details[key];
       details = checkDetails(current.type, given);
+      if (current.type === 'SAML') details = await this.samlDetails(pool.id, details);
     }
     const mapping = input.AttributeMapping ? checkMapping(pool, input.AttributeMapping, current.type) : current.attributeMapping;
     const identifiers = input.IdpIdentifiers ? checkIdentifiers(input.IdpIdentifiers) : undefined;
@@ -131,6 +135,29 @@ export class IdentityProviders {
       items: shown.map((r) => ({ ProviderName: r.name, ProviderType: r.type as ProviderType, CreationDate: r.created_at / 1000, LastModifiedDate: r.updated_at / 1000 })),
       ...(rows.length > maxResults ? { nextToken: encodePageToken(this.deps.sealer, scope, shown[shown.length - 1]!.name) } : {}),
     };
+  }
+
+  /**
+   * SAML details completed from the metadata, read now (a MetadataURL fetched afresh): the
+   * redirect-binding endpoints as Describe shows them, and with EncryptedResponses the pool's
+   * certificate the IdP encrypts to. A document that cannot be used is InvalidParameterException.
+   */
+  private async samlDetails(poolId: string, details: Record<string, string>): Promise<Record<string, string>> {
+    const out = { ...details };
+    delete out.SSORedirectBindingURI;
+    delete out.SLORedirectBindingURI;
+    delete out.ActiveEncryptionCertificate;
+    try {
+      const md = await idpMetadataOf(out, this.deps.clock.now(), true);
+      out.SSORedirectBindingURI = md.ssoRedirect;
+      if (md.sloRedirect) out.SLORedirectBindingURI = md.sloRedirect;
+      else if (out.IDPSignout === 'true') throw new MetadataError('IDPSignout needs a SingleLogoutService with the HTTP-Redirect binding in the SAML metadata.');
+    } catch (e) {
+      if (e instanceof MetadataError) throw new InvalidParameterException(e.message);
+      throw e;
+    }
+    if (out.EncryptedResponses === 'true') out.ActiveEncryptionCertificate = certificateBody((await spKeyOf(this.deps, poolId)).certificate);
+    return out;
   }
 
   private sealDetails(type: ProviderType, details: Record<string, string>): string {
@@ -198,6 +225,10 @@ function checkDetails(type: ProviderType, given: Record<string, string>): Record
     checkUrl('oidc_issuer', given.oidc_issuer);
     for (const key of ['authorize_url', 'token_url', 'attributes_url', 'jwks_uri']) if (given[key] !== undefined) checkUrl(key, given[key]);
   }
+  if (type === 'SAML' && given.RequestSigningAlgorithm !== undefined && given.RequestSigningAlgorithm !== 'rsa-sha256') {
+    throw new InvalidParameterException('RequestSigningAlgorithm must be rsa-sha256.');
+  }
+  if (type === 'SAML' && given.MetadataURL) checkUrl('MetadataURL', given.MetadataURL);
   for (const key of ['IDPSignout', 'IDPInit', 'EncryptedResponses', 'attributes_url_add_attributes']) {
     if (given[key] !== undefined && given[key] !== 'true' && given[key] !== 'false') throw new InvalidParameterException(`${key} must be true or false.`);
   }
