@@ -82,7 +82,7 @@ for (const engine of engines) {
       assert.equal(await page.getByRole('alert').count(), 0, `no error after "${button}": ${await page.locator('main').innerText()}`);
     };
     const screen = async (name: string) => {
-      await page.getByRole('navigation', { name: /^Pool / }).getByRole('link', { name, exact: true }).click();
+      await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: /^Pool / }).getByRole('link', { name, exact: true }).click()]);
       await accessible();
     };
     const notice = async () => page.getByRole('status').first().innerText();
@@ -122,6 +122,10 @@ for (const engine of engines) {
       while ((await page.evaluate(() => document.activeElement?.id)) !== 'f-name' && tabs++ < 20) await page.keyboard.press('Tab');
       assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), 'solid');
       await page.keyboard.type('console-screens');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-adminOnly');
+      await page.keyboard.press('Space');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       poolId = decodeURIComponent(new URL(page.url()).pathname.split('/admin/pools/')[1]!);
       assert.match(await notice(), /Pool created/);
@@ -300,7 +304,8 @@ for (const engine of engines) {
       const lc = (await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
       assert.equal(lc.LambdaConfig?.PostAuthentication, 'http://localhost:9/post-auth');
       assert.deepEqual(lc.LambdaConfig?.PreTokenGenerationConfig, { LambdaVersion: 'V2_0', LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:ptg' });
-      assert.equal(lc.Domain, prefix, 'the rest of the pool is as it was');
+      assert.equal(lc.Domain, prefix);
+      assert.equal(lc.AdminCreateUserConfig?.AllowAdminCreateUserOnly, true, 'UpdateUserPool carried the other settings over');
       await page.getByRole('button', { name: 'Show secret' }).click();
       assert.match(await page.getByRole('status').innerText(), /whsec_/);
       await accessible();
