@@ -87,18 +87,28 @@ export function socialAuthorizeUrl(app: App, p: IdentityProvider, redirectUri: s
  * (Apple's `user`).
  */
 export async function socialClaims(app: App, p: IdentityProvider, code: string, form: URLSearchParams, nonce: string, redirectUri: string): Promise<Record<string, unknown>> {
+  let claims: Record<string, unknown>;
   switch (p.type) {
     case 'Google':
-      return google(app, p, code, nonce, redirectUri);
+      claims = await google(app, p, code, nonce, redirectUri);
+      break;
     case 'Facebook':
-      return facebook(app, p, code, redirectUri);
+      claims = await facebook(app, p, code, redirectUri);
+      break;
     case 'LoginWithAmazon':
-      return amazon(app, p, code, redirectUri);
+      claims = await amazon(app, p, code, redirectUri);
+      break;
     case 'SignInWithApple':
-      return apple(app, p, code, form, nonce, redirectUri);
+      claims = await apple(app, p, code, form, nonce, redirectUri);
+      break;
     default:
       throw new FederationError(`${p.name} Error - not a social identity provider`);
   }
+  // A Facebook or Amazon provider stored while every type's `username` defaulted to `sub`: the
+  // provider's own user id stands for it.
+  const own = SOCIAL_USER_ID_CLAIM[p.type];
+  if (p.attributeMapping.username === 'sub' && claims.sub === undefined && own && claims[own] !== undefined) claims = { ...claims, sub: claims[own] };
+  return claims;
 }
 
 async function google(app: App, p: IdentityProvider, code: string, nonce: string, redirectUri: string): Promise<Record<string, unknown>> {
