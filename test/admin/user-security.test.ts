@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, AdminListDevicesCommand, ConfirmDeviceCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminListDevicesCommand, ConfirmDeviceCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { computeX, padHex, powG } from '../../src/crypto/srp.js';
 import { ADMIN, engines, publicClient } from '../support/server.js';
@@ -94,6 +94,23 @@ for (const engine of engines) {
       assert.equal((await rejection(refresh(other.AuthenticationResult!.RefreshToken!))).name, 'NotAuthorizedException');
       assert.equal((await rejection(refresh(plain.AuthenticationResult!.RefreshToken!))).name, 'NotAuthorizedException');
       assert.match(await page.getByRole('table', { name: 'Audit events' }).innerText(), /MfaChange\tPass\trita\tAdminSetUserMFAPreference/);
+    });
+
+    test("the pool's MFA: shown as configured, refused without a factor, turned off", async () => {
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}`);
+      assert.equal(await page.getByLabel('MFA', { exact: true }).inputValue(), 'OPTIONAL');
+      assert.ok(await page.getByLabel('Authenticator apps (TOTP)').isChecked());
+      await page.getByLabel('MFA', { exact: true }).selectOption('ON');
+      await page.getByLabel('Authenticator apps (TOTP)').uncheck();
+      const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save MFA' }).click()]);
+      assert.equal(res?.status(), 400);
+      assert.match(await page.getByRole('alert').innerText(), /^InvalidParameterException: /);
+      await page.goBack();
+      await page.getByLabel('MFA', { exact: true }).selectOption('OFF');
+      await press('Save MFA');
+      const cfg = await s.idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }));
+      assert.equal(cfg.MfaConfiguration, 'OFF');
+      assert.equal(cfg.SoftwareTokenMfaConfiguration?.Enabled, false);
     });
   });
 }

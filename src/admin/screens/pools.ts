@@ -1,7 +1,8 @@
-// User pools (list, create, delete) and a pool's overview: its settings at a glance and its app
-// clients (list, create with or without the hosted UI, edit the OAuth settings, delete).
+// User pools (list, create, delete) and a pool's overview: its settings at a glance, its MFA
+// (SetUserPoolMfaConfig) and its app clients (list, create with or without the hosted UI, edit
+// the OAuth settings, delete).
 import { model as idpModel } from '../../models/idp.js';
-import { action, checkbox, esc, form, input, poolUrl, table, textarea, when } from '../html.js';
+import { action, checkbox, esc, form, input, poolUrl, select, table, textarea, when } from '../html.js';
 import { listOf, type AdminRouter, type Ctx } from '../kit.js';
 
 const enc = encodeURIComponent;
@@ -49,7 +50,11 @@ export function registerPoolsScreen(r: AdminRouter): void {
 
   r.get('/admin/pools/:pool', async (ctx) => {
     const poolId = ctx.req.params.pool;
-    const [pool, clients] = await Promise.all([poolOf(ctx, poolId), ctx.call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60 })]);
+    const [pool, clients, mfa] = await Promise.all([
+      poolOf(ctx, poolId),
+      ctx.call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60 }),
+      ctx.call('GetUserPoolMfaConfig', { UserPoolId: poolId }),
+    ]);
     const clientRows = (clients.UserPoolClients ?? []).map((c: any) => [`<a href="${clientUrl(poolId, c.ClientId)}">${esc(c.ClientName)}</a>`, `<code>${esc(c.ClientId)}</code>`]);
     const facts: [string, string][] = [
       ['Id', `<code>${esc(poolId)}</code>`],
@@ -72,8 +77,32 @@ ${form(`${poolUrl(poolId)}/clients`, 'Create an app client', ctx.s.csrf,
     input('callback', 'Callback URL for the hosted UI (optional)', { type: 'url', hint: 'With a callback URL the client gets the authorization code flow with the openid, email and profile scopes.' }) +
     checkbox('secret', 'Generate a client secret'),
   'Create client')}
+<h2>Multi-factor authentication</h2>
+${form(`${poolUrl(poolId)}/mfa`, 'MFA of the pool', ctx.s.csrf,
+  select('mode', 'MFA', [['OFF', 'off'], ['OPTIONAL', 'optional (each user chooses)'], ['ON', 'required']], mfa.MfaConfiguration ?? 'OFF') +
+    checkbox('totp', 'Authenticator apps (TOTP)', !!mfa.SoftwareTokenMfaConfiguration?.Enabled) +
+    checkbox('sms', 'SMS codes', !!mfa.SmsMfaConfiguration) +
+    checkbox('email', 'E-mail codes', !!mfa.EmailMfaConfiguration),
+  'Save MFA')}
 <h2>Delete</h2>${form(`${poolUrl(poolId)}/delete`, 'Delete this pool', ctx.s.csrf, input('confirm', `Type the pool's name to confirm`, { required: true }), 'Delete pool', { danger: true })}`,
     });
+  });
+
+  // SetUserPoolMfaConfig: the factors ticked replace the pool's (an unticked one is off); the
+  // SMS and e-mail settings there are (message, sender) stay as they were.
+  r.post('/admin/pools/:pool/mfa', async (ctx) => {
+    const poolId = ctx.req.params.pool;
+    const f = ctx.form;
+    const current = await ctx.call('GetUserPoolMfaConfig', { UserPoolId: poolId });
+    const mode = ['OFF', 'OPTIONAL', 'ON'].includes(f.get('mode') ?? '') ? f.get('mode')! : 'OFF';
+    await ctx.call('SetUserPoolMfaConfig', {
+      UserPoolId: poolId,
+      MfaConfiguration: mode,
+      SoftwareTokenMfaConfiguration: { Enabled: !!f.get('totp') },
+      ...(f.get('sms') ? { SmsMfaConfiguration: current.SmsMfaConfiguration ?? {} } : {}),
+      ...(f.get('email') ? { EmailMfaConfiguration: current.EmailMfaConfiguration ?? {} } : {}),
+    });
+    return ctx.done(poolUrl(poolId), 'MFA saved.');
   });
 
   r.post('/admin/pools/:pool/delete', async (ctx) => {
