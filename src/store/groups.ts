@@ -1,6 +1,7 @@
 import { rethrowUnique } from './connect.js';
 import type { Db } from './store.js';
 import type { GroupRow, UserRow } from './schema.js';
+import { compiled } from './compiled.js';
 
 export class GroupRepo {
   constructor(private readonly db: Db) {}
@@ -54,6 +55,8 @@ export class GroupRepo {
 
   /** The groups of a user, ordered by name, after `afterName`. */
   listForUser(poolId: string, userId: string, limit: number, afterName?: string): Promise<GroupRow[]> {
+    // The first page is every refresh's and sign-in's group read: compiled once.
+    if (afterName === undefined) return firstGroupsOfUser(this.db, poolId, userId, limit);
     let q = this.db
       .selectFrom('user_groups as ug')
       .innerJoin('groups as g', (j) => j.onRef('g.pool_id', '=', 'ug.pool_id').onRef('g.name', '=', 'ug.group_name'))
@@ -80,3 +83,15 @@ export class GroupRepo {
     return q.execute();
   }
 }
+
+/** listForUser's first page. */
+const firstGroupsOfUser = compiled((db, poolId: string, userId: string, limit: number) =>
+  db
+    .selectFrom('user_groups as ug')
+    .innerJoin('groups as g', (j) => j.onRef('g.pool_id', '=', 'ug.pool_id').onRef('g.name', '=', 'ug.group_name'))
+    .selectAll('g')
+    .where('ug.user_id', '=', userId)
+    .where('ug.pool_id', '=', poolId)
+    .orderBy('g.name')
+    .limit(limit),
+);

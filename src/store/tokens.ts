@@ -2,6 +2,7 @@
 // indexed query; revocation is a flag on the family, so one UPDATE reaches every token of a sign-in.
 import type { Db } from './store.js';
 import type { RefreshTokenRow, SigningKeyRow, TokenFamilyRow, UserRow } from './schema.js';
+import { compiled } from './compiled.js';
 
 export class SigningKeyRepo {
   constructor(private readonly db: Db) {}
@@ -77,28 +78,7 @@ export class TokenRepo {
    * children), its family and the family's user.
    */
   async findRefreshToken(tokenHash: string): Promise<RefreshLookup | undefined> {
-    const row = await this.db
-      .selectFrom('refresh_tokens as rt')
-      .innerJoin('token_families as f', 'f.id', 'rt.family_id')
-      .leftJoin('users as u', 'u.id', 'f.user_id')
-      .selectAll('u')
-      .select(FAMILY_COLUMNS.map((c) => `f.${c} as f_${c}` as const))
-      .select([
-        'rt.token_hash as rt_token_hash',
-        'rt.family_id as rt_family_id',
-        'rt.parent_hash as rt_parent_hash',
-        'rt.created_at as rt_created_at',
-        'rt.expires_at as rt_expires_at',
-      ])
-      .select((eb) =>
-        eb
-          .selectFrom('refresh_tokens as c')
-          .select((e) => e.fn.min<number>('c.created_at').as('m'))
-          .whereRef('c.parent_hash', '=', 'rt.token_hash')
-          .as('replaced_at'),
-      )
-      .where('rt.token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const [row] = await findRefreshTokenQuery(this.db, tokenHash);
     if (!row) return undefined;
     const r = row as unknown as Record<string, unknown>;
     const family = Object.fromEntries(FAMILY_COLUMNS.map((c) => [c, r[`f_${c}`]])) as unknown as TokenFamilyRow;
@@ -119,19 +99,11 @@ export class TokenRepo {
    * token_families by primary key). `familyRevoked` is true when the family is revoked or gone.
    */
   async userForAccess(poolId: string, userId: string, familyId: string): Promise<{ user: UserRow; familyRevoked: boolean } | undefined> {
-    const row = await this.db
-      .selectFrom('users as u')
-      .leftJoin('token_families as f', (j) => j.onRef('f.user_id', '=', 'u.id').on('f.id', '=', familyId))
-      .selectAll('u')
-      .select(['f.id as f_id', 'f.revoked_at as f_revoked_at'])
-      .where('u.id', '=', userId)
-      .where('u.pool_id', '=', poolId)
-      .executeTakeFirst();
+    const [row] = await userForAccessQuery(this.db, poolId, userId, familyId);
     if (!row) return undefined;
     const { f_id, f_revoked_at, ...user } = row;
     return { user: user as UserRow, familyRevoked: f_id == null || f_revoked_at != null };
   }
-
   /** Revokes one family; returns false when it was unknown or already revoked. */
   async revokeFamily(familyId: string, at: number): Promise<boolean> {
     const r = await this.db
@@ -192,6 +164,42 @@ export class TokenRepo {
     return Number(r.numDeletedRows);
   }
 }
+
+/** findRefreshToken's one query: the token, its family, the family's user, when it was replaced. */
+const findRefreshTokenQuery = compiled((db, tokenHash: string) =>
+  db
+    .selectFrom('refresh_tokens as rt')
+    .innerJoin('token_families as f', 'f.id', 'rt.family_id')
+    .leftJoin('users as u', 'u.id', 'f.user_id')
+    .selectAll('u')
+    .select(FAMILY_COLUMNS.map((c) => `f.${c} as f_${c}` as const))
+    .select([
+      'rt.token_hash as rt_token_hash',
+      'rt.family_id as rt_family_id',
+      'rt.parent_hash as rt_parent_hash',
+      'rt.created_at as rt_created_at',
+      'rt.expires_at as rt_expires_at',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('refresh_tokens as c')
+        .select((e) => e.fn.min<number>('c.created_at').as('m'))
+        .whereRef('c.parent_hash', '=', 'rt.token_hash')
+        .as('replaced_at'),
+    )
+    .where('rt.token_hash', '=', tokenHash),
+);
+
+/** userForAccess's one query: the user and, when it is the user's, the family. */
+const userForAccessQuery = compiled((db, poolId: string, userId: string, familyId: string) =>
+  db
+    .selectFrom('users as u')
+    .leftJoin('token_families as f', (j) => j.onRef('f.user_id', '=', 'u.id').on('f.id', '=', familyId))
+    .selectAll('u')
+    .select(['f.id as f_id', 'f.revoked_at as f_revoked_at'])
+    .where('u.id', '=', userId)
+    .where('u.pool_id', '=', poolId),
+);
 
 /** The user's own columns of a joined row: everything not prefixed by the join's aliases. */
 function pickUser(r: Record<string, unknown>): UserRow {

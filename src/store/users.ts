@@ -3,6 +3,7 @@ import type { Engine } from './connect.js';
 import { rethrowUnique } from './connect.js';
 import type { Db } from './store.js';
 import type { UserAliasRow, UserRow } from './schema.js';
+import { compiled } from './compiled.js';
 
 /** A searchable attribute value, kept in user_search for ListUsers filters. */
 export interface SearchEntry {
@@ -102,17 +103,12 @@ export class UserRepo {
     return Number(r.numDeletedRows) > 0;
   }
 
-  getByUsername(poolId: string, usernameNorm: string): Promise<UserRow | undefined> {
-    return this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('pool_id', '=', poolId)
-      .where('username_norm', '=', usernameNorm)
-      .executeTakeFirst();
+  async getByUsername(poolId: string, usernameNorm: string): Promise<UserRow | undefined> {
+    return (await userByUsername(this.db, poolId, usernameNorm))[0];
   }
 
-  getById(poolId: string, id: string): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId).executeTakeFirst();
+  async getById(poolId: string, id: string): Promise<UserRow | undefined> {
+    return (await userById(this.db, poolId, id))[0];
   }
 
   async getByAlias(poolId: string, kind: string, valueNorm: string): Promise<UserRow | undefined> {
@@ -239,3 +235,9 @@ export class UserRepo {
     return this.db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
   }
 }
+
+// The sign-in paths' user reads, compiled once (compiled.ts).
+const userByUsername = compiled((db, poolId: string, usernameNorm: string) =>
+  db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_norm', '=', usernameNorm),
+);
+const userById = compiled((db, poolId: string, id: string) => db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId));
