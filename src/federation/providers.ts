@@ -20,6 +20,7 @@ import type { UserPool, UserPools } from '../userpools/pools.js';
 import { PRESETS, SOCIAL, type ProviderType } from './presets.js';
 import { certificateBody, spKeyOf } from './saml-keys.js';
 import { MetadataError, idpMetadataOf } from './saml-metadata.js';
+import { SOCIAL_USER_ID_CLAIM } from './social.js';
 
 const SECRET_PURPOSE = 'idp-client-secret';
 
@@ -253,8 +254,10 @@ function checkMapping(pool: UserPool, mapping: Record<string, string>, type: Pro
     if (key === 'username' || key === 'sub') continue;
     if (!names.has(key)) throw new InvalidParameterException(`The attribute ${key} is not in the schema of user pool ${pool.id}.`);
   }
-  // Cognito maps the provider's subject to `username` unless told otherwise (SAML: the NameID).
-  return { username: type === 'SAML' ? 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier' : 'sub', ...mapping };
+  // Cognito maps the provider's user id to `username` unless told otherwise (SAML: the NameID;
+  // Facebook: id; Login with Amazon: user_id; the others: sub).
+  const userId = type === 'SAML' ? 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier' : (SOCIAL_USER_ID_CLAIM[type] ?? 'sub');
+  return { username: userId, ...mapping };
 }
 
 function checkIdentifiers(ids: string[]): string[] {

@@ -8,7 +8,7 @@
 // token with a bad signature, an Apple client_secret signed with the wrong key. Both engines.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminCreateUserCommand, AdminGetUserCommand, CreateIdentityProviderCommand, UpdateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, CreateIdentityProviderCommand, DescribeIdentityProviderCommand, UpdateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, exportPKCS8, generateKeyPair, jwtVerify, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
@@ -180,6 +180,8 @@ for (const engine of engines) {
       const ids = p.identities as Record<string, string | null>[];
       assert.deepEqual([ids[0].providerName, ids[0].providerType, ids[0].userId], ['Facebook', 'Facebook', '10229000000000001']);
       assert.equal((await attr('Facebook_10229000000000001')).status, 'EXTERNAL_PROVIDER');
+      const d = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'Facebook' }));
+      assert.equal(d.IdentityProvider!.AttributeMapping!.username, 'id');
     });
 
     test('Login with Amazon: /ap/oa, /auth/o2/token, /user/profile; username LoginWithAmazon_<user_id>', async () => {
@@ -191,6 +193,8 @@ for (const engine of engines) {
       assert.equal(p.zoneinfo, '98109');
       const ids = p.identities as Record<string, string | null>[];
       assert.deepEqual([ids[0].providerType, ids[0].userId], ['LoginWithAmazon', 'amzn1.account.AE5EXAMPLE0001']);
+      const d = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'LoginWithAmazon' }));
+      assert.equal(d.IdentityProvider!.AttributeMapping!.username, 'user_id');
     });
 
     test('Sign in with Apple: form_post answer, ES256 client_secret, names from `user` on the first sign-in only', async () => {
