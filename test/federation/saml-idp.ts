@@ -39,6 +39,8 @@ export interface ResponseOptions {
   shiftMs?: number;
   lifetimeMs?: number;
   breakSignature?: boolean;
+  /** No signature at all. */
+  unsigned?: boolean;
   issuer?: string;
 }
 
@@ -114,6 +116,10 @@ export async function startSamlIdp(): Promise<SamlIdp> {
       `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="_s${randomBytes(8).toString('hex')}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
       (attrs ? `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>` : '') +
       `</saml:Assertion>`;
+    const head =
+      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${esc(o.acs)}"${irt}>` +
+      `<saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`;
+    if (o.unsigned) return { head, assertion };
     const sig = new SignedXml({ privateKey: key, publicCert: cert, signatureAlgorithm: SIG_ALG, canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
     sig.addReference({
       xpath: "/*[local-name(.)='Assertion']",
@@ -123,9 +129,6 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     sig.computeSignature(assertion, { location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
     let signed = sig.getSignedXml();
     if (o.breakSignature) signed = signed.replace(`>${esc(o.nameID)}</saml:NameID>`, `>mallory@example.com</saml:NameID>`);
-    const head =
-      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${esc(o.acs)}"${irt}>` +
-      `<saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`;
     return { head, assertion: signed };
   }
 
