@@ -32,6 +32,7 @@ import { invalidRequest } from '../oauth/errors.js';
 import { clearCookie, errorRedirectUrl, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
 import { hostedRoutes, type HostedHandler } from '../oauth/routes.js';
 import { SESSION_SECONDS, endSession, startSession } from '../oauth/session.js';
+import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
@@ -135,17 +136,49 @@ async function idpResponse(h: Hosted) {
     const md = await metadataFor(h.app, provider);
     const signIn = await verifySamlResponse(h, provider, md, samlResponse, state?.requestId);
     const user = await userForIdentity(h.app, request.pool, provider, signIn.claims, request.client.id);
-    if (!user.enabled) return refuse(h, request, 'User is disabled.');
+    if (!user.enabled) {
+      await auditSaml(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
+      return refuse(h, request, 'User is disabled.');
+    }
+    await auditSaml(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
     startSession(h, user, now);
     const sso: SsoCookie = { pool: request.pool.id, provider: provider.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
     setCookie(h, SSO_COOKIE, h.app.sealer.sealJson(SSO_PURPOSE, sso), SESSION_SECONDS);
     return await finishAuthorize(h, request, user, now);
   } catch (e) {
-    if (e instanceof FederationError) return refuse(h, request, e.message);
-    if (e instanceof Error && e.name.endsWith('Exception')) return refuse(h, request, e.message);
+    if (e instanceof FederationError) {
+      await auditSaml(h, request, provider.name, 'Fail', { reason: 'FederationError' });
+      return refuse(h, request, e.message);
+    }
+    if (e instanceof Error && e.name.endsWith('Exception')) {
+      await auditSaml(h, request, provider.name, 'Fail', { reason: e.name });
+      return refuse(h, request, e.message);
+    }
     throw e;
   }
+}
+
+/** A SignIn audit event of a SAML sign-in, as API sign-ins have (src/audit/hosted.ts). */
+function auditSaml(h: Hosted, request: AuthorizeRequest, provider: string, outcome: 'Pass' | 'Fail', o: { userId?: string; username?: string; reason?: string }) {
+  return recordHosted(h.app, h.req, {
+    poolId: request.pool.id,
+    clientId: request.client.id,
+    userId: o.userId,
+    username: o.username,
+    type: 'SignIn',
+    outcome,
+    detail: { op: 'HostedUI', flow: FEDERATED_FLOW, provider, reason: o.reason },
+  });
+}
+
+/** Ends the hosted session and records a SignOut event for its user (SAML single logout). */
+async function endSamlSession(h: Hosted, op: string): Promise<void> {
+  const ended = await endSession(h);
+  if (!ended) return;
+  const pool = await h.app.pools.get(ended.poolId).catch(() => undefined);
+  const user = pool ? await h.app.users.findBySub(pool, ended.sub).catch(() => undefined) : undefined;
+  await recordHosted(h.app, h.req, { poolId: ended.poolId, userId: ended.sub, username: user?.username, type: 'SignOut', outcome: 'Pass', detail: { op } });
 }
 
 async function metadata(h: Hosted) {
@@ -172,7 +205,7 @@ async function logoutWithIdp(h: Hosted, plain: HostedHandler) {
     throw e;
   }
   if (!md.sloRedirect) return plain(h);
-  await endSession(h);
+  await endSamlSession(h, 'HostedLogout');
   clearCookie(h, SSO_COOKIE);
   const requestId = `_${randomBytes(20).toString('hex')}`;
   const state: LogoutState = { pool: h.domain.poolId, provider: provider.name, requestId, then: logoutUri, exp: h.app.clock.now() + STATE_MS };
@@ -209,7 +242,7 @@ async function samlLogout(h: Hosted) {
       const md = await metadataFor(h.app, provider);
       const { request } = await verifyLogoutMessage(h, provider, md, params, rawQuery);
       if (!request || request.nameID !== sso!.nameID) throw new FederationError('Invalid SAML logout message received: another subject');
-      await endSession(h);
+      await endSamlSession(h, 'SamlLogoutRequest');
       clearCookie(h, SSO_COOKIE);
       return redirect(h, await logoutResponseUrl(h, provider, md, request, relay));
     } catch (e) {

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
 import {
   AdminGetUserCommand,
+  AdminListUserAuthEventsCommand,
   CreateIdentityProviderCommand,
   DescribeIdentityProviderCommand,
   GetSigningCertificateCommand,
@@ -176,6 +177,9 @@ for (const engine of engines) {
       assert.equal(identities[0].userId, 'alice@corp.example');
       const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Corp_alice@corp.example' }));
       assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
+      // Audited as API sign-ins are (src/audit/hosted.ts).
+      const events = await s.idp.send(new AdminListUserAuthEventsCommand({ UserPoolId: o.poolId, Username: 'Corp_alice@corp.example' }));
+      assert.deepEqual(events.AuthEvents!.map((e) => `${e.EventType}:${e.EventResponse}`), ['SignIn:Pass']);
     });
 
     test('a replayed SP-initiated response is refused', async () => {
@@ -185,12 +189,26 @@ for (const engine of engines) {
       assert.match(await replay.text(), /already used/);
     });
 
-    test('broken signature, wrong audience, expired assertion, unsolicited or mismatched InResponseTo: invalid_request on the app', async () => {
+    test('broken, missing or foreign signature, wrong audience, expired assertion, unsolicited or mismatched InResponseTo: invalid_request on the app', async () => {
       const base = { acs: acs(), audience: sp(), nameID: 'bob@corp.example' };
       let st = await spStart();
       let e = errorOf(await postResponse(idp.response({ ...base, inResponseTo: st.requestId, breakSignature: true }), st.relay));
       assert.equal(e.error, 'invalid_request');
       assert.match(e.description, /Invalid SAML response received: .*signature/i);
+
+      st = await spStart();
+      e = errorOf(await postResponse(idp.response({ ...base, inResponseTo: st.requestId, unsigned: true }), st.relay));
+      assert.match(e.description, /Invalid SAML response received: .*signature/i);
+
+      // Signed, but by another key than the metadata's (a second IdP claiming to be this one).
+      const rogue = await startSamlIdp();
+      try {
+        st = await spStart();
+        e = errorOf(await postResponse(rogue.response({ ...base, issuer: idp.entityId, inResponseTo: st.requestId }), st.relay));
+        assert.match(e.description, /Invalid SAML response received: .*signature/i);
+      } finally {
+        await rogue.close();
+      }
 
       st = await spStart();
       e = errorOf(await postResponse(idp.response({ ...base, audience: 'urn:amazon:cognito:sp:us-east-1_other', inResponseTo: st.requestId }), st.relay));
@@ -259,6 +277,9 @@ for (const engine of engines) {
       // No session: the authorize endpoint sends the browser to the login page again.
       await b.page.goto(`${o.base}/oauth2/authorize?${authorizeQuery()}`);
       assert.match(new URL(b.page.url()).pathname, /\/login$/);
+      const trail = (await s.app.audit.list({ poolId: o.poolId, limit: 20 })).events.filter((e) => e.type === 'SignOut');
+      assert.equal(trail[0]?.username, 'Corp_alice@corp.example');
+      assert.equal(trail[0]?.detail?.op, 'HostedLogout');
     });
   });
 }
