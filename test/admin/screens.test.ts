@@ -198,6 +198,9 @@ for (const engine of engines) {
       await page.getByRole('link', { name: 'admins' }).click();
       assert.ok(await page.getByRole('table', { name: 'Members' }).getByRole('link', { name: 'dana' }).isVisible());
       await shot('group');
+      await screen('Overview');
+      assert.ok(await page.getByRole('table', { name: 'App clients' }).getByRole('link', { name: 'web' }).isVisible());
+      await shot('overview');
     });
 
     test('domain and hosted-UI customization, seen in the live preview', async () => {
