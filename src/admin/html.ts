@@ -39,7 +39,7 @@ th,td{border:1px solid #ccd;padding:.3rem .6rem;text-align:left;vertical-align:t
 form.inline{display:inline}fieldset{margin:1rem 0;max-width:44rem;background:#fff;border:1px solid #ccd;border-radius:4px;padding:.6rem 1rem 1rem}
 legend{font-weight:600;padding:0 .3rem}label{display:block;margin:.5rem 0 .1rem}
 input[type=text],input[type=email],input[type=password],input[type=url],input[type=number],input[type=search],select,textarea{width:100%;max-width:36rem;padding:.3rem;border:1px solid #8a94a6;border-radius:3px;font:inherit}
-textarea{min-height:6rem;font-family:ui-monospace,monospace}.check label{display:inline;margin-left:.3rem}
+textarea{min-height:6rem;font-family:ui-monospace,monospace}small{display:block;color:#4a5563;margin-top:.2rem;max-width:36rem}.check label{display:inline;margin-left:.3rem}
 .error{background:#fde2e1;border:1px solid #b00020;padding:.5rem 1rem}.notice{background:#e3f4e8;border:1px solid #2d6a4f;padding:.5rem 1rem}
 button{margin-top:.6rem;padding:.35rem .9rem;border:1px solid #1f3a5f;background:#1f3a5f;color:#fff;border-radius:3px;font:inherit;cursor:pointer}
 button.danger{background:#fff;color:#b00020;border-color:#b00020}td button{margin:0}.meter{width:20rem}

@@ -326,7 +326,7 @@ for (const engine of engines) {
       const csv = [header.join(','), row('imported-1'), row('imported-2')].join('\n') + '\n';
       await page.getByLabel('Job name').fill('first-import');
       await page.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-      await submit('Upload file');
+      await submit('Create job');
       assert.match(await notice(), /File uploaded/);
       await accessible();
       await submit('Start import');
@@ -344,7 +344,7 @@ for (const engine of engines) {
       await screen('Import & export');
       await page.getByLabel('Job name').fill('big-file');
       await page.getByLabel('CSV file').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
-      await submit('Upload file');
+      await submit('Create job');
       assert.match(await notice(), /File uploaded/);
       await submit('Start import');
       await page.getByText(/Status Succeeded/).waitFor({ timeout: 60_000 });
@@ -353,7 +353,7 @@ for (const engine of engines) {
       // Without a file: the job's page shows its upload URL, used as curl would.
       await screen('Import & export');
       await page.getByLabel('Job name').fill('by-url');
-      await submit('Upload file');
+      await submit('Create job');
       const curl = await page.locator('pre').innerText();
       const url = /curl -T users\.csv '([^']+)'/.exec(curl)![1]!;
       const bad = header.map((h) => ({ 'cognito:username': 'by-url-bad', 'cognito:mfa_enabled': 'false', email_verified: 'false', phone_number_verified: 'false' })[h] ?? '').join(',');
@@ -369,6 +369,8 @@ for (const engine of engines) {
       // Export: a download encrypted under the key typed in; loaded into another Tessera, dana
       // signs in there with the same password and is in the same group.
       await screen('Import & export');
+      assert.match(await page.getByRole('table', { name: 'Import jobs' }).innerText(), /big-file\tSucceeded\t650 imported/);
+      await shot('imports');
       await page.getByLabel(/^Export key/).fill('short');
       await page.getByRole('button', { name: 'Download export' }).click();
       await page.waitForURL(/\/export$/);

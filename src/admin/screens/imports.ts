@@ -46,7 +46,7 @@ ${form(`${poolUrl(poolId)}/imports`, 'New import job', ctx.s.csrf,
     input('csv', 'CSV file', { type: 'file', accept: '.csv,text/csv', hint: `Up to ${CONSOLE_UPLOAD_BYTES / 1024 / 1024} MB here. Left empty, the job's page shows the upload URL for a larger file.` }) +
     select('hash', 'Password hashes in the file', [['', 'none'], 'BCRYPT', 'SCRYPT', 'ARGON2ID', 'PBKDF2_SHA256']) +
     input('role', 'CloudWatch Logs role ARN (kept, not used)', { value: DEFAULT_ROLE }),
-  'Upload file', { multipart: true })}
+  'Create job', { multipart: true })}
 <h2>Export the pool</h2>
 <p>An export holds the pool's configuration, app clients, groups, users with their attributes, MFA enrolments and password material, encrypted under a key you choose and keep (for example <code>openssl rand -hex 32</code>). The file downloads as it is written.</p>
 ${form(`${poolUrl(poolId)}/export`, 'Download an encrypted export', ctx.s.csrf, input('key', 'Export key (32 bytes as 64 hex digits or base64)', { type: 'password', required: true }), 'Download export')}
