@@ -1,7 +1,8 @@
 // The hosted UI's second-factor pages in Debian's chromium (playwright-core), with openid-client
 // as the relying party: TOTP enrolment inside the sign-in (the QR code's key gives the code,
 // computed here), the authenticator-app code, SMS and e-mail codes read back from the dev outbox,
-// choosing among factors, wrong codes, too many wrong codes, German, and the customized look.
+// choosing among factors, e-mail set-up, the new-password page with required attributes, wrong
+// codes, too many wrong codes, German, the customized (classic) and branded (managed login) looks.
 // Screenshots go to test-artifacts/screenshots/ (mfa-*.png).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -9,9 +10,11 @@ import * as client from 'openid-client';
 import {
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
+  CreateManagedLoginBrandingCommand,
   CreateUserPoolCommand,
   CreateUserPoolDomainCommand,
   SetUICustomizationCommand,
+  UpdateUserPoolDomainCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines } from '../support/server.js';
 import { configureMfa, lastCode, nextStep, startMfaServer, totp, type MfaServer } from '../api/mfa/support.js';
@@ -294,6 +297,32 @@ for (const engine of engines) {
       assert.equal(await b.page.getByRole('button', { name: 'Sign in' }).evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(231, 111, 81)');
       await b.shot('mfa-sms-customized');
       await enterCode('Verification code', await lastCode(s, '+15555550102'));
+      assert.ok((await callback()).searchParams.get('code'));
+    });
+
+    test('managed-login branding (a version 2 domain) on the code page', async () => {
+      await s.idp.send(new UpdateUserPoolDomainCommand({ UserPoolId: optional.poolId, Domain: optional.prefix, ManagedLoginVersion: 2 }));
+      await s.idp.send(
+        new CreateManagedLoginBrandingCommand({
+          UserPoolId: optional.poolId,
+          ClientId: optionalClient,
+          Settings: {
+            components: {
+              pageBackground: { lightMode: { color: 'fff3e0ff' } },
+              form: { lightMode: { backgroundColor: 'ffffffff', borderColor: 'e65100ff' } },
+              primaryButton: { lightMode: { defaults: { backgroundColor: 'e65100ff', textColor: 'ffffffff' }, hover: { backgroundColor: 'bf360cff' } } },
+            },
+          },
+          Assets: [{ Category: 'FORM_LOGO', ColorMode: 'LIGHT', Extension: 'PNG', Bytes: new Uint8Array(makePng(200, 60, [230, 81, 0])) }],
+        }),
+      );
+      await startLogin(await rp(optional, optionalClient));
+      await typeCredentials('sid');
+      await b.page.getByLabel('Verification code').waitFor();
+      await b.page.locator('img.logo-customizable').waitFor();
+      assert.equal(await b.page.getByRole('button', { name: 'Sign in' }).evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(230, 81, 0)');
+      await b.shot('mfa-sms-branded');
+      await enterCode('Verification code', await lastCode(s, '+15555550101'));
       assert.ok((await callback()).searchParams.get('code'));
     });
   });
