@@ -20,7 +20,7 @@ import type { UserPool, UserPools } from '../userpools/pools.js';
 import { PRESETS, SOCIAL, type ProviderType } from './presets.js';
 import { certificateBody, spKeyOf } from './saml-keys.js';
 import { MetadataError, idpMetadataOf } from './saml-metadata.js';
-import { SOCIAL_USER_ID_CLAIM } from './social.js';
+import { SOCIAL_USER_ID_CLAIM, isApplePrivateKey } from './social.js';
 
 const SECRET_PURPOSE = 'idp-client-secret';
 
@@ -230,6 +230,9 @@ function checkDetails(type: ProviderType, given: Record<string, string>): Record
     throw new InvalidParameterException('RequestSigningAlgorithm must be rsa-sha256.');
   }
   if (type === 'SAML' && given.MetadataURL) checkUrl('MetadataURL', given.MetadataURL);
+  if (type === 'SignInWithApple' && !isApplePrivateKey(given.private_key)) {
+    throw new InvalidParameterException('private_key must be the P-256 private key of the .p8 file from Apple (PKCS #8).');
+  }
   for (const key of ['IDPSignout', 'IDPInit', 'EncryptedResponses', 'attributes_url_add_attributes']) {
     if (given[key] !== undefined && given[key] !== 'true' && given[key] !== 'false') throw new InvalidParameterException(`${key} must be true or false.`);
   }

@@ -22,7 +22,7 @@
 // `email_verified`; the Graph API and Amazon's profile carry no such flag, so their e-mails are
 // never taken as verified (Cognito likewise leaves a mapped e-mail unverified unless the provider
 // gives a verification attribute to map).
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey } from 'node:crypto';
 import { SignJWT, createRemoteJWKSet, importPKCS8, jwtVerify, type JWTPayload } from 'jose';
 import type { App } from '../app.js';
 import type { Clock } from '../clock.js';
@@ -187,6 +187,16 @@ export async function appleClientSecret(p: IdentityProvider, clock: Clock): Prom
     .setIssuedAt(now)
     .setExpirationTime(now + 300)
     .sign(key);
+}
+
+/** Whether `key` (ProviderDetails private_key) is a P-256 private key, as Apple's .p8 files hold. */
+export function isApplePrivateKey(key: string): boolean {
+  try {
+    const k = createPrivateKey(pem(key));
+    return k.asymmetricKeyType === 'ec' && k.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
 }
 
 /** The .p8 file's text; the PEM armour is added when the caller gave the base64 only. */

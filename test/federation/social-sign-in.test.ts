@@ -313,6 +313,24 @@ for (const engine of engines) {
       await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'SignInWithApple_001234.abcdef0123456789.0002' })), { name: 'UserNotFoundException' });
     });
 
+    test('UpdateIdentityProvider refuses an Apple private_key that is not a P-256 key, and keeps the old one', async () => {
+      const rsa = await generateKeyPair('RS256', { extractable: true });
+      for (const private_key of ['not a key', await exportPKCS8(rsa.privateKey)]) {
+        await assert.rejects(
+          s.idp.send(new UpdateIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'SignInWithApple', ProviderDetails: { client_id: apple.clientId, team_id: apple.teamId, key_id: apple.keyId, private_key, authorize_scopes: 'name email' } })),
+          { name: 'InvalidParameterException' },
+        );
+      }
+      const d = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'SignInWithApple' }));
+      assert.equal(d.IdentityProvider!.ProviderDetails!.private_key, apple.privateKeyPem);
+      // The key as the bare base64 of the .p8 file is accepted too.
+      const bare = apple.privateKeyPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+      await s.idp.send(new UpdateIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'SignInWithApple', ProviderDetails: { client_id: apple.clientId, team_id: apple.teamId, key_id: apple.keyId, private_key: bare, authorize_scopes: 'name email' } }));
+      apple.accounts.set('001234.abcdef0123456789.0004', { email: 'bare@apple.example' });
+      const { back, config, checks } = await httpSignIn({ identity_provider: 'SignInWithApple' }, '001234.abcdef0123456789.0004');
+      assert.equal((await redeem(config, back, checks))['cognito:username'], 'SignInWithApple_001234.abcdef0123456789.0004');
+    });
+
     test('refused: an Apple client_secret signed with another key (Apple answers invalid_client)', async () => {
       const other = await generateKeyPair('ES256', { extractable: true });
       await s.idp.send(new UpdateIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'SignInWithApple', ProviderDetails: { client_id: apple.clientId, team_id: apple.teamId, key_id: apple.keyId, private_key: await exportPKCS8(other.privateKey), authorize_scopes: 'name email' } }));
