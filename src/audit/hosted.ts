@@ -7,11 +7,14 @@
 //   /oauth2/token             authorization_code: TokenExchange; refresh_token: Refresh (as the
 //                             API's REFRESH_TOKEN_AUTH); client_credentials: SignIn with no user
 //   /logout, /oauth2/revoke   SignOut
+//   sign-up, its confirmation SignUp, ConfirmSignUp; forgotten password (code, new password)
+//                             ForgotPassword, as the API's SignUp, ConfirmSignUp, ForgotPassword
 // The reason of a failure is an exception name or an OAuth error code, never a message (it may
 // echo input). Recording never fails the request (app.audit.record swallows store errors).
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { observeSignIn } from '../metrics/metrics.js';
+import type { UserPool } from '../userpools/pools.js';
 import type { AuditEvent, AuditOutcome } from './audit.js';
 
 export const HOSTED_PASSWORD_FLOW = 'HOSTED_UI_PASSWORD';
@@ -45,4 +48,26 @@ export function tokenUser(jwt: string | undefined): { userId?: string; username?
   } catch {
     return {};
   }
+}
+
+/**
+ * An event of a hosted page that acts for a user named in its form (sign-up, its confirmation,
+ * forgotten password): Pass, or Fail with the error's name. The user is found by the typed name
+ * when no id is given; an unknown name is kept as typed, as observe.ts does.
+ */
+export async function recordHostedStep(
+  app: App,
+  req: FastifyRequest,
+  o: { pool: UserPool; clientId: string; typed: string; userId?: string; type: string; op: string; error?: unknown },
+): Promise<void> {
+  const user = await app.users.find(o.pool, o.typed).catch(() => undefined);
+  await recordHosted(app, req, {
+    poolId: o.pool.id,
+    clientId: o.clientId,
+    userId: o.userId ?? user?.id,
+    username: user?.username ?? o.typed,
+    type: o.type,
+    outcome: o.error ? 'Fail' : 'Pass',
+    detail: { op: o.op, reason: o.error instanceof Error ? o.error.name : undefined },
+  });
 }

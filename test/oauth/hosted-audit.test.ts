@@ -24,7 +24,7 @@ for (const engine of engines) {
     before(async () => {
       s = await startServer({ engine });
       app = await startApp();
-      o = await seedOAuthPool(s);
+      o = await seedOAuthPool(s, { AutoVerifiedAttributes: ['email'] });
       clientId = (await seedWebClient(s, o.poolId, { CallbackURLs: [app.callback], LogoutURLs: [app.signedOut] })).clientId;
       await seedUser(s, o.poolId, 'hedy', { email: 'hedy@example.com', email_verified: 'true' });
       b = await openBrowser();
@@ -92,6 +92,58 @@ for (const engine of engines) {
       // Nothing secret in the trail.
       const text = JSON.stringify(trail);
       assert.ok(!text.includes(PASSWORD) && !text.includes(tokens.refresh_token!) && !text.includes(tokens.access_token));
+    });
+
+    test('hosted sign-up, its confirmation and a forgotten password are SignUp and ForgotPassword events', async () => {
+      const config = await client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, undefined, client.None(), insecure);
+      await b.page.goto(`${o.base}/logout`);
+      await b.page.goto(client.buildAuthorizationUrl(config, { redirect_uri: app.callback, scope: 'openid', state: 'st-signup' }).toString());
+      await b.page.getByRole('link', { name: 'Need an account? Sign up' }).click();
+      await b.page.getByLabel('Username').fill('ivy');
+      await b.page.getByLabel('E-mail').fill('ivy@example.com');
+      await b.page.getByLabel('Password').fill(PASSWORD);
+      await b.page.getByLabel('Password').press('Enter');
+      await b.page.getByLabel('Verification code').waitFor();
+      await b.page.getByLabel('Verification code').fill('000000');
+      await b.page.getByLabel('Verification code').press('Enter');
+      await b.page.getByRole('alert').waitFor();
+      const code = (await s.app.store.outbox.list('ivy@example.com')).map((m) => /\b(\d{6})\b/.exec(m.body)![1])[0]!;
+      await b.page.getByLabel('Verification code').fill(code);
+      await b.page.getByLabel('Verification code').press('Enter');
+      await b.page.waitForURL((u) => u.toString().startsWith(app.callback));
+
+      await b.page.goto(`${o.base}/logout`);
+      await b.page.goto(client.buildAuthorizationUrl(config, { redirect_uri: app.callback, scope: 'openid', state: 'st-forgot' }).toString());
+      await b.page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await b.page.getByLabel('Username, e-mail or phone number').fill('ivy');
+      await b.page.getByLabel('Username, e-mail or phone number').press('Enter');
+      await b.page.getByLabel('Verification code').waitFor();
+      const reset = (await s.app.store.outbox.list('ivy@example.com')).map((m) => /\b(\d{6})\b/.exec(m.body)![1])[0]!;
+      await b.page.getByLabel('Verification code').fill(reset);
+      await b.page.getByLabel('New password', { exact: true }).fill('Ivy-new-passw0rd!');
+      await b.page.getByLabel('Repeat the new password').fill('Ivy-new-passw0rd!');
+      await b.page.getByLabel('Repeat the new password').press('Enter');
+      await b.page.getByRole('status').waitFor();
+
+      const listed = await s.idp.send(new AdminListUserAuthEventsCommand({ UserPoolId: o.poolId, Username: 'ivy' }));
+      assert.deepEqual(
+        listed.AuthEvents!.map((e) => `${e.EventType}:${e.EventResponse}`).reverse(),
+        ['SignUp:Pass', 'SignIn:Pass', 'ForgotPassword:Pass', 'ForgotPassword:Pass'],
+      );
+      const trail = (await s.app.audit.list({ poolId: o.poolId, limit: 50 })).events.filter((e) => e.username === 'ivy').reverse();
+      assert.deepEqual(
+        trail.map((e) => `${e.type}:${e.outcome}:${e.detail?.op}`),
+        [
+          'SignUp:Pass:HostedSignUp',
+          'ConfirmSignUp:Fail:HostedConfirmSignUp',
+          'ConfirmSignUp:Pass:HostedConfirmSignUp',
+          'SignIn:Pass:HostedUI',
+          'SignOut:Pass:HostedLogout',
+          'ForgotPassword:Pass:HostedForgotPassword',
+          'ForgotPassword:Pass:HostedConfirmForgotPassword',
+        ],
+      );
+      assert.equal(trail[1]!.detail?.reason, 'CodeMismatchException');
     });
 
     test('a refused code exchange is a failed TokenExchange of the client', async () => {

@@ -3,6 +3,7 @@
 // a new permanent password set in the transaction that consumes the code. With
 // PreventUserExistenceErrors an unknown name looks like a sent code. Success ends on the sign-in
 // page with a notice.
+import { recordHostedStep } from '../../audit/hosted.js';
 import { hidesUserExistence } from '../../auth/user-existence.js';
 import { CodeMismatchException } from '../../errors.js';
 import { checkPasswordPolicy } from '../../userpools/passwords.js';
@@ -38,10 +39,12 @@ export function submitForgot(h: Hosted) {
     }
     try {
       const sent = await h.app.users.sendCode(request.pool, user, 'reset', { trigger: 'ForgotPassword' });
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: request.client.id, typed: username, userId: user.id, type: 'ForgotPassword', op: 'HostedForgotPassword' });
       return renderReset(h, request, { username, destination: sent.Destination });
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: request.client.id, typed: username, userId: user.id, type: 'ForgotPassword', op: 'HostedForgotPassword', error: e });
       return renderForgot(h, request, { username, error: m });
     }
   });
@@ -62,8 +65,10 @@ export function submitReset(h: Hosted) {
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
+      await recordHostedStep(h.app, h.req, { pool, clientId: request.client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword', error: e });
       return renderReset(h, request, { username, error: m });
     }
+    await recordHostedStep(h.app, h.req, { pool, clientId: request.client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword' });
     return redirect(h, pageUrl(h, 'login', { notice: 'reset' }));
   });
 }

@@ -3,6 +3,7 @@
 // here since the hosted UI holds the secret. A sign-up carries a sealed `pending` to the confirm
 // page, so a confirmation in the same flow signs the user in as Cognito's hosted UI does;
 // without it (a user who came back later) the confirmation ends on the sign-in page.
+import { recordHostedStep } from '../../audit/hosted.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
 import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
@@ -65,8 +66,10 @@ export function submitSignUp(h: Hosted) {
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'SignUp', op: 'HostedSignUp', error: e });
       return renderSignUp(h, request, { username, email, error: m });
     }
+    await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, userId: result.UserSub, type: 'SignUp', op: 'HostedSignUp' });
     const pending: Pending = { pool: request.pool.id, client: client.id, sub: result.UserSub, exp: h.app.clock.now() + PENDING_MS };
     const body = confirmPage({
       lang: h.lang,
@@ -96,10 +99,12 @@ export function submitConfirm(h: Hosted) {
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'ConfirmSignUp', op: 'HostedConfirmSignUp', error: e });
       const pending = form.get('pending') ?? undefined;
       const body = confirmPage({ lang: h.lang, action: pageUrl(h, 'confirm'), csrf: csrfToken(h), username, error: m, signInHref: pageUrl(h, 'login'), pending });
       return showPage(h, { title: 'page.confirm.title', body, client, status: 400, formTarget: request.redirectUri });
     }
+    await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'ConfirmSignUp', op: 'HostedConfirmSignUp' });
     const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, form.get('pending') ?? '');
     const user = await h.app.users.find(request.pool, username);
     if (user && pending && pending.sub === user.id && pending.pool === request.pool.id && pending.client === client.id && h.app.clock.now() < pending.exp) {
