@@ -242,6 +242,10 @@ async function samlLogout(h: Hosted) {
       const md = await metadataFor(h.app, provider);
       const { request } = await verifyLogoutMessage(h, provider, md, params, rawQuery);
       if (!request || request.nameID !== sso!.nameID) throw new FederationError('Invalid SAML logout message received: another subject');
+      // Each LogoutRequest once (its signature would let a copy end a later session too).
+      if (!request.ID || !(await h.app.store.auth.useOnce(`saml-logout:${h.domain.poolId}:${md.entityId}:${request.ID}`, h.app.clock.now() + STATE_MS))) {
+        throw new FederationError('Invalid SAML logout message received: the request was already used');
+      }
       await endSamlSession(h, 'SamlLogoutRequest');
       clearCookie(h, SSO_COOKIE);
       return redirect(h, await logoutResponseUrl(h, provider, md, request, relay));

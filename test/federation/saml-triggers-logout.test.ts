@@ -1,7 +1,7 @@
 // More of SAML federation, on both engines, against the local IdP of saml-idp.ts: the login page's
 // provider button leads through the IdP (chromium), PreSignUp_ExternalProvider runs on the first
 // SAML sign-in with the mapped attributes and PostAuthentication at the code exchange; the IdP's
-// own signed LogoutRequest ends the hosted session and gets a LogoutResponse; and a provider with
+// own signed LogoutRequest ends the hosted session and gets a LogoutResponse (once: a replayed one is refused); and a provider with
 // EncryptedResponses takes only assertions encrypted to the pool's certificate.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -92,6 +92,7 @@ for (const engine of engines) {
       await b.page.locator('input[name=username]').fill(name);
       await b.page.locator('button[type=submit]').click();
       const back = await callback();
+      await b.page.waitForURL((u) => u.toString().startsWith(app.callback)); // the browser is done with the redirect
       assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
       return client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: 'st' });
     }
@@ -116,8 +117,10 @@ for (const engine of engines) {
       const authorize = `${base}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: app.callback, scope: 'openid' })}`;
       await b.page.goto(authorize);
       assert.ok((await callback()).searchParams.get('code'));
+      await b.page.waitForURL((u) => u.toString().startsWith(app.callback));
 
-      await b.page.goto(idp.logoutRequestUrl('dana@corp.example'));
+      const logoutUrl = idp.logoutRequestUrl('dana@corp.example');
+      await b.page.goto(logoutUrl);
       await b.page.getByText('signed out at the IdP').waitFor();
       const answer = idp.logoutResponses.at(-1)!;
       assert.equal(answer.status, 'urn:oasis:names:tc:SAML:2.0:status:Success');
@@ -126,10 +129,14 @@ for (const engine of engines) {
       await b.page.goto(authorize);
       assert.match(new URL(b.page.url()).pathname, /\/login$/, 'no session any more');
 
-      // Another subject's LogoutRequest is refused.
+      // Another subject's LogoutRequest is refused, and so is the same LogoutRequest a second time.
       await signIn('dana@corp.example');
       await b.page.goto(idp.logoutRequestUrl('someone-else@corp.example'));
       assert.match(await b.page.content(), /another subject/);
+      await b.page.goto(logoutUrl);
+      assert.match(await b.page.content(), /already used/);
+      await b.page.goto(authorize);
+      assert.ok((await callback()).searchParams.get('code'), 'the session survived both');
     });
 
     test('EncryptedResponses: the pool certificate is published; an encrypted assertion signs in, a plain one is refused', async () => {
