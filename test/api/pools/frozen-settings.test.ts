@@ -142,6 +142,19 @@ for (const engine of engines) {
       assert.equal((await srpSignIn(s, poolId, client, 'ula', PASSWORD)).kind, 'success');
     });
 
+    test('preferred_username aliases follow the case setting: a collision in another case is named; then any case signs in', async () => {
+      const poolId = await makePool(s, { UsernameConfiguration: { CaseSensitive: true }, AliasAttributes: ['preferred_username'] });
+      const client = (await makeClient(s, poolId)).id;
+      await makeUser(s, poolId, 'n1', { attributes: { preferred_username: 'Neo' } });
+      await makeUser(s, poolId, 'n2', { attributes: { preferred_username: 'neo' } });
+      const p = await frozen('preview', poolId, { CaseSensitive: false });
+      assert.deepEqual(p.json.collisions.map((c: any) => [c.kind, c.value, [...c.usernames].sort()]), [['preferred_username', 'neo', ['n1', 'n2']]]);
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'n2', UserAttributes: [{ Name: 'preferred_username', Value: 'trinity' }] }));
+      assert.equal((await frozen('apply', poolId, { CaseSensitive: false })).status, 200);
+      const r = await srpSdkSignIn(pub, poolId, client, 'NEO', PASSWORD);
+      assert.equal((await verifiedClaims(s, poolId, r.AuthenticationResult!.AccessToken!)).username, 'n1');
+    });
+
     test('custom attributes: broken constraints refused, deletion removes values everywhere, mutability changes', async () => {
       const poolId = await makePool(s, {
         Schema: [
