@@ -18,6 +18,7 @@ import type { ServiceId } from '../operations/operation.js';
 import type { Principal } from '../protocol/sigv4.js';
 import type { UserPool } from '../userpools/pools.js';
 import { refreshTokenHash } from '../tokens/refresh.js';
+import { sessionSubject } from '../auth/challenge-session.js';
 import { observeLockout, observeSignIn } from '../metrics/metrics.js';
 import type { AuditEvent, AuditOutcome } from './audit.js';
 
@@ -143,6 +144,11 @@ async function subjectOf(app: App, call: ObservedCall, subject: Subject): Promis
   const clientId = str(input.ClientId);
   if (!poolId && clientId) poolId = (await app.pools.getClient(undefined, clientId).catch(() => undefined))?.poolId;
   const typed = str(input.Username) ?? str(input.AuthParameters?.USERNAME) ?? str(input.ChallengeResponses?.USERNAME);
+  // A challenge's Session (sealed by the flow that just answered) names the user: no read needed.
+  const session = str(output?.Session) ? sessionSubject(app.sealer, output!.Session) : undefined;
+  if (session && poolId && session.poolId === poolId) {
+    return session.userId ? { poolId, clientId, userId: session.userId, username: session.username } : { poolId, clientId, username: typed };
+  }
   const who: Who = poolId && typed ? await userIn(app, poolId, typed) : { poolId };
   if (!who.userId && str(output?.UserSub)) who.userId = output!.UserSub;
   return { ...who, clientId };

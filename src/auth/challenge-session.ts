@@ -60,6 +60,15 @@ export function sessionOrigin(sealer: Sealer, sealed: string): { poolId: string;
   return s ? { poolId: s.poolId, clientId: s.clientId } : undefined;
 }
 
+/**
+ * Whose sign-in a Session is (pool, user id, canonical username; the user id is empty for an
+ * unknown user's stand-in), for the audit of a reply that carries one; undefined if not ours.
+ */
+export function sessionSubject(sealer: Sealer, sealed: string): Pick<ChallengeSession, 'poolId' | 'userId' | 'username'> | undefined {
+  const s = sealer.openJson<ChallengeSession>(PURPOSE, sealed);
+  return s && typeof s.userId === 'string' ? { poolId: s.poolId, userId: s.userId, username: s.username } : undefined;
+}
+
 export function sealSession(ctx: FlowContext, s: ChallengeSession): string {
   return ctx.app.sealer.sealJson(PURPOSE, s);
 }
