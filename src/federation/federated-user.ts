@@ -46,8 +46,9 @@ export function mapAttributes(p: IdentityProvider, claims: Record<string, unknow
   return out;
 }
 
-export function identityOf(p: IdentityProvider, userId: string, primary: boolean, at: number): Identity {
-  const issuer = p.type === 'OIDC' ? p.details.oidc_issuer : p.type === 'SAML' ? (p.details.MetadataURL ?? null) : null;
+/** `issuer`: what the sign-in saw (a SAML IdP's entity id); else what the details say. */
+export function identityOf(p: IdentityProvider, userId: string, primary: boolean, at: number, seenIssuer?: string): Identity {
+  const issuer = seenIssuer ?? (p.type === 'OIDC' ? p.details.oidc_issuer : p.type === 'SAML' ? (p.details.MetadataURL ?? null) : null);
   return { userId, providerName: p.name, providerType: p.type, issuer: issuer ?? null, primary: String(primary), dateCreated: String(at) };
 }
 
@@ -61,7 +62,7 @@ export function identitiesOf(user: User): Identity[] {
 }
 
 /** The user this verified identity signs in as (created or refreshed as the file comment says). */
-export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string): Promise<User> {
+export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string, issuer?: string): Promise<User> {
   const userId = providerUserId(p, claims);
   const attributes = mapAttributes(p, claims);
   const linked = await app.store.federation.findLink(pool.id, p.name, userId);
@@ -85,7 +86,7 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
   }
   const user = app.users.build(pool, {
     username,
-    attributes: { ...attributes, identities: JSON.stringify([identityOf(p, userId, true, now)]) },
+    attributes: { ...attributes, identities: JSON.stringify([identityOf(p, userId, true, now, issuer)]) },
     status: 'EXTERNAL_PROVIDER',
   });
   // The triggers module names only SignUp and AdminCreateUser; the event it builds is

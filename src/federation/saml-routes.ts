@@ -135,7 +135,8 @@ async function idpResponse(h: Hosted) {
   try {
     const md = await metadataFor(h.app, provider);
     const signIn = await verifySamlResponse(h, provider, md, samlResponse, state?.requestId);
-    const user = await userForIdentity(h.app, request.pool, provider, signIn.claims, request.client.id);
+    // identities[].issuer of a SAML user is the IdP's entity id, as Cognito shows it.
+    const user = await userForIdentity(h.app, request.pool, provider, signIn.claims, request.client.id, md.entityId);
     if (!user.enabled) {
       await auditSaml(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
       return refuse(h, request, 'User is disabled.');

@@ -175,6 +175,7 @@ for (const engine of engines) {
       assert.equal(identities[0].providerName, 'Corp');
       assert.equal(identities[0].providerType, 'SAML');
       assert.equal(identities[0].userId, 'alice@corp.example');
+      assert.equal(identities[0].issuer, idp.entityId);
       const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Corp_alice@corp.example' }));
       assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
       // Audited as API sign-ins are (src/audit/hosted.ts).
