@@ -25,7 +25,7 @@ import {
   GetUICustomizationCommand,
   ListIdentityProvidersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
+import { DescribeIdentityPoolCommand, GetIdentityPoolRolesCommand, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readArchive } from '../../src/cli/archive.js';
 import { importPool } from '../../src/cli/pool-copy.js';
@@ -283,7 +283,7 @@ for (const engine of engines) {
       await page.getByLabel('Issuer URL').fill('https://idp.example.com');
       await page.getByLabel('Client id at the provider').fill('corp-client');
       await page.getByLabel('Client secret (optional)').fill('corp-secret-value');
-      await page.getByLabel(/^Attribute mapping/).fill('email=email\nusername=sub\nname=display_name');
+      await page.getByRole('group', { name: 'Add an OpenID Connect provider' }).getByLabel(/^Attribute mapping/).fill('email=email\nusername=sub\nname=display_name');
       await submit('Add provider');
       await accessible();
       assert.doesNotMatch(await page.locator('main').innerText(), /corp-secret-value/, 'the secret is not shown');
@@ -298,6 +298,17 @@ for (const engine of engines) {
       await shot('idp');
       await submit('Delete provider');
       assert.deepEqual((await s.idp.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 10 }))).Providers, []);
+      // A social provider from its details as key=value lines.
+      await page.getByLabel('Provider type').selectOption('Google');
+      await page.getByLabel('Provider details, one a line: key=value').fill('client_id=g-client\nclient_secret=g-secret-value\nauthorize_scopes=openid email profile');
+      await submit('Add this provider');
+      await accessible();
+      assert.doesNotMatch(await page.locator('main').innerText(), /g-secret-value/);
+      const google = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Google' }));
+      assert.equal(google.IdentityProvider?.ProviderType, 'Google');
+      assert.equal(google.IdentityProvider?.ProviderDetails?.authorize_scopes, 'openid email profile');
+      assert.equal(google.IdentityProvider?.AttributeMapping?.email, 'email');
+      await submit('Delete provider');
 
       await screen('Triggers');
       await page.getByLabel('Post authentication').fill('http://localhost:9/post-auth');
@@ -406,10 +417,16 @@ for (const engine of engines) {
       assert.match(await page.getByRole('table', { name: 'User pool providers' }).innerText(), new RegExp(poolId));
       await page.getByLabel('Role ARN for guests').fill('arn:aws:iam::123456789012:role/guest');
       await submit('Save roles');
+      await page.getByRole('group', { name: 'Guest access' }).getByLabel('Allow unauthenticated (guest) identities').check();
+      await submit('Save guest access');
+      assert.match(await page.getByRole('table', { name: 'Identity pool' }).innerText(), /Guest identities\tallowed/);
       await shot('identity-pool');
       const ci = identityClient(s);
       const listed = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 10 }));
       const ip = listed.IdentityPools!.find((p) => p.IdentityPoolName === 'console_ids')!;
+      const described = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: ip.IdentityPoolId }));
+      assert.equal(described.AllowUnauthenticatedIdentities, true);
+      assert.equal(described.CognitoIdentityProviders?.[0]?.ClientId, clientId, 'the provider stays');
       const roles = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
       assert.deepEqual(roles.Roles, { authenticated: 'arn:aws:iam::123456789012:role/signed-in', unauthenticated: 'arn:aws:iam::123456789012:role/guest' });
     });

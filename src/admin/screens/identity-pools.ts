@@ -1,6 +1,6 @@
 // Identity pools (cognito-identity): list, create (name, guest access, a user pool app client
 // as provider), one pool's page: its providers, roles (GetIdentityPoolRoles / SetIdentityPoolRoles),
-// guest access, identities count on the first page, delete.
+// guest access (UpdateIdentityPool), identities on the first page, delete.
 import { userPoolProviderName } from '../../identity/provider-names.js';
 import { action, checkbox, esc, form, input, select, table } from '../html.js';
 import type { AdminRouter, Ctx } from '../kit.js';
@@ -76,6 +76,7 @@ ${form(`${base}/roles`, 'Roles', ctx.s.csrf,
   input('authRole', 'Role ARN for authenticated identities', { value: roles.Roles?.authenticated ?? '' }) +
     input('unauthRole', 'Role ARN for guests', { value: roles.Roles?.unauthenticated ?? '' }),
   'Save roles')}
+${form(`${base}/guests`, 'Guest access', ctx.s.csrf, checkbox('guests', 'Allow unauthenticated (guest) identities', !!p.AllowUnauthenticatedIdentities, { id: 'f-guests-edit' }), 'Save guest access')}
 ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })}`,
     });
   });
@@ -85,6 +86,14 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
     const current = await ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id });
     await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: id, Roles: rolesOf(ctx.form), ...(current.RoleMappings ? { RoleMappings: current.RoleMappings } : {}) });
     return ctx.done(idUrl(id), 'Roles saved.');
+  });
+
+  // UpdateIdentityPool replaces the pool's settings: the described ones go back with the change.
+  r.post('/admin/identity-pools/:id/guests', async (ctx) => {
+    const id = ctx.req.params.id;
+    const { IdentityPoolTags: _tags, ...current } = await ctx.callIdentity('DescribeIdentityPool', { IdentityPoolId: id });
+    await ctx.callIdentity('UpdateIdentityPool', { ...current, AllowUnauthenticatedIdentities: !!ctx.form.get('guests') });
+    return ctx.done(idUrl(id), 'Guest access saved.');
   });
 
   r.post('/admin/identity-pools/:id/delete', async (ctx) => {

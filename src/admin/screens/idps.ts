@@ -1,6 +1,6 @@
 // Identity providers: list, create an OIDC provider (issuer, client id and secret, scopes,
-// attribute mapping), one provider's page (details without secrets, edit the mapping and
-// scopes), delete. Other types (SAML, social) are listed and deletable; create them through the API.
+// attribute mapping) or a SAML or social one (its details as key=value lines), one provider's
+// page (details without secrets, edit the mapping and OIDC scopes), delete.
 import { action, esc, form, input, poolUrl, select, table, textarea } from '../html.js';
 import { pairsOf, type AdminRouter } from '../kit.js';
 import { poolOf } from './pools.js';
@@ -29,7 +29,16 @@ ${form(`${poolUrl(poolId)}/idps`, 'Add an OpenID Connect provider', ctx.s.csrf,
     select('method', 'Attributes request method', ['GET', 'POST']) +
     textarea('mapping', 'Attribute mapping, one a line: pool attribute=provider claim', 'email=email\nusername=sub', { rows: 4 }),
   'Add provider')}
-<p>SAML and social providers: create them with CreateIdentityProvider; they show here.</p>`,
+${form(`${poolUrl(poolId)}/idps/other`, 'Add a SAML or social provider', ctx.s.csrf,
+  select('type', 'Provider type', ['SAML', 'Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple']) +
+    input('name', 'Name (SAML only; a social provider is named by its type)', { id: 'f-other-name' }) +
+    textarea('details', 'Provider details, one a line: key=value', '', {
+      id: 'f-other-details',
+      rows: 4,
+      hint: 'SAML: MetadataURL=https://… (or MetadataFile=…). Google, Facebook, Login with Amazon: client_id, client_secret, authorize_scopes. Sign in with Apple: client_id, team_id, key_id, private_key, authorize_scopes.',
+    }) +
+    textarea('mapping', 'Attribute mapping, one a line: pool attribute=provider attribute', 'email=email', { id: 'f-other-mapping', rows: 3 }),
+  'Add this provider')}`,
     });
   });
 
@@ -50,6 +59,23 @@ ${form(`${poolUrl(poolId)}/idps`, 'Add an OpenID Connect provider', ctx.s.csrf,
       },
       AttributeMapping: mappingOf(f.get('mapping')),
     });
+    return ctx.done(idpUrl(poolId, name), 'Provider added.');
+  });
+
+  r.post('/admin/pools/:pool/idps/other', async (ctx) => {
+    const poolId = ctx.req.params.pool;
+    const f = ctx.form;
+    const type = f.get('type') ?? '';
+    const name = type === 'SAML' ? (f.get('name') ?? '').trim() : type;
+    // A private key or metadata document spans lines: a line without `=` continues the value before.
+    const details: Record<string, string> = {};
+    let last = '';
+    for (const line of (f.get('details') ?? '').split(/\r?\n/)) {
+      const m = /^\s*([A-Za-z_]+)\s*=(.*)$/.exec(line);
+      if (m) details[(last = m[1]!)] = m[2]!.trim();
+      else if (last && line.trim()) details[last] += `\n${line.trim()}`;
+    }
+    await ctx.call('CreateIdentityProvider', { UserPoolId: poolId, ProviderName: name, ProviderType: type, ProviderDetails: details, AttributeMapping: mappingOf(f.get('mapping')) });
     return ctx.done(idpUrl(poolId, name), 'Provider added.');
   });
 
