@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN, engines, startServer, type TestServer } from '../support/server.js';
 
@@ -105,6 +106,17 @@ for (const engine of engines) {
         redirect: 'manual',
       });
       assert.equal(forged.status, 403);
+    });
+
+    test('the pools list pages with ListUserPools NextToken', async () => {
+      for (let i = 0; i < 60; i++) await s.idp.send(new CreateUserPoolCommand({ PoolName: `paged-${String(i).padStart(2, '0')}` }));
+      await page.goto(`${s.url}/admin`);
+      const first = await page.getByRole('table', { name: 'User pools' }).getByRole('link').count();
+      assert.equal(first, 60);
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Next page of pools' }).click()]);
+      const second = await page.getByRole('table', { name: 'User pools' }).getByRole('link').allInnerTexts();
+      assert.equal(first + second.length, 61);
+      assert.equal(await page.getByRole('link', { name: 'Next page of pools' }).count(), 0);
     });
   });
 }

@@ -26,11 +26,15 @@ const providerOf = (choice: string | null) => {
 
 export function registerIdentityPoolsScreen(r: AdminRouter): void {
   r.get('/admin/identity-pools', async (ctx) => {
-    const [list, choices] = await Promise.all([ctx.callIdentity('ListIdentityPools', { MaxResults: 60 }), clientChoices(ctx)]);
+    const [list, choices] = await Promise.all([
+      ctx.callIdentity('ListIdentityPools', { MaxResults: 60, ...(ctx.req.query.page ? { NextToken: ctx.req.query.page } : {}) }),
+      clientChoices(ctx),
+    ]);
+    const next = list.NextToken ? `<p><a href="/admin/identity-pools?page=${enc(list.NextToken)}">Next page of identity pools</a></p>` : '';
     const rows = (list.IdentityPools ?? []).map((p: any) => [`<a href="${idUrl(p.IdentityPoolId)}">${esc(p.IdentityPoolName)}</a>`, `<code>${esc(p.IdentityPoolId)}</code>`]);
     return ctx.show({
       title: 'Identity pools',
-      body: `${table('Identity pools', ['Name', 'Id'], rows)}
+      body: `${table('Identity pools', ['Name', 'Id'], rows)}${next}
 ${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
   input('name', 'Identity pool name', { required: true, hint: 'Letters, digits, spaces and _ only.' }) +
     checkbox('guests', 'Allow unauthenticated (guest) identities') +

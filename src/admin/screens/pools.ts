@@ -24,12 +24,14 @@ export async function poolOf(ctx: Ctx, poolId: string) {
 
 export function registerPoolsScreen(r: AdminRouter): void {
   r.get('/admin', async (ctx) => {
-    const res = await ctx.call('ListUserPools', { MaxResults: 60 });
+    const res = await ctx.call('ListUserPools', { MaxResults: 60, ...(ctx.req.query.page ? { NextToken: ctx.req.query.page } : {}) });
     const rows = (res.UserPools ?? []).map((p: any) => [`<a href="${poolUrl(p.Id)}">${esc(p.Name)}</a>`, `<code>${esc(p.Id)}</code>`, when(p.CreationDate)]);
+    const next = res.NextToken ? `<p><a href="/admin?page=${encodeURIComponent(res.NextToken)}">Next page of pools</a></p>` : '';
     return ctx.show({
       title: 'User pools',
       body:
         table('User pools', ['Name', 'Id', 'Created'], rows) +
+        next +
         form('/admin/pools', 'Create a user pool', ctx.s.csrf,
           input('name', 'Pool name', { required: true }) +
             checkbox('emailUsername', 'Users sign in with their e-mail address as username') +
