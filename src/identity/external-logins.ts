@@ -108,6 +108,8 @@ export class ExternalLogins {
       ({ payload } = await jwtVerify(token, createLocalJWKSet(keys), {
         algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'],
         currentDate: new Date(this.clock.now()),
+        // Without `exp` a token would be good forever; without `sub` there is no one to sign in.
+        requiredClaims: ['sub', 'exp'],
       }));
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw invalid('Token expired.');

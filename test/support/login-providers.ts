@@ -40,7 +40,8 @@ export interface LoginProviders {
   /** Paths requested, in order (query strings without their tokens). */
   requests: string[];
   /** An ID token of Google, Apple or the OIDC issuer; `key: 'rogue'` signs with a key no JWKS has. */
-  idToken(provider: 'google' | 'apple' | 'oidc' | 'tenant', claims: { sub: string; aud: string; ttlSeconds?: number; iss?: string; key?: 'rogue' }): Promise<string>;
+  /** `noExp` leaves the exp claim out (a token that never expires, which must be refused). */
+  idToken(provider: 'google' | 'apple' | 'oidc' | 'tenant', claims: { sub: string; aud: string; ttlSeconds?: number; iss?: string; key?: 'rogue'; noExp?: boolean }): Promise<string>;
   facebookToken(user: string, appId: string, ttlSeconds?: number): string;
   amazonToken(user: string, clientId: string, appId: string, ttlSeconds?: number): string;
   close(): Promise<void>;
@@ -81,6 +82,8 @@ export async function startLoginProviders(now: () => number = Date.now): Promise
     const discovery = (issuer: string, jwksUri: string) =>
       send(200, { issuer, jwks_uri: jwksUri, id_token_signing_alg_values_supported: ['RS256'], subject_types_supported: ['public'], response_types_supported: ['code'] });
     const p = u.pathname;
+    // A provider having an outage: point an origin at `${url}/unavailable`.
+    if (p.startsWith('/unavailable/') || p === '/unavailable') return send(503, { error: 'service unavailable' });
     if (p === '/google/.well-known/openid-configuration') return discovery(ISSUERS.google, 'https://www.googleapis.com/oauth2/v3/certs');
     if (p === '/googleapis/oauth2/v3/certs') return send(200, { keys: [signers.google.jwk] });
     if (p === '/apple/.well-known/openid-configuration') return discovery(ISSUERS.apple, 'https://appleid.apple.com/auth/keys');
@@ -127,14 +130,14 @@ export async function startLoginProviders(now: () => number = Date.now): Promise
     async idToken(provider, c) {
       const signer = c.key === 'rogue' ? rogue : signers[provider];
       const iat = Math.floor(now() / 1000);
-      return new SignJWT({ email: `${c.sub}@example.test` })
+      const jwt = new SignJWT({ email: `${c.sub}@example.test` })
         .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
         .setIssuer(c.iss ?? ISSUERS[provider])
         .setSubject(c.sub)
         .setAudience(c.aud)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + (c.ttlSeconds ?? 3600))
-        .sign(signer.privateKey);
+        .setIssuedAt(iat);
+      if (!c.noExp) jwt.setExpirationTime(iat + (c.ttlSeconds ?? 3600));
+      return jwt.sign(signer.privateKey);
     },
     facebookToken: (user, appId, ttlSeconds = 3600) => socialToken('EAA', { user, app: appId, expiresAt: now() + ttlSeconds * 1000 }),
     amazonToken: (user, clientId, appId, ttlSeconds = 3600) =>

@@ -10,6 +10,7 @@ import {
   GetCredentialsForIdentityCommand,
   GetIdCommand,
   GetOpenIdTokenCommand,
+  GetOpenIdTokenForDeveloperIdentityCommand,
   SetIdentityPoolRolesCommand,
   UnlinkIdentityCommand,
   type CognitoIdentityClient,
@@ -89,6 +90,48 @@ for (const engine of engines) {
         await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': await token } })), 'NotAuthorizedException', message);
       }
       await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': 'not-a-jwt' } })), 'NotAuthorizedException');
+    });
+
+    test('an ID token without exp (never expiring) is NotAuthorizedException, whichever provider signs it', async () => {
+      const google = await providers.idToken('google', { sub: 'g-noexp', aud: GOOGLE_CLIENT, noExp: true });
+      await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': google } })), 'NotAuthorizedException', /Invalid login token/);
+      const apple = await providers.idToken('apple', { sub: 'a-noexp', aud: APPLE_SERVICE, noExp: true });
+      await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'appleid.apple.com': apple } })), 'NotAuthorizedException', /Invalid login token/);
+      const oidc = await providers.idToken('oidc', { sub: 'o-noexp', aud: OIDC_CLIENT, noExp: true });
+      await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'login.example.test': oidc } })), 'NotAuthorizedException', /Invalid login token/);
+      // The same token with exp is fine: the refusal is about the claim.
+      await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'accounts.google.com': await providers.idToken('google', { sub: 'g-noexp', aud: GOOGLE_CLIENT }) } }));
+    });
+
+    test('GetOpenIdTokenForDeveloperIdentity with a login whose provider answers 503 is InternalErrorException (its model has no ExternalServiceException)', async () => {
+      const saved = s.app.config.identityProviderEndpoints;
+      s.app.config.identityProviderEndpoints = { ...saved, 'https://down.example.test': `${providers.url}/unavailable` };
+      try {
+        const dev = await createPool(admin, {
+          DeveloperProviderName: 'login.dev.test',
+          SupportedLoginProviders: { 'down.example.test': OIDC_CLIENT },
+          OpenIdConnectProviderARNs: ['arn:aws:iam::000000000000:oidc-provider/down.example.test'],
+        });
+        const token = await providers.idToken('oidc', { sub: 'd-1', aud: OIDC_CLIENT, iss: 'https://down.example.test' });
+        // The app's own calls name the provider's failure as the model lets them.
+        await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: dev, Logins: { 'down.example.test': token } })), 'ExternalServiceException', /HTTP 503/);
+        // strictErrors would turn an undeclared exception into a "Tessera bug" InternalErrorException.
+        await assert.rejects(
+          admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: dev, Logins: { 'login.dev.test': 'dev-user-1', 'down.example.test': token } })),
+          (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+            assert.equal(e.name, 'InternalErrorException', `got ${e.name}: ${e.message}`);
+            assert.doesNotMatch(e.message, /Tessera bug|not declared/);
+            assert.match(e.message, /HTTP 503/);
+            assert.equal(e.$metadata?.httpStatusCode, 500);
+            return true;
+          },
+        );
+        // The developer user alone still works.
+        const ok = await admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: dev, Logins: { 'login.dev.test': 'dev-user-1' } }));
+        assert.ok(ok.Token);
+      } finally {
+        s.app.config.identityProviderEndpoints = saved;
+      }
     });
 
     test('a provider the pool does not list is refused', async () => {
