@@ -18,7 +18,8 @@ export interface Endpoints {
   userinfo?: string;
 }
 
-const TIMEOUT_MS = 10_000;
+/** How long a call to a provider may take. */
+export const IDP_TIMEOUT_MS = 10_000;
 const DISCOVERY_TTL_MS = 10 * 60_000;
 const discovered = new Map<string, { at: number; doc: Record<string, unknown> }>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -42,7 +43,7 @@ async function discover(p: IdentityProvider, clock: Clock): Promise<Record<strin
   const hit = discovered.get(issuer);
   if (hit && clock.now() - hit.at < DISCOVERY_TTL_MS) return hit.doc;
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const res = await call(p, 'discovery', () => fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) }));
+  const res = await callIdp(p, 'discovery', () => fetch(url, { signal: AbortSignal.timeout(IDP_TIMEOUT_MS) }));
   if (!res.ok) throw new FederationError(`${p.name} Error - ${res.status} error getting the discovery document`);
   const doc = (await res.json()) as Record<string, unknown>;
   if (doc.issuer !== issuer) throw new FederationError(`${p.name} Error - the discovery document names another issuer`);
@@ -72,30 +73,54 @@ export interface UpstreamTokens {
 export async function exchangeCode(p: IdentityProvider, e: Endpoints, code: string, redirectUri: string): Promise<UpstreamTokens> {
   const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.details.client_id });
   if (p.details.client_secret) body.set('client_secret', p.details.client_secret);
-  const res = await call(p, 'token', () =>
-    fetch(e.token, {
+  const json = await postTokenForm(p, e.token, body);
+  return { idToken: json.id_token as string | undefined, accessToken: json.access_token as string | undefined };
+}
+
+/**
+ * A form POST to a provider's token endpoint; its JSON answer ({} when the body is not JSON).
+ * Shared by the OIDC and the social providers.
+ */
+export async function postTokenForm(p: IdentityProvider, url: string, body: URLSearchParams): Promise<Record<string, unknown>> {
+  const res = await callIdp(p, 'token', () =>
+    fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(IDP_TIMEOUT_MS),
     }),
   );
   if (!res.ok) throw new FederationError(`${p.name} Error - ${res.status} error getting token`);
-  const json = (await res.json().catch(() => ({}))) as { id_token?: string; access_token?: string };
-  return { idToken: json.id_token, accessToken: json.access_token };
+  return (await res.json().catch(() => ({}))) as Record<string, unknown>;
 }
 
 /** The verified claims of the provider's ID token. */
 export async function verifyIdToken(p: IdentityProvider, e: Endpoints, idToken: string, nonce: string, clock: Clock): Promise<JWTPayload> {
-  let keys = keySets.get(e.jwks);
+  return verifyProviderIdToken(p, e.jwks, p.details.oidc_issuer, idToken, nonce, clock);
+}
+
+/**
+ * An ID token checked against the keys at `jwksUrl` (cached per URL): signature, iss (one of
+ * `issuer`), aud (the provider's client id), exp/iat on `clock` with 30 s of leeway, and the nonce.
+ * Shared by the OIDC and the social (Google, Apple) providers.
+ */
+export async function verifyProviderIdToken(
+  p: IdentityProvider,
+  jwksUrl: string,
+  issuer: string | string[] | undefined,
+  idToken: string,
+  nonce: string,
+  clock: Clock,
+): Promise<JWTPayload> {
+  let keys = keySets.get(jwksUrl);
   if (!keys) {
-    keys = createRemoteJWKSet(new URL(e.jwks), { timeoutDuration: TIMEOUT_MS });
-    keySets.set(e.jwks, keys);
+    keys = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: IDP_TIMEOUT_MS });
+    keySets.set(jwksUrl, keys);
   }
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(idToken, keys, {
-      issuer: p.details.oidc_issuer,
+      issuer,
       audience: p.details.client_id,
       currentDate: new Date(clock.now()),
       clockTolerance: 30,
@@ -112,11 +137,11 @@ export async function verifyIdToken(p: IdentityProvider, e: Endpoints, idToken: 
 export async function fetchUserInfo(p: IdentityProvider, e: Endpoints, accessToken: string, sub: string): Promise<Record<string, unknown>> {
   if (!e.userinfo) return {};
   const post = p.details.attributes_request_method === 'POST';
-  const res = await call(p, 'userinfo', () =>
+  const res = await callIdp(p, 'userinfo', () =>
     fetch(e.userinfo!, {
       method: post ? 'POST' : 'GET',
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(IDP_TIMEOUT_MS),
     }),
   );
   if (!res.ok) throw new FederationError(`${p.name} Error - ${res.status} error getting user attributes`);
@@ -125,7 +150,8 @@ export async function fetchUserInfo(p: IdentityProvider, e: Endpoints, accessTok
   return info;
 }
 
-async function call(p: IdentityProvider, what: string, go: () => Promise<Response>): Promise<Response> {
+/** A call to one of the provider's endpoints; a timeout or an unreachable host is a FederationError. */
+export async function callIdp(p: IdentityProvider, what: string, go: () => Promise<Response>): Promise<Response> {
   try {
     return await go();
   } catch (err) {

@@ -23,15 +23,12 @@
 // never taken as verified (Cognito likewise leaves a mapped e-mail unverified unless the provider
 // gives a verification attribute to map).
 import { createHmac, createPrivateKey } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, importPKCS8, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, importPKCS8, type JWTPayload } from 'jose';
 import type { App } from '../app.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
-import { safeEqual } from '../crypto/compare.js';
-import { FederationError } from './oidc-client.js';
+import { FederationError, IDP_TIMEOUT_MS, callIdp, postTokenForm, verifyProviderIdToken } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
-
-const TIMEOUT_MS = 10_000;
 
 const GOOGLE_JWKS = 'https://www.googleapis.com/oauth2/v3/certs';
 const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
@@ -226,57 +223,18 @@ function wanted(p: IdentityProvider): string[] {
   return [...new Set(Object.values(p.attributeMapping))];
 }
 
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-
-async function verify(app: App, p: IdentityProvider, idToken: string, jwks: string, issuers: string[], nonce: string): Promise<JWTPayload> {
-  const url = routed(app.config, jwks);
-  let keys = keySets.get(url);
-  if (!keys) {
-    keys = createRemoteJWKSet(new URL(url), { timeoutDuration: TIMEOUT_MS });
-    keySets.set(url, keys);
-  }
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(idToken, keys, {
-      issuer: issuers,
-      audience: p.details.client_id,
-      currentDate: new Date(app.clock.now()),
-      clockTolerance: 30,
-      requiredClaims: ['sub', 'exp', 'iat'],
-    }));
-  } catch (err) {
-    throw new FederationError(`Invalid identity token from ${p.name}: ${(err as Error).message}`);
-  }
-  if (typeof payload.nonce !== 'string' || !safeEqual(payload.nonce, nonce)) throw new FederationError(`Invalid identity token from ${p.name}: nonce mismatch`);
-  return payload;
+function verify(app: App, p: IdentityProvider, idToken: string, jwks: string, issuers: string[], nonce: string): Promise<JWTPayload> {
+  return verifyProviderIdToken(p, routed(app.config, jwks), issuers, idToken, nonce, app.clock);
 }
 
-async function postToken(app: App, p: IdentityProvider, form: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await call(p, 'token', () =>
-    fetch(routed(app.config, p.details.token_url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    }),
-  );
-  if (!res.ok) throw new FederationError(`${p.name} Error - ${res.status} error getting token`);
-  return (await res.json().catch(() => ({}))) as Record<string, unknown>;
+function postToken(app: App, p: IdentityProvider, form: Record<string, string>): Promise<Record<string, unknown>> {
+  return postTokenForm(p, routed(app.config, p.details.token_url), new URLSearchParams(form));
 }
 
 async function getJson(app: App, p: IdentityProvider, what: 'token' | 'user attributes', url: string, headers: Record<string, string>): Promise<Record<string, unknown>> {
-  const res = await call(p, what === 'token' ? 'token' : 'userinfo', () => fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) }));
+  const res = await callIdp(p, what === 'token' ? 'token' : 'userinfo', () => fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(IDP_TIMEOUT_MS) }));
   if (!res.ok) throw new FederationError(`${p.name} Error - ${res.status} error getting ${what === 'token' ? 'token' : 'user attributes'}`);
   const json = (await res.json().catch(() => undefined)) as unknown;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FederationError(`${p.name} Error - the ${what} response is not a JSON object`);
   return json as Record<string, unknown>;
-}
-
-async function call(p: IdentityProvider, what: string, go: () => Promise<Response>): Promise<Response> {
-  try {
-    return await go();
-  } catch (err) {
-    if ((err as Error).name === 'TimeoutError') throw new FederationError(`Timeout occurred in calling IdP ${what} endpoint`);
-    throw new FederationError(`${p.name} Error - the ${what} endpoint could not be reached`);
-  }
 }
