@@ -1,7 +1,6 @@
 // Remembered devices through the SDK: NewDeviceMetadata, ConfirmDevice, GetDevice, ListDevices
 // (paged), UpdateDeviceStatus, ForgetDevice, their Admin forms, and the errors of each.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminGetDeviceCommand,
@@ -14,16 +13,8 @@ import {
   UpdateDeviceStatusCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { computeX, padHex, powG } from '../../../src/crypto/srp.js';
 import { engines, publicClient } from '../../support/server.js';
-import { makeClient, makePool, makeUser, passwordSignIn, rejection, startMfaServer, type MfaServer } from './support.js';
-
-/** The verifier config a client makes for a new device (srp.md §6): base64 of the padHex bytes. */
-function deviceVerifier(groupKey: string, deviceKey: string) {
-  const salt = padHex(BigInt('0x' + randomBytes(16).toString('hex')));
-  const x = computeX(groupKey, deviceKey, randomBytes(40).toString('base64'), salt);
-  return { Salt: Buffer.from(salt, 'hex').toString('base64'), PasswordVerifier: Buffer.from(padHex(powG(x)), 'hex').toString('base64') };
-}
+import { deviceVerifier, makeClient, makePool, makeUser, passwordSignIn, rejection, startMfaServer, type MfaServer } from './support.js';
 
 for (const engine of engines) {
   describe(`devices through the SDK (${engine})`, () => {

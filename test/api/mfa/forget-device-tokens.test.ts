@@ -2,7 +2,6 @@
 // those sign-ins stop refreshing and their access tokens stop calling the API, while sign-ins on
 // other devices (and without one) go on.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminForgetDeviceCommand,
@@ -12,15 +11,8 @@ import {
   InitiateAuthCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { computeX, padHex, powG } from '../../../src/crypto/srp.js';
 import { engines, publicClient } from '../../support/server.js';
-import { makeClient, makePool, makeUser, passwordSignIn, rejection, startMfaServer, type MfaServer } from './support.js';
-
-function deviceVerifier(groupKey: string, deviceKey: string) {
-  const salt = padHex(BigInt('0x' + randomBytes(16).toString('hex')));
-  const x = computeX(groupKey, deviceKey, randomBytes(40).toString('base64'), salt);
-  return { Salt: Buffer.from(salt, 'hex').toString('base64'), PasswordVerifier: Buffer.from(padHex(powG(x)), 'hex').toString('base64') };
-}
+import { deviceVerifier, makeClient, makePool, makeUser, passwordSignIn, rejection, startMfaServer, type MfaServer } from './support.js';
 
 for (const engine of engines) {
   describe(`forgetting a device revokes its sign-ins' tokens (${engine})`, () => {

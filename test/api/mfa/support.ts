@@ -2,7 +2,7 @@
 // configured through the real SetUserPoolMfaConfig, TOTP codes computed here independently of
 // src/auth/totp.ts, and codes read back from the dev outbox.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   AdminInitiateAuthCommand,
   AssociateSoftwareTokenCommand,
@@ -14,6 +14,7 @@ import {
   type SetUserPoolMfaConfigCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../../src/clock.js';
+import { computeX, padHex, powG } from '../../../src/crypto/srp.js';
 import { startServer, type Engine, type StartOptions, type TestServer } from '../../support/server.js';
 import { PASSWORD, makeClient, makePool, makeUser } from '../auth/support.js';
 
@@ -116,4 +117,11 @@ export async function rejection(p: Promise<unknown>): Promise<{ name: string; me
     return { name: (e as Error).name, message: (e as Error).message };
   }
   throw new Error('expected the call to fail');
+}
+
+/** The verifier config a client makes for a new device (srp.md §6): base64 of the padHex bytes. */
+export function deviceVerifier(groupKey: string, deviceKey: string) {
+  const salt = padHex(BigInt('0x' + randomBytes(16).toString('hex')));
+  const x = computeX(groupKey, deviceKey, randomBytes(40).toString('base64'), salt);
+  return { Salt: Buffer.from(salt, 'hex').toString('base64'), PasswordVerifier: Buffer.from(padHex(powG(x)), 'hex').toString('base64') };
 }
