@@ -103,6 +103,11 @@ function close(base: Base): () => Promise<void> {
     });
 }
 
+/** The test's handle on a double: its origin, client and the shared state of its Base. */
+function handle(base: Base, realOrigins: string[], clientId: string, clientSecret: string): SocialIdp {
+  return { origin: base.origin, realOrigins, clientId, clientSecret, redirectUris: base.redirectUris, accounts: base.accounts, refusals: base.refusals, close: close(base) };
+}
+
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
 }
@@ -180,6 +185,38 @@ function clientCredentials(req: IncomingMessage, body: URLSearchParams): { id: s
   return { id: body.get('client_id'), secret: body.get('client_secret') };
 }
 
+/**
+ * A token request authenticated by client id and secret (form or Basic) redeeming a code: the code,
+ * or undefined once the provider's error (with its own error_description texts) is answered.
+ */
+function tokenRequest(
+  base: Base,
+  req: IncomingMessage,
+  body: URLSearchParams,
+  res: ServerResponse,
+  clientId: string,
+  clientSecret: string,
+  texts: { invalidClient: string; invalidGrant: string },
+): Code | undefined {
+  const cred = clientCredentials(req, body);
+  if (cred.id !== clientId || cred.secret !== clientSecret) {
+    base.refusals.push('invalid_client');
+    json(res, 401, { error: 'invalid_client', error_description: texts.invalidClient });
+    return undefined;
+  }
+  if (body.get('grant_type') !== 'authorization_code') {
+    json(res, 400, { error: 'unsupported_grant_type' });
+    return undefined;
+  }
+  const c = redeem(base, body.get('code'), clientId, body.get('redirect_uri'));
+  if (typeof c === 'string') {
+    base.refusals.push(c);
+    json(res, 400, { error: 'invalid_grant', error_description: texts.invalidGrant });
+    return undefined;
+  }
+  return c;
+}
+
 function bearer(base: Base, req: IncomingMessage): { login: string; clientId: string; scope: string[] } | undefined {
   const auth = req.headers.authorization ?? '';
   const m = /^bearer (.+)$/i.exec(auth);
@@ -192,10 +229,23 @@ function newAccessToken(base: Base, c: Code, prefix = ''): string {
   return t;
 }
 
+type SigningKey = Awaited<ReturnType<typeof signingKey>>;
+
 async function signingKey(kid: string) {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   return { privateKey, jwk };
+}
+
+/** An RS256 ID token of `claims` from `iss` to `aud`, issued at `now` (seconds), living `ttlSeconds`. */
+function signIdToken(signer: SigningKey, claims: Claims, iss: string, aud: string, now: number, ttlSeconds: number, header: Record<string, string> = {}): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: signer.jwk.kid, ...header })
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(signer.privateKey);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,28 +260,13 @@ export async function startGoogle(): Promise<SocialIdp> {
   routes['GET /o/oauth2/v2/auth'] = authorize(base, clientId, (u) => ((u.searchParams.get('scope') ?? '').split(' ').includes('openid') ? undefined : 'invalid_scope: openid missing'), / /);
   routes['POST /__login'] = login(base, (res, p, code) => redirectWithCode(res, p, code));
   routes['POST /oauth2/v4/token'] = async (req, _url, body, res) => {
-    const cred = clientCredentials(req, body);
-    if (cred.id !== clientId || cred.secret !== clientSecret) {
-      base.refusals.push('invalid_client');
-      return json(res, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
-    }
-    if (body.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' });
-    const c = redeem(base, body.get('code'), clientId, body.get('redirect_uri'));
-    if (typeof c === 'string') {
-      base.refusals.push(c);
-      return json(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
-    }
+    const c = tokenRequest(base, req, body, res, clientId, clientSecret, { invalidClient: 'Unauthorized', invalidGrant: 'Bad Request' });
+    if (!c) return;
     const account = base.accounts.get(c.login)!;
     const now = Math.floor(Date.now() / 1000);
     const idClaims: Claims = { azp: clientId, at_hash: randomBytes(8).toString('base64url'), sub: c.login, ...pick(account, ['email', 'email_verified', 'name', 'given_name', 'family_name', 'picture', 'locale']) };
     if (c.nonce) idClaims.nonce = c.nonce;
-    const idToken = await new SignJWT(idClaims)
-      .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' })
-      .setIssuer('https://accounts.google.com')
-      .setAudience(clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(key.privateKey);
+    const idToken = await signIdToken(key, idClaims, 'https://accounts.google.com', clientId, now, 3600, { typ: 'JWT' });
     json(res, 200, { access_token: newAccessToken(base, c, 'ya29.'), expires_in: 3599, scope: c.scope.join(' '), token_type: 'Bearer', id_token: idToken });
   };
   routes['GET /oauth2/v3/certs'] = (_req, _url, _body, res) => json(res, 200, { keys: [key.jwk] });
@@ -245,16 +280,7 @@ export async function startGoogle(): Promise<SocialIdp> {
     for (const f of fields) if (people[f] !== undefined) out[f] = [{ metadata: { primary: true, source: { type: 'PROFILE' } }, value: people[f] }];
     json(res, 200, out);
   };
-  return {
-    origin: base.origin,
-    realOrigins: ['https://accounts.google.com', 'https://www.googleapis.com', 'https://people.googleapis.com', 'https://oauth2.googleapis.com'],
-    clientId,
-    clientSecret,
-    redirectUris: base.redirectUris,
-    accounts: base.accounts,
-    refusals: base.refusals,
-    close: close(base),
-  };
+  return handle(base, ['https://accounts.google.com', 'https://www.googleapis.com', 'https://people.googleapis.com', 'https://oauth2.googleapis.com'], clientId, clientSecret);
 }
 
 /** Facebook: the OAuth dialog, GET oauth/access_token, Graph API /me with appsecret_proof. */
@@ -299,16 +325,7 @@ export async function startFacebook(version = 'v17.0'): Promise<SocialIdp> {
     }
     json(res, 200, out);
   };
-  return {
-    origin: base.origin,
-    realOrigins: ['https://www.facebook.com', 'https://graph.facebook.com'],
-    clientId,
-    clientSecret,
-    redirectUris: base.redirectUris,
-    accounts: base.accounts,
-    refusals: base.refusals,
-    close: close(base),
-  };
+  return handle(base, ['https://www.facebook.com', 'https://graph.facebook.com'], clientId, clientSecret);
 }
 
 /** Login with Amazon: /ap/oa, POST /auth/o2/token, GET /user/profile (bearer). */
@@ -320,17 +337,11 @@ export async function startAmazon(): Promise<SocialIdp> {
   routes['GET /ap/oa'] = authorize(base, clientId, (u) => ((u.searchParams.get('scope') ?? '').split(' ').some((s) => ['profile', 'profile:user_id', 'postal_code'].includes(s)) ? undefined : 'invalid_scope'), / /);
   routes['POST /__login'] = login(base, (res, p, code) => redirectWithCode(res, p, code));
   routes['POST /auth/o2/token'] = (req, _url, body, res) => {
-    const cred = clientCredentials(req, body);
-    if (cred.id !== clientId || cred.secret !== clientSecret) {
-      base.refusals.push('invalid_client');
-      return json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    }
-    if (body.get('grant_type') !== 'authorization_code') return json(res, 400, { error: 'unsupported_grant_type' });
-    const c = redeem(base, body.get('code'), clientId, body.get('redirect_uri'));
-    if (typeof c === 'string') {
-      base.refusals.push(c);
-      return json(res, 400, { error: 'invalid_grant', error_description: 'The request has an invalid grant parameter : code' });
-    }
+    const c = tokenRequest(base, req, body, res, clientId, clientSecret, {
+      invalidClient: 'Client authentication failed',
+      invalidGrant: 'The request has an invalid grant parameter : code',
+    });
+    if (!c) return;
     json(res, 200, { access_token: newAccessToken(base, c, 'Atza|'), refresh_token: `Atzr|${randomBytes(24).toString('base64url')}`, token_type: 'bearer', expires_in: 3600 });
   };
   routes['GET /user/profile'] = (req, _url, _body, res) => {
@@ -342,16 +353,7 @@ export async function startAmazon(): Promise<SocialIdp> {
     if (t.scope.includes('postal_code') && account.postal_code !== undefined) out.postal_code = account.postal_code;
     json(res, 200, out);
   };
-  return {
-    origin: base.origin,
-    realOrigins: ['https://www.amazon.com', 'https://api.amazon.com'],
-    clientId,
-    clientSecret,
-    redirectUris: base.redirectUris,
-    accounts: base.accounts,
-    refusals: base.refusals,
-    close: close(base),
-  };
+  return handle(base, ['https://www.amazon.com', 'https://api.amazon.com'], clientId, clientSecret);
 }
 
 /**
@@ -371,20 +373,7 @@ export async function startApple(): Promise<AppleIdp> {
   const authorized = new Set<string>();
   const routes: Record<string, Handler> = {};
   const base = await serve(routes);
-  const idp: AppleIdp = {
-    origin: base.origin,
-    realOrigins: ['https://appleid.apple.com'],
-    clientId,
-    clientSecret: '',
-    teamId,
-    keyId,
-    privateKeyPem,
-    forgeSignature: false,
-    redirectUris: base.redirectUris,
-    accounts: base.accounts,
-    refusals: base.refusals,
-    close: close(base),
-  };
+  const idp: AppleIdp = { ...handle(base, ['https://appleid.apple.com'], clientId, ''), teamId, keyId, privateKeyPem, forgeSignature: false };
   routes['GET /auth/authorize'] = authorize(
     base,
     clientId,
@@ -433,13 +422,7 @@ export async function startApple(): Promise<AppleIdp> {
     }
     if (c.nonce) claims.nonce = c.nonce;
     const signer = idp.forgeSignature ? forged : key;
-    const idToken = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: signer.jwk.kid })
-      .setIssuer('https://appleid.apple.com')
-      .setAudience(clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 600)
-      .sign(signer.privateKey);
+    const idToken = await signIdToken(signer, claims, 'https://appleid.apple.com', clientId, now, 600);
     json(res, 200, { access_token: newAccessToken(base, c), token_type: 'Bearer', expires_in: 3600, refresh_token: randomBytes(24).toString('hex'), id_token: idToken });
   };
   routes['GET /auth/keys'] = (_req, _url, _body, res) => json(res, 200, { keys: [key.jwk] });
