@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { AdminGetUserCommand, AdminLinkProviderForUserCommand, CreateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
+import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
 import { seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startUpstream, type Upstream } from './upstream.js';
@@ -55,28 +56,14 @@ describe('linked and auto-linked federated sign-in', { skip: !hasChromium && 'no
   async function signIn(provider: string, login: string) {
     await b.context.clearCookies();
     const config = await client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, undefined, client.None(), insecure);
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: app.callback,
-      scope: 'openid email profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      identity_provider: provider,
-    });
+    const { url, checks } = await authorizationRequest(config, app.callback, { identity_provider: provider }, { nonce: false });
     await b.page.goto(url.toString());
     await b.page.locator('input[name=login]').fill(login);
     await b.page.locator('input[name=password]').fill('anything');
     await b.page.locator('button[type=submit]').click();
-    const deadline = Date.now() + 10_000;
-    while (app.visits.length <= seen) {
-      if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const back = new URL(app.visits[seen++]);
+    const back = await appVisit(app, b.page, seen++);
     assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
-    const tokens = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, back, checks);
     return tokens.claims()!;
   }
 

@@ -11,6 +11,7 @@ import { AdminGetUserCommand, AdminListUserAuthEventsCommand, CreateIdentityProv
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
+import { appVisit, openLogin } from '../oauth/hosted-ui-fixture.js';
 import { seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startUpstream, type Upstream } from './upstream.js';
@@ -52,30 +53,8 @@ describe('OIDC federation in chromium with oidc-provider upstream', { skip: !has
   });
 
   const rp = () => client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, undefined, client.None(), insecure);
-  async function callback(): Promise<URL> {
-    const deadline = Date.now() + 10_000;
-    while (app.visits.length <= seen) {
-      if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return new URL(app.visits[seen++]);
-  }
-  async function start(config: client.Configuration, extra: Record<string, string> = {}) {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: app.callback,
-      scope: 'openid email profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      ...extra,
-    });
-    await b.page.goto(url.toString());
-    return { verifier, state, nonce };
-  }
+  const callback = () => appVisit(app, b.page, seen++);
+  const start = (config: client.Configuration, extra: Record<string, string> = {}) => openLogin(b.page, config, app.callback, extra);
   async function upstreamLogin(login: string) {
     await b.page.locator('input[name=login]').waitFor();
     assert.ok(b.page.url().startsWith(up.issuer), `at the upstream provider, not ${b.page.url()}`);

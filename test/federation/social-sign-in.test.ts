@@ -12,6 +12,7 @@ import { AdminCreateUserCommand, AdminGetUserCommand, CreateIdentityProviderComm
 import { createRemoteJWKSet, exportPKCS8, generateKeyPair, jwtVerify, type JWTPayload } from 'jose';
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
+import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
 import { seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { endpointOverrides, startAmazon, startApple, startFacebook, startGoogle, type AppleIdp, type SocialIdp } from '../support/social-idps.js';
@@ -65,20 +66,7 @@ for (const engine of engines) {
     const rp = () => client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, undefined, client.None(), insecure);
 
     /** The app's authorize request (PKCE, state, nonce) with `extra` parameters. */
-    async function appRequest(config: client.Configuration, extra: Record<string, string>) {
-      const verifier = client.randomPKCECodeVerifier();
-      const checks = { pkceCodeVerifier: verifier, expectedState: client.randomState(), expectedNonce: client.randomNonce() };
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: app.callback,
-        scope: 'openid email profile',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state: checks.expectedState,
-        nonce: checks.expectedNonce,
-        ...extra,
-      });
-      return { url, checks };
-    }
+    const appRequest = (config: client.Configuration, extra: Record<string, string>) => authorizationRequest(config, app.callback, extra);
 
     /** Redeems Tessera's code at the app's callback and checks the ID token with jose. */
     async function redeem(config: client.Configuration, back: URL, checks: Awaited<ReturnType<typeof appRequest>>['checks']): Promise<JWTPayload> {
@@ -91,14 +79,7 @@ for (const engine of engines) {
       return payload;
     }
 
-    async function callback(): Promise<URL> {
-      const deadline = Date.now() + 10_000;
-      while (app.visits.length <= seen) {
-        if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return new URL(app.visits[seen++]);
-    }
+    const callback = () => appVisit(app, b.page, seen++);
 
     /** A whole sign-in in chromium through `provider`, signing in there as `login`. */
     async function browserSignIn(provider: string, idp: SocialIdp, login: string): Promise<JWTPayload> {

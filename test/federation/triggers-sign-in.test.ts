@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateIdentityProviderCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
+import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
 import { seedWebClient } from '../oauth/support.js';
 import { lambdaConfig } from '../api/triggers/support.js';
 import { startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
@@ -55,27 +56,15 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
   async function signIn(login: string) {
     await b.context.clearCookies();
     const config = await client.discovery(new URL(`${s.url}/${poolId}`), clientId, undefined, client.None(), insecure);
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: app.callback,
-      scope: 'openid email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      identity_provider: 'Upstream',
-    });
+    const { url, checks } = await authorizationRequest(config, app.callback, { scope: 'openid email', identity_provider: 'Upstream' }, { state: false, nonce: false });
     const seen = app.visits.length;
     await b.page.goto(url.toString());
     await b.page.locator('input[name=login]').fill(login);
     await b.page.locator('input[name=password]').fill('anything');
     await b.page.locator('button[type=submit]').click();
-    const deadline = Date.now() + 10_000;
-    while (app.visits.length <= seen) {
-      if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const back = new URL(app.visits[seen]);
+    const back = await appVisit(app, b.page, seen);
     assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
-    return client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: client.skipStateCheck });
+    return client.authorizationCodeGrant(config, back, checks);
   }
 
   test('PreSignUp_ExternalProvider on the first sign-in only; PostAuthentication at each code exchange', async () => {

@@ -19,6 +19,7 @@ import {
 import { engines } from '../support/server.js';
 import { configureMfa, lastCode, nextStep, startMfaServer, totp, type MfaServer } from '../api/mfa/support.js';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from './browser.js';
+import { appVisit, authorizationRequest } from './hosted-ui-fixture.js';
 import { PASSWORD, makePng, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
 
 const insecure = { execute: [client.allowInsecureRequests] };
@@ -80,34 +81,16 @@ for (const engine of engines) {
       return client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, { [client.clockSkew]: skew }, secret ? client.ClientSecretPost(secret) : client.None(), insecure);
     }
     async function startLogin(config: client.Configuration, page = b.page) {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: app.callback,
-        scope: 'openid email profile',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-        prompt: 'login',
-      });
+      const { url, checks } = await authorizationRequest(config, app.callback, { prompt: 'login' });
       await page.goto(url.toString());
-      return { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce };
+      return checks;
     }
     async function typeCredentials(username: string, page = b.page) {
       await page.getByLabel(/Username|Benutzername/).fill(username);
       await page.getByLabel(/^(Password|Passwort)$/).fill(PASSWORD);
       await page.getByLabel(/^(Password|Passwort)$/).press('Enter');
     }
-    async function callback(): Promise<URL> {
-      const deadline = Date.now() + 10_000;
-      while (app.visits.length <= seen) {
-        if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return new URL(app.visits[seen++]);
-    }
+    const callback = () => appVisit(app, b.page, seen++);
     async function enterCode(label: RegExp | string, code: string) {
       await b.page.getByLabel(label).fill(code);
       await b.page.getByLabel(label).press('Enter');
