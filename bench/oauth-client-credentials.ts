@@ -15,10 +15,13 @@ import autocannon from 'autocannon';
 import Provider from 'oidc-provider';
 import type { Engine } from '../test/support/server.js';
 import { PASSWORD, seedMachineClient, seedOAuthPool, seedUser, seedWebClient, CALLBACK } from '../test/oauth/support.js';
-import { benchServer, flags, machineNotes } from './lib/env.js';
+import { availableEngines, benchServer, flags, machineNotes } from './lib/env.js';
 
 const f = flags();
 const engine = (f.get('engine') ?? 'sqlite') as Engine;
+// Finds the PostgreSQL server (TESSERA_TEST_PG, else the local one) as the other benches do;
+// without it a postgres run would quietly start on SQLite.
+if (!(await availableEngines([engine])).includes(engine)) throw new Error(`no ${engine} to run on`);
 const seconds = Number(f.get('seconds') ?? 10);
 const connections = Number(f.get('connections') ?? 16);
 const loops = Number(f.get('loops') ?? 8);
