@@ -2,7 +2,7 @@
 // What a frozen-settings change costs on a big pool: N users seeded (lib/seed.ts; e-mail verified,
 // so an alias when the pool has AliasAttributes email), then through the admin endpoint (HTTP Basic)
 // a preview and an apply that touch every user (AliasAttributes [email] -> [], every alias row
-// deleted), and a preview that changes nobody (CaseSensitive true on lower-case usernames). Time,
+// deleted), the apply back (every alias row inserted), and a preview that changes nobody (CaseSensitive true on lower-case usernames). Time,
 // CPU of this process (server and, on SQLite, the database) and RSS sampled every 250 ms.
 import os from 'node:os';
 import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -53,6 +53,7 @@ try {
   report('preview, no user changes (CaseSensitive true)', await sampled(() => call('preview', { CaseSensitive: true })));
   report('preview, every user changes (AliasAttributes [])', await sampled(() => call('preview', { AliasAttributes: [] })));
   report('apply, every user changes (AliasAttributes [])', await sampled(() => call('apply', { AliasAttributes: [] })));
+  report('apply, every user changes back (AliasAttributes [email]: alias rows inserted)', await sampled(() => call('apply', { AliasAttributes: ['email'] })));
 } finally {
   await s.close();
 }
