@@ -38,7 +38,7 @@ export interface FrozenChange {
   CaseSensitive?: boolean;
   UsernameAttributes?: string[];
   AliasAttributes?: string[];
-  /** Edits of existing custom attributes: Mutable, DeveloperOnlyAttribute, the type's constraints. */
+  /** Edits of existing custom attributes: Mutable and the type's constraints (data type and DeveloperOnlyAttribute stay). */
   EditCustomAttributes?: SchemaAttributeType[];
   /** Custom attributes to delete, `custom:<name>` or `<name>`. */
   DeleteCustomAttributes?: string[];
@@ -288,10 +288,13 @@ export function planChange(pool: UserPool, change: FrozenChange): Plan {
       throw new InvalidParameterException(`The data type of ${name} is ${existing.AttributeDataType} and cannot be changed.`);
     }
     if (edit.Required) throw new InvalidParameterException('Required custom attributes are not supported currently.');
+    // Developer-only values are stored under another name (dev:custom:<name>): the flag stays.
+    if (edit.DeveloperOnlyAttribute !== undefined && edit.DeveloperOnlyAttribute !== (existing.DeveloperOnlyAttribute ?? false)) {
+      throw new InvalidParameterException(`DeveloperOnlyAttribute of ${name} cannot be changed.`);
+    }
     const merged: SchemaAttributeType = {
       ...existing,
       ...(edit.Mutable !== undefined ? { Mutable: edit.Mutable } : {}),
-      ...(edit.DeveloperOnlyAttribute !== undefined ? { DeveloperOnlyAttribute: edit.DeveloperOnlyAttribute } : {}),
       ...(edit.StringAttributeConstraints ? { StringAttributeConstraints: edit.StringAttributeConstraints } : {}),
       ...(edit.NumberAttributeConstraints ? { NumberAttributeConstraints: edit.NumberAttributeConstraints } : {}),
       Name: name.slice(CUSTOM_PREFIX.length),

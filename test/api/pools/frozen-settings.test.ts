@@ -173,6 +173,7 @@ for (const engine of engines) {
       assert.equal((await frozen('apply', poolId, tight)).status, 409);
       assert.equal((await frozen('preview', poolId, { EditCustomAttributes: [{ Name: 'tier', AttributeDataType: 'Number' }] })).json.error, 'InvalidParameterException');
       assert.equal((await frozen('preview', poolId, { DeleteCustomAttributes: ['nope'] })).status, 400);
+      assert.equal((await frozen('preview', poolId, { EditCustomAttributes: [{ Name: 'tier', DeveloperOnlyAttribute: true }] })).json.error, 'InvalidParameterException');
 
       const del = await frozen('apply', poolId, { DeleteCustomAttributes: ['custom:tier'], EditCustomAttributes: [{ Name: 'custom:level', Mutable: false }] });
       assert.equal(del.status, 200, JSON.stringify(del.json));
