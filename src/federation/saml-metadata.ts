@@ -33,6 +33,8 @@ const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 const MAX_CHARS = 131_072;
+/** A fetched document of more bytes cannot be within MAX_CHARS characters worth reading. */
+const MAX_BYTES = 4 * MAX_CHARS;
 const TIMEOUT_MS = 10_000;
 const TTL_MS = 10 * 60_000;
 const fetched = new Map<string, { at: number; xml: string }>();
@@ -96,16 +98,66 @@ export function parseIdpMetadata(xml: string, now: number): IdpMetadata {
 export async function fetchMetadata(url: string, now: number, fresh = false): Promise<string> {
   const hit = fetched.get(url);
   if (!fresh && hit && now - hit.at < TTL_MS) return hit.xml;
-  let res: Response;
+  // One timer for the whole exchange, headers and body; no redirects: the URL given is the one
+  // fetched (a redirect could lead anywhere, inside the network too).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  let xml: string;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
-  } catch {
-    throw new MetadataError(`The SAML metadata could not be fetched from ${url}.`);
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: abort.signal, redirect: 'error', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } });
+    } catch {
+      throw new MetadataError(`The SAML metadata could not be fetched from ${url}.`);
+    }
+    if (!res.ok) {
+      res.body?.cancel().catch(() => {});
+      throw new MetadataError(`The SAML metadata could not be fetched from ${url} (HTTP ${res.status}).`);
+    }
+    xml = await readMetadataBody(res, `from ${url}`);
+  } finally {
+    clearTimeout(timer);
   }
-  if (!res.ok) throw new MetadataError(`The SAML metadata could not be fetched from ${url} (HTTP ${res.status}).`);
-  const xml = await res.text();
   fetched.set(url, { at: now, xml });
   return xml;
+}
+
+/**
+ * The body of a metadata response as text, read as it arrives and given up past MAX_BYTES (a
+ * host cannot make Tessera hold more) or after `timeoutMs` (its own timer, whatever the fetch's
+ * signal does). A body that stalls, breaks off or is too long is a MetadataError; `where`
+ * completes the message ("from <url>").
+ */
+export async function readMetadataBody(res: Response, where: string, timeoutMs = TIMEOUT_MS): Promise<string> {
+  const tooLong = () => new MetadataError(`The SAML metadata ${where} is larger than ${MAX_BYTES} bytes.`);
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_BYTES) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLong();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MetadataError(`The SAML metadata ${where} took longer than ${timeoutMs / 1000} s to arrive.`)), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), late]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BYTES) throw tooLong();
+      chunks.push(value);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    if (e instanceof MetadataError) throw e;
+    throw new MetadataError(`The SAML metadata could not be read ${where}.`);
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The provider's metadata from its details (MetadataFile, else MetadataURL). */

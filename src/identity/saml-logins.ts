@@ -20,7 +20,7 @@ import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import { ExternalServiceException, NotAuthorizedException } from '../errors.js';
-import { MetadataError, parseIdpMetadata, type IdpMetadata } from '../federation/saml-metadata.js';
+import { MetadataError, parseIdpMetadata, readMetadataBody, type IdpMetadata } from '../federation/saml-metadata.js';
 import type { VerifiedLogin } from './logins.js';
 import type { IdentityPool } from './pools.js';
 import type { ProviderFetch } from './provider-fetch.js';
@@ -109,10 +109,14 @@ export class SamlLogins {
     const hit = this.metadata.get(url);
     if (hit && now - hit.at < CACHE_MS) return hit.md;
     const res = await this.deps.fetchFrom(url, 'The SAML metadata');
-    if (!res.ok) throw new ExternalServiceException(`The SAML metadata could not be read (HTTP ${res.status}).`);
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new ExternalServiceException(`The SAML metadata could not be read (HTTP ${res.status}).`);
+    }
     let md: IdpMetadata;
     try {
-      md = parseIdpMetadata(await res.text(), now);
+      // The body is read inside: a stalled, broken or oversized one is the provider's failure too.
+      md = parseIdpMetadata(await readMetadataBody(res, 'of the provider'), now);
     } catch (e) {
       if (e instanceof MetadataError) throw new ExternalServiceException(e.message);
       throw e;
