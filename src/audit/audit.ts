@@ -95,8 +95,9 @@ export class Audit {
       created_at: now,
     });
     this.recorded++;
-    if (this.queue.length >= MAX_QUEUED) await this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    // Not flush(): an observation recording its event must not wait for the observations.
+    if (this.queue.length >= MAX_QUEUED) await this.writeQueued();
+    else this.flushTimer ??= setTimeout(() => void this.writeQueued(), FLUSH_DELAY_MS);
     return id;
   }
 
@@ -109,9 +110,14 @@ export class Audit {
     void observation.finally(() => this.observing.delete(observation));
   }
 
-  /** Writes every event recorded so far (by this process); never throws. */
+  /** Writes every event recorded so far (by this process), after the observations under way; never throws. */
   async flush(): Promise<void> {
     if (this.observing.size) await Promise.allSettled([...this.observing]);
+    await this.writeQueued();
+  }
+
+  /** Writes the events queued by now. */
+  private async writeQueued(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     // Up to the events recorded by now (later ones do not hold a reader up); one writer at a
@@ -127,7 +133,7 @@ export class Audit {
       }
       await this.writing;
     }
-    if (this.queue.length) this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    if (this.queue.length) this.flushTimer ??= setTimeout(() => void this.writeQueued(), FLUSH_DELAY_MS);
   }
 
   private async write(rows: AuditEventRow[]): Promise<void> {

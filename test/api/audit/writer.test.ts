@@ -59,5 +59,23 @@ for (const engine of engines) {
         await second.close();
       }
     });
+
+    test('past 10,000 queued events an observation waits for the writer, and nothing deadlocks or is lost', { timeout: 120_000 }, async () => {
+      const s = await startServer({ engine });
+      try {
+        const poolId = await makePool(s);
+        const n = 10_050;
+        // As awsjson.ts does: an observation under way, recording events, tracked by the audit.
+        s.app.audit.track(
+          (async () => {
+            for (let i = 0; i < n; i++) await s.app.audit.record({ poolId, username: `u${i}`, type: 'SignUp', outcome: 'Pass' });
+          })(),
+        );
+        const page = await s.app.audit.list({ poolId, types: ['SignUp'], limit: n + 10 });
+        assert.equal(page.events.length, n);
+      } finally {
+        await s.close();
+      }
+    });
   });
 }
