@@ -89,7 +89,7 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
     } catch (e) {
       if (!(e instanceof CognitoException)) throw e;
       req.errorName = e.name;
-      const back = req.headers.referer?.startsWith(app.config.publicUrl) ? req.headers.referer : '/admin';
+      const back = backLink(req.headers.referer, app.config.publicUrl);
       return sendHtml(reply, page({ title: 'Not done', csrf: s.csrf, error: `${e.name}: ${e.message}`, body: `<p><a href="${esc(back)}">Back</a></p>` }), 400);
     }
   };
@@ -99,6 +99,24 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
     get: (path, h) => void fastify.get(path, guarded(h)),
     post: (path, h, opts) => void fastify.post(path, opts?.bodyLimit ? { bodyLimit: Math.max(opts.bodyLimit, app.config.bodyLimitBytes) } : {}, guarded(h)),
   };
+}
+
+/**
+ * Where an error page's Back link may point: the Referer when it is a page of this server (the
+ * public URL's origin, and under its path when it has one), else the console's home. A prefix
+ * compare of the strings would take https://id.example.com.evil.net/ for https://id.example.com.
+ */
+export function backLink(referer: string | undefined, publicUrl: string): string {
+  if (!referer) return '/admin';
+  try {
+    const from = new URL(referer);
+    const base = new URL(publicUrl);
+    const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+    if (from.origin !== base.origin || !`${from.pathname}/`.startsWith(prefix)) return '/admin';
+    return from.href;
+  } catch {
+    return '/admin';
+  }
 }
 
 async function formOf(req: Req): Promise<{ form: URLSearchParams; files: Ctx['files'] }> {
