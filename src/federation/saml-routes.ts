@@ -21,9 +21,13 @@
 //                                           the browser goes to the IdP with a LogoutRequest; the
 //                                           IdP's LogoutResponse on /saml2/logout goes on to
 //                                           logout_uri. Anything else: the plain /logout.
-//   /saml2/logout                           LogoutResponse (above), or the IdP's own LogoutRequest:
-//                                           the session ends and a LogoutResponse goes back.
-// The SAML sign-in's NameID, format and SessionIndex ride in their own sealed cookie, for logout.
+//   /saml2/logout                           LogoutResponse (above), or the IdP's own LogoutRequest
+//                                           (HTTP-Redirect or HTTP-POST, both in /saml2/metadata):
+//                                           its Issuer names the provider (IDPSignout=true), and the
+//                                           sessions of its NameID (and SessionIndex, if given) end
+//                                           server-side, cookies or not (session.ts); a
+//                                           LogoutResponse goes back.
+// The SAML sign-in's NameID, format and SessionIndex ride in their own sealed cookie, for /logout.
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
@@ -31,14 +35,15 @@ import { answerCheckFailure, checkAuthorizeRequest, federation, finishAuthorize,
 import { invalidRequest } from '../oauth/errors.js';
 import { clearCookie, errorRedirectUrl, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
 import { hostedRoutes, type HostedHandler } from '../oauth/routes.js';
-import { SESSION_SECONDS, endSession, startSession } from '../oauth/session.js';
+import { SESSION_SECONDS, endSamlSessions, endSession, startSession } from '../oauth/session.js';
 import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
 import { FederationError } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
-import { authnRequestUrl, logoutRequestUrl, logoutResponseUrl, metadataFor, spMetadata, verifyLogoutMessage, verifySamlResponse } from './saml-sp.js';
+import type { IdpMetadata } from './saml-metadata.js';
+import { authnRequestUrl, issuerOfLogoutRequest, logoutRequestUrl, logoutResponseUrl, metadataFor, spMetadata, verifyLogoutMessage, verifySamlResponse } from './saml-sp.js';
 
 const STATE_PURPOSE = 'saml-state';
 const LOGOUT_PURPOSE = 'saml-logout-state';
@@ -143,7 +148,7 @@ async function idpResponse(h: Hosted) {
     }
     await auditSaml(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
-    startSession(h, user, now);
+    startSession(h, user, now, { provider: provider.name, nameID: signIn.nameID, sessionIndex: signIn.sessionIndex });
     const sso: SsoCookie = { pool: request.pool.id, provider: provider.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
     setCookie(h, SSO_COOKIE, h.app.sealer.sealJson(SSO_PURPOSE, sso), SESSION_SECONDS);
     return await finishAuthorize(h, request, user, now);
@@ -232,23 +237,29 @@ async function samlLogout(h: Hosted) {
     return redirect(h, state.then);
   }
   if (params.get('SAMLRequest')) {
+    // IdPs mostly send this from their own site (an HTTP-POST): SameSite=Lax cookies stay behind,
+    // so the request's Issuer names the provider, and the sessions to end are found server-side.
+    const issuer = issuerOfLogoutRequest(h.req.method, params.get('SAMLRequest')!);
+    const found = issuer ? await samlProviderOfIssuer(h, issuer) : undefined;
+    if (!found) return showError(h, 'error.federationUnavailable', { detail: 'No SAML sign-in to end.' });
+    const { provider, md } = found;
     const sealed = h.cookies[SSO_COOKIE];
-    const sso = sealed ? h.app.sealer.openJson<SsoCookie>(SSO_PURPOSE, sealed) : undefined;
-    // Without the cookie the issuer names the provider: the one SAML provider whose metadata it is.
-    const provider = sso && sso.pool === h.domain.poolId ? await federationOf(h.app).providers.find(h.domain.poolId, sso.provider) : undefined;
-    if (!provider || provider.type !== 'SAML' || provider.details.IDPSignout !== 'true') {
-      return showError(h, 'error.federationUnavailable', { detail: 'No SAML sign-in to end.' });
-    }
+    const opened = sealed ? h.app.sealer.openJson<SsoCookie>(SSO_PURPOSE, sealed) : undefined;
+    const sso = opened && opened.pool === h.domain.poolId && opened.provider === provider.name ? opened : undefined;
     try {
-      const md = await metadataFor(h.app, provider);
       const { request } = await verifyLogoutMessage(h, provider, md, params, rawQuery);
-      if (!request || request.nameID !== sso!.nameID) throw new FederationError('Invalid SAML logout message received: another subject');
+      if (!request?.nameID) throw new FederationError('Invalid SAML logout message received: no NameID');
+      // A browser that did bring its cookies and is signed in as someone else keeps its session.
+      if (sso && request.nameID !== sso.nameID) throw new FederationError('Invalid SAML logout message received: another subject');
       // Each LogoutRequest once (its signature would let a copy end a later session too).
       if (!request.ID || !(await h.app.store.auth.useOnce(`saml-logout:${h.domain.poolId}:${md.entityId}:${request.ID}`, h.app.clock.now() + STATE_MS))) {
         throw new FederationError('Invalid SAML logout message received: the request was already used');
       }
-      await endSamlSession(h, 'SamlLogoutRequest');
-      clearCookie(h, SSO_COOKIE);
+      await endSamlSessions(h.app, { poolId: h.domain.poolId, provider: provider.name, nameID: request.nameID, sessionIndex: request.sessionIndex });
+      if (sso) {
+        await endSamlSession(h, 'SamlLogoutRequest');
+        clearCookie(h, SSO_COOKIE);
+      }
       return redirect(h, await logoutResponseUrl(h, provider, md, request, relay));
     } catch (e) {
       if (e instanceof FederationError) return showError(h, 'error.federationUnavailable', { detail: e.message });
@@ -256,6 +267,28 @@ async function samlLogout(h: Hosted) {
     }
   }
   return showError(h, 'error.federationUnavailable', { detail: 'SAMLRequest or SAMLResponse is required.' });
+}
+
+/** The pool's SAML provider with IDPSignout=true whose metadata's entity id is `issuer`. */
+async function samlProviderOfIssuer(h: Hosted, issuer: string): Promise<{ provider: IdentityProvider; md: IdpMetadata } | undefined> {
+  const providers = federationOf(h.app).providers;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await h.app.store.federation.listProviders(h.domain.poolId, 100, after);
+    for (const row of rows) {
+      if (row.type !== 'SAML') continue;
+      const provider = await providers.find(h.domain.poolId, row.name);
+      if (!provider || provider.details.IDPSignout !== 'true') continue;
+      try {
+        const md = await metadataFor(h.app, provider);
+        if (md.entityId === issuer) return { provider, md };
+      } catch (e) {
+        if (!(e instanceof FederationError)) throw e;
+      }
+    }
+    if (rows.length < 100) return undefined;
+    after = rows[rows.length - 1]!.name;
+  }
 }
 
 /** Cognito's answer to an IdP failure: invalid_request with the text, on the app's redirect URI. */

@@ -10,6 +10,7 @@
 // NotOnOrAfter of the conditions and of the confirmation hold within SKEW_MS, and the assertion
 // ID was never used before (replay; kept until its NotOnOrAfter has passed).
 import { SAML, ValidateInResponseTo, generateServiceProviderMetadata, type CacheProvider, type Profile } from '@node-saml/node-saml';
+import { inflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import type { App } from '../app.js';
 import type { Hosted } from '../oauth/http.js';
@@ -195,7 +196,7 @@ export async function logoutResponseUrl(h: Hosted, p: IdentityProvider, md: IdpM
 /** The pool's SP metadata document. */
 export async function spMetadata(h: Hosted): Promise<string> {
   const key = await spKeyOf(h.app, h.domain.poolId);
-  return generateServiceProviderMetadata({
+  const xml = generateServiceProviderMetadata({
     issuer: spEntityId(h.domain.poolId),
     callbackUrl: acsUrl(h),
     logoutCallbackUrl: sloUrl(h),
@@ -207,6 +208,30 @@ export async function spMetadata(h: Hosted): Promise<string> {
     privateKey: key.privateKey,
     decryptionPvk: key.privateKey,
   });
+  // node-saml names the HTTP-POST binding only; /saml2/logout takes HTTP-Redirect (GET) as well.
+  const post = /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-POST" Location="([^"]*)"\/>/.exec(xml);
+  if (!post) return xml;
+  const redirect = `<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${post[1]}"/>`;
+  return xml.replace(post[0], `${post[0]}\n    ${redirect}`);
+}
+
+/**
+ * The Issuer of a LogoutRequest on /saml2/logout, unverified (it only says which provider's
+ * metadata to verify it with): deflated in the redirect binding (GET), plain in the POST one.
+ */
+export function issuerOfLogoutRequest(method: string, samlRequest: string): string | undefined {
+  try {
+    const bytes = Buffer.from(samlRequest, 'base64');
+    const xml = (method === 'GET' ? inflateRawSync(bytes, { maxOutputLength: 1 << 20 }) : bytes).toString('utf8');
+    type El = { localName?: string | null; textContent?: string | null; childNodes?: ArrayLike<El> };
+    const doc = new DOMParser({ errorHandler: { warning: () => {}, error: () => {}, fatalError: () => {} } }).parseFromString(xml, 'text/xml') as unknown as { documentElement?: El };
+    const root = doc?.documentElement;
+    if (root?.localName !== 'LogoutRequest') return undefined;
+    const issuer = Array.from(root.childNodes ?? []).find((c) => c.localName === 'Issuer');
+    return issuer?.textContent?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export { certificateBody };

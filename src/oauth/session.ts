@@ -3,6 +3,15 @@
 // the pool, the user's sub, the time of authentication and an id; it lasts one hour and is
 // scoped to the domain (its host, or its /_domain/<prefix>/ path). /logout clears it and records
 // its id as ended, so a copy of the cookie taken before the sign-out is refused too.
+//
+// A session started by a SAML sign-in also names its SAML subject (a hash of pool, provider and
+// NameID) and the IdP's SessionIndex (hashed). The IdP's LogoutRequest often arrives without any
+// cookie (an HTTP-POST from the IdP's site: SameSite=Lax cookies are not sent), so single logout
+// ends sessions server-side: it records `saml:<subject>:<time>:<session index hash or *>` among
+// the ended sessions, and a session of that subject started before that time (of that session
+// index, when the request named one) is no longer valid, in whichever browser it lives.
+import { createHash } from 'node:crypto';
+import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
 import type { User } from '../userpools/user.js';
 import { clearCookie, setCookie, type Hosted } from './http.js';
@@ -21,7 +30,17 @@ export interface HostedSession {
   /** When the user proved who they are, epoch ms (auth_time). */
   authTime: number;
   expiresAt: number;
+  /** SAML sign-ins: the subject (samlSubject) and the IdP's SessionIndex hashed, if it gave one. */
+  saml?: { subject: string; index?: string };
 }
+
+/** The SAML subject of a NameID of `provider` in `poolId`: hex, so it is safe inside a LIKE prefix. */
+export function samlSubject(poolId: string, provider: string, nameID: string): string {
+  return createHash('sha256').update(JSON.stringify([poolId, provider, nameID])).digest('hex');
+}
+
+const samlIndex = (sessionIndex: string) => createHash('sha256').update(sessionIndex).digest('hex').slice(0, 32);
+const SAML_ENDED = (subject: string) => `saml:${subject}:`;
 
 /** The request's valid session for this domain's pool, if any. */
 export async function readSession(h: Hosted): Promise<HostedSession | undefined> {
@@ -30,17 +49,44 @@ export async function readSession(h: Hosted): Promise<HostedSession | undefined>
   const s = h.app.sealer.openJson<HostedSession>(PURPOSE, sealed);
   if (!s || s.poolId !== h.domain.poolId || h.app.clock.now() >= s.expiresAt) return undefined;
   if (await h.app.store.oauth.isSessionEnded(s.sid)) return undefined;
+  if (s.saml && (await endedBySamlLogout(h.app, s))) return undefined;
   return s;
 }
 
-/** Starts a session for `user`, authenticated at `authTime` (ms). */
-export function startSession(h: Hosted, user: User, authTime: number): HostedSession {
+/** Whether an IdP's single logout since the session began covers it. */
+async function endedBySamlLogout(app: App, s: HostedSession): Promise<boolean> {
+  const startedAt = s.expiresAt - SESSION_SECONDS * 1000;
+  const prefix = SAML_ENDED(s.saml!.subject);
+  for (const id of await app.store.oauth.endedSessionsStartingWith(prefix)) {
+    const [at, index] = id.slice(prefix.length).split(':');
+    if (Number(at) >= startedAt && (index === '*' || index === s.saml!.index)) return true;
+  }
+  return false;
+}
+
+/**
+ * Ends, server-side, every hosted session of a SAML subject started until now: of the given
+ * SessionIndex only, when the IdP named one. No cookie needed.
+ */
+export async function endSamlSessions(app: App, who: { poolId: string; provider: string; nameID: string; sessionIndex?: string }): Promise<void> {
+  const now = app.clock.now();
+  const index = who.sessionIndex ? samlIndex(who.sessionIndex) : '*';
+  const id = `${SAML_ENDED(samlSubject(who.poolId, who.provider, who.nameID))}${String(now).padStart(15, '0')}:${index}`;
+  // Kept as long as a session started before now can live.
+  await app.store.oauth.endSession({ sid: id, expires_at: now + SESSION_SECONDS * 1000 });
+}
+
+/** Starts a session for `user`, authenticated at `authTime` (ms); `saml` for a SAML sign-in. */
+export function startSession(h: Hosted, user: User, authTime: number, saml?: { provider: string; nameID: string; sessionIndex?: string }): HostedSession {
   const s: HostedSession = {
     sid: newUuid(),
     poolId: h.domain.poolId,
     sub: user.id,
     authTime,
     expiresAt: h.app.clock.now() + SESSION_SECONDS * 1000,
+    ...(saml
+      ? { saml: { subject: samlSubject(h.domain.poolId, saml.provider, saml.nameID), ...(saml.sessionIndex ? { index: samlIndex(saml.sessionIndex) } : {}) } }
+      : {}),
   };
   setCookie(h, COOKIE, h.app.sealer.sealJson(PURPOSE, s), SESSION_SECONDS);
   return s;

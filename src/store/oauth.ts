@@ -166,6 +166,12 @@ export class OAuthRepo {
     return !!r;
   }
 
+  /** Ids of ended-session records beginning with `prefix` (which must hold no LIKE wildcards). */
+  async endedSessionsStartingWith(prefix: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('hosted_sessions_ended').select('sid').where('sid', 'like', `${prefix}%`).execute();
+    return rows.map((r) => r.sid);
+  }
+
   async pruneEndedSessions(now: number): Promise<void> {
     await this.db.deleteFrom('hosted_sessions_ended').where('expires_at', '<', now).execute();
   }

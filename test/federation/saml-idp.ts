@@ -7,6 +7,8 @@
 //   GET  /slo        HTTP-Redirect LogoutRequest: recorded, answered with a signed LogoutResponse
 //                    to `spLogoutUrl`; or the SP's LogoutResponse to the IdP's own LogoutRequest
 //                    (`logoutRequestUrl(nameID)`), recorded
+// `logoutRequestPost(nameID)` is the IdP's LogoutRequest for the HTTP-POST binding (XML signature),
+// as an IdP's page posts it cross-site; `sessionIndexes` holds the SessionIndex last issued per NameID.
 // Its key and certificate come from openssl. `response()` builds responses directly, with knobs
 // for the refusal tests (broken signature, audience, times, InResponseTo); `encryptedResponse()`
 // encrypts the signed assertion to the SP's certificate (xml-encryption).
@@ -61,6 +63,12 @@ export interface SamlIdp {
   response(o: ResponseOptions): string;
   encryptedResponse(o: ResponseOptions, spCertificate: string): Promise<string>;
   logoutRequestUrl(nameID: string): string;
+  /** The form fields of a signed LogoutRequest in the HTTP-POST binding (`sessionIndex` included if given). */
+  logoutRequestPost(nameID: string, sessionIndex?: string): { SAMLRequest: string; RelayState: string };
+  /** Posts that LogoutRequest to `spLogoutUrl` from the IdP's origin, without cookies (redirects not followed). */
+  postLogoutRequest(nameID: string, sessionIndex?: string): Promise<Response>;
+  /** NameID -> the SessionIndex of the last assertion issued for it. */
+  sessionIndexes: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -102,6 +110,8 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     const life = o.lifetimeMs ?? 5 * 60_000;
     const rid = `_r${randomBytes(16).toString('hex')}`;
     const aid = `_a${randomBytes(16).toString('hex')}`;
+    const sessionIndex = `_s${randomBytes(8).toString('hex')}`;
+    idp.sessionIndexes.set(o.nameID, sessionIndex);
     const issuer = o.issuer ?? idp.entityId;
     const irt = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
     const attrs = Object.entries(o.attributes ?? {})
@@ -113,7 +123,7 @@ export async function startSamlIdp(): Promise<SamlIdp> {
       `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(o.nameID)}</saml:NameID>` +
       `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(now + life)}" Recipient="${esc(o.acs)}"${irt}/></saml:SubjectConfirmation></saml:Subject>` +
       `<saml:Conditions NotBefore="${iso(now - 30_000)}" NotOnOrAfter="${iso(now + life)}"><saml:AudienceRestriction><saml:Audience>${esc(o.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
-      `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="_s${randomBytes(8).toString('hex')}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+      `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
       (attrs ? `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>` : '') +
       `</saml:Assertion>`;
     const head =
@@ -162,6 +172,22 @@ export async function startSamlIdp(): Promise<SamlIdp> {
       `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_q${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(idp.spLogoutUrl ?? '')}">` +
       `<saml:Issuer>${esc(idp.entityId)}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(nameID)}</saml:NameID></samlp:LogoutRequest>`;
     return signedRedirect(idp.spLogoutUrl ?? '', 'SAMLRequest', xml, 'idp-logout-relay');
+  }
+
+  function logoutRequestPost(nameID: string, sessionIndex?: string): { SAMLRequest: string; RelayState: string } {
+    const xml =
+      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_q${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(idp.spLogoutUrl ?? '')}">` +
+      `<saml:Issuer>${esc(idp.entityId)}</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(nameID)}</saml:NameID>` +
+      (sessionIndex ? `<samlp:SessionIndex>${esc(sessionIndex)}</samlp:SessionIndex>` : '') +
+      `</samlp:LogoutRequest>`;
+    const sig = new SignedXml({ privateKey: key, publicCert: cert, signatureAlgorithm: SIG_ALG, canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
+    sig.addReference({
+      xpath: "/*[local-name(.)='LogoutRequest']",
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    });
+    sig.computeSignature(xml, { location: { reference: "/*[local-name(.)='LogoutRequest']/*[local-name(.)='Issuer']", action: 'after' } });
+    return { SAMLRequest: Buffer.from(sig.getSignedXml()).toString('base64'), RelayState: 'idp-post-logout-relay' };
   }
 
   function signedRedirect(target: string, param: 'SAMLResponse' | 'SAMLRequest', xml: string, relay: string | null): string {
@@ -262,6 +288,18 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     response,
     encryptedResponse,
     logoutRequestUrl,
+    logoutRequestPost,
+    postLogoutRequest: (nameID, sessionIndex) => {
+      const fields = logoutRequestPost(nameID, sessionIndex);
+      // As the IdP's auto-posting page would, from the IdP's origin: the SP's cookies do not come along.
+      return fetch(idp.spLogoutUrl ?? '', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, referer: `${url}/slo` },
+        body: new URLSearchParams(fields).toString(),
+      });
+    },
+    sessionIndexes: new Map(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

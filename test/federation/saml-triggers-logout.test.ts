@@ -1,7 +1,8 @@
 // More of SAML federation, on both engines, against the local IdP of saml-idp.ts: the login page's
 // provider button leads through the IdP (chromium), PreSignUp_ExternalProvider runs on the first
 // SAML sign-in with the mapped attributes and PostAuthentication at the code exchange; the IdP's
-// own signed LogoutRequest ends the hosted session and gets a LogoutResponse (once: a replayed one is refused); and a provider with
+// own signed LogoutRequest ends the hosted session and gets a LogoutResponse (once: a replayed one is refused), also when
+// it is POSTed cross-site without cookies (the sessions are found by NameID and SessionIndex); and a provider with
 // EncryptedResponses takes only assertions encrypted to the pool's certificate.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -137,6 +138,54 @@ for (const engine of engines) {
       assert.match(await b.page.content(), /already used/);
       await b.page.goto(authorize);
       assert.ok((await callback()).searchParams.get('code'), 'the session survived both');
+    });
+
+    test('an IdP LogoutRequest POSTed cross-site without cookies (HTTP-POST binding) ends the sessions of its NameID and SessionIndex', async () => {
+      const authorize = `${base}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: app.callback, scope: 'openid' })}`;
+      /** Whether the browser's session still signs in silently (else the login page shows). */
+      async function silentSignIn(): Promise<boolean> {
+        await b.page.goto(authorize);
+        if (/\/login$/.test(new URL(b.page.url()).pathname)) return false;
+        assert.ok((await callback()).searchParams.get('code'));
+        await b.page.waitForURL((u) => u.toString().startsWith(app.callback));
+        return true;
+      }
+      async function idpLogout(nameID: string, sessionIndex?: string) {
+        const res = await idp.postLogoutRequest(nameID, sessionIndex);
+        assert.equal(res.status, 302, `the LogoutRequest was refused: ${res.status} ${(await res.text()).slice(0, 300)}`);
+        const to = res.headers.get('location')!;
+        assert.ok(to.startsWith(`${idp.url}/slo?SAMLResponse=`), to);
+        const before = idp.logoutResponses.length;
+        await fetch(to); // the LogoutResponse reaches the IdP
+        assert.equal(idp.logoutResponses.length, before + 1);
+        assert.equal(idp.logoutResponses.at(-1)!.status, 'urn:oasis:names:tc:SAML:2.0:status:Success');
+        assert.equal(idp.logoutResponses.at(-1)!.relay, 'idp-post-logout-relay');
+      }
+
+      // The SP metadata offers both bindings for single logout.
+      const md = await (await fetch(`${base}/saml2/metadata`)).text();
+      assert.match(md, /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-POST" Location="[^"]*\/saml2\/logout"/);
+      assert.match(md, /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect" Location="[^"]*\/saml2\/logout"/);
+
+      await signIn('dana@corp.example');
+      assert.equal(await silentSignIn(), true);
+      // Another subject, or another SessionIndex of this one: the session stays.
+      await idpLogout('erin@corp.example');
+      await idpLogout('dana@corp.example', '_s-not-this-session');
+      assert.equal(await silentSignIn(), true, 'the session survives logouts that are not its own');
+      // Its SessionIndex: the session ends, though the browser sent nothing.
+      const index = idp.sessionIndexes.get('dana@corp.example')!;
+      assert.ok(index);
+      await idpLogout('dana@corp.example', index);
+      assert.equal(await silentSignIn(), false, 'the login page shows again');
+
+      // No SessionIndex: every session of the NameID started before it ends; a later sign-in is fine.
+      await signIn('dana@corp.example');
+      assert.equal(await silentSignIn(), true);
+      await idpLogout('dana@corp.example');
+      assert.equal(await silentSignIn(), false);
+      await signIn('dana@corp.example');
+      assert.equal(await silentSignIn(), true, 'a sign-in after the logout is not ended by it');
     });
 
     test('EncryptedResponses: the pool certificate is published; an encrypted assertion signs in, a plain one is refused', async () => {
