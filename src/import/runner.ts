@@ -68,13 +68,22 @@ export async function runImport(deps: ImportDeps, job: UserImportJobRow, closing
   const flush = async (): Promise<'go' | 'stopped' | 'closing'> => {
     const unreadable = skippedLines.splice(0);
     let result: BatchResult;
+    let rows = batch;
+    let committed = 0;
     for (;;) {
       try {
-        result = await importBatch(deps, pool, layout!, batch, job.hashing_algorithm ?? undefined);
+        result = await importBatch(deps, pool, layout!, rows, job.hashing_algorithm ?? undefined);
+        result.imported += committed;
         break;
       } catch (e) {
         // The pool's rules for users changed (frozen-settings.ts) since it was read: redo the batch under the new ones.
+        // Rows the row-by-row fallback committed before it saw the change stay imported; only the others are redone.
         if (!(e instanceof PoolRulesChanged)) throw e;
+        if (e.inserted.length) {
+          const done = new Set(e.inserted);
+          rows = rows.filter((p) => !done.has(p));
+          committed += e.inserted.length;
+        }
         deps.pools.invalidate(job.pool_id);
         pool = await deps.pools.get(job.pool_id, deps.store);
       }
@@ -137,7 +146,12 @@ async function finish(deps: ImportDeps, job: UserImportJobRow, status: 'Succeede
   deps.log.info({ jobId: job.id, poolId: job.pool_id, status }, 'user import job ended');
 }
 
-class PoolRulesChanged extends Error {}
+class PoolRulesChanged extends Error {
+  /** The batch's rows already committed (one by one) when the change was seen. */
+  constructor(readonly inserted: readonly Parsed[] = []) {
+    super('The pool\'s rules for users changed during the batch.');
+  }
+}
 
 /**
  * Inside a batch's transaction: the pool row key-share locked (as users.ts does for every user
@@ -196,7 +210,9 @@ async function importBatch(deps: ImportDeps, pool: UserPool, layout: Layout, row
     out.imported += entries.length;
   } catch (e) {
     if (!(e instanceof UniqueViolation)) throw e;
-    // A concurrent writer took a name meanwhile: one row at a time tells which.
+    // A concurrent writer took a name meanwhile: one row at a time tells which. Each row commits on
+    // its own, so a change of the rules seen at row k names rows 1..k-1 as done (not redone, not skipped).
+    const inserted: Parsed[] = [];
     for (const { p, entry } of entries) {
       try {
         await deps.store.transaction(async (tx) => {
@@ -204,7 +220,9 @@ async function importBatch(deps: ImportDeps, pool: UserPool, layout: Layout, row
           await tx.imports.insertUsers([entry]);
         });
         out.imported++;
+        inserted.push(p);
       } catch (err) {
+        if (err instanceof PoolRulesChanged) throw new PoolRulesChanged(inserted);
         if (!(err instanceof UniqueViolation)) throw err;
         if (err.table === 'users') fail(p, 'skipped: the user pool already has a user with this username', true);
         else fail(p, 'An alias of the user (email, phone_number or preferred_username) belongs to another user.');
