@@ -259,6 +259,8 @@ async function samlLogout(h: Hosted) {
       if (sso) {
         await endSamlSession(h, 'SamlLogoutRequest');
         clearCookie(h, SSO_COOKIE);
+      } else {
+        await auditIdpLogout(h, provider, request.nameID);
       }
       return redirect(h, await logoutResponseUrl(h, provider, md, request, relay));
     } catch (e) {
@@ -267,6 +269,16 @@ async function samlLogout(h: Hosted) {
     }
   }
   return showError(h, 'error.federationUnavailable', { detail: 'SAMLRequest or SAMLResponse is required.' });
+}
+
+/** A SignOut event for the user of `nameID` (linked, else `<provider>_<NameID>`), when the LogoutRequest came without cookies. */
+async function auditIdpLogout(h: Hosted, provider: IdentityProvider, nameID: string): Promise<void> {
+  const pool = await h.app.pools.get(h.domain.poolId).catch(() => undefined);
+  if (!pool) return;
+  const linked = await h.app.store.federation.findLink(pool.id, provider.name, nameID);
+  const user = linked ? await h.app.users.findBySub(pool, linked.user_id) : await h.app.users.find(pool, `${provider.name}_${nameID}`).catch(() => undefined);
+  if (!user) return;
+  await recordHosted(h.app, h.req, { poolId: pool.id, userId: user.id, username: user.username, type: 'SignOut', outcome: 'Pass', detail: { op: 'SamlLogoutRequest' } });
 }
 
 /** The pool's SAML provider with IDPSignout=true whose metadata's entity id is `issuer`. */

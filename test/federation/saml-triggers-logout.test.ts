@@ -176,8 +176,12 @@ for (const engine of engines) {
       // Its SessionIndex: the session ends, though the browser sent nothing.
       const index = idp.sessionIndexes.get('dana@corp.example')!;
       assert.ok(index);
+      const signOuts = async () =>
+        (await s.app.audit.list({ poolId, limit: 100 })).events.filter((e) => e.type === 'SignOut' && e.username === 'Corp_dana@corp.example' && e.detail?.op === 'SamlLogoutRequest').length;
+      const before = await signOuts();
       await idpLogout('dana@corp.example', index);
       assert.equal(await silentSignIn(), false, 'the login page shows again');
+      assert.equal(await signOuts(), before + 1, 'a SignOut event for the user');
 
       // No SessionIndex: every session of the NameID started before it ends; a later sign-in is fine.
       await signIn('dana@corp.example');
