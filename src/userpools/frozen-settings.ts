@@ -104,7 +104,8 @@ export class FrozenSettings {
   ) {}
 
   /** What `change` would do to the pool, without changing anything. */
-  async preview(poolId: string, change: FrozenChange): Promise<FrozenPreview> {
+  async preview(poolId: string, given: unknown): Promise<FrozenPreview> {
+    const change = checkFrozenChange(given);
     const row = await this.deps.store.pools.get(poolId);
     if (!row) throw poolNotFound(poolId);
     const pool = { ...(await this.deps.pools.get(poolId)), settings: JSON.parse(row.config) as PoolSettings };
@@ -113,7 +114,8 @@ export class FrozenSettings {
   }
 
   /** Applies `change` in one transaction, or throws FrozenChangeConflict (nothing changed). */
-  async apply(poolId: string, change: FrozenChange): Promise<FrozenPreview> {
+  async apply(poolId: string, given: unknown): Promise<FrozenPreview> {
+    const change = checkFrozenChange(given);
     const base = await this.deps.pools.get(poolId);
     const preview = await this.deps.store.transaction(async (tx) => {
       const row = await tx.pools.getForChange(poolId);
@@ -241,6 +243,65 @@ export class FrozenSettings {
       after = rows[rows.length - 1]!.id;
     }
   }
+}
+
+const CHANGE_MEMBERS = ['CaseSensitive', 'UsernameAttributes', 'AliasAttributes', 'EditCustomAttributes', 'DeleteCustomAttributes'];
+const EDIT_MEMBERS = ['Name', 'AttributeDataType', 'DeveloperOnlyAttribute', 'Mutable', 'Required', 'StringAttributeConstraints', 'NumberAttributeConstraints'];
+const CONSTRAINT_MEMBERS = { StringAttributeConstraints: ['MinLength', 'MaxLength'], NumberAttributeConstraints: ['MinValue', 'MaxValue'] } as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Refuses an object with a member outside `known` (a misspelt member would otherwise be a silent no-op). */
+function onlyMembers(where: string, v: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(v).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new InvalidParameterException(`${where} has an unknown member ${JSON.stringify(unknown).slice(0, 80)}; it may have ${known.join(', ')}.`);
+}
+
+function stringList(member: string, v: unknown): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new InvalidParameterException(`${member} must be a list of strings.`);
+  return v as string[];
+}
+
+/**
+ * The change as the admin endpoint and the console send it (parsed JSON of any shape), checked
+ * member by member: an object of the members FrozenChange names and no others, each of its type
+ * (null is not a value of any member). What the pool makes of the values is planChange's.
+ */
+export function checkFrozenChange(v: unknown): FrozenChange {
+  if (!isObject(v)) throw new InvalidParameterException('The change must be a JSON object.');
+  onlyMembers('The change', v, CHANGE_MEMBERS);
+  const out: FrozenChange = {};
+  if (v.CaseSensitive !== undefined) {
+    if (typeof v.CaseSensitive !== 'boolean') throw new InvalidParameterException('CaseSensitive must be true or false.');
+    out.CaseSensitive = v.CaseSensitive;
+  }
+  if (v.UsernameAttributes !== undefined) out.UsernameAttributes = stringList('UsernameAttributes', v.UsernameAttributes);
+  if (v.AliasAttributes !== undefined) out.AliasAttributes = stringList('AliasAttributes', v.AliasAttributes);
+  if (v.DeleteCustomAttributes !== undefined) out.DeleteCustomAttributes = stringList('DeleteCustomAttributes', v.DeleteCustomAttributes);
+  if (v.EditCustomAttributes !== undefined) {
+    if (!Array.isArray(v.EditCustomAttributes)) throw new InvalidParameterException('EditCustomAttributes must be a list of attributes.');
+    out.EditCustomAttributes = v.EditCustomAttributes.map((edit, i) => {
+      const where = `EditCustomAttributes[${i}]`;
+      if (!isObject(edit)) throw new InvalidParameterException(`${where} must be an object.`);
+      onlyMembers(where, edit, EDIT_MEMBERS);
+      if (typeof edit.Name !== 'string') throw new InvalidParameterException(`${where}.Name must be a string.`);
+      if (edit.AttributeDataType !== undefined && typeof edit.AttributeDataType !== 'string') throw new InvalidParameterException(`${where}.AttributeDataType must be a string.`);
+      for (const flag of ['DeveloperOnlyAttribute', 'Mutable', 'Required'] as const) {
+        if (edit[flag] !== undefined && typeof edit[flag] !== 'boolean') throw new InvalidParameterException(`${where}.${flag} must be true or false.`);
+      }
+      for (const [member, bounds] of Object.entries(CONSTRAINT_MEMBERS)) {
+        const c = edit[member];
+        if (c === undefined) continue;
+        if (!isObject(c)) throw new InvalidParameterException(`${where}.${member} must be an object.`);
+        onlyMembers(`${where}.${member}`, c, bounds);
+        for (const b of bounds) {
+          if (c[b] !== undefined && typeof c[b] !== 'string') throw new InvalidParameterException(`${where}.${member}.${b} must be a string.`);
+        }
+      }
+      return edit as SchemaAttributeType;
+    });
+  }
+  return out;
 }
 
 /** Checks the request against the pool and works out the new settings. */
