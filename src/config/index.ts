@@ -92,7 +92,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_MIGRATE_ACCESS_KEY_ID', key: 'migrateAccessKeyId', kind: 'string', defaultDoc: 'none: public InitiateAuth', doc: 'access key id for the upstream pools of lazy migration (`tessera:migrate-from` tag): AdminInitiateAuth, AdminGetUser, DescribeUserPoolClient' },
   { env: 'TESSERA_MIGRATE_SECRET_ACCESS_KEY', key: 'migrateSecretAccessKey', kind: 'string', secret: true, defaultDoc: 'none', doc: 'its secret access key (set both or neither)' },
   { env: 'TESSERA_AUDIT_RETENTION_DAYS', key: 'auditRetentionDays', kind: 'int', default: () => 90, defaultDoc: '`90`', doc: 'days audit events (sign-ins, sign-outs, password and MFA changes, admin actions) are kept' },
-  { env: 'TESSERA_IDENTITY_PROVIDER_ENDPOINTS', key: 'identityProviderEndpoints', kind: 'origin-map', default: () => ({}), defaultDoc: 'none: the providers\' real endpoints', doc: 'JSON object `{"https://accounts.google.com": "http://127.0.0.1:8443", ...}`: where identity pools reach a login provider\'s origin instead (Google, Apple, Facebook Graph, Login with Amazon, OIDC issuers; for test doubles or an egress proxy)' },
+  { env: 'TESSERA_IDENTITY_PROVIDER_ENDPOINTS', key: 'identityProviderEndpoints', kind: 'origin-map', default: () => ({}), defaultDoc: 'none: the providers\' real endpoints', doc: 'JSON object `{"https://accounts.google.com": "http://127.0.0.1:8443", ...}`: where Tessera reaches a social provider\'s origin instead, for user-pool federation and identity-pool logins alike (Google, Apple, Facebook, Login with Amazon, OIDC issuers of identity pools; for test doubles or an egress proxy)' },
 ];
 
 /** The variables Tessera reads, for the README and `--help`. */
