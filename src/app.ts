@@ -138,7 +138,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
   const tokens = new Tokens({ config, store, clock, sealer, pools, groups, customizeClaims: (a) => triggers.customizeTokens(a) });
-  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log, triggers });
+  const auth = new SignIn({ store, clock, sealer, log });
+  const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log, triggers, modPow: auth.modPow });
   const identity = new IdentityService({
     store,
     clock,
@@ -158,7 +159,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     pools,
     users,
     groups,
-    auth: new SignIn({ store, clock, sealer, log }),
+    auth,
     tokens,
     messages,
     triggers,

@@ -3,7 +3,7 @@
 // file only splits it so that each modexp can be awaited. test/unit/auth-srp-server.test.ts
 // checks that both give the same results.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { N, fromHex, hashHex, k, padHex } from '../crypto/srp.js';
+import { N, computeX, fromHex, hashHex, k, newSalt, padHex, type Verifier } from '../crypto/srp.js';
 import type { ModPowPool } from './modpow-pool.js';
 
 const INFO = Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]);
@@ -72,4 +72,20 @@ export async function verifyClaim(pool: ModPowPool, c: ClaimCheck, signature: st
   const want = key ? claimSignature(key, c) : Buffer.alloc(32);
   const given = Buffer.from(signature, 'base64');
   return given.length === want.length && timingSafeEqual(given, want) && key !== undefined;
+}
+
+/**
+ * The salt and verifier kept for a password, as crypto/srp.ts's makeVerifier computes them (same
+ * bytes), with g^x on the worker pool: hashing x stays here, the exponentiation does not.
+ */
+export async function makeVerifier(pool: ModPowPool, poolName: string, userId: string, password: string, saltHex?: string): Promise<Verifier> {
+  const salt = saltHex ?? newSalt();
+  return { salt, verifier: padHex(await pool.powG(computeX(poolName, userId, password, salt))) };
+}
+
+/** USER_PASSWORD_AUTH and ChangePassword: v recomputed on the worker pool and compared in constant time. */
+export async function checkPassword(pool: ModPowPool, poolName: string, userId: string, password: string, v: Verifier): Promise<boolean> {
+  const mine = Buffer.from((await makeVerifier(pool, poolName, userId, password, v.salt)).verifier, 'hex');
+  const theirs = Buffer.from(v.verifier, 'hex');
+  return mine.length === theirs.length && timingSafeEqual(mine, theirs);
 }

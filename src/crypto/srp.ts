@@ -61,9 +61,12 @@ export interface Verifier {
   verifier: string;
 }
 
+/** A fresh canonical salt: padHex of 16 random bytes (never zero). */
+export const newSalt = (): string => padHex(fromHex(randomBytes(16).toString('hex')) || 1n);
+
 /** The salt and verifier kept for a password (the pool name and username are inside x). */
 export function makeVerifier(poolName: string, userId: string, password: string, saltHex?: string): Verifier {
-  const salt = saltHex ?? padHex(fromHex(randomBytes(16).toString('hex')) || 1n);
+  const salt = saltHex ?? newSalt();
   return { salt, verifier: padHex(powG(computeX(poolName, userId, password, salt))) };
 }
 

@@ -151,7 +151,7 @@ async function createMigrated(ctx: FlowContext, username: string, upstreamAttrs:
   }
   const user = app.users.build(pool, { username, attributes, status: 'CONFIRMED' });
   if (sub && /^[0-9a-f-]{36}$/i.test(sub)) user.id = sub;
-  user.password = makePasswordMaterial(pool, user.username, password, { temporary: false, now: user.createdAt });
+  user.password = await makePasswordMaterial(pool, user.username, password, { temporary: false, now: user.createdAt, modPow: app.users.modPow });
   user.passwordUpdatedAt = user.createdAt;
   try {
     await app.users.insert(pool, user);

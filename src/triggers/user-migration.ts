@@ -64,7 +64,7 @@ export async function runUserMigration(runner: TriggerRunner, users: Users, a: M
   const enableSms = optBool(r.enableSMSMFA) ?? false;
 
   const { username: named, sub: _sub, ...given } = attributes;
-  const user = buildUser(users, a, named ?? a.typed, named !== undefined, given, a.source === 'ForgotPassword' ? 'RESET_REQUIRED' : status);
+  const user = await buildUser(users, a, named ?? a.typed, named !== undefined, given, a.source === 'ForgotPassword' ? 'RESET_REQUIRED' : status);
   if (enableSms) user.mfa.smsEnabled = true;
   try {
     await users.insert(a.pool, user, { forceAliases });
@@ -78,7 +78,7 @@ export async function runUserMigration(runner: TriggerRunner, users: Users, a: M
   return user;
 }
 
-function buildUser(users: Users, a: MigrationInput, name: string, explicit: boolean, given: Record<string, string>, status: 'CONFIRMED' | 'RESET_REQUIRED'): User {
+async function buildUser(users: Users, a: MigrationInput, name: string, explicit: boolean, given: Record<string, string>, status: 'CONFIRMED' | 'RESET_REQUIRED'): Promise<User> {
   try {
     const written = checkAttributeWrites(a.pool, Object.entries(given).map(([Name, Value]) => ({ Name, Value })), { by: 'admin', creating: true });
     // In an alias pool the name typed may be the alias itself; then the username is a new UUID
@@ -87,7 +87,7 @@ function buildUser(users: Users, a: MigrationInput, name: string, explicit: bool
     const { username, attributes } = byAlias ? { username: undefined, attributes: written.set } : resolveUsername(a.pool, name, written.set);
     const user = users.build(a.pool, { username, attributes, status });
     if (a.password) {
-      user.password = makePasswordMaterial(a.pool, user.username, a.password, { temporary: false, now: user.createdAt });
+      user.password = await makePasswordMaterial(a.pool, user.username, a.password, { temporary: false, now: user.createdAt, modPow: users.modPow });
       user.passwordUpdatedAt = user.createdAt;
     }
     return user;

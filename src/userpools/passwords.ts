@@ -2,7 +2,8 @@
 // password (the SRP salt and verifier, never the password), and temporary passwords for
 // AdminCreateUser.
 import { randomInt } from 'node:crypto';
-import { makeVerifier } from '../crypto/srp.js';
+import type { ModPowPool } from '../auth/modpow-pool.js';
+import { makeVerifier } from '../auth/srp-server.js';
 import { InvalidPasswordException } from '../errors.js';
 import type { PasswordPolicyType } from '../models/idp-types.js';
 import type { UserPool } from './pools.js';
@@ -74,14 +75,15 @@ export function temporaryPasswordExpiry(pool: UserPool, now: number): number {
 /**
  * What is kept of a password: the SRP salt and verifier bound to the pool's SRP name and the
  * user's canonical username (what clients put into x). No policy check: callers check first.
+ * The exponentiation runs on the SRP worker pool (`modPow`, app.users.modPow), not the event loop.
  */
-export function makePasswordMaterial(
+export async function makePasswordMaterial(
   pool: UserPool,
   username: string,
   password: string,
-  opts: { temporary: boolean; now: number },
-): PasswordMaterial {
-  const v = makeVerifier(pool.srpName, username, password);
+  opts: { temporary: boolean; now: number; modPow: ModPowPool },
+): Promise<PasswordMaterial> {
+  const v = await makeVerifier(opts.modPow, pool.srpName, username, password);
   return { kind: 'srp', ...v, ...(opts.temporary ? { expiresAt: temporaryPasswordExpiry(pool, opts.now) } : {}) };
 }
 

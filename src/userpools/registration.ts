@@ -101,7 +101,7 @@ export async function signUp(users: Users, input: SignUpRequest): Promise<SignUp
 
   const user = users.build(pool, { username, attributes, status: 'UNCONFIRMED' });
   if (input.Password !== undefined) {
-    user.password = makePasswordMaterial(pool, user.username, input.Password, { temporary: false, now: user.createdAt });
+    user.password = await makePasswordMaterial(pool, user.username, input.Password, { temporary: false, now: user.createdAt, modPow: users.modPow });
     user.passwordUpdatedAt = user.createdAt;
   }
   // PreSignUp may refuse (nothing is stored yet), auto-confirm and auto-verify.
@@ -200,7 +200,7 @@ export async function adminCreateUser(users: Users, pool: UserPool, input: Admin
   const { username, attributes } = resolveUsername(pool, input.Username, written.set);
   const temporary = temporaryPassword(pool, input.TemporaryPassword);
   const user = users.build(pool, { username, attributes, status: 'FORCE_CHANGE_PASSWORD' });
-  user.password = makePasswordMaterial(pool, user.username, temporary, { temporary: true, now: user.createdAt });
+  user.password = await makePasswordMaterial(pool, user.username, temporary, { temporary: true, now: user.createdAt, modPow: users.modPow });
   user.passwordUpdatedAt = user.createdAt;
   await users.triggers.preSignUp({ pool, source: 'AdminCreateUser', user, validationData: nameValueMap(input.ValidationData), clientMetadata: input.ClientMetadata });
   await users.insert(pool, user, { usernameTaken: 'User account already exists', forceAliases: input.ForceAliasCreation });

@@ -10,7 +10,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { KeyedHash } from '../crypto/keyed-hash.js';
 import type { Sealer } from '../crypto/sealed.js';
-import { checkPassword as checkSrpPassword } from '../crypto/srp.js';
+import type { ModPowPool } from '../auth/modpow-pool.js';
+import { checkPassword as checkSrpPassword } from '../auth/srp-server.js';
 import { AliasExistsException, CodeDeliveryFailureException, InvalidParameterException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { verifyImportedHash, type HashAlgorithm } from '../import/password-hashes.js';
@@ -61,6 +62,8 @@ export class Users {
   readonly codes: Codes;
   /** The pool's Lambda triggers (PreSignUp, PostConfirmation, UserMigration ...). */
   readonly triggers: Triggers;
+  /** The SRP worker pool (app.auth's): password verifiers are computed there, off the event loop. */
+  readonly modPow: ModPowPool;
   private readonly log: Logger;
 
   constructor(
@@ -70,11 +73,12 @@ export class Users {
     readonly pools: UserPools,
     readonly messages: Messages,
     readonly config: Config,
-    deps: { hasher: KeyedHash; log: Logger; triggers: Triggers },
+    deps: { hasher: KeyedHash; log: Logger; triggers: Triggers; modPow: ModPowPool },
   ) {
     this.codes = new Codes(store, clock, deps.hasher);
     this.log = deps.log;
     this.triggers = deps.triggers;
+    this.modPow = deps.modPow;
   }
 
   // ---- lookups --------------------------------------------------------------------------
@@ -249,7 +253,7 @@ export class Users {
   async setPassword(pool: UserPool, user: User, password: string, opts: { permanent: boolean; store?: Store }): Promise<void> {
     checkPasswordPolicy(pool, password);
     const now = this.clock.now();
-    user.password = makePasswordMaterial(pool, user.username, password, { temporary: !opts.permanent, now });
+    user.password = await makePasswordMaterial(pool, user.username, password, { temporary: !opts.permanent, now, modPow: this.modPow });
     user.status = opts.permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
     user.passwordUpdatedAt = now;
     user.updatedAt = now;
@@ -264,10 +268,10 @@ export class Users {
    */
   async checkPassword(pool: UserPool, user: User, password: string): Promise<boolean> {
     const material = user.password;
-    if (material?.kind === 'srp') return checkSrpPassword(pool.srpName, user.username, password, material);
+    if (material?.kind === 'srp') return checkSrpPassword(this.modPow, pool.srpName, user.username, password, material);
     if (material?.kind !== 'hash') return false;
     if (!(await verifyImportedHash({ algorithm: material.algorithm as HashAlgorithm, hash: material.hash }, password))) return false;
-    user.password = makePasswordMaterial(pool, user.username, password, { temporary: false, now: this.clock.now() });
+    user.password = await makePasswordMaterial(pool, user.username, password, { temporary: false, now: this.clock.now(), modPow: this.modPow });
     await this.store.users.update({ id: user.id, pool_id: user.poolId, password: this.sealer.sealJson(PASSWORD_PURPOSE, user.password) });
     return true;
   }

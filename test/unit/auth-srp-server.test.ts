@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { N, expectedClaim, fromHex, g, k, makeVerifier, modPowN, padHex, powG } from '../../src/crypto/srp.js';
 import { ModPowPool } from '../../src/auth/modpow-pool.js';
-import { claimSignature, serverEphemeral, sessionKey, verifyClaim } from '../../src/auth/srp-server.js';
+import { checkPassword as checkPooled, claimSignature, makeVerifier as makePooledVerifier, serverEphemeral, sessionKey, verifyClaim } from '../../src/auth/srp-server.js';
 
 const pool = new ModPowPool(2);
 after(() => pool.close());
@@ -15,6 +15,29 @@ test('pooled exponentiation equals the native one', async () => {
   assert.equal(await pool.powG(e), powG(e));
   assert.equal(await pool.modPow(base, e), modPowN(base, e));
   assert.equal(await pool.modPow(base + N, e), modPowN(base, e));
+});
+
+test('a verifier made on the pool has the same bytes as the in-thread one', async () => {
+  const cases: Array<[string, string, string, string]> = [
+    ['TesseraT1', 'jane', 'Passw0rd!', 'f0e1d2c3b4a5968778695a4b3c2d1e0f'],
+    ['Abc123xyz', 'b1f6a0c2-3d4e-4f50-8a9b-0c1d2e3f4a5b', 'Zz9$ünïcødé', padHex(0x80n)],
+    ['PoolX', 'bob', 'S3cret!pw', padHex(0x1234567890n)],
+  ];
+  for (const [poolName, user, pw, salt] of cases) {
+    const inThread = makeVerifier(poolName, user, pw, salt);
+    const pooled = await makePooledVerifier(pool, poolName, user, pw, salt);
+    assert.deepEqual(pooled, inThread);
+  }
+  // The srp.md §8 vector's v, spelled out: a change of bytes would break every stored password.
+  const v = (await makePooledVerifier(pool, 'TesseraT1', 'jane', 'Passw0rd!', 'f0e1d2c3b4a5968778695a4b3c2d1e0f')).verifier;
+  assert.equal(v, makeVerifier('TesseraT1', 'jane', 'Passw0rd!', 'f0e1d2c3b4a5968778695a4b3c2d1e0f').verifier);
+  // A fresh salt is canonical (padHex form) and the pair checks out both ways.
+  const fresh = await makePooledVerifier(pool, 'PoolX', 'bob', 'S3cret!pw');
+  assert.equal(fresh.salt, padHex(fromHex(fresh.salt)));
+  assert.equal(fresh.verifier, makeVerifier('PoolX', 'bob', 'S3cret!pw', fresh.salt).verifier);
+  assert.equal(await checkPooled(pool, 'PoolX', 'bob', 'S3cret!pw', fresh), true);
+  assert.equal(await checkPooled(pool, 'PoolX', 'bob', 'S3cret!pW', fresh), false);
+  assert.equal(await checkPooled(pool, 'PoolX', 'bobby', 'S3cret!pw', fresh), false);
 });
 
 test('the fixed vector of srp.md §8 through the pool', async () => {

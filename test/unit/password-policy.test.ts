@@ -1,6 +1,7 @@
 // The password policy check, temporary password generation and what is kept of a password.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { ModPowPool } from '../../src/auth/modpow-pool.js';
 import { checkPassword } from '../../src/crypto/srp.js';
 import type { PasswordPolicyType } from '../../src/models/idp-types.js';
 import type { UserPool } from '../../src/userpools/pools.js';
@@ -81,9 +82,12 @@ test('generated temporary passwords satisfy the policy', () => {
   assert.equal(seen.size, 600, 'passwords are random');
 });
 
-test('password material is an SRP verifier bound to the pool and the canonical username', () => {
+const modPow = new ModPowPool(1);
+after(() => modPow.close());
+
+test('password material is an SRP verifier bound to the pool and the canonical username', async () => {
   const p = pool();
-  const m = makePasswordMaterial(p, 'alice', 'Passw0rd!', { temporary: false, now: 0 });
+  const m = await makePasswordMaterial(p, 'alice', 'Passw0rd!', { temporary: false, now: 0, modPow });
   assert.equal(m.kind, 'srp');
   assert.equal(m.expiresAt, undefined);
   assert.ok(m.kind === 'srp' && checkPassword(p.srpName, 'alice', 'Passw0rd!', m));
@@ -92,10 +96,10 @@ test('password material is an SRP verifier bound to the pool and the canonical u
   assert.ok(!JSON.stringify(m).includes('Passw0rd!'));
 });
 
-test('temporary passwords expire after TemporaryPasswordValidityDays', () => {
+test('temporary passwords expire after TemporaryPasswordValidityDays', async () => {
   const p = pool({ TemporaryPasswordValidityDays: 3 });
   const now = 1_700_000_000_000;
   assert.equal(temporaryPasswordExpiry(p, now), now + 3 * 86_400_000);
-  assert.equal(makePasswordMaterial(p, 'alice', 'x', { temporary: true, now }).expiresAt, now + 3 * 86_400_000);
+  assert.equal((await makePasswordMaterial(p, 'alice', 'x', { temporary: true, now, modPow })).expiresAt, now + 3 * 86_400_000);
   assert.equal(temporaryPasswordExpiry(pool(), now), now + 7 * 86_400_000);
 });
