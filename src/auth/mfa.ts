@@ -29,7 +29,7 @@ import { enableEmailMfa, mfaSetupChallenge } from './mfa-setup.js';
 import { requireParam } from './params.js';
 import { checkSecretHash } from './secret-hash.js';
 import { checkSignInCode, codeDestination, sendSignInCode } from './sign-in-code.js';
-import { acceptTotp, totpSecretOf, TOTP_NOT_FOUND } from './software-token.js';
+import { acceptTotpAnswer, totpSecretOf, TOTP_NOT_FOUND } from './software-token.js';
 import { checkUserMaySignIn } from './user-status.js';
 import type { AuthStep, ChallengeName, FlowContext } from './types.js';
 
@@ -140,7 +140,8 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
   const secret = totpSecretOf(ctx.app, user);
   if (!secret) throw new SoftwareTokenMFANotFoundException(TOTP_NOT_FOUND);
   const { store, clock } = ctx.app;
-  if (!(await acceptTotp(ctx.app, user, secret, code))) {
+  const answer = await acceptTotpAnswer(ctx.app, user, secret, code, { jti: s.jti, expiresAt: s.expiresAt });
+  if (answer === 'mismatch') {
     // Wrong answers are counted per challenge (nothing is read on the way to a right one): the
     // MAX_TOTP_ATTEMPTS-th marks the challenge used, so every later answer is refused.
     const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), s.expiresAt - clock.now() + 60_000);
@@ -148,7 +149,7 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
     if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
     throw new CodeMismatchException('Invalid code received for user');
   }
-  if (!(await store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  if (answer === 'used') throw new NotAuthorizedException(INVALID_SESSION);
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
 }
 

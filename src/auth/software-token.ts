@@ -54,6 +54,19 @@ export async function acceptTotp(app: App, user: User, secret: string, code: str
   return step !== undefined && (await app.store.totpSteps.advance(user.id, step));
 }
 
+/**
+ * A SOFTWARE_TOKEN_MFA answer: 'mismatch' when `code` is not the secret's within ±1 step or its
+ * step (or a later one) was used before; 'used' when the challenge (`jti`) was answered already;
+ * else 'ok', with the step recorded and the challenge marked used in one go
+ * (TotpStepRepo.advanceAndUse).
+ */
+export async function acceptTotpAnswer(app: App, user: User, secret: string, code: string, challenge: { jti: string; expiresAt: number }): Promise<'ok' | 'mismatch' | 'used'> {
+  const step = matchTotp(secret, code, app.clock.now());
+  if (step === undefined) return 'mismatch';
+  const r = await app.store.totpSteps.advanceAndUse(user.id, step, challenge.jti, challenge.expiresAt);
+  return !r.advanced ? 'mismatch' : r.used ? 'ok' : 'used';
+}
+
 /** AdminDeleteSoftwareToken: the user's TOTP secret and enrolment go; a TOTP preference with them. */
 export async function deleteSoftwareToken(app: App, pool: UserPool, user: User): Promise<void> {
   const { totpSecret: _s, totpPending: _p, totpEnabled: _e, totpName: _n, ...rest } = user.mfa;

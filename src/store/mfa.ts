@@ -1,11 +1,15 @@
 // Second factors and remembered devices (see migrations/009-mfa.ts): TOTP steps, devices,
 // passkeys and pending passkey registrations. Rows only; the rules are in src/auth.
-import { rethrowUnique } from './connect.js';
-import type { DeviceRow, WebAuthnChallengeRow, WebAuthnCredentialRow } from './schema.js';
+import { sql, type Kysely } from 'kysely';
+import { rethrowUnique, type Engine } from './connect.js';
+import type { Database, DeviceRow, WebAuthnChallengeRow, WebAuthnCredentialRow } from './schema.js';
 import type { Db } from './store.js';
 
 export class TotpStepRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine = 'sqlite',
+  ) {}
 
   /**
    * Records `step` as the user's last accepted TOTP step, only if it is later than the one
@@ -19,6 +23,40 @@ export class TotpStepRepo {
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_step: step }).where('totp_steps.last_step', '<', step))
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /**
+   * A right SOFTWARE_TOKEN_MFA answer's two writes at once: `advance(userId, step)`, then, only if
+   * that won, the challenge `jti` marked used (auth_used_challenges, as AuthRepo.useOnce). The
+   * outcome is the same as those two calls in that order: `advanced` false means the step (or a
+   * later one) was used already and nothing was written; `used` false means the challenge had been
+   * answered before (the step stays recorded, as it would have). On PostgreSQL it is one statement
+   * (two data-modifying CTEs, so one round trip); the conditional upsert still decides between
+   * racing requests, in any number of processes. On SQLite the two statements share one
+   * transaction (one commit).
+   */
+  async advanceAndUse(userId: string, step: number, jti: string, expiresAt: number): Promise<{ advanced: boolean; used: boolean }> {
+    if (this.engine === 'postgres') {
+      const r = await sql<{ advanced: string | number; used: string | number }>`
+        with adv as (
+          insert into totp_steps (user_id, last_step) values (${userId}, ${step})
+          on conflict (user_id) do update set last_step = excluded.last_step where totp_steps.last_step < excluded.last_step
+          returning 1
+        ), used as (
+          insert into auth_used_challenges (jti, expires_at) select ${jti}, ${expiresAt} where exists (select 1 from adv)
+          on conflict (jti) do nothing
+          returning 1
+        )
+        select (select count(*) from adv) as advanced, (select count(*) from used) as used`.execute(this.db);
+      const row = r.rows[0]!;
+      return { advanced: Number(row.advanced) > 0, used: Number(row.used) > 0 };
+    }
+    const both = async (db: Db) => {
+      if (!(await new TotpStepRepo(db).advance(userId, step))) return { advanced: false, used: false };
+      const u = await db.insertInto('auth_used_challenges').values({ jti, expires_at: expiresAt }).onConflict((oc) => oc.column('jti').doNothing()).executeTakeFirst();
+      return { advanced: true, used: Number(u.numInsertedOrUpdatedRows ?? 0n) > 0 };
+    };
+    return this.db.isTransaction ? both(this.db) : (this.db as Kysely<Database>).transaction().execute(both);
   }
 }
 

@@ -60,7 +60,7 @@ export class Store {
     this.identities = new IdentityRepo(db);
     this.identityCredentials = new IdentityCredentialRepo(db);
     this.sync = new SyncRepo(db, engine);
-    this.totpSteps = new TotpStepRepo(db);
+    this.totpSteps = new TotpStepRepo(db, engine);
     this.devices = new DeviceRepo(db);
     this.webauthn = new WebAuthnRepo(db);
     this.auth = new AuthRepo(db);

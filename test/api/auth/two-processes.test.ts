@@ -1,12 +1,20 @@
 // Two Tessera processes over one PostgreSQL: a sign-in begun on one is finished on the other (the
 // Session and SECRET_BLOCK are sealed, self-contained), a replay is refused across them, and wrong
-// passwords counted on either lock the user on both.
+// passwords counted on either lock the user on both; one TOTP code is good once across them.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { InitiateAuthCommand, RespondToAuthChallengeCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AssociateSoftwareTokenCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
+  VerifySoftwareTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { publicClient, startServer, type TestServer } from '../../support/server.js';
+import { adminTokens, totp } from '../mfa/support.js';
 import { PASSWORD, WRONG, errorOf, makeClient, makePool, makeUser, srpClient, srpSignIn } from './support.js';
 
 describe('sign-in across two processes over one PostgreSQL', { skip: !process.env.TESSERA_TEST_PG }, () => {
@@ -25,6 +33,9 @@ describe('sign-in across two processes over one PostgreSQL', { skip: !process.en
     pubB = publicClient(b.url);
     poolId = await makePool(a);
     clientId = (await makeClient(a, poolId)).id;
+    // TOTP offered from the start (users without a factor are not asked for one): a process that
+    // cached the pool before a change would see it only after its cache lifetime.
+    await a.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
   });
   after(async () => {
     pubA.destroy();
@@ -51,6 +62,31 @@ describe('sign-in across two processes over one PostgreSQL', { skip: !process.en
   test('a user made through one process signs in with the real client through the other', async () => {
     await makeUser(a, poolId, 'hopper');
     assert.equal((await srpSignIn(b, poolId, clientId, 'hopper', PASSWORD)).kind, 'success');
+  });
+
+  test('one TOTP code answered on both processes at once signs in once; the other is CodeMismatchException', async () => {
+    await makeUser(a, poolId, 'twofactor');
+    const { AccessToken } = (await adminTokens(a, poolId, clientId, 'twofactor'))!;
+    const { SecretCode } = await pubA.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    // Enrolled with the previous step's code (still within the window), so the current one is unused.
+    const enrolled = await pubA.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp(SecretCode!, Date.now() - 30_000) }));
+    assert.equal(enrolled.Status, 'SUCCESS');
+    const signIn = (pub: CognitoIdentityProviderClient) =>
+      pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'twofactor', PASSWORD } }));
+    const [onA, onB] = await Promise.all([signIn(pubA), signIn(pubB)]);
+    assert.equal(onA.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    assert.equal(onB.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    const code = totp(SecretCode!, Date.now());
+    const answer = (pub: CognitoIdentityProviderClient, Session: string | undefined) =>
+      pub.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', ChallengeResponses: { USERNAME: 'twofactor', SOFTWARE_TOKEN_MFA_CODE: code }, Session }));
+    const results = await Promise.allSettled([answer(pubA, onA.Session), answer(pubB, onB.Session)]);
+    const won = results.filter((r) => r.status === 'fulfilled' && r.value.AuthenticationResult?.AccessToken);
+    const lost = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).name] : []));
+    assert.equal(won.length, 1, 'exactly one of the two answers signs in');
+    assert.deepEqual(lost, ['CodeMismatchException']);
+    // The winner's Session with the same code on the other process: the step is spent there too.
+    const winner = results[0]!.status === 'fulfilled' ? onA : onB;
+    assert.equal((await errorOf(answer(winner === onA ? pubB : pubA, winner.Session))).name, 'CodeMismatchException');
   });
 
   test('wrong passwords counted on both processes lock the user on both', async () => {
