@@ -3,7 +3,8 @@
 // the current one counting as the most recent. What is remembered of an old password is what is
 // kept of a current one, its SRP salt and verifier, sealed under the master key like the password
 // itself, in the user's per-user state document (`mfa.passwordHistory`, newest first, n - 1 kept).
-import { checkPassword as checkSrpPassword, type Verifier } from '../crypto/srp.js';
+import { checkPassword as checkSrpPassword } from '../auth/srp-server.js';
+import type { Verifier } from '../crypto/srp.js';
 import { PasswordHistoryPolicyViolationException } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { checkPasswordPolicy } from './passwords.js';
@@ -28,17 +29,18 @@ function remembered(users: Users, user: User): Verifier[] {
 /**
  * Checks a proposed password before anything is consumed or written: the pool's policy
  * (InvalidPasswordException), then the history (PasswordHistoryPolicyViolationException). Each
- * remembered password costs one verifier computation (about a millisecond; n is at most 24).
+ * remembered password costs one verifier computation (about a millisecond; n is at most 24), on
+ * the SRP worker pool.
  */
-export function checkNewPassword(users: Users, pool: UserPool, user: User, password: string): void {
+export async function checkNewPassword(users: Users, pool: UserPool, user: User, password: string): Promise<void> {
   checkPasswordPolicy(pool, password);
   const n = historySize(pool);
   if (!n) return;
   const current = user.password?.kind === 'srp' ? [user.password] : [];
   const recent = [...current, ...remembered(users, user)].slice(0, n);
   // Every entry is checked (no early exit), so the time does not tell which one matched.
-  let reused = false;
-  for (const v of recent) if (checkSrpPassword(pool.srpName, user.username, password, v)) reused = true;
+  const matches = await Promise.all(recent.map((v) => checkSrpPassword(users.modPow, pool.srpName, user.username, password, v)));
+  const reused = matches.includes(true);
   if (reused) throw new PasswordHistoryPolicyViolationException('The password has been used recently. Choose a password you have not used before.');
 }
 
@@ -46,7 +48,7 @@ export function checkNewPassword(users: Users, pool: UserPool, user: User, passw
  * Replaces the user's password permanently (status CONFIRMED), remembering the old one when the
  * pool keeps a history. Call checkNewPassword first. Mutates `user` and saves it (in `store`'s
  * transaction when given).
- * @example checkNewPassword(app.users, pool, user, pw); await replacePassword(app.users, pool, user, pw)
+ * @example await checkNewPassword(app.users, pool, user, pw); await replacePassword(app.users, pool, user, pw)
  */
 export async function replacePassword(users: Users, pool: UserPool, user: User, password: string, store?: Store): Promise<void> {
   const n = historySize(pool);

@@ -84,7 +84,7 @@ export async function confirmForgotPassword(users: Users, input: ConfirmForgotPa
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
   checkMayReset(user);
-  checkNewPassword(users, pool, user, input.Password);
+  await checkNewPassword(users, pool, user, input.Password);
   await users.confirmCode(pool, user, 'reset', input.ConfirmationCode, async (tx) => {
     const fresh = (await users.findBySub(pool, user.id, tx)) ?? user;
     await replacePassword(users, pool, fresh, input.Password, tx);

@@ -29,7 +29,7 @@ export default defineOperation<ChangePasswordRequest, ChangePasswordResponse>('i
     }
     await recordSuccess(ctx, subject, lock);
   }
-  checkNewPassword(app.users, pool, user, input.ProposedPassword);
+  await checkNewPassword(app.users, pool, user, input.ProposedPassword);
   await replacePassword(app.users, pool, user, input.ProposedPassword);
   return {};
 });
