@@ -319,6 +319,17 @@ for (const engine of engines) {
       assert.match(page.html!, /Password attempts exceeded/);
     });
 
+    test('with PreventUserExistenceErrors an unknown user typed into the hosted page gets the usual refusal', async () => {
+      // The stand-in's verifier is checked (on the SRP worker pool) as a real user's would be.
+      const hiding = await seedWebClient(s, o.poolId, { ClientName: 'hiding', PreventUserExistenceErrors: 'ENABLED' });
+      const b: Browser = { cookies: '' };
+      const page = await open(b, await authorizeUrl(o, hiding.clientId));
+      const refused = await submit(b, page, { username: 'nobody-at-all', password: PASSWORD });
+      assert.equal(refused.res.status, 400);
+      assert.match(refused.html!, /Incorrect username or password/);
+      assert.doesNotMatch(refused.html!, /User does not exist/);
+    });
+
     test('a user made by AdminCreateUser sets a new password on the hosted page, then gets a code', async () => {
       const b: Browser = { cookies: '' };
       const page = await open(b, await authorizeUrl(o, web.clientId));

@@ -14,7 +14,7 @@ import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../..
 import type { FlowContext } from '../../auth/types.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../../auth/user-existence.js';
 import { checkUserMaySignIn } from '../../auth/user-status.js';
-import { checkPassword as checkVerifier } from '../../crypto/srp.js';
+import { checkPassword as checkVerifier } from '../../auth/srp-server.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../../errors.js';
 import type { User } from '../../userpools/user.js';
 import { finishAuthorize, usableSession, type AuthorizeRequest } from '../authorize.js';
@@ -99,7 +99,7 @@ async function provePassword(ctx: FlowContext, typed: string, password: string):
     proven = await ctx.app.users.checkPassword(ctx.pool, user, password);
   } else {
     const ghost = await standIn(ctx, typed);
-    checkVerifier(ctx.pool.srpName, ghost.username, password, ghost);
+    await checkVerifier(ctx.app.auth.modPow, ctx.pool.srpName, ghost.username, password, ghost);
   }
   if (!proven || !user) {
     await recordFailure(ctx, subject);
