@@ -28,6 +28,7 @@ import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
 import type { IdentityProvider } from './providers.js';
+import type { User } from '../userpools/user.js';
 import { FederationError, authorizeUrl, endpointsOf, exchangeCode, fetchUserInfo, verifyIdToken } from './oidc-client.js';
 import { SOCIAL } from './presets.js';
 import { socialAuthorizeUrl, socialClaims } from './social.js';
@@ -98,16 +99,39 @@ async function idpResponse(h: Hosted) {
   if (error) return refuse(h, request, `${provider.name} Error - ${params.get('error_description') ?? error}`);
   const code = params.get('code');
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
-  try {
+  return completeFederatedSignIn(h, request, provider, async () => {
     const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h)) : await oidcClaims(h, provider, code, state.nonce);
-    const user = await userForIdentity(h.app, request.pool, provider, claims, request.client.id);
+    return { user: await userForIdentity(h.app, request.pool, provider, claims, request.client.id) };
+  });
+}
+
+/** What the provider-specific part of a federated sign-in gives the common end. */
+export interface UpstreamSignIn {
+  user: User;
+  /** For SAML sign-ins: what single logout needs to find the hosted session. */
+  saml?: { provider: string; nameID: string; sessionIndex?: string };
+  /** Runs once the hosted session is started (a provider's own cookies). */
+  started?: () => void;
+}
+
+/**
+ * The common end of every federated sign-in (OIDC, social, SAML): `upstream` checks the
+ * provider's answer and finds or creates the user; a disabled user is refused; the outcome is an
+ * audit event; then the hosted session starts and the app's authorization request is answered.
+ * Failures of the upstream part (FederationError, a Cognito exception such as a refusing
+ * PreSignUp trigger) go back to the app as invalid_request.
+ */
+export async function completeFederatedSignIn(h: Hosted, request: AuthorizeRequest, provider: IdentityProvider, upstream: () => Promise<UpstreamSignIn>) {
+  try {
+    const { user, saml, started } = await upstream();
     if (!user.enabled) {
       await auditFederated(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
       return refuse(h, request, 'User is disabled.');
     }
     await auditFederated(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
-    startSession(h, user, now);
+    startSession(h, user, now, saml);
+    started?.();
     return await finishAuthorize(h, request, user, now);
   } catch (e) {
     if (e instanceof FederationError) {
@@ -151,6 +175,7 @@ function needsUserInfo(mapping: Record<string, string>, claims: Record<string, u
 }
 
 /** Cognito's answer to an IdP failure: invalid_request with the text, on the app's redirect URI. */
-function refuse(h: Hosted, request: AuthorizeRequest, description: string) {
+/** The app's redirect URI with invalid_request and `description`. */
+export function refuse(h: Hosted, request: AuthorizeRequest, description: string) {
   return redirect(h, errorRedirectUrl(request.redirectUri, invalidRequest(description), request.state, request.responseType === 'token'));
 }

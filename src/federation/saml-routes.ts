@@ -31,15 +31,15 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
-import { answerCheckFailure, checkAuthorizeRequest, federation, finishAuthorize, type AuthorizeRequest } from '../oauth/authorize.js';
-import { invalidRequest } from '../oauth/errors.js';
-import { clearCookie, errorRedirectUrl, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
+import { answerCheckFailure, checkAuthorizeRequest, federation, type AuthorizeRequest } from '../oauth/authorize.js';
+import { clearCookie, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
 import { hostedRoutes, type HostedHandler } from '../oauth/routes.js';
-import { SESSION_SECONDS, endSamlSessions, endSession, startSession } from '../oauth/session.js';
-import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
+import { SESSION_SECONDS, endSamlSessions, endSession } from '../oauth/session.js';
+import { recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
+import { completeFederatedSignIn, refuse } from './routes.js';
 import { FederationError } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
 import type { IdpMetadata } from './saml-metadata.js';
@@ -137,46 +137,21 @@ async function idpResponse(h: Hosted) {
     if (!provider || provider.type !== 'SAML') return refuse(h, request, `The identity provider ${request.identityProvider} is not available.`);
     if (provider.details.IDPInit !== 'true') return refuse(h, request, `IdP-initiated sign-in is not enabled for ${provider.name}.`);
   }
-  try {
-    const md = await metadataFor(h.app, provider);
-    const signIn = await verifySamlResponse(h, provider, md, samlResponse, state?.requestId);
+  const idp = provider;
+  return completeFederatedSignIn(h, request, idp, async () => {
+    const md = await metadataFor(h.app, idp);
+    const signIn = await verifySamlResponse(h, idp, md, samlResponse, state?.requestId);
     // identities[].issuer of a SAML user is the IdP's entity id, as Cognito shows it.
-    const user = await userForIdentity(h.app, request.pool, provider, signIn.claims, request.client.id, md.entityId);
-    if (!user.enabled) {
-      await auditSaml(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
-      return refuse(h, request, 'User is disabled.');
-    }
-    await auditSaml(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
-    const now = h.app.clock.now();
-    startSession(h, user, now, { provider: provider.name, nameID: signIn.nameID, sessionIndex: signIn.sessionIndex });
-    const sso: SsoCookie = { pool: request.pool.id, provider: provider.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
-    setCookie(h, SSO_COOKIE, h.app.sealer.sealJson(SSO_PURPOSE, sso), SESSION_SECONDS);
-    return await finishAuthorize(h, request, user, now);
-  } catch (e) {
-    if (e instanceof FederationError) {
-      await auditSaml(h, request, provider.name, 'Fail', { reason: 'FederationError' });
-      return refuse(h, request, e.message);
-    }
-    if (e instanceof Error && e.name.endsWith('Exception')) {
-      await auditSaml(h, request, provider.name, 'Fail', { reason: e.name });
-      return refuse(h, request, e.message);
-    }
-    throw e;
-  }
-}
-
-/** A SignIn audit event of a SAML sign-in, as API sign-ins have (src/audit/hosted.ts). */
-function auditSaml(h: Hosted, request: AuthorizeRequest, provider: string, outcome: 'Pass' | 'Fail', o: { userId?: string; username?: string; reason?: string }) {
-  return recordHosted(h.app, h.req, {
-    poolId: request.pool.id,
-    clientId: request.client.id,
-    userId: o.userId,
-    username: o.username,
-    type: 'SignIn',
-    outcome,
-    detail: { op: 'HostedUI', flow: FEDERATED_FLOW, provider, reason: o.reason },
+    const user = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId);
+    const sso: SsoCookie = { pool: request.pool.id, provider: idp.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
+    return {
+      user,
+      saml: { provider: idp.name, nameID: signIn.nameID, sessionIndex: signIn.sessionIndex },
+      started: () => setCookie(h, SSO_COOKIE, h.app.sealer.sealJson(SSO_PURPOSE, sso), SESSION_SECONDS),
+    };
   });
 }
+
 
 /** Ends the hosted session and records a SignOut event for its user (SAML single logout). */
 async function endSamlSession(h: Hosted, op: string): Promise<void> {
@@ -303,7 +278,3 @@ async function samlProviderOfIssuer(h: Hosted, issuer: string): Promise<{ provid
   }
 }
 
-/** Cognito's answer to an IdP failure: invalid_request with the text, on the app's redirect URI. */
-function refuse(h: Hosted, request: AuthorizeRequest, description: string) {
-  return redirect(h, errorRedirectUrl(request.redirectUri, invalidRequest(description), request.state, request.responseType === 'token'));
-}
