@@ -13,7 +13,6 @@ const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const SECRET_ROTATION = 'not yet: several secrets per app client';
-const CLIENT_CREDENTIALS = 'not yet: comes with the client-credentials grant';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
@@ -31,7 +30,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/DescribeTerms': TERMS,
   'idp/DescribeTermsByClient': TERMS,
-  'idp/GetClientToken': CLIENT_CREDENTIALS,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
