@@ -19,6 +19,7 @@ import {
   DescribeIdentityProviderCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  DescribeUserPoolDomainCommand,
   GetGroupCommand,
   ListGroupsCommand,
   GetCSVHeaderCommand,
@@ -208,6 +209,31 @@ for (const engine of engines) {
       await page.getByLabel('Domain prefix').fill(prefix);
       await submit('Create domain');
       assert.match(await notice(), /Domain created/);
+
+      // A custom domain beside the prefix: a host name and its certificate ARN, by keyboard.
+      const host = `${prefix}.example.com`;
+      const cert = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+      await page.getByLabel('Custom domain host name').fill('not a host');
+      await page.getByLabel('Certificate ARN').fill(cert);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create custom domain', exact: true }).click()]);
+      assert.match(await page.getByRole('alert').innerText(), /InvalidParameterException/, 'a bad host name shows its error on the page');
+      await page.goBack();
+      await page.getByLabel('Custom domain host name').fill(host);
+      await page.getByLabel('Certificate ARN').fill(cert);
+      await page.getByLabel('Certificate ARN').press('Enter');
+      await page.waitForURL(/\/branding$/);
+      assert.match(await notice(), /Custom domain created/);
+      await accessible();
+      assert.match(await page.getByRole('table', { name: 'Custom domain' }).innerText(), new RegExp(`${host.replace(/\./g, '\\.')}[\\s\\S]*ACTIVE[\\s\\S]*${cert}`));
+      const custom = await s.idp.send(new DescribeUserPoolDomainCommand({ Domain: host }));
+      assert.equal(custom.DomainDescription?.UserPoolId, poolId);
+      assert.equal(custom.DomainDescription?.CustomDomainConfig?.CertificateArn, cert);
+      assert.equal(custom.DomainDescription?.Status, 'ACTIVE');
+      assert.equal((await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.CustomDomain, host);
+      await shot('custom-domain');
+      await submit('Delete custom domain');
+      assert.match(await notice(), /Custom domain deleted/);
+      assert.equal((await s.idp.send(new DescribeUserPoolDomainCommand({ Domain: host }))).DomainDescription?.UserPoolId, undefined);
       await page.getByLabel(/^CSS/).fill('.submitButton-customizable { background-color: #8a2be2; }\n.background-customizable { background-color: #fdf2d0; }');
       await page.getByLabel(/^Logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: makePng(160, 48, [138, 43, 226]) });
       await submit('Save customization');
@@ -420,6 +446,24 @@ for (const engine of engines) {
       await page.getByRole('group', { name: 'Guest access' }).getByLabel('Allow unauthenticated (guest) identities').check();
       await submit('Save guest access');
       assert.match(await page.getByRole('table', { name: 'Identity pool' }).innerText(), /Guest identities\tallowed/);
+
+      // A Rules role mapping for the user pool provider: an unknown match type shows its error,
+      // then two rules in order, denied when none matches.
+      const sales = 'arn:aws:iam::123456789012:role/sales';
+      const admins = 'arn:aws:iam::123456789012:role/admins';
+      await page.getByLabel('Mapping type').selectOption('Rules');
+      await page.getByLabel(/^Rules, one a line/).fill('custom:dept, Resembles, sales, ' + sales);
+      await page.getByLabel('When no role is found').selectOption('Deny');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save role mapping', exact: true }).click()]);
+      assert.match(await page.getByRole('alert').innerText(), /InvalidParameterException/, 'a bad rule shows its error on the page');
+      await page.goBack();
+      await page.getByLabel('Mapping type').selectOption('Rules');
+      await page.getByLabel(/^Rules, one a line/).fill(`custom:dept, Equals, sales, ${sales}\ncognito:groups, Contains, admins, ${admins}`);
+      await page.getByLabel('When no role is found').selectOption('Deny');
+      await submit('Save role mapping');
+      assert.match(await notice(), /Role mapping saved/);
+      await accessible();
+      assert.match(await page.getByRole('table', { name: 'Role mappings' }).innerText(), /Rules\tDeny\tcustom:dept Equals sales -> /);
       await shot('identity-pool');
       const ci = identityClient(s);
       const listed = await ci.send(new ListIdentityPoolsCommand({ MaxResults: 10 }));
@@ -429,6 +473,19 @@ for (const engine of engines) {
       assert.equal(described.CognitoIdentityProviders?.[0]?.ClientId, clientId, 'the provider stays');
       const roles = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
       assert.deepEqual(roles.Roles, { authenticated: 'arn:aws:iam::123456789012:role/signed-in', unauthenticated: 'arn:aws:iam::123456789012:role/guest' });
+      const mappingKey = `${described.CognitoIdentityProviders![0]!.ProviderName}:${clientId}`;
+      assert.deepEqual(roles.RoleMappings, {
+        [mappingKey]: {
+          Type: 'Rules',
+          AmbiguousRoleResolution: 'Deny',
+          RulesConfiguration: {
+            Rules: [
+              { Claim: 'custom:dept', MatchType: 'Equals', Value: 'sales', RoleARN: sales },
+              { Claim: 'cognito:groups', MatchType: 'Contains', Value: 'admins', RoleARN: admins },
+            ],
+          },
+        },
+      });
     });
 
     test('sign-out everywhere, reset, disable; refused operations show their error', async () => {

@@ -1,5 +1,6 @@
 // Domain and branding: the pool's prefix domain (create, switch between the classic hosted UI
-// and managed login, delete), the classic UI customization (SetUICustomization: CSS and logo,
+// and managed login, delete), a custom domain (a host name with its certificate ARN: create,
+// delete; served beside the prefix domain, see src/oauth/domains.ts), the classic UI customization (SetUICustomization: CSS and logo,
 // pool-wide or per client), managed-login branding per client (colours and logo), and a live
 // preview: an iframe of the real hosted sign-in page, fetched in-process from the hosted UI's own
 // route and served from /admin with frame-ancestors 'self' and a CSP sandbox (inert: no forms).
@@ -57,6 +58,24 @@ ${form(`${base}/domain`, 'Create a domain', csrf,
   'Create domain')}`;
     }
 
+    let customPart: string;
+    if (pool.CustomDomain) {
+      const d = (await ctx.call('DescribeUserPoolDomain', { Domain: pool.CustomDomain })).DomainDescription ?? {};
+      customPart = `${table('Custom domain', ['Setting', 'Value'], [
+        ['Host name', `<code>${esc(pool.CustomDomain)}</code>`],
+        ['Status', esc(d.Status ?? '')],
+        ['Certificate ARN', `<code>${esc(d.CustomDomainConfig?.CertificateArn ?? '')}</code>`],
+        ['Point the host name (CNAME) at', `<code>${esc(d.CloudFrontDistribution ?? '')}</code>`],
+      ])}
+<p>${action(`${base}/custom-domain-delete`, csrf, 'Delete custom domain', { danger: true })}</p>`;
+    } else {
+      customPart = form(`${base}/custom-domain`, 'Create a custom domain', csrf,
+        input('host', 'Custom domain host name', { required: true, hint: 'A dotted host name you own, e.g. auth.example.com; it sits beside the prefix domain.' }) +
+          input('certificate', 'Certificate ARN', { required: true, hint: 'The ACM certificate for the host name, e.g. arn:aws:acm:us-east-1:123456789012:certificate/…' }) +
+          select('customVersion', 'Look of the pages on the custom domain', [['1', 'classic hosted UI'], ['2', 'managed login']]),
+        'Create custom domain');
+    }
+
     // Classic customization of the chosen target (ALL or a client).
     const target = ctx.req.query.target && (ctx.req.query.target === 'ALL' || clients.some((c) => c.id === ctx.req.query.target)) ? ctx.req.query.target : 'ALL';
     const ui = (await ctx.call('GetUICustomization', { UserPoolId: poolId, ...(target === 'ALL' ? {} : { ClientId: target }) })).UICustomization ?? {};
@@ -106,7 +125,7 @@ ${b ? action(`${base}/managed-delete`, csrf, 'Delete branding', { danger: true, 
     return ctx.show({
       title: `Domain & branding of ${pool.Name}`,
       pool: { id: poolId, name: pool.Name, screen: '/branding' },
-      body: `<div class="cols"><div><h2>Domain</h2>${domainPart}${classic}${managed}</div><div>${preview}</div></div>`,
+      body: `<div class="cols"><div><h2>Domain</h2>${domainPart}<h2>Custom domain</h2>${customPart}${classic}${managed}</div><div>${preview}</div></div>`,
     });
   });
 
@@ -114,6 +133,23 @@ ${b ? action(`${base}/managed-delete`, csrf, 'Delete branding', { danger: true, 
     const poolId = ctx.req.params.pool;
     await ctx.call('CreateUserPoolDomain', { UserPoolId: poolId, Domain: (ctx.form.get('prefix') ?? '').trim(), ManagedLoginVersion: ctx.form.get('version') === '2' ? 2 : 1 });
     return ctx.done(`${poolUrl(poolId)}/branding`, 'Domain created.');
+  });
+
+  r.post('/admin/pools/:pool/branding/custom-domain', async (ctx) => {
+    const poolId = ctx.req.params.pool;
+    await ctx.call('CreateUserPoolDomain', {
+      UserPoolId: poolId,
+      Domain: (ctx.form.get('host') ?? '').trim(),
+      CustomDomainConfig: { CertificateArn: (ctx.form.get('certificate') ?? '').trim() },
+      ManagedLoginVersion: ctx.form.get('customVersion') === '2' ? 2 : 1,
+    });
+    return ctx.done(`${poolUrl(poolId)}/branding`, 'Custom domain created.');
+  });
+
+  r.post('/admin/pools/:pool/branding/custom-domain-delete', async (ctx) => {
+    const pool = await poolOf(ctx, ctx.req.params.pool);
+    await ctx.call('DeleteUserPoolDomain', { UserPoolId: pool.Id, Domain: pool.CustomDomain ?? '' });
+    return ctx.done(`${poolUrl(pool.Id)}/branding`, 'Custom domain deleted.');
   });
 
   r.post('/admin/pools/:pool/branding/domain-version', async (ctx) => {

@@ -1,8 +1,10 @@
 // Identity pools (cognito-identity): list, create (name, guest access, a user pool app client
 // as provider), one pool's page: its providers, roles (GetIdentityPoolRoles / SetIdentityPoolRoles),
-// guest access (UpdateIdentityPool), identities on the first page, delete.
+// guest access (UpdateIdentityPool), identities on the first page, delete. Role mappings per
+// provider (SetIdentityPoolRoles RoleMappings): Token or Rules (one claim rule a line), with the
+// AmbiguousRoleResolution; the mapping key is `<provider name>:<app client id>`.
 import { userPoolProviderName } from '../../identity/provider-names.js';
-import { action, checkbox, esc, form, input, select, table } from '../html.js';
+import { action, checkbox, esc, form, hidden, input, select, table, textarea } from '../html.js';
 import type { AdminRouter, Ctx } from '../kit.js';
 
 const enc = encodeURIComponent;
@@ -66,6 +68,25 @@ ${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
     ]);
     const providers = (p.CognitoIdentityProviders ?? []).map((c: any) => [`<code>${esc(c.ProviderName)}</code>`, `<code>${esc(c.ClientId)}</code>`]);
     const base = idUrl(id);
+    const mappings = Object.entries((roles.RoleMappings ?? {}) as Record<string, any>).map(([key, m]) => [
+      `<code>${esc(key)}</code>`,
+      esc(m.Type),
+      esc(m.AmbiguousRoleResolution ?? ''),
+      (m.RulesConfiguration?.Rules ?? []).map((r: any) => `<code>${esc(`${r.Claim} ${r.MatchType} ${r.Value} -> ${r.RoleARN}`)}</code>`).join('<br>'),
+      action(`${base}/mapping-delete`, ctx.s.csrf, 'Delete', { fields: hidden('key', key), danger: true, label: `Delete the role mapping of ${key}` }),
+    ]);
+    const mappingKeys: [string, string][] = (p.CognitoIdentityProviders ?? []).map((c: any) => [`${c.ProviderName}:${c.ClientId}`, `${c.ProviderName} / ${c.ClientId}`]);
+    const mappingForm = mappingKeys.length
+      ? form(`${base}/mapping`, 'Role mapping of a provider', ctx.s.csrf,
+          select('key', 'Provider (user pool app client)', mappingKeys) +
+            select('type', 'Mapping type', [['Token', 'Token: the cognito:preferred_role claim of the ID token'], ['Rules', 'Rules: the first rule that matches a claim']]) +
+            textarea('rules', 'Rules, one a line: claim, match type (Equals, Contains, StartsWith or NotEqual), value, role ARN', '', {
+              rows: 4,
+              hint: 'Rules type only, at most 25, checked in order. Example: custom:dept, Equals, sales, arn:aws:iam::123456789012:role/sales',
+            }) +
+            select('ambiguous', 'When no role is found', [['AuthenticatedRole', 'use the authenticated role'], ['Deny', 'deny credentials']]),
+          'Save role mapping')
+      : '<p>Add a user pool provider to map its users to roles.</p>';
     return ctx.show({
       title: `Identity pool ${p.IdentityPoolName}`,
       body: `<p><a href="/admin/identity-pools">Back to the identity pools</a></p>
@@ -80,6 +101,9 @@ ${form(`${base}/roles`, 'Roles', ctx.s.csrf,
   input('authRole', 'Role ARN for authenticated identities', { value: roles.Roles?.authenticated ?? '' }) +
     input('unauthRole', 'Role ARN for guests', { value: roles.Roles?.unauthenticated ?? '' }),
   'Save roles')}
+<h2>Role mappings</h2>
+${table('Role mappings', ['Provider', 'Type', 'When no role is found', 'Rules', 'Action'], mappings)}
+${mappingForm}
 ${form(`${base}/guests`, 'Guest access', ctx.s.csrf, checkbox('guests', 'Allow unauthenticated (guest) identities', !!p.AllowUnauthenticatedIdentities, { id: 'f-guests-edit' }), 'Save guest access')}
 ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })}`,
     });
@@ -90,6 +114,27 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
     const current = await ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id });
     await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: id, Roles: rolesOf(ctx.form), ...(current.RoleMappings ? { RoleMappings: current.RoleMappings } : {}) });
     return ctx.done(idUrl(id), 'Roles saved.');
+  });
+
+  // SetIdentityPoolRoles replaces roles and mappings: the current ones go back with the change.
+  r.post('/admin/identity-pools/:id/mapping', async (ctx) => {
+    const id = ctx.req.params.id;
+    const f = ctx.form;
+    const key = f.get('key') ?? '';
+    const type = f.get('type') === 'Rules' ? 'Rules' : 'Token';
+    const rules = type === 'Rules' ? rulesOf(f.get('rules') ?? '') : [];
+    const mapping = { Type: type, AmbiguousRoleResolution: f.get('ambiguous') ?? '', ...(type === 'Rules' ? { RulesConfiguration: { Rules: rules } } : {}) };
+    const current = await ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id });
+    await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: id, Roles: current.Roles ?? {}, RoleMappings: { ...(current.RoleMappings ?? {}), [key]: mapping } });
+    return ctx.done(idUrl(id), 'Role mapping saved.');
+  });
+
+  r.post('/admin/identity-pools/:id/mapping-delete', async (ctx) => {
+    const id = ctx.req.params.id;
+    const current = await ctx.callIdentity('GetIdentityPoolRoles', { IdentityPoolId: id });
+    const { [ctx.form.get('key') ?? '']: _gone, ...rest } = current.RoleMappings ?? {};
+    await ctx.callIdentity('SetIdentityPoolRoles', { IdentityPoolId: id, Roles: current.Roles ?? {}, RoleMappings: rest });
+    return ctx.done(idUrl(id), 'Role mapping deleted.');
   });
 
   // UpdateIdentityPool replaces the pool's settings: the described ones go back with the change.
@@ -104,6 +149,21 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
     await ctx.callIdentity('DeleteIdentityPool', { IdentityPoolId: ctx.req.params.id });
     return ctx.done('/admin/identity-pools', 'Identity pool deleted.');
   });
+}
+
+/**
+ * Rule lines `claim, match type, value, role ARN` as MappingRules. A line that is not four
+ * fields goes through as it is (empty fields), so SetIdentityPoolRoles refuses it with its own error.
+ */
+function rulesOf(text: string): { Claim: string; MatchType: string; Value: string; RoleARN: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [Claim = '', MatchType = '', Value = '', ...arn] = l.split(',').map((v) => v.trim());
+      return { Claim, MatchType, Value, RoleARN: arn.join(',') };
+    });
 }
 
 function rolesOf(f: URLSearchParams): Record<string, string> {
