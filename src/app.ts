@@ -146,6 +146,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sealer,
     config,
     userPoolKeys: () => tokens,
+    // app.sync is made below; merges happen only once requests arrive.
+    mergeEvents: {
+      inTransaction: async (tx, changes) => {
+        for (const c of changes) await app.sync.events.inTransaction(tx, c);
+      },
+      afterCommit: (changes) => {
+        for (const c of changes) app.sync.events.afterCommit(c);
+      },
+    },
   });
   const app: App = {
     config,

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { gatherLogins, identityRow, linkLogin, merge, newIdentity, ownerOf } from './linking.js';
+import { gatherLogins, identityRow, linkLogin, merge, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
 import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
 import type { IdentityPool, IdentityPools } from './pools.js';
 import { retryOnRace } from './identities.js';
@@ -33,6 +33,7 @@ export class DeveloperIdentities {
     private readonly clock: Clock,
     private readonly pools: IdentityPools,
     private readonly loginContext: () => LoginContext,
+    private readonly mergeEvents?: MergeEvents,
   ) {}
 
   /**
@@ -48,7 +49,7 @@ export class DeveloperIdentities {
     delete others[dev];
     const verified = await verifyLogins(pool, others, this.loginContext());
     const owner = await retryOnRace(() =>
-      this.store.transaction(async (tx) => {
+      mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
         const now = this.clock.now();
         const link = await tx.identities.findLogin(pool.id, dev, developerUserId);
         let target = link ? await ownerOf(tx, await identityRow(tx, link.identity_id)) : undefined;
@@ -68,7 +69,7 @@ export class DeveloperIdentities {
           }
           await linkLogin(tx, target.id, pool.id, { provider: dev, subject: developerUserId, exclusive: false }, now);
         }
-        return gatherLogins(tx, pool.id, verified, target, now);
+        return gatherLogins(tx, pool.id, verified, target, now, moved);
       }),
     );
     return { pool, identityId: owner.id, developerUserId, logins: verified };
@@ -105,14 +106,14 @@ export class DeveloperIdentities {
   async merge(poolId: string, providerName: string, sourceUserId: string, destinationUserId: string): Promise<string> {
     const pool = await this.pools.get(poolId);
     checkProviderName(pool, providerName);
-    return this.store.transaction(async (tx) => {
+    return mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
       const owned = async (userId: string) => {
         const link = await tx.identities.findLogin(pool.id, providerName, userId);
         if (!link) throw new ResourceNotFoundException(`Developer user identifier '${userId}' not found.`);
         return ownerOf(tx, await identityRow(tx, link.identity_id));
       };
       const [source, destination] = [await owned(sourceUserId), await owned(destinationUserId)];
-      if (source.id !== destination.id) await merge(tx, source, destination, this.clock.now());
+      if (source.id !== destination.id) moved.push(...(await merge(tx, source, destination, this.clock.now())));
       return destination.id;
     });
   }

@@ -10,7 +10,7 @@ import { InvalidParameterException, NotAuthorizedException, ResourceConflictExce
 import { UniqueViolation } from '../store/connect.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { gatherLogins, holdersOf, identityRow, newIdentity, ownerOf } from './linking.js';
+import { gatherLogins, holdersOf, identityRow, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
 import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
 import type { IdentityPool, IdentityPools } from './pools.js';
 import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolProviderName } from './provider-names.js';
@@ -45,6 +45,7 @@ export class Identities {
     private readonly clock: Clock,
     private readonly pools: IdentityPools,
     private readonly loginContext: () => LoginContext,
+    private readonly mergeEvents?: MergeEvents,
   ) {}
 
   /** GetId: a new guest identity, or the identity of the logins (made when they are new). */
@@ -56,7 +57,7 @@ export class Identities {
       return (await newIdentity(this.store, pool.id, true, this.clock.now())).id;
     }
     return retryOnRace(() =>
-      this.store.transaction(async (tx) => (await gatherLogins(tx, pool.id, verified, undefined, this.clock.now())).id),
+      mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => (await gatherLogins(tx, pool.id, verified, undefined, this.clock.now(), moved)).id),
     );
   }
 
@@ -84,14 +85,14 @@ export class Identities {
       return { pool, identityId: sent.id, logins: [] };
     }
     const owner = await retryOnRace(() =>
-      this.store.transaction(async (tx) => {
+      mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
         const target = await ownerOf(tx, (await tx.identities.get(identityId)) ?? sent);
         if (!target.enabled) throw new NotAuthorizedException(`Identity '${identityId}' is disabled.`);
         if (!target.guest) {
           const holders = await holdersOf(tx, pool.id, verified);
           if (!holders.some((h) => h?.id === target.id)) throw new NotAuthorizedException(LOGINS_DONT_MATCH);
         }
-        return gatherLogins(tx, pool.id, verified, target, this.clock.now());
+        return gatherLogins(tx, pool.id, verified, target, this.clock.now(), moved);
       }),
     );
     return { pool, identityId: owner.id, logins: verified };

@@ -12,6 +12,7 @@ import { NotAuthorizedException, ResourceConflictException, ResourceNotFoundExce
 import { newUuid } from '../ids.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import type { SyncChange } from '../sync/events.js';
 import { moveMergedDatasets } from '../sync/merged-datasets.js';
 import type { VerifiedLogin } from './logins.js';
 
@@ -74,6 +75,8 @@ export async function gatherLogins(
   logins: VerifiedLogin[],
   preferred: IdentityRow | undefined,
   now: number,
+  /** Receives the change-stream events of datasets that merges moved. */
+  moved?: SyncChange[],
 ): Promise<IdentityRow> {
   const holders = await holdersOf(tx, poolId, logins);
   const held = holders.filter((h): h is IdentityRow => !!h);
@@ -81,7 +84,7 @@ export async function gatherLogins(
   owner ??= await newIdentity(tx, poolId, false, now);
   const merging = new Map<string, IdentityRow>();
   for (const h of [preferred, ...held]) if (h && h.id !== owner.id) merging.set(h.id, h);
-  for (const from of merging.values()) await merge(tx, from, owner, now);
+  for (const from of merging.values()) moved?.push(...(await merge(tx, from, owner, now)));
   for (let i = 0; i < logins.length; i++) {
     const l = logins[i];
     if (holders[i] || l.identityId) continue;
@@ -116,8 +119,11 @@ export async function linkLogin(
   });
 }
 
-/** Moves `from`'s logins and datasets to `into` and disables `from`. */
-export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now: number): Promise<void> {
+/**
+ * Moves `from`'s logins and datasets to `into` and disables `from`. Returns the change-stream
+ * events of the moved datasets, for the caller to send (IdentityDeps.datasetsMoved).
+ */
+export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now: number): Promise<SyncChange[]> {
   const [fromLogins, intoLogins] = [await tx.identities.loginsOf([from.id]), await tx.identities.loginsOf([into.id])];
   for (const f of fromLogins) {
     if (f.exclusive && intoLogins.some((i) => i.provider === f.provider && i.subject !== f.subject)) {
@@ -125,6 +131,35 @@ export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now
     }
   }
   await tx.identities.moveLogins(from.id, into.id);
-  await moveMergedDatasets(tx, from.pool_id, from.id, into.id);
+  const moved = await moveMergedDatasets(tx, from.pool_id, from.id, into.id);
   await tx.identities.update(from.id, { enabled: 0, merged_into: into.id, updated_at: now });
+  return moved;
+}
+
+/** Where the change-stream events of merged datasets go (app.sync.events); absent: nowhere. */
+export interface MergeEvents {
+  /** Inside the merging transaction (PostgreSQL: a NOTIFY sent on commit). */
+  inTransaction(tx: Store, changes: SyncChange[]): Promise<void>;
+  /** Once it has committed (SQLite: delivered in this process). */
+  afterCommit(changes: SyncChange[]): void;
+}
+
+/**
+ * A transaction that may merge identities: `fn` hands `moved` to gatherLogins / merge, and the
+ * events of the datasets they moved are sent if and when it commits.
+ */
+export async function mergingTransaction<T>(
+  store: Store,
+  events: MergeEvents | undefined,
+  fn: (tx: Store, moved: SyncChange[]) => Promise<T>,
+): Promise<T> {
+  let moved: SyncChange[] = [];
+  const out = await store.transaction(async (tx) => {
+    moved = [];
+    const r = await fn(tx, moved);
+    if (moved.length) await events?.inTransaction(tx, moved);
+    return r;
+  });
+  if (moved.length) events?.afterCommit(moved);
+  return out;
 }

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { IdentityCredentials, type IssuedCredentials } from './credentials.js';
 import { DEVELOPER_TOKEN_TTL_SECONDS, DeveloperIdentities, type DeveloperLogin } from './developer.js';
 import { Identities, type AuthorizedIdentity } from './identities.js';
+import type { MergeEvents } from './linking.js';
 import type { LoginContext, VerifiedLogin } from './logins.js';
 import { ExternalLogins } from './external-logins.js';
 import { IdentityTokens } from './openid.js';
@@ -31,6 +32,8 @@ export interface IdentityDeps {
   config: Config;
   /** app.tokens, read when a user pool token arrives (absent: user pool logins are refused). */
   userPoolKeys: () => UserPoolKeySource | undefined;
+  /** app.sync.events, told of datasets that identity merges move (absent: nobody is). */
+  mergeEvents?: MergeEvents;
 }
 
 /** Principal tags a user pool login gives by default (UseDefaults): tag -> claim. */
@@ -54,8 +57,8 @@ export class IdentityService {
     const external = new ExternalLogins(fetchFrom, clock);
     const saml = new SamlLogins({ clock, fetchFrom, tagsOf: (pool) => this.pools.tagsOf(pool) });
     const loginContext = (): LoginContext => ({ publicUrl: config.publicUrl, tokens: this.tokens, userPoolTokens: verifier, external, saml });
-    this.identities = new Identities(store, clock, this.pools, loginContext);
-    this.developer = new DeveloperIdentities(store, clock, this.pools, loginContext);
+    this.identities = new Identities(store, clock, this.pools, loginContext, deps.mergeEvents);
+    this.developer = new DeveloperIdentities(store, clock, this.pools, loginContext, deps.mergeEvents);
     this.sts = new WebIdentitySts({ store, clock, config, pools: this.pools, tokens: this.tokens, credentials: this.credentials });
   }
 

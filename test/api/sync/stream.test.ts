@@ -9,57 +9,12 @@ import {
   createIdentity,
   createIdentityPool,
   credentialsOf,
+  openStream,
   push,
   signedFetch,
   syncClient,
-  type AwsCredentials,
   type DatasetRef,
 } from './support.js';
-
-interface SseEvent {
-  event: string;
-  data: unknown;
-}
-
-/** Opens the stream and waits for its `ready` event. */
-async function openStream(s: TestServer, query: Record<string, string>, credentials?: AwsCredentials) {
-  const abort = new AbortController();
-  const r = await signedFetch(s, 'GET', '/sync/events', { query, credentials, signal: abort.signal });
-  assert.equal(r.status, 200, `stream refused: ${r.status} ${r.status === 200 ? '' : await r.text()}`);
-  assert.match(r.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const reader = r.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const queue: SseEvent[] = [];
-  const next = async (timeoutMs = 5000): Promise<SseEvent> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const ev = queue.shift();
-      if (ev) return ev;
-      const cut = buffer.indexOf('\n\n');
-      if (cut >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const lines = block.split('\n');
-        const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-        if (event) queue.push({ event, data: data === undefined ? undefined : JSON.parse(data) });
-        continue;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('no event in time');
-      let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([
-        reader.read(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no event in time')), left))),
-      ]).finally(() => clearTimeout(timer));
-      if (chunk.done) throw new Error('stream ended');
-      buffer += decoder.decode(chunk.value, { stream: true });
-    }
-  };
-  assert.equal((await next()).event, 'ready');
-  return { next, close: () => abort.abort() };
-}
 
 const patch = (Key: string, SyncCount = 0) => [{ Op: 'replace' as const, Key, Value: 'v', SyncCount }];
 
