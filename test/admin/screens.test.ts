@@ -1,9 +1,9 @@
 // The console's screens in Debian's chromium (playwright-core), on both engines: sign in; create a
 // pool, an app client with a callback URL, a group and a user; put the user in the group, set the
 // password, save the MFA preference; create the pool's domain and customize the hosted UI (CSS and
-// a logo), seen in the live preview; sign the user in on the real hosted page in another browser
+// a logo), seen in the live preview, and a custom domain; sign the user in on the real hosted page in another browser
 // context and find that sign-in on the events screen; then identity providers, triggers, an
-// import job from an uploaded CSV, an encrypted export loaded into a second Tessera, identity pools, sign-out everywhere and reset. Every change is
+// import job from an uploaded CSV, an encrypted export loaded into a second Tessera, identity pools (roles, a Rules role mapping), sign-out everywhere and reset. Every change is
 // checked through the API (the SDK), and every page passes the accessibility checks below.
 // Screenshots: test-artifacts/screenshots/admin/<engine>-screens-NN-<screen>.png
 import assert from 'node:assert/strict';
@@ -486,6 +486,12 @@ for (const engine of engines) {
           },
         },
       });
+      // Deleting the mapping keeps the roles.
+      await submit(`Delete the role mapping of ${mappingKey}`);
+      assert.match(await notice(), /Role mapping deleted/);
+      const after = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
+      assert.deepEqual(after.RoleMappings ?? {}, {});
+      assert.equal(after.Roles?.authenticated, 'arn:aws:iam::123456789012:role/signed-in');
     });
 
     test('sign-out everywhere, reset, disable; refused operations show their error', async () => {
