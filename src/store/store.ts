@@ -65,7 +65,7 @@ export class Store {
     this.webauthn = new WebAuthnRepo(db);
     this.auth = new AuthRepo(db);
     this.signingKeys = new SigningKeyRepo(db);
-    this.tokens = new TokenRepo(db);
+    this.tokens = new TokenRepo(db, engine);
     this.oauth = new OAuthRepo(db);
     this.federation = new FederationRepo(db);
     this.imports = new ImportRepo(db);

@@ -1,7 +1,9 @@
 // Signing keys, sign-in families and refresh tokens. Every read a request makes here is one
 // indexed query; revocation is a flag on the family, so one UPDATE reaches every token of a sign-in.
+import { sql } from 'kysely';
+import type { Engine } from './connect.js';
 import type { Db } from './store.js';
-import type { RefreshTokenRow, SigningKeyRow, TokenFamilyRow, UserRow } from './schema.js';
+import type { GroupRow, RefreshTokenRow, SigningKeyRow, TokenFamilyRow, UserRow } from './schema.js';
 import { compiled } from './compiled.js';
 
 export class SigningKeyRepo {
@@ -46,6 +48,11 @@ export interface RefreshLookup {
   family: TokenFamilyRow;
   /** Undefined only in a race with the user's deletion. */
   user?: UserRow;
+  /**
+   * On PostgreSQL, every group of the family's user (unsorted), read in the same statement to save
+   * a round trip; undefined on SQLite, where the caller reads them separately.
+   */
+  groups?: GroupRow[];
 }
 
 const FAMILY_COLUMNS = [
@@ -63,7 +70,10 @@ const FAMILY_COLUMNS = [
 ] as const;
 
 export class TokenRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine = 'sqlite',
+  ) {}
 
   async insertFamily(row: TokenFamilyRow): Promise<void> {
     await this.db.insertInto('token_families').values(row).execute();
@@ -75,10 +85,12 @@ export class TokenRepo {
 
   /**
    * One query by primary key: the token, whether a rotation replaced it (an indexed look-up of its
-   * children), its family and the family's user.
+   * children), its family and the family's user; on PostgreSQL with `withGroups`, also the user's
+   * groups (json_agg over user_groups by its (user_id, pool_id) index).
    */
-  async findRefreshToken(tokenHash: string): Promise<RefreshLookup | undefined> {
-    const [row] = await findRefreshTokenQuery(this.db, tokenHash);
+  async findRefreshToken(tokenHash: string, opts: { withGroups?: boolean } = {}): Promise<RefreshLookup | undefined> {
+    const withGroups = opts.withGroups === true && this.engine === 'postgres';
+    const [row] = withGroups ? await findRefreshTokenWithGroupsQuery(this.db, tokenHash) : await findRefreshTokenQuery(this.db, tokenHash);
     if (!row) return undefined;
     const r = row as unknown as Record<string, unknown>;
     const family = Object.fromEntries(FAMILY_COLUMNS.map((c) => [c, r[`f_${c}`]])) as unknown as TokenFamilyRow;
@@ -91,7 +103,9 @@ export class TokenRepo {
     };
     const replaced = r.replaced_at;
     const user = row.id == null ? undefined : (pickUser(r) as UserRow);
-    return { token, family, user, replacedAt: replaced == null ? null : Number(replaced) };
+    const lookup: RefreshLookup = { token, family, user, replacedAt: replaced == null ? null : Number(replaced) };
+    if (withGroups) lookup.groups = groupsFromJson(r.x_groups);
+    return lookup;
   }
 
   /**
@@ -166,8 +180,19 @@ export class TokenRepo {
 }
 
 /** findRefreshToken's one query: the token, its family, the family's user, when it was replaced. */
-const findRefreshTokenQuery = compiled((db, tokenHash: string) =>
-  db
+const findRefreshTokenQuery = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash));
+
+/** The same on PostgreSQL, with the family user's groups as a JSON array (x_groups). */
+const findRefreshTokenWithGroupsQuery = compiled((db, tokenHash: string) =>
+  refreshLookup(db, tokenHash).select(
+    sql<unknown>`(select coalesce(json_agg(g.*), '[]'::json) from user_groups ug join groups g on g.pool_id = ug.pool_id and g.name = ug.group_name where ug.user_id = f.user_id and ug.pool_id = f.pool_id)`.as(
+      'x_groups',
+    ),
+  ),
+);
+
+function refreshLookup(db: Db, tokenHash: string) {
+  return db
     .selectFrom('refresh_tokens as rt')
     .innerJoin('token_families as f', 'f.id', 'rt.family_id')
     .leftJoin('users as u', 'u.id', 'f.user_id')
@@ -187,8 +212,22 @@ const findRefreshTokenQuery = compiled((db, tokenHash: string) =>
         .whereRef('c.parent_hash', '=', 'rt.token_hash')
         .as('replaced_at'),
     )
-    .where('rt.token_hash', '=', tokenHash),
-);
+    .where('rt.token_hash', '=', tokenHash);
+}
+
+/** Group rows from json_agg: node-postgres parses json; bigint columns arrive as JSON numbers. */
+function groupsFromJson(v: unknown): GroupRow[] {
+  const rows = (typeof v === 'string' ? JSON.parse(v) : v) as GroupRow[] | null;
+  return (rows ?? []).map((g) => ({
+    pool_id: g.pool_id,
+    name: g.name,
+    description: g.description ?? null,
+    role_arn: g.role_arn ?? null,
+    precedence: g.precedence == null ? null : Number(g.precedence),
+    created_at: Number(g.created_at),
+    updated_at: Number(g.updated_at),
+  }));
+}
 
 /** userForAccess's one query: the user and, when it is the user's, the family. */
 const userForAccessQuery = compiled((db, poolId: string, userId: string, familyId: string) =>
@@ -204,6 +243,6 @@ const userForAccessQuery = compiled((db, poolId: string, userId: string, familyI
 /** The user's own columns of a joined row: everything not prefixed by the join's aliases. */
 function pickUser(r: Record<string, unknown>): UserRow {
   return Object.fromEntries(
-    Object.entries(r).filter(([k]) => !k.startsWith('f_') && !k.startsWith('rt_') && k !== 'replaced_at'),
+    Object.entries(r).filter(([k]) => !k.startsWith('f_') && !k.startsWith('rt_') && !k.startsWith('x_') && k !== 'replaced_at'),
   ) as unknown as UserRow;
 }

@@ -150,8 +150,7 @@ export class Groups {
       if (rows.length < batch) break;
       after = rows[rows.length - 1].name;
     }
-    const rank = (g: GroupRow) => g.precedence ?? Number.POSITIVE_INFINITY;
-    return all.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return sortGroups(all);
   }
 
   /** Cuts a `size + 1` fetch into a page, with a token after its last item when more follow. */
@@ -160,6 +159,12 @@ export class Groups {
     const items = rows.slice(0, size);
     return { items, nextToken: encodePageToken(this.pools.sealer, scope, keyOf(items[items.length - 1])) };
   }
+}
+
+/** Groups in the order of the token claims: by precedence (unset last), then name. Sorts in place. */
+export function sortGroups<G extends { name: string; precedence: number | null }>(groups: G[]): G[] {
+  const rank = (g: G) => g.precedence ?? Number.POSITIVE_INFINITY;
+  return groups.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function checkPrecedence(precedence: number | undefined): void {

@@ -11,6 +11,7 @@ import {
   CreateGroupCommand,
   GetTokensFromRefreshTokenCommand,
   GlobalSignOutCommand,
+  InitiateAuthCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ManualClock } from '../../../src/clock.js';
@@ -186,6 +187,37 @@ for (const engine of engines) {
       const a = (await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!;
       assert.deepEqual(claimsOf(a.IdToken!)['cognito:groups'], ['staff']);
       assert.deepEqual(claimsOf(a.AccessToken!)['cognito:groups'], ['staff']);
+    });
+
+    test("refreshed group claims: precedence order, roles, preferred role, only the user's own", async () => {
+      const { client, user, tokens } = await signedIn(s, { pool });
+      const other = await seedUser(s, pool, `other-${Date.now()}`);
+      const reader = 'arn:aws:iam::123456789012:role/reader';
+      const writer = 'arn:aws:iam::123456789012:role/writer';
+      const groups: [string, number | undefined, string | undefined][] = [
+        ['m-low', 10, reader],
+        ['m-high', 1, writer],
+        ['m-none', undefined, undefined],
+        ['m-alpha', undefined, undefined],
+      ];
+      for (const [GroupName, Precedence, RoleArn] of groups) {
+        await s.idp.send(new CreateGroupCommand({ UserPoolId: pool.id, GroupName, Precedence, RoleArn }));
+        await s.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.id, GroupName, Username: user.username }));
+      }
+      await s.idp.send(new CreateGroupCommand({ UserPoolId: pool.id, GroupName: 'm-others', Precedence: 0 }));
+      await s.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.id, GroupName: 'm-others', Username: other.username }));
+      const expected = ['m-high', 'm-low', 'm-alpha', 'm-none'];
+      const viaGetTokens = (await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!;
+      const viaInitiate = (
+        await api.send(new InitiateAuthCommand({ ClientId: client.id, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } }))
+      ).AuthenticationResult!;
+      for (const a of [viaGetTokens, viaInitiate]) {
+        const id = claimsOf(a.IdToken!);
+        assert.deepEqual(id['cognito:groups'], expected);
+        assert.deepEqual([...(id['cognito:roles'] as string[])].sort(), [reader, writer].sort());
+        assert.equal(id['cognito:preferred_role'], writer);
+        assert.deepEqual(claimsOf(a.AccessToken!)['cognito:groups'], expected);
+      }
     });
   });
 }
