@@ -23,6 +23,7 @@ import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } fr
 import { get, postForm, refused, seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { startSamlIdp, type SamlIdp } from './saml-idp.js';
+import { appVisit } from '../oauth/hosted-ui-fixture.js';
 
 const insecure = { execute: [client.allowInsecureRequests] };
 
@@ -54,14 +55,7 @@ for (const engine of engines) {
     });
 
     const rp = () => client.discovery(new URL(`${s.url}/${o.poolId}`), clientId, undefined, client.None(), insecure);
-    async function callback(): Promise<URL> {
-      const deadline = Date.now() + 10_000;
-      while (app.visits.length <= seen) {
-        if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return new URL(app.visits[seen++]);
-    }
+    const callback = (): Promise<URL> => appVisit(app, b.page, seen++);
     const authorizeQuery = (extra: Record<string, string> = {}) =>
       new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: app.callback, scope: 'openid email', state: 'st-1', ...extra });
     /** An SP-initiated start without a browser: the AuthnRequest's id and the RelayState. */

@@ -14,6 +14,7 @@ import { lambdaConfig } from '../api/triggers/support.js';
 import { startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { startSamlIdp, type SamlIdp } from './saml-idp.js';
+import { appVisit } from '../oauth/hosted-ui-fixture.js';
 
 const insecure = { execute: [client.allowInsecureRequests] };
 
@@ -69,14 +70,7 @@ for (const engine of engines) {
       await lambda?.close();
     });
 
-    async function callback(): Promise<URL> {
-      const deadline = Date.now() + 10_000;
-      while (app.visits.length <= seen) {
-        if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${b.page.url()}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return new URL(app.visits[seen++]);
-    }
+    const callback = (): Promise<URL> => appVisit(app, b.page, seen++);
     async function signIn(name: string) {
       await b.context.clearCookies();
       const config = await client.discovery(new URL(`${s.url}/${poolId}`), clientId, undefined, client.None(), insecure);
