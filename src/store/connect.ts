@@ -8,6 +8,7 @@ import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { observeQuery } from '../metrics/metrics.js';
+import { PreparedStatements } from './pg-prepared.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -39,8 +40,11 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
       max: opts.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    const prepared = new PreparedStatements();
+    prepared.install(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: observeQuery });
     await migrate(db, 'postgres');
+    prepared.enable();
     return { db, engine: 'postgres' };
   }
   const file = opts.sqliteFile ?? 'tessera.db';
