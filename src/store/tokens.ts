@@ -49,8 +49,8 @@ export interface RefreshLookup {
   /** Undefined only in a race with the user's deletion. */
   user?: UserRow;
   /**
-   * On PostgreSQL, every group of the family's user (unsorted), read in the same statement to save
-   * a round trip; undefined on SQLite, where the caller reads them separately.
+   * With `withGroups`, every group of the family's user (unsorted), read in the same statement to
+   * save a round trip.
    */
   groups?: GroupRow[];
 }
@@ -85,12 +85,13 @@ export class TokenRepo {
 
   /**
    * One query by primary key: the token, whether a rotation replaced it (an indexed look-up of its
-   * children), its family and the family's user; on PostgreSQL with `withGroups`, also the user's
-   * groups (json_agg over user_groups by its (user_id, pool_id) index).
+   * children), its family and the family's user; with `withGroups`, also the user's groups as one
+   * JSON array (json_agg / json_group_array over user_groups by its (user_id, pool_id) index).
    */
   async findRefreshToken(tokenHash: string, opts: { withGroups?: boolean } = {}): Promise<RefreshLookup | undefined> {
-    const withGroups = opts.withGroups === true && this.engine === 'postgres';
-    const [row] = withGroups ? await findRefreshTokenWithGroupsQuery(this.db, tokenHash) : await findRefreshTokenQuery(this.db, tokenHash);
+    const withGroups = opts.withGroups === true;
+    const query = !withGroups ? findRefreshTokenQuery : this.engine === 'postgres' ? findRefreshTokenWithGroupsPg : findRefreshTokenWithGroupsSqlite;
+    const [row] = await query(this.db, tokenHash);
     if (!row) return undefined;
     const r = row as unknown as Record<string, unknown>;
     const family = Object.fromEntries(FAMILY_COLUMNS.map((c) => [c, r[`f_${c}`]])) as unknown as TokenFamilyRow;
@@ -182,10 +183,19 @@ export class TokenRepo {
 /** findRefreshToken's one query: the token, its family, the family's user, when it was replaced. */
 const findRefreshTokenQuery = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash));
 
-/** The same on PostgreSQL, with the family user's groups as a JSON array (x_groups). */
-const findRefreshTokenWithGroupsQuery = compiled((db, tokenHash: string) =>
+/** The same with the family user's groups as a JSON array (x_groups): PostgreSQL's json_agg. */
+const findRefreshTokenWithGroupsPg = compiled((db, tokenHash: string) =>
   refreshLookup(db, tokenHash).select(
     sql<unknown>`(select coalesce(json_agg(g.*), '[]'::json) from user_groups ug join groups g on g.pool_id = ug.pool_id and g.name = ug.group_name where ug.user_id = f.user_id and ug.pool_id = f.pool_id)`.as(
+      'x_groups',
+    ),
+  ),
+);
+
+/** ... and SQLite's json_group_array (JSON text). */
+const findRefreshTokenWithGroupsSqlite = compiled((db, tokenHash: string) =>
+  refreshLookup(db, tokenHash).select(
+    sql<unknown>`(select json_group_array(json_object('pool_id', g.pool_id, 'name', g.name, 'description', g.description, 'role_arn', g.role_arn, 'precedence', g.precedence, 'created_at', g.created_at, 'updated_at', g.updated_at)) from user_groups ug join groups g on g.pool_id = ug.pool_id and g.name = ug.group_name where ug.user_id = f.user_id and ug.pool_id = f.pool_id)`.as(
       'x_groups',
     ),
   ),
@@ -215,7 +225,7 @@ function refreshLookup(db: Db, tokenHash: string) {
     .where('rt.token_hash', '=', tokenHash);
 }
 
-/** Group rows from json_agg: node-postgres parses json; bigint columns arrive as JSON numbers. */
+/** Group rows from json_agg (node-postgres parses json) or json_group_array (SQLite: JSON text); bigint columns arrive as JSON numbers. */
 function groupsFromJson(v: unknown): GroupRow[] {
   const rows = (typeof v === 'string' ? JSON.parse(v) : v) as GroupRow[] | null;
   return (rows ?? []).map((g) => ({

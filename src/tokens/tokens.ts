@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
+import type { CryptoWorkers } from '../crypto/workers.js';
 import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
 import {
@@ -46,6 +47,8 @@ export interface TokenDeps {
   pools: UserPools;
   /** app.groups; its `groupsOfUser(poolId, userId)` feeds the group claims once it exists. */
   groups: object;
+  /** Where signatures are computed (off the event loop); without it, the libuv thread pool. */
+  workers?: CryptoWorkers;
   /** The last say on the claims before signing: the PreTokenGeneration trigger (app.triggers). */
   customizeClaims?: (a: ClaimsHookInput) => Promise<{ id?: JWTPayload; access: JWTPayload }>;
 }
@@ -85,7 +88,7 @@ export class Tokens {
   readonly keys: SigningKeys;
 
   constructor(private readonly deps: TokenDeps) {
-    this.keys = new SigningKeys(deps.store, deps.sealer, deps.clock);
+    this.keys = new SigningKeys(deps.store, deps.sealer, deps.clock, deps.workers);
   }
 
   /** `${publicUrl}/${poolId}`: the `iss` of the pool's tokens (read at call time). */
@@ -173,8 +176,8 @@ export class Tokens {
    * RefreshTokenRotation.RetryGracePeriodSeconds, then is refused with RefreshTokenReuseException
    * (and its family revoked). Without `rotate` (InitiateAuth REFRESH_TOKEN_AUTH, which does not
    * declare that exception) a rotated-out token is refused with NotAuthorizedException.
-   * Cost: one indexed read (on PostgreSQL it brings the groups; SQLite reads them separately), at
-   * most one insert, two signatures.
+   * Cost: one indexed read (the token, its family, user and groups), at most one insert, two
+   * signatures.
    *
    * Throws NotAuthorizedException 'Invalid Refresh Token' (unknown, revoked, another client's,
    * user deleted or disabled) or 'Refresh Token has expired'.
@@ -189,7 +192,7 @@ export class Tokens {
   }): Promise<{ result: AuthenticationResultType; user: User; pool: UserPool }> {
     const now = this.deps.clock.now();
     const hash = refreshTokenHash(a.refreshToken);
-    // On PostgreSQL the lookup brings the user's groups too (one round trip instead of two).
+    // The lookup brings the user's groups too (one statement instead of two).
     const found = await this.deps.store.tokens.findRefreshToken(hash, { withGroups: this.hasGroupSource() });
     checkRefreshToken(found, a.client, now);
     if (isReusedAfterGrace(found, a.client, now)) {
@@ -317,7 +320,10 @@ export class Tokens {
       const IdToken = await this.sign(poolId, 'id', { ...claims.id, at_hash });
       return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
     }
-    const [IdToken, AccessToken] = await Promise.all([this.sign(poolId, 'id', claims.id), this.sign(poolId, 'access', claims.access)]);
+    const [IdToken, AccessToken] = await this.keys.signAll(poolId, [
+      { use: 'id', payload: claims.id },
+      { use: 'access', payload: claims.access },
+    ]);
     return { AccessToken, ExpiresIn: life.accessSeconds, TokenType: 'Bearer', IdToken };
   }
 
