@@ -18,6 +18,7 @@ import { Users } from './userpools/users.js';
 import { Groups } from './userpools/groups.js';
 import { SignIn } from './auth/sign-in.js';
 import { Tokens } from './tokens/tokens.js';
+import { CryptoWorkers } from './crypto/workers.js';
 import { Messages, composeFromTemplates } from './messaging/messages.js';
 import { Triggers } from './triggers/triggers.js';
 import { IdentityService } from './identity/service.js';
@@ -39,7 +40,7 @@ export interface App {
   pools: UserPools;
   users: Users;
   groups: Groups;
-  /** Sign-in (src/auth): the SRP worker pool, lockout limits, stand-ins for unknown users. */
+  /** Sign-in (src/auth): the crypto worker pool (SRP and signatures), lockout limits, stand-ins for unknown users. */
   auth: SignIn;
   /**
    * Tokens of the user pools (src/tokens/tokens.ts): issueForSignIn, refresh, verifyAccessToken,
@@ -137,8 +138,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   messages.customSender = (ctx, medium) => triggers.customSend(ctx, medium);
   const pools = new UserPools(store, clock, sealer, config);
   const groups = new Groups(store, clock, pools);
-  const tokens = new Tokens({ config, store, clock, sealer, pools, groups, customizeClaims: (a) => triggers.customizeTokens(a) });
-  const auth = new SignIn({ store, clock, sealer, log });
+  // One pool of crypto worker threads: SRP's exponentiations and the tokens' signatures.
+  const cryptoWorkers = new CryptoWorkers();
+  const tokens = new Tokens({ config, store, clock, sealer, pools, groups, workers: cryptoWorkers, customizeClaims: (a) => triggers.customizeTokens(a) });
+  const auth = new SignIn({ store, clock, sealer, log, workers: cryptoWorkers });
   const users = new Users(store, clock, sealer, pools, messages, config, { hasher: new KeyedHash(masterKey), log, triggers, modPow: auth.modPow });
   const identity = new IdentityService({
     store,

@@ -1,6 +1,6 @@
 // USER_PASSWORD_AUTH (InitiateAuth) and ADMIN_USER_PASSWORD_AUTH / its legacy name
 // ADMIN_NO_SRP_AUTH (AdminInitiateAuth): the password arrives in the request and the users domain
-// checks it against the stored verifier (one exponentiation, about 1 ms, on the SRP worker pool
+// checks it against the stored verifier (one exponentiation, about 1 ms, on the crypto worker pool
 // like SRP's own, so that password sign-ins do not hold up the event loop).
 //
 // In order: USERNAME and PASSWORD present; SECRET_HASH; the user (an unknown one is

@@ -1,5 +1,5 @@
 // app.auth: what sign-in keeps per process. The flows themselves are functions of a FlowContext
-// (flows.ts); this holds the worker pool for SRP's exponentiations, the lockout limits, and the
+// (flows.ts); this holds the crypto worker pool (SRP's exponentiations), the lockout limits, and the
 // key that unknown users' stand-ins are derived from.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -7,20 +7,20 @@ import type { Clock } from '../clock.js';
 import type { Sealer } from '../crypto/sealed.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LIMITS, type SignInLimits } from './lockout.js';
-import { ModPowPool } from './modpow-pool.js';
+import { CryptoWorkers } from '../crypto/workers.js';
 
 const STAND_IN_KEY_SETTING = 'auth.stand-in-key';
 const STAND_IN_KEY_PURPOSE = 'auth-stand-in-key';
 
 export class SignIn {
-  readonly modPow: ModPowPool;
+  readonly modPow: CryptoWorkers;
   /** Lockout and rate-limit thresholds (tests may lower them). */
   readonly limits: SignInLimits = { ...DEFAULT_LIMITS };
   private standIn?: Promise<Buffer>;
   private lastPruneAt = 0;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; sealer: Sealer; log: Logger; srpWorkers?: number }) {
-    this.modPow = new ModPowPool(deps.srpWorkers);
+  constructor(private readonly deps: { store: Store; clock: Clock; sealer: Sealer; log: Logger; workers?: CryptoWorkers }) {
+    this.modPow = deps.workers ?? new CryptoWorkers();
   }
 
   /**

@@ -4,7 +4,7 @@
 // checks that both give the same results.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { N, computeX, fromHex, hashHex, k, newSalt, padHex, type Verifier } from '../crypto/srp.js';
-import type { ModPowPool } from './modpow-pool.js';
+import type { CryptoWorkers } from '../crypto/workers.js';
 
 const INFO = Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]);
 
@@ -16,7 +16,7 @@ export interface Ephemeral {
 }
 
 /** b (256 random bits) and B = (k·v + g^b) mod N for the verifier `verifierHex`. */
-export async function serverEphemeral(pool: ModPowPool, verifierHex: string): Promise<Ephemeral> {
+export async function serverEphemeral(pool: CryptoWorkers, verifierHex: string): Promise<Ephemeral> {
   const v = fromHex(verifierHex);
   for (;;) {
     const b = fromHex(randomBytes(32).toString('hex'));
@@ -42,7 +42,7 @@ export interface ClaimCheck {
 }
 
 /** K = HKDF(IKM = padHex(S), salt = padHex(u), "Caldera Derived Key"), 16 bytes; undefined when A or u is degenerate. */
-export async function sessionKey(pool: ModPowPool, c: Pick<ClaimCheck, 'verifier' | 'A' | 'b' | 'B'>): Promise<Buffer | undefined> {
+export async function sessionKey(pool: CryptoWorkers, c: Pick<ClaimCheck, 'verifier' | 'A' | 'b' | 'B'>): Promise<Buffer | undefined> {
   const A = fromHex(c.A);
   if (A % N === 0n) return undefined;
   const u = fromHex(hashHex(padHex(A) + padHex(fromHex(c.B))));
@@ -67,7 +67,7 @@ export function claimSignature(key: Buffer, c: Pick<ClaimCheck, 'poolName' | 'us
  * Whether `signature` (base64) is the claim of someone who knows the password, compared in
  * constant time. The work is the same whether it matches or not.
  */
-export async function verifyClaim(pool: ModPowPool, c: ClaimCheck, signature: string): Promise<boolean> {
+export async function verifyClaim(pool: CryptoWorkers, c: ClaimCheck, signature: string): Promise<boolean> {
   const key = await sessionKey(pool, c);
   const want = key ? claimSignature(key, c) : Buffer.alloc(32);
   const given = Buffer.from(signature, 'base64');
@@ -78,13 +78,13 @@ export async function verifyClaim(pool: ModPowPool, c: ClaimCheck, signature: st
  * The salt and verifier kept for a password, as crypto/srp.ts's makeVerifier computes them (same
  * bytes), with g^x on the worker pool: hashing x stays here, the exponentiation does not.
  */
-export async function makeVerifier(pool: ModPowPool, poolName: string, userId: string, password: string, saltHex?: string): Promise<Verifier> {
+export async function makeVerifier(pool: CryptoWorkers, poolName: string, userId: string, password: string, saltHex?: string): Promise<Verifier> {
   const salt = saltHex ?? newSalt();
   return { salt, verifier: padHex(await pool.powG(computeX(poolName, userId, password, salt))) };
 }
 
 /** USER_PASSWORD_AUTH and ChangePassword: v recomputed on the worker pool and compared in constant time. */
-export async function checkPassword(pool: ModPowPool, poolName: string, userId: string, password: string, v: Verifier): Promise<boolean> {
+export async function checkPassword(pool: CryptoWorkers, poolName: string, userId: string, password: string, v: Verifier): Promise<boolean> {
   const mine = Buffer.from((await makeVerifier(pool, poolName, userId, password, v.salt)).verifier, 'hex');
   const theirs = Buffer.from(v.verifier, 'hex');
   return mine.length === theirs.length && timingSafeEqual(mine, theirs);

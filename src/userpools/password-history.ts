@@ -30,7 +30,7 @@ function remembered(users: Users, user: User): Verifier[] {
  * Checks a proposed password before anything is consumed or written: the pool's policy
  * (InvalidPasswordException), then the history (PasswordHistoryPolicyViolationException). Each
  * remembered password costs one verifier computation (about a millisecond; n is at most 24), on
- * the SRP worker pool.
+ * the crypto worker pool.
  */
 export async function checkNewPassword(users: Users, pool: UserPool, user: User, password: string): Promise<void> {
   checkPasswordPolicy(pool, password);

@@ -2,7 +2,7 @@
 // password (the SRP salt and verifier, never the password), and temporary passwords for
 // AdminCreateUser.
 import { randomInt } from 'node:crypto';
-import type { ModPowPool } from '../auth/modpow-pool.js';
+import type { CryptoWorkers } from '../crypto/workers.js';
 import { makeVerifier } from '../auth/srp-server.js';
 import { InvalidPasswordException } from '../errors.js';
 import type { PasswordPolicyType } from '../models/idp-types.js';
@@ -75,13 +75,13 @@ export function temporaryPasswordExpiry(pool: UserPool, now: number): number {
 /**
  * What is kept of a password: the SRP salt and verifier bound to the pool's SRP name and the
  * user's canonical username (what clients put into x). No policy check: callers check first.
- * The exponentiation runs on the SRP worker pool (`modPow`, app.users.modPow), not the event loop.
+ * The exponentiation runs on the crypto worker pool (`modPow`, app.users.modPow), not the event loop.
  */
 export async function makePasswordMaterial(
   pool: UserPool,
   username: string,
   password: string,
-  opts: { temporary: boolean; now: number; modPow: ModPowPool },
+  opts: { temporary: boolean; now: number; modPow: CryptoWorkers },
 ): Promise<PasswordMaterial> {
   const v = await makeVerifier(opts.modPow, pool.srpName, username, password);
   return { kind: 'srp', ...v, ...(opts.temporary ? { expiresAt: temporaryPasswordExpiry(pool, opts.now) } : {}) };

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import type { KeyedHash } from '../crypto/keyed-hash.js';
 import type { Sealer } from '../crypto/sealed.js';
-import type { ModPowPool } from '../auth/modpow-pool.js';
+import type { CryptoWorkers } from '../crypto/workers.js';
 import { checkPassword as checkSrpPassword } from '../auth/srp-server.js';
 import { AliasExistsException, CodeDeliveryFailureException, InvalidParameterException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { newUuid } from '../ids.js';
@@ -62,8 +62,8 @@ export class Users {
   readonly codes: Codes;
   /** The pool's Lambda triggers (PreSignUp, PostConfirmation, UserMigration ...). */
   readonly triggers: Triggers;
-  /** The SRP worker pool (app.auth's): password verifiers are computed there, off the event loop. */
-  readonly modPow: ModPowPool;
+  /** The crypto worker pool (app.auth's): password verifiers are computed there, off the event loop. */
+  readonly modPow: CryptoWorkers;
   private readonly log: Logger;
 
   constructor(
@@ -73,7 +73,7 @@ export class Users {
     readonly pools: UserPools,
     readonly messages: Messages,
     readonly config: Config,
-    deps: { hasher: KeyedHash; log: Logger; triggers: Triggers; modPow: ModPowPool },
+    deps: { hasher: KeyedHash; log: Logger; triggers: Triggers; modPow: CryptoWorkers },
   ) {
     this.codes = new Codes(store, clock, deps.hasher);
     this.log = deps.log;

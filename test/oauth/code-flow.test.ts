@@ -320,7 +320,7 @@ for (const engine of engines) {
     });
 
     test('with PreventUserExistenceErrors an unknown user typed into the hosted page gets the usual refusal', async () => {
-      // The stand-in's verifier is checked (on the SRP worker pool) as a real user's would be.
+      // The stand-in's verifier is checked (on the crypto worker pool) as a real user's would be.
       const hiding = await seedWebClient(s, o.poolId, { ClientName: 'hiding', PreventUserExistenceErrors: 'ENABLED' });
       const b: Browser = { cookies: '' };
       const page = await open(b, await authorizeUrl(o, hiding.clientId));

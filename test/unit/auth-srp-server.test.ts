@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { N, expectedClaim, fromHex, g, k, makeVerifier, modPowN, padHex, powG } from '../../src/crypto/srp.js';
-import { ModPowPool } from '../../src/auth/modpow-pool.js';
+import { CryptoWorkers } from '../../src/crypto/workers.js';
 import { checkPassword as checkPooled, claimSignature, makeVerifier as makePooledVerifier, serverEphemeral, sessionKey, verifyClaim } from '../../src/auth/srp-server.js';
 
-const pool = new ModPowPool(2);
+const pool = new CryptoWorkers(2);
 after(() => pool.close());
 
 test('pooled exponentiation equals the native one', async () => {

@@ -1,7 +1,7 @@
 // The password policy check, temporary password generation and what is kept of a password.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { ModPowPool } from '../../src/auth/modpow-pool.js';
+import { CryptoWorkers } from '../../src/crypto/workers.js';
 import { checkPassword } from '../../src/crypto/srp.js';
 import type { PasswordPolicyType } from '../../src/models/idp-types.js';
 import type { UserPool } from '../../src/userpools/pools.js';
@@ -82,7 +82,7 @@ test('generated temporary passwords satisfy the policy', () => {
   assert.equal(seen.size, 600, 'passwords are random');
 });
 
-const modPow = new ModPowPool(1);
+const modPow = new CryptoWorkers(1);
 after(() => modPow.close());
 
 test('password material is an SRP verifier bound to the pool and the canonical username', async () => {
