@@ -13,11 +13,12 @@
 //   USER_PASSWORD_AUTH g^x + two signatures                   1 / (1/verify + 2/rs256)
 // Then a server with a pool of --users users (lib/seed.ts; the first --signers with their own
 // password) and, from a separate load-generator process:
-//   REFRESH_TOKEN_AUTH (InitiateAuth), GetTokensFromRefreshToken   autocannon, random refresh token
+//   REFRESH_TOKEN_AUTH (InitiateAuth), GetTokensFromRefreshToken   random refresh token
 //   USER_SRP_AUTH   complete sign-ins (InitiateAuth + RespondToAuthChallenge PASSWORD_VERIFIER);
 //                   client ephemerals (a, A = g^a) and k·g^x per user computed before the loop
-//   USER_PASSWORD_AUTH                                               autocannon, random signer
-//   GetUser (access token)                                           autocannon, random token
+//   USER_PASSWORD_AUTH                                               random signer
+//   GetUser (access token)                                           random token
+// The load generator is lib/http-lite.ts on keep-alive connections (the CPU it costs is reported).
 //   GetUser p99 at a fixed 50 req/s, idle and while SRP / password sign-ins run at full load
 //   from a second load-generator process (goal < 50 ms)
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';

@@ -1,13 +1,12 @@
 // The load generator: a child process (forked by load.ts) so that it runs on the other core than
 // the server's event loop. It takes jobs over IPC and answers each with its figures:
-//   cannon  autocannon against one scenario (a request builder below), fixed duration and
-//           connections, optionally at a fixed overall rate (a latency probe)
+//   cannon  one scenario (a request builder below) on keep-alive connections (lib/http-lite.ts),
+//           fixed duration and connections, optionally at a fixed overall rate (a latency probe)
 //   srp     complete USER_SRP_AUTH sign-ins (InitiateAuth + RespondToAuthChallenge), `connections`
 //           loops, the client's SRP math done here with native exponentiation
 // Traffic goes to 127.0.0.1 only.
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import autocannon from 'autocannon';
+import { LiteConnection, encodeRequest, type LiteResponse } from './http-lite.js';
 import { N, fromHex, hashHex, k, modPowN, padHex, powG } from '../../src/crypto/srp.js';
 import { makeSigner } from './sigv4.js';
 import type { CannonJob, Job, LoadResult, SrpJob } from './load.js';
@@ -64,24 +63,77 @@ function scenario(job: CannonJob): Build {
   }
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** One request on a connection, failing after REQUEST_TIMEOUT_MS. */
+async function send(conn: LiteConnection, bytes: Buffer): Promise<LiteResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      conn.request(bytes),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), REQUEST_TIMEOUT_MS))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function percentiles(latencies: number[]): { p50: number; p99: number } {
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
+/**
+ * `connections` keep-alive connections, each sending the scenario's next request as soon as the
+ * last one is answered, or, with `rate`, on a fixed schedule (rate / connections per connection).
+ * A connection that fails is replaced.
+ */
 async function runCannon(job: CannonJob): Promise<LoadResult> {
   const build = scenario(job);
-  const r = await autocannon({
-    url: job.url,
-    connections: job.connections,
-    duration: job.seconds,
-    overallRate: job.rate,
-    timeout: 30,
-    requests: [{ setupRequest: (req) => Object.assign(req, build()) }],
-  });
-  return {
-    ok: r['2xx'],
-    failed: r.non2xx + r.errors + r.timeouts,
-    seconds: r.duration,
-    rps: r['2xx'] / r.duration,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
+  const url = new URL(job.url);
+  const connect = () => new LiteConnection(url.hostname, Number(url.port));
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let lastError = '';
+  const started = performance.now();
+  const until = started + job.seconds * 1000;
+  const interval = job.rate ? (1000 * job.connections) / job.rate : 0;
+  const loop = async (i: number) => {
+    let conn = connect();
+    let due = started + (interval * i) / job.connections;
+    for (;;) {
+      if (interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        due += interval;
+      }
+      if (performance.now() >= until) break;
+      const bytes = encodeRequest(url.host, build());
+      const t0 = performance.now();
+      try {
+        const r = await send(conn, bytes);
+        if (r.status >= 200 && r.status < 300) {
+          ok++;
+          latencies.push(performance.now() - t0);
+        } else {
+          failed++;
+          lastError = `${r.status} ${r.body.toString('utf8').slice(0, 200)}`;
+        }
+      } catch (e) {
+        failed++;
+        lastError = String((e as Error).message);
+        conn.close();
+        conn = connect();
+      }
+    }
+    conn.close();
   };
+  await Promise.all(Array.from({ length: job.connections }, (_, i) => loop(i)));
+  const seconds = (performance.now() - started) / 1000;
+  return { ok, failed, seconds, rps: ok / seconds, ...percentiles(latencies), lastError: lastError || undefined };
 }
 
 // ---- SRP sign-ins ----------------------------------------------------------------------------
@@ -95,28 +147,15 @@ function srpTimestamp(ms: number): string {
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
-function post(agent: http.Agent, url: URL, op: string, input: unknown): Promise<{ status: number; body: any }> {
-  const data = JSON.stringify(input);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': JSON_TYPE, 'x-amz-target': `${IDP}.${op}`, 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
+async function post(conn: LiteConnection, url: URL, op: string, input: unknown): Promise<{ status: number; body: any }> {
+  const bytes = encodeRequest(url.host, {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': JSON_TYPE, 'x-amz-target': `${IDP}.${op}` },
+    body: JSON.stringify(input),
   });
+  const r = await send(conn, bytes);
+  return { status: r.status, body: JSON.parse(r.body.toString('utf8') || '{}') };
 }
 
 /**
@@ -133,7 +172,6 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
     const A = powG(a);
     return { a, A, Ahex: A.toString(16), Apad: padHex(A) };
   });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: job.connections });
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
@@ -143,12 +181,13 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
   const started = performance.now();
   const until = started + job.seconds * 1000;
   const loop = async () => {
+    let conn = new LiteConnection(url.hostname, Number(url.port));
     while (performance.now() < until) {
       const user = users[next % users.length];
       const e = ephemerals[next++ % ephemerals.length];
       const t0 = performance.now();
       try {
-        const first = await post(agent, url, 'InitiateAuth', {
+        const first = await post(conn, url, 'InitiateAuth', {
           ClientId: job.clientId,
           AuthFlow: 'USER_SRP_AUTH',
           AuthParameters: { USERNAME: user.username, SRP_A: e.Ahex },
@@ -167,7 +206,7 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
           .update(Buffer.from(c.SECRET_BLOCK, 'base64'))
           .update(Buffer.from(TIMESTAMP))
           .digest('base64');
-        const second = await post(agent, url, 'RespondToAuthChallenge', {
+        const second = await post(conn, url, 'RespondToAuthChallenge', {
           ClientId: job.clientId,
           ChallengeName: 'PASSWORD_VERIFIER',
           Session: first.body.Session,
@@ -181,18 +220,18 @@ async function runSrp(job: SrpJob): Promise<LoadResult> {
       } catch (err) {
         failed++;
         lastError = String((err as Error).message);
+        conn.close();
+        conn = new LiteConnection(url.hostname, Number(url.port));
       }
     }
+    conn.close();
   };
   await Promise.all(Array.from({ length: job.connections }, loop));
-  agent.destroy();
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   const cpu = process.cpuUsage(cpuStart);
   // CPU from the first sign-in on: the precomputed ephemerals are not the loop's cost.
   const clientCpuMs = ok ? (cpu.user + cpu.system) / 1000 / ok : NaN;
-  return { ok, failed, seconds, rps: ok / seconds, p50: q(0.5), p99: q(0.99), clientCpuMs, lastError: lastError || undefined };
+  return { ok, failed, seconds, rps: ok / seconds, ...percentiles(latencies), clientCpuMs, lastError: lastError || undefined };
 }
 
 process.on('message', async (job: Job & { id: number }) => {
