@@ -47,8 +47,7 @@ export async function sessionKey(pool: CryptoWorkers, c: Pick<ClaimCheck, 'verif
   if (A % N === 0n) return undefined;
   const u = fromHex(hashHex(padHex(A) + padHex(fromHex(c.B))));
   if (u === 0n) return undefined;
-  const vu = await pool.modPow(fromHex(c.verifier), u);
-  const S = await pool.modPow((A * vu) % N, fromHex(c.b));
+  const S = await pool.srpSecret(A, fromHex(c.verifier), u, fromHex(c.b));
   const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
   return createHmac('sha256', prk).update(INFO).digest().subarray(0, 16);
 }

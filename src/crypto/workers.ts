@@ -31,6 +31,7 @@ try {
   if (tid > 0) require('node:os').setPriority(tid, workerData.nice);
 } catch {}
 const dh = createDiffieHellman(Buffer.from(workerData.n, 'hex'), Buffer.from([2]));
+const N = BigInt('0x' + workerData.n);
 const bytes = (hex) => Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex');
 const keys = new Map();
 parentPort.on('message', (m) => {
@@ -43,6 +44,13 @@ parentPort.on('message', (m) => {
         if (!key) throw new Error('unknown signing key');
         return sign('sha256', Buffer.from(j.data, 'latin1'), key).toString('base64url');
       }).join(' ');
+    } else if (m.srp !== undefined) {
+      // S = (A * v^u mod N)^b mod N: both exponentiations of a PASSWORD_VERIFIER answer in one job.
+      dh.setPrivateKey(bytes(m.srp.u));
+      const vu = BigInt('0x' + dh.computeSecret(bytes(m.srp.v)).toString('hex'));
+      const base = (BigInt('0x' + m.srp.A) * vu) % N;
+      dh.setPrivateKey(bytes(m.srp.b));
+      out = dh.computeSecret(bytes(base.toString(16))).toString('hex');
     } else {
       dh.setPrivateKey(bytes(m.exp));
       if (m.base === null) { dh.generateKeys(); out = dh.getPublicKey('hex'); }
@@ -86,6 +94,12 @@ export class CryptoWorkers {
   /** base^exp mod N (base reduced mod N first). */
   async modPow(base: bigint, exp: bigint): Promise<bigint> {
     return fromHex((await this.run({ base: (base % N).toString(16), exp: exp.toString(16) })) || '0');
+  }
+
+  /** SRP's premaster secret S = (A · v^u mod N)^b mod N, both exponentiations in one job. */
+  async srpSecret(A: bigint, v: bigint, u: bigint, b: bigint): Promise<bigint> {
+    const srp = { A: A.toString(16), v: (v % N).toString(16), u: u.toString(16), b: b.toString(16) };
+    return fromHex((await this.run({ srp })) || '0');
   }
 
   /**

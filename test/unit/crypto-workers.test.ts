@@ -1,14 +1,16 @@
 // The crypto worker threads sign exactly as node:crypto does in-thread (RS256 is deterministic),
 // with each key sent to each worker once, and run below the event loop's scheduling priority.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { N, fromHex, modPowN } from '../../src/crypto/srp.js';
 import { CryptoWorkers } from '../../src/crypto/workers.js';
 
 const workers = new CryptoWorkers(2);
 after(() => workers.close());
 
+const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
 const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
@@ -27,6 +29,16 @@ test('RS256 signatures on the workers equal in-thread ones, for several keys on 
   ).flat();
   const want = inputs.flatMap((data) => [sign('sha256', Buffer.from(data), keyA), sign('sha256', Buffer.from(data), keyB)].map((b) => b.toString('base64url')));
   assert.deepEqual(got, want);
+});
+
+test('the SRP secret in one job equals its two exponentiations in-thread', async () => {
+  for (let i = 0; i < 4; i++) {
+    const A = fromHex(randomHex(384)) + (i === 3 ? N : 0n); // the last A is above N
+    const v = fromHex(randomHex(384)) % N;
+    const u = fromHex(randomHex(32));
+    const b = fromHex(randomHex(32));
+    assert.equal(await workers.srpSecret(A, v, u, b), modPowN((A * modPowN(v, u)) % N, b));
+  }
 });
 
 test('the worker threads run at a lower priority than the event loop (Linux)', { skip: process.platform !== 'linux' && 'Linux only' }, async () => {
