@@ -75,12 +75,30 @@ export class TokenRepo {
     private readonly engine: Engine = 'sqlite',
   ) {}
 
-  async insertFamily(row: TokenFamilyRow): Promise<void> {
-    await this.db.insertInto('token_families').values(row).execute();
-  }
-
   async insertRefreshToken(row: RefreshTokenRow): Promise<void> {
     await this.db.insertInto('refresh_tokens').values(row).execute();
+  }
+
+  /**
+   * A new sign-in: its family and first refresh token, both or neither. On PostgreSQL one
+   * statement (the family inserted in a WITH clause), so no BEGIN and COMMIT round trips; on
+   * SQLite a transaction, whose statements cost no round trips.
+   */
+  async insertSignIn(family: TokenFamilyRow, token: RefreshTokenRow): Promise<void> {
+    if (this.engine === 'postgres') {
+      const columns = sql.join(FAMILY_COLUMNS.map((c) => sql.ref(c)));
+      const values = sql.join(FAMILY_COLUMNS.map((c) => family[c]));
+      await sql`with f as (insert into token_families (${columns}) values (${values}) returning id)
+        insert into refresh_tokens (token_hash, family_id, parent_hash, created_at, expires_at)
+        select ${token.token_hash}::text, f.id, ${token.parent_hash}::text, ${token.created_at}::bigint, ${token.expires_at}::bigint from f`.execute(this.db);
+      return;
+    }
+    const write = async (db: Db) => {
+      await db.insertInto('token_families').values(family).execute();
+      await db.insertInto('refresh_tokens').values(token).execute();
+    };
+    if (this.db.isTransaction) await write(this.db);
+    else await this.db.transaction().execute(write);
   }
 
   /**

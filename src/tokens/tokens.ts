@@ -142,8 +142,8 @@ export class Tokens {
     const trigger = a.trigger ?? { source: a.atHash ? 'TokenGeneration_HostedAuth' : 'TokenGeneration_Authentication' };
     const claims = await this.claimsPair(a.pool, session, now, trigger);
     const [, jwts] = await Promise.all([
-      store.transaction(async (tx) => {
-        await tx.tokens.insertFamily({
+      store.tokens.insertSignIn(
+        {
           id: session.familyId,
           pool_id: a.pool.id,
           client_id: a.client.id,
@@ -155,15 +155,15 @@ export class Tokens {
           created_at: now,
           expires_at: expiresAt,
           revoked_at: null,
-        });
-        await tx.tokens.insertRefreshToken({
+        },
+        {
           token_hash: refreshTokenHash(refreshToken),
           family_id: session.familyId,
           parent_hash: null,
           created_at: now,
           expires_at: expiresAt,
-        });
-      }),
+        },
+      ),
       this.signPair(a.pool.id, session, claims, a.atHash),
     ]);
     return { ...jwts, RefreshToken: refreshToken };
