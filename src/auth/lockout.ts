@@ -55,10 +55,7 @@ const ipSubject = (ctx: FlowContext) => `ip:${ctx.sourceIp}`;
 export async function checkNotLocked(ctx: FlowContext, subject: string): Promise<{ counted: boolean }> {
   const { store, clock, auth } = ctx.app;
   const now = clock.now();
-  const [mine, address] = await Promise.all([
-    store.auth.failures(ctx.pool.id, subject),
-    store.auth.failures(ctx.pool.id, ipSubject(ctx)),
-  ]);
+  const [mine, address] = await store.auth.failures(ctx.pool.id, subject, ipSubject(ctx));
   if (address && address.failures >= auth.limits.ipFailures && now - address.last_failed_at < auth.limits.ipWindowMs) {
     throw new TooManyRequestsException('Too many failed sign-in attempts from this address. Try again later.');
   }

@@ -3,6 +3,12 @@
 import { sql } from 'kysely';
 import type { AuthFailureRow } from './schema.js';
 import type { Db } from './store.js';
+import { compiled } from './compiled.js';
+
+/** Every sign-in step's lockout check: compiled once. */
+const failuresQuery = compiled((db, poolId: string, subject: string, other: string) =>
+  db.selectFrom('auth_failures').selectAll().where('pool_id', '=', poolId).where('subject', 'in', [subject, other]),
+);
 
 export class AuthRepo {
   constructor(private readonly db: Db) {}
@@ -26,14 +32,14 @@ export class AuthRepo {
     return { ...row, failures: Number(row.failures), last_failed_at: Number(row.last_failed_at) };
   }
 
-  async failures(poolId: string, subject: string): Promise<AuthFailureRow | undefined> {
-    const row = await this.db
-      .selectFrom('auth_failures')
-      .selectAll()
-      .where('pool_id', '=', poolId)
-      .where('subject', '=', subject)
-      .executeTakeFirst();
-    return row && { ...row, failures: Number(row.failures), last_failed_at: Number(row.last_failed_at) };
+  /** The counters of two subjects (a sign-in's user and address) in one query; absent: none. */
+  async failures(poolId: string, subject: string, other: string): Promise<[AuthFailureRow | undefined, AuthFailureRow | undefined]> {
+    const rows = await failuresQuery(this.db, poolId, subject, other);
+    const pick = (s: string) => {
+      const row = rows.find((r) => r.subject === s);
+      return row && { ...row, failures: Number(row.failures), last_failed_at: Number(row.last_failed_at) };
+    };
+    return [pick(subject), pick(other)];
   }
 
   async clearFailures(poolId: string, subject: string): Promise<void> {

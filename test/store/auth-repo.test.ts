@@ -37,14 +37,17 @@ for (const engine of engines) {
       assert.equal((await store.auth.countFailure('p2', 'user:a', 2000, 60_000)).failures, 1);
       const later = await store.auth.countFailure('p1', 'user:a', 2000 + 60_001, 60_000);
       assert.deepEqual([later.failures, later.last_failed_at], [1, 62_001]);
-      assert.equal((await store.auth.failures('p1', 'user:a'))?.failures, 1);
+      const [a, b] = await store.auth.failures('p1', 'user:a', 'user:b');
+      assert.deepEqual([a?.subject, a?.failures, b?.subject, b?.failures], ['user:a', 1, 'user:b', 1]);
+      const [none, alsoA] = await store.auth.failures('p1', 'user:zz', 'user:a');
+      assert.deepEqual([none, alsoA?.failures], [undefined, 1]);
     });
 
     test('concurrent failures are all counted', async () => {
       await Promise.all(Array.from({ length: 20 }, () => store.auth.countFailure('p1', 'ip:1.2.3.4', 5000, 60_000)));
-      assert.equal((await store.auth.failures('p1', 'ip:1.2.3.4'))?.failures, 20);
+      assert.equal((await store.auth.failures('p1', 'ip:1.2.3.4', 'user:none'))[0]?.failures, 20);
       await store.auth.clearFailures('p1', 'ip:1.2.3.4');
-      assert.equal(await store.auth.failures('p1', 'ip:1.2.3.4'), undefined);
+      assert.equal((await store.auth.failures('p1', 'ip:1.2.3.4', 'user:none'))[0], undefined);
     });
 
     test('a challenge id is used once, even by racing callers', async () => {
