@@ -2,6 +2,29 @@
 // feedback set on one, and purged by age.
 import type { AuditEventRow } from './schema.js';
 import type { Db } from './store.js';
+import { compiled } from './compiled.js';
+
+const COLUMNS = [
+  'id',
+  'pool_id',
+  'client_id',
+  'user_id',
+  'username',
+  'type',
+  'outcome',
+  'source_ip',
+  'request_id',
+  'detail',
+  'feedback',
+  'feedback_at',
+  'created_at',
+] as const satisfies readonly (keyof AuditEventRow)[];
+/** Fails to compile when AuditEventRow gains a column COLUMNS does not list. */
+const everyColumn: Exclude<keyof AuditEventRow, (typeof COLUMNS)[number]> extends never ? true : never = true;
+void everyColumn;
+
+/** insertMany's statement by row count. */
+const inserts = new Map<number, (db: Db, ...values: unknown[]) => Promise<unknown[]>>();
 
 export interface AuditCursor {
   createdAt: number;
@@ -26,9 +49,23 @@ export class AuditRepo {
     await this.db.insertInto('audit_events').values(row).execute();
   }
 
-  /** One multi-row INSERT (keep it to a few hundred rows: 13 parameters each). */
+  /**
+   * One multi-row INSERT (keep it to a few hundred rows: 13 parameters each), compiled once per
+   * row count: the batched writer sends a few sizes over and over.
+   */
   async insertMany(rows: AuditEventRow[]): Promise<void> {
-    if (rows.length) await this.db.insertInto('audit_events').values(rows).execute();
+    if (!rows.length) return;
+    let insert = inserts.get(rows.length);
+    if (!insert) {
+      const n = rows.length;
+      insert = compiled((db, ...values: unknown[]) =>
+        db.insertInto('audit_events').values(
+          Array.from({ length: n }, (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, values[r * COLUMNS.length + i]])) as unknown as AuditEventRow),
+        ),
+      );
+      inserts.set(n, insert);
+    }
+    await insert(this.db, ...rows.flatMap((row) => COLUMNS.map((c) => row[c])));
   }
 
   list(q: AuditQuery): Promise<AuditEventRow[]> {
