@@ -5,6 +5,15 @@ import type { AuthFailureRow } from './schema.js';
 import type { Db } from './store.js';
 import { compiled } from './compiled.js';
 
+/** A challenge answer's single-use record: a row back when this call inserted it. */
+const useOnceQuery = compiled((db, jti: string, expiresAt: number) =>
+  db
+    .insertInto('auth_used_challenges')
+    .values({ jti, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('jti').doNothing())
+    .returning('jti'),
+);
+
 /** Every sign-in step's lockout check: compiled once. */
 const failuresQuery = compiled((db, poolId: string, subject: string, other: string) =>
   db.selectFrom('auth_failures').selectAll().where('pool_id', '=', poolId).where('subject', 'in', [subject, other]),
@@ -56,12 +65,7 @@ export class AuthRepo {
    * replay): the primary key decides, so two processes racing on one answer cannot both win.
    */
   async useOnce(jti: string, expiresAt: number): Promise<boolean> {
-    const r = await this.db
-      .insertInto('auth_used_challenges')
-      .values({ jti, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    return (await useOnceQuery(this.db, jti, expiresAt)).length > 0;
   }
 
   /** Forgets used challenge ids that have expired anyway. */

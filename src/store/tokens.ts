@@ -76,7 +76,7 @@ export class TokenRepo {
   ) {}
 
   async insertRefreshToken(row: RefreshTokenRow): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(row).execute();
+    await insertTokenQuery(this.db, ...TOKEN_COLUMNS.map((c) => row[c]));
   }
 
   /**
@@ -94,8 +94,8 @@ export class TokenRepo {
       return;
     }
     const write = async (db: Db) => {
-      await db.insertInto('token_families').values(family).execute();
-      await db.insertInto('refresh_tokens').values(token).execute();
+      await insertFamilyQuery(db, ...FAMILY_COLUMNS.map((c) => family[c]));
+      await insertTokenQuery(db, ...TOKEN_COLUMNS.map((c) => token[c]));
     };
     if (this.db.isTransaction) await write(this.db);
     else await this.db.transaction().execute(write);
@@ -197,6 +197,22 @@ export class TokenRepo {
     return Number(r.numDeletedRows);
   }
 }
+
+const TOKEN_COLUMNS = ['token_hash', 'family_id', 'parent_hash', 'created_at', 'expires_at'] as const satisfies readonly (keyof RefreshTokenRow)[];
+
+/** Fail to compile when a row type gains a column the lists above do not name. */
+const everyFamilyColumn: Exclude<keyof TokenFamilyRow, (typeof FAMILY_COLUMNS)[number]> extends never ? true : never = true;
+const everyTokenColumn: Exclude<keyof RefreshTokenRow, (typeof TOKEN_COLUMNS)[number]> extends never ? true : never = true;
+void everyFamilyColumn;
+void everyTokenColumn;
+
+/** Inserts of a sign-in (SQLite) and of a rotation, compiled once; the values in *_COLUMNS order. */
+const insertFamilyQuery = compiled((db, ...values: unknown[]) =>
+  db.insertInto('token_families').values(Object.fromEntries(FAMILY_COLUMNS.map((c, i) => [c, values[i]])) as unknown as TokenFamilyRow),
+);
+const insertTokenQuery = compiled((db, ...values: unknown[]) =>
+  db.insertInto('refresh_tokens').values(Object.fromEntries(TOKEN_COLUMNS.map((c, i) => [c, values[i]])) as unknown as RefreshTokenRow),
+);
 
 /** findRefreshToken's one query: the token, its family, the family's user, when it was replaced. */
 const findRefreshTokenQuery = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash));
