@@ -123,6 +123,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
+    preparedStatements: config.databasePreparedStatements,
   });
   const admin = loadAdminCredentials(config, log);
   const adminCredential: Credential = {

@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL schema to use (tests give each run its own). */
   databaseSchema?: string;
+  /** PostgreSQL: run data statements as named prepared statements (src/store/pg-prepared.ts). */
+  databasePreparedStatements: boolean;
   publicUrl: string;
   region: string;
   /** Further regions that SigV4 credential scopes may name (clients configured for another region). */
@@ -71,6 +73,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_DATA_DIR', key: 'dataDir', kind: 'string', default: () => './.tessera', defaultDoc: '`./.tessera`', doc: 'folder of the embedded SQLite database and of generated keys and credentials' },
   { env: 'TESSERA_DATABASE_URL', key: 'databaseUrl', kind: 'url', secret: true, doc: '`postgres://user:password@host:5432/db`: use PostgreSQL instead of SQLite (migrations run at start)' },
   { env: 'TESSERA_DATABASE_SCHEMA', key: 'databaseSchema', kind: 'schema', doc: 'PostgreSQL schema to use, created when missing', defaultDoc: 'the connection\'s `search_path`' },
+  { env: 'TESSERA_DATABASE_PREPARED_STATEMENTS', key: 'databasePreparedStatements', kind: 'bool', default: () => true, defaultDoc: '`true`', doc: 'PostgreSQL: run queries as named prepared statements (planned once per connection); `false` behind a pooler in transaction mode that does not keep them (PgBouncer before 1.21)' },
   { env: 'TESSERA_PUBLIC_URL', key: 'publicUrl', kind: 'url', default: (c) => `http://localhost:${c.port}`, defaultDoc: '`http://localhost:$PORT`', doc: 'external base URL (token issuers, links in messages)' },
   { env: 'TESSERA_REGION', key: 'region', kind: 'region', default: () => 'us-east-1', defaultDoc: '`us-east-1`', doc: 'region in pool ids and ARNs, and accepted in SigV4 scopes' },
   { env: 'TESSERA_EXTRA_REGIONS', key: 'extraRegions', kind: 'regions', default: () => [], defaultDoc: 'none', doc: 'comma-separated further regions accepted in SigV4 credential scopes' },

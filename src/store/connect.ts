@@ -20,6 +20,8 @@ export interface StoreOptions {
   /** SQLite file name inside dataDir, or ':memory:'. */
   sqliteFile?: string;
   poolSize?: number;
+  /** PostgreSQL: named prepared statements (default true). */
+  preparedStatements?: boolean;
 }
 
 // int8 columns hold epoch milliseconds and counts: safe as JS numbers.
@@ -41,7 +43,7 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const prepared = new PreparedStatements();
-    prepared.install(pool);
+    if (opts.preparedStatements !== false) prepared.install(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: observeQuery });
     await migrate(db, 'postgres');
     prepared.enable();

@@ -57,7 +57,7 @@ describe('PostgreSQL named prepared statements', { skip: !PG && 'TESSERA_TEST_PG
     assert.ok(!texts.some((t) => /create table|count\(\*\)|^begin|^commit/i.test(t)), texts.join('\n'));
   });
 
-  test('a plan made stale by another process adding a column is re-planned, not an error', async () => {
+  test('a plan made stale by another process adding a column, or a dropped statement, is re-planned, not an error', async () => {
     await sql`create table stale (id text primary key, a text)`.execute(store.db);
     await sql`insert into stale (id, a) values (${'k'}, ${'one'})`.execute(store.db);
     const read = () => sql<Record<string, unknown>>`select * from stale where id = ${'k'}`.execute(store.db);
@@ -65,10 +65,26 @@ describe('PostgreSQL named prepared statements', { skip: !PG && 'TESSERA_TEST_PG
     // Another process migrates: the prepared `select *` now returns a different row type.
     await admin.query(`ALTER TABLE ${schema}.stale ADD COLUMN b text NOT NULL DEFAULT 'two'`);
     assert.deepEqual((await read()).rows, [{ id: 'k', a: 'one', b: 'two' }]);
+    // A statement the server dropped (DEALLOCATE, DISCARD ALL, a pooler) is re-sent unnamed too.
+    const users = () => store.db.selectFrom('users').select('id').where('pool_id', '=', 'us-east-1_gone').execute();
+    assert.deepEqual(await users(), []);
+    await sql`deallocate all`.execute(store.db);
+    assert.deepEqual(await users(), []);
     // From then on the text goes unnamed on this connection, inside transactions too.
     await store.db.transaction().execute(async (tx) => {
       const r = await sql<Record<string, unknown>>`select * from stale where id = ${'k'}`.execute(tx);
       assert.deepEqual(r.rows, [{ id: 'k', a: 'one', b: 'two' }]);
     });
+  });
+
+  test('TESSERA_DATABASE_PREPARED_STATEMENTS=false: nothing is named', async () => {
+    const off = await openStore({ dataDir: dir, databaseUrl: PG!, databaseSchema: schema, poolSize: 1, preparedStatements: false });
+    try {
+      await off.db.selectFrom('users').select('id').where('pool_id', '=', 'us-east-1_off').execute();
+      const names = (await sql<{ name: string }>`select name from pg_prepared_statements`.execute(off.db)).rows;
+      assert.deepEqual(names, []);
+    } finally {
+      await off.close();
+    }
   });
 });
