@@ -107,11 +107,16 @@ export class CryptoWorkers {
    * private key is named for good by its `keyId`: a worker is sent a key with its first job for it.
    */
   async signRs256(jobs: { keyId: string; key: KeyObject; data: string }[]): Promise<string[]> {
-    const out = await this.run({ sign: jobs.map((j) => ({ keyId: j.keyId, data: j.data })) }, (slot) => {
-      const fresh = jobs.filter((j) => !slot.keys.has(j.keyId));
-      for (const j of fresh) slot.keys.add(j.keyId);
-      return fresh.length ? Object.fromEntries(fresh.map((j) => [j.keyId, j.key])) : undefined;
-    });
+    let fresh: string[] = [];
+    const out = await this.run(
+      { sign: jobs.map((j) => ({ keyId: j.keyId, data: j.data })) },
+      (slot) => {
+        fresh = jobs.filter((j) => !slot.keys.has(j.keyId)).map((j) => j.keyId);
+        return fresh.length ? Object.fromEntries(jobs.filter((j) => fresh.includes(j.keyId)).map((j) => [j.keyId, j.key])) : undefined;
+      },
+      // Marked as held once the message (with the keys) is on its way.
+      (slot) => fresh.forEach((id) => slot.keys.add(id)),
+    );
     return out.split(' ');
   }
 
@@ -122,15 +127,25 @@ export class CryptoWorkers {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  private run(message: Record<string, unknown>, keysFor?: (slot: Slot) => Record<string, KeyObject> | undefined): Promise<string> {
+  private run(
+    message: Record<string, unknown>,
+    keysFor?: (slot: Slot) => Record<string, KeyObject> | undefined,
+    sent?: (slot: Slot) => void,
+  ): Promise<string> {
     if (this.closed) return Promise.reject(new Error('the crypto worker pool is closed'));
     const slot = this.leastBusy();
     const id = this.nextId++;
     return new Promise<string>((resolve, reject) => {
+      const keys = keysFor?.(slot);
+      try {
+        slot.worker.postMessage(keys ? { ...message, id, keys } : { ...message, id });
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
       this.jobs.set(id, { resolve, reject, slot });
       slot.pending++;
-      const keys = keysFor?.(slot);
-      slot.worker.postMessage(keys ? { ...message, id, keys } : { ...message, id });
+      sent?.(slot);
     });
   }
 
