@@ -42,6 +42,8 @@ export class LiteConnection {
       this.socket.once('connect', resolve);
       this.socket.once('error', reject);
     });
+    // A refused connection is reported by the request that waits on it, never as unhandled.
+    this.ready.catch(() => undefined);
     this.socket.on('data', (chunk: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
       this.parse();

@@ -112,7 +112,9 @@ async function runCannon(job: CannonJob): Promise<LoadResult> {
       }
       if (performance.now() >= until) break;
       const bytes = encodeRequest(url.host, build());
-      const t0 = performance.now();
+      // At a fixed rate, latency counts from when the request was due: a stall that delays the
+      // following requests shows in their latency (no coordinated omission).
+      const t0 = interval ? Math.min(performance.now(), due - interval) : performance.now();
       try {
         const r = await send(conn, bytes);
         if (r.status >= 200 && r.status < 300) {
