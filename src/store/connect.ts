@@ -9,6 +9,7 @@ import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { observeQuery } from '../metrics/metrics.js';
 import { PreparedStatements } from './pg-prepared.js';
+import { Checkpointer } from './sqlite-checkpointer.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -51,12 +52,15 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
   }
   const file = opts.sqliteFile ?? 'tessera.db';
   if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
-  const sqlite = new SQLite(file === ':memory:' ? file : join(opts.dataDir, file));
+  const path = file === ':memory:' ? file : join(opts.dataDir, file);
+  const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: observeQuery });
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts), not in whichever request commits.
+  const checkpointer = path === ':memory:' ? undefined : new Checkpointer(sqlite, path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }), log: observeQuery });
   await migrate(db, 'sqlite');
   return { db, engine: 'sqlite' };
 }
@@ -70,7 +74,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * statement is only reused when it is not in the middle of an iteration (`busy`); SQLite
  * re-prepares it by itself after a schema change.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database, checkpointer?: Checkpointer): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(text: string) {
@@ -85,6 +89,8 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
     },
     close() {
       cache.clear();
+      // The worker's connection first: then this one is the last, and closing it folds the log in.
+      checkpointer?.stop();
       sqlite.close();
     },
   };
