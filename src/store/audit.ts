@@ -1,7 +1,9 @@
 // Audit events: appended, read newest first by user or by pool (keyset pages on created_at, id),
 // feedback set on one, and purged by age.
+import { sql } from 'kysely';
 import type { AuditEventRow } from './schema.js';
 import type { Db } from './store.js';
+import type { Engine } from './connect.js';
 import { compiled } from './compiled.js';
 
 const COLUMNS = [
@@ -23,8 +25,37 @@ const COLUMNS = [
 const everyColumn: Exclude<keyof AuditEventRow, (typeof COLUMNS)[number]> extends never ? true : never = true;
 void everyColumn;
 
-/** insertMany's statement by row count. */
+/** insertMany's statement by row count (SQLite). */
 const inserts = new Map<number, (db: Db, ...values: unknown[]) => Promise<unknown[]>>();
+
+/** PostgreSQL's type of each column, for the arrays insertMany unnests. */
+const PG_TYPES: Record<(typeof COLUMNS)[number], 'text' | 'bigint'> = {
+  id: 'text',
+  pool_id: 'text',
+  client_id: 'text',
+  user_id: 'text',
+  username: 'text',
+  type: 'text',
+  outcome: 'text',
+  source_ip: 'text',
+  request_id: 'text',
+  detail: 'text',
+  feedback: 'text',
+  feedback_at: 'bigint',
+  created_at: 'bigint',
+};
+
+/**
+ * PostgreSQL: any number of rows as one array per column, so one statement text serves every
+ * batch size and is prepared once per connection (a multi-row VALUES of 13 parameters a row is a
+ * new text for each size, and past 100 parameters is never prepared: pg-prepared.ts).
+ */
+const insertUnnestPg = compiled((db, ...columns: unknown[][]) =>
+  db
+    .insertInto('audit_events')
+    .columns([...COLUMNS])
+    .expression(sql`select * from unnest(${sql.join(columns.map((c, i) => sql`${c}::${sql.raw(PG_TYPES[COLUMNS[i]!])}[]`))})`),
+);
 
 export interface AuditCursor {
   createdAt: number;
@@ -43,18 +74,26 @@ export interface AuditQuery {
 }
 
 export class AuditRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   async insert(row: AuditEventRow): Promise<void> {
     await this.db.insertInto('audit_events').values(row).execute();
   }
 
   /**
-   * One multi-row INSERT (keep it to a few hundred rows: 13 parameters each), compiled once per
-   * row count: the batched writer sends a few sizes over and over.
+   * One INSERT of all the rows (keep it to a few hundred). SQLite: a multi-row VALUES (13
+   * parameters a row) compiled once per row count, as the batched writer sends a few sizes over
+   * and over. PostgreSQL: one array per column (insertUnnestPg).
    */
   async insertMany(rows: AuditEventRow[]): Promise<void> {
     if (!rows.length) return;
+    if (this.engine === 'postgres') {
+      await insertUnnestPg(this.db, ...COLUMNS.map((c) => rows.map((row) => row[c])));
+      return;
+    }
     let insert = inserts.get(rows.length);
     if (!insert) {
       const n = rows.length;

@@ -69,7 +69,7 @@ export class Store {
     this.oauth = new OAuthRepo(db);
     this.federation = new FederationRepo(db);
     this.imports = new ImportRepo(db);
-    this.audit = new AuditRepo(db);
+    this.audit = new AuditRepo(db, engine);
   }
 
   /** Runs `fn` in one transaction; inside a transaction it simply joins it. */

@@ -60,6 +60,43 @@ for (const engine of engines) {
       }
     });
 
+    test('a batch keeps every value exactly: quotes, backslashes, braces, commas, the word NULL, empty strings, non-ASCII, absent fields', async () => {
+      const s = await startServer({ engine });
+      try {
+        const poolId = await makePool(s);
+        const awkward = ['NULL', '', 'a,b', '{x}', '"quoted"', 'back\\slash', "it's", 'tab\there', 'line\nbreak', 'ünï ☃ 𝄞', ' padded ', '\\N'];
+        const recorded = [];
+        for (const [i, text] of awkward.entries()) {
+          const e = {
+            poolId,
+            username: text,
+            clientId: i % 2 ? text : undefined,
+            type: 'SignUp',
+            outcome: 'Pass' as const,
+            sourceIp: i % 3 ? undefined : text,
+            requestId: `r${i}`,
+            detail: i % 4 ? { op: text, n: i, ok: i % 2 === 0 } : undefined,
+          };
+          recorded.push({ id: await s.app.audit.record(e), e });
+        }
+        // One flush: the rows went in as one batch.
+        const page = await s.app.audit.list({ poolId, types: ['SignUp'], limit: 100 });
+        assert.equal(page.events.length, awkward.length);
+        for (const { id, e } of recorded) {
+          const got = page.events.find((x) => x.id === id);
+          assert.ok(got, `event ${e.requestId} stored`);
+          assert.equal(got.username, e.username);
+          assert.equal(got.clientId, e.clientId);
+          assert.equal(got.sourceIp, e.sourceIp);
+          assert.deepEqual(got.detail, e.detail);
+          assert.equal(got.userId, undefined);
+          assert.equal(typeof got.createdAt, 'number');
+        }
+      } finally {
+        await s.close();
+      }
+    });
+
     test('past 10,000 queued events an observation waits for the writer, and nothing deadlocks or is lost', { timeout: 120_000 }, async () => {
       const s = await startServer({ engine });
       try {
