@@ -50,7 +50,7 @@ export interface AuditPage {
 
 const PURGE_EVERY_MS = 60 * 60_000;
 /** How long a recorded event may wait for others to share its INSERT. */
-const FLUSH_DELAY_MS = 5;
+const FLUSH_DELAY_MS = 20;
 const BATCH_ROWS = 200;
 const MAX_QUEUED = 10_000;
 const DAY_MS = 86_400_000;
