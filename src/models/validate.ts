@@ -82,12 +82,9 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
     if (!shape) return;
     const where = path || 'input';
     const secret = sensitive || !!shape.sensitive;
-    const show = (v: unknown) => (secret ? '' : ` '${typeof v === 'string' ? v : JSON.stringify(v)}'`);
-    const typeError = (expected: string) =>
-      new CognitoException('SerializationException', `Expected ${expected} at '${where}' but found ${describe(value)}.`);
     switch (shape.type) {
       case 'structure': {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError('an object');
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('an object', where, value);
         const obj = value as Record<string, unknown>;
         for (const req of shape.required ?? []) {
           if (obj[req] === undefined || obj[req] === null) {
@@ -102,15 +99,15 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
         return;
       }
       case 'list': {
-        if (!Array.isArray(value)) throw typeError('a list');
-        checkLength(value.length, shape, where, '', problems, 'length');
+        if (!Array.isArray(value)) throw serializationError('a list', where, value);
+        checkLength(value.length, shape, where, problems, 'length');
         value.forEach((v, i) => v !== null && walk(shape.member!, v, `${where}.${i + 1}.member`, secret));
         return;
       }
       case 'map': {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw typeError('a map');
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('a map', where, value);
         const entries = Object.entries(value as Record<string, unknown>);
-        checkLength(entries.length, shape, where, '', problems, 'length');
+        checkLength(entries.length, shape, where, problems, 'length');
         for (const [k, v] of entries) {
           walk(shape.key!, k, `${where}.key`, secret);
           if (v !== null) walk(shape.value!, v, `${where}.${k}`, secret);
@@ -118,25 +115,25 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
         return;
       }
       case 'string': {
-        if (typeof value !== 'string') throw typeError('a string');
+        if (typeof value !== 'string') throw serializationError('a string', where, value);
         if (!isStorable(value)) {
           problems.push(`Value at '${where}' failed to satisfy constraint: Member must not contain NUL characters or unpaired surrogates`);
           return;
         }
-        checkLength([...value].length, shape, where, show(value), problems, 'length');
+        if (shape.min !== undefined || shape.max !== undefined) checkLength(codePoints(value), shape, where, problems, 'length', value, secret);
         if (shape.enum && !shape.enum.includes(value)) {
-          problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+          problems.push(`Value${shown(value, secret)} at '${where}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
         } else if (shape.pattern && !isWebhookUrl(name, where, value)) {
           const re = PATTERN_OVERRIDES[name] ?? compilePattern(shape.pattern);
           if (re && !re.test(value)) {
-            problems.push(`Value${show(value)} at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
+            problems.push(`Value${shown(value, secret)} at '${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
           }
         }
         return;
       }
       case 'integer':
       case 'long': {
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError('an integer');
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw serializationError('an integer', where, value);
         if (shape.min !== undefined && value < shape.min) {
           problems.push(`Value '${value}' at '${where}' failed to satisfy constraint: Member must have value greater than or equal to ${shape.min}`);
         }
@@ -148,14 +145,14 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
       case 'double':
       case 'float':
       case 'timestamp':
-        if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError('a number');
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw serializationError('a number', where, value);
         return;
       case 'boolean':
-        if (typeof value !== 'boolean') throw typeError('a boolean');
+        if (typeof value !== 'boolean') throw serializationError('a boolean', where, value);
         return;
       case 'blob':
-        if (typeof value !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(value)) throw typeError('a base64 string');
-        checkLength(Buffer.from(value, 'base64').length, shape, where, '', problems, 'length');
+        if (typeof value !== 'string' || !/^[A-Za-z0-9+/=_-]*$/.test(value)) throw serializationError('a base64 string', where, value);
+        checkLength(Buffer.from(value, 'base64').length, shape, where, problems, 'length');
         return;
       default:
         return; // document: any JSON value
@@ -171,12 +168,13 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
   }
 }
 
-function checkLength(len: number, shape: Shape, where: string, shown: string, problems: string[], what: string) {
+/** A length constraint; the message quotes `value` when one is given and not secret. */
+function checkLength(len: number, shape: Shape, where: string, problems: string[], what: string, value?: string, secret = true) {
   if (shape.min !== undefined && len < shape.min) {
-    problems.push(`Value${shown} at '${where}' failed to satisfy constraint: Member must have ${what} greater than or equal to ${shape.min}`);
+    problems.push(`Value${value === undefined ? '' : shown(value, secret)} at '${where}' failed to satisfy constraint: Member must have ${what} greater than or equal to ${shape.min}`);
   }
   if (shape.max !== undefined && len > shape.max) {
-    problems.push(`Value${shown} at '${where}' failed to satisfy constraint: Member must have ${what} less than or equal to ${shape.max}`);
+    problems.push(`Value${value === undefined ? '' : shown(value, secret)} at '${where}' failed to satisfy constraint: Member must have ${what} less than or equal to ${shape.max}`);
   }
 }
 
@@ -188,6 +186,22 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 export const isStorable = (s: string): boolean => !UNSTORABLE.test(s);
 
 const join = (path: string, m: string) => (path ? `${path}.${m}` : m);
+
+/** A value as an error message quotes it: not at all when it is sensitive. */
+const shown = (v: unknown, secret: boolean) => (secret ? '' : ` '${typeof v === 'string' ? v : JSON.stringify(v)}'`);
+
+const serializationError = (expected: string, where: string, value: unknown) =>
+  new CognitoException('SerializationException', `Expected ${expected} at '${where}' but found ${describe(value)}.`);
+
+/** Length in code points, as the service counts it (a surrogate pair is one), without copying the string. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

@@ -284,9 +284,28 @@ const userForAccessQuery = compiled((db, poolId: string, userId: string, familyI
     .where('u.pool_id', '=', poolId),
 );
 
-/** The user's own columns of a joined row: everything not prefixed by the join's aliases. */
+/** The columns of users (selectAll('u') in the joined lookups). */
+const USER_COLUMNS = [
+  'id',
+  'pool_id',
+  'username',
+  'username_norm',
+  'status',
+  'enabled',
+  'attributes',
+  'password',
+  'mfa',
+  'created_at',
+  'updated_at',
+  'password_updated_at',
+] as const satisfies readonly (keyof UserRow)[];
+/** Fails to compile when UserRow gains a column USER_COLUMNS does not list. */
+const everyUserColumn: Exclude<keyof UserRow, (typeof USER_COLUMNS)[number]> extends never ? true : never = true;
+void everyUserColumn;
+
+/** The user's own columns of a joined row. */
 function pickUser(r: Record<string, unknown>): UserRow {
-  return Object.fromEntries(
-    Object.entries(r).filter(([k]) => !k.startsWith('f_') && !k.startsWith('rt_') && !k.startsWith('x_') && k !== 'replaced_at'),
-  ) as unknown as UserRow;
+  const user: Record<string, unknown> = {};
+  for (const c of USER_COLUMNS) user[c] = r[c];
+  return user as unknown as UserRow;
 }
