@@ -25,9 +25,6 @@ const COLUMNS = [
 const everyColumn: Exclude<keyof AuditEventRow, (typeof COLUMNS)[number]> extends never ? true : never = true;
 void everyColumn;
 
-/** insertMany's statement by row count (SQLite). */
-const inserts = new Map<number, (db: Db, ...values: unknown[]) => Promise<unknown[]>>();
-
 /** PostgreSQL's type of each column, for the arrays insertMany unnests. */
 const PG_TYPES: Record<(typeof COLUMNS)[number], 'text' | 'bigint'> = {
   id: 'text',
@@ -57,6 +54,14 @@ const insertUnnestPg = compiled((db, ...columns: unknown[][]) =>
     .expression(sql`select * from unnest(${sql.join(columns.map((c, i) => sql`${c}::${sql.raw(PG_TYPES[COLUMNS[i]!])}[]`))})`),
 );
 
+/** SQLite: the rows as one JSON array, taken apart by json_each; again one statement for every batch size. */
+const insertJsonSqlite = compiled((db, rows: string) =>
+  db
+    .insertInto('audit_events')
+    .columns([...COLUMNS])
+    .expression(sql`select ${sql.join(COLUMNS.map((c) => sql.raw(`json_extract(value, '$.${c}')`)))} from json_each(${rows})`),
+);
+
 export interface AuditCursor {
   createdAt: number;
   id: string;
@@ -84,27 +89,14 @@ export class AuditRepo {
   }
 
   /**
-   * One INSERT of all the rows (keep it to a few hundred). SQLite: a multi-row VALUES (13
-   * parameters a row) compiled once per row count, as the batched writer sends a few sizes over
-   * and over. PostgreSQL: one array per column (insertUnnestPg).
+   * One INSERT of all the rows (keep it to a few hundred), by one statement whatever their number
+   * (a multi-row VALUES would be a new statement for each batch size): PostgreSQL takes one array
+   * per column (insertUnnestPg), SQLite one JSON array (insertJsonSqlite).
    */
   async insertMany(rows: AuditEventRow[]): Promise<void> {
     if (!rows.length) return;
-    if (this.engine === 'postgres') {
-      await insertUnnestPg(this.db, ...COLUMNS.map((c) => rows.map((row) => row[c])));
-      return;
-    }
-    let insert = inserts.get(rows.length);
-    if (!insert) {
-      const n = rows.length;
-      insert = compiled((db, ...values: unknown[]) =>
-        db.insertInto('audit_events').values(
-          Array.from({ length: n }, (_, r) => Object.fromEntries(COLUMNS.map((c, i) => [c, values[r * COLUMNS.length + i]])) as unknown as AuditEventRow),
-        ),
-      );
-      inserts.set(n, insert);
-    }
-    await insert(this.db, ...rows.flatMap((row) => COLUMNS.map((c) => row[c])));
+    if (this.engine === 'postgres') await insertUnnestPg(this.db, ...COLUMNS.map((c) => rows.map((row) => row[c])));
+    else await insertJsonSqlite(this.db, JSON.stringify(rows));
   }
 
   list(q: AuditQuery): Promise<AuditEventRow[]> {
