@@ -193,7 +193,11 @@ const shown = (v: unknown, secret: boolean) => (secret ? '' : ` '${typeof v === 
 const serializationError = (expected: string, where: string, value: unknown) =>
   new CognitoException('SerializationException', `Expected ${expected} at '${where}' but found ${describe(value)}.`);
 
-/** Length in code points, as the service counts it (a surrogate pair is one), without copying the string. */
+/**
+ * Length in code points, as the service counts it (a surrogate pair is one), without copying the
+ * string. Counts high surrogates, so it is exact only for strings isStorable accepted (no
+ * unpaired halves), which is the only place it is used.
+ */
 function codePoints(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {

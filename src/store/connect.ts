@@ -58,8 +58,16 @@ export async function openDatabase(opts: StoreOptions): Promise<{ db: Kysely<Dat
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Checkpoints run on a worker thread (sqlite-checkpointer.ts), not in whichever request commits.
-  const checkpointer = path === ':memory:' ? undefined : new Checkpointer(sqlite, path);
+  // After a burst the log file is cut back to this size once it restarts.
+  sqlite.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts), not in whichever request commits;
+  // without one (a worker that cannot start), SQLite's own automatic checkpoint does the work.
+  let checkpointer: Checkpointer | undefined;
+  try {
+    if (path !== ':memory:') checkpointer = new Checkpointer(sqlite, path);
+  } catch {
+    checkpointer = undefined;
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }), log: observeQuery });
   await migrate(db, 'sqlite');
   return { db, engine: 'sqlite' };

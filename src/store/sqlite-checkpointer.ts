@@ -20,8 +20,9 @@ import type SQLite from 'better-sqlite3';
 
 /** How often the worker checkpoints. */
 export const INTERVAL_MS = 100;
-/** The main connection's own automatic checkpoint, in pages (SQLite's default is 1000). */
+/** The main connection's own automatic checkpoint, in pages, while the worker runs. */
 export const BACKSTOP_PAGES = 8000;
+const SQLITE_DEFAULT_PAGES = 1000;
 const WORKER_NICE = 10;
 
 /** How long close() waits for the worker's connection to close. */
@@ -39,8 +40,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const state = new Int32Array(workerData.state);
 const closed = () => { Atomics.store(state, 0, ${CLOSED}); Atomics.notify(state, 0); };
 try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  if (tid > 0) require('node:os').setPriority(tid, workerData.nice);
+  // /proc/thread-self -> <pid>/task/<tid>; anything else is left alone (a pid would renice the loop).
+  const parts = require('node:fs').readlinkSync('/proc/thread-self').split('/');
+  if (parts.length >= 2 && parts[parts.length - 2] === 'task') require('node:os').setPriority(Number(parts[parts.length - 1]), workerData.nice);
 } catch {}
 let db;
 if (Atomics.compareExchange(state, 0, ${STARTING}, ${OPEN}) !== ${STARTING}) process.exit(0);
@@ -69,10 +71,10 @@ parentPort.on('message', (m) => {
 export class Checkpointer {
   private readonly worker: Worker;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  private stopping = false;
 
   /** Starts checkpointing `file` (a WAL-mode database `main` has open) from a worker thread. */
   constructor(main: SQLite.Database, file: string) {
-    main.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -80,8 +82,14 @@ export class Checkpointer {
       execArgv: [],
     });
     this.worker.unref();
-    // A worker that cannot open the file (or dies) leaves the main connection's backstop to do the work.
+    // A worker that cannot open the file, or dies, hands the work back to the main connection at
+    // SQLite's usual threshold, and stop() no longer waits for it.
     this.worker.on('error', () => {});
+    main.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    this.worker.once('exit', () => {
+      Atomics.compareExchange(this.state, 0, OPEN, CLOSED);
+      if (!this.stopping && main.open) main.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
+    });
   }
 
   /**
@@ -89,6 +97,7 @@ export class Checkpointer {
    * is). A worker that has not opened the file yet never will.
    */
   stop(): void {
+    this.stopping = true;
     const was = Atomics.compareExchange(this.state, 0, STARTING, CANCELLED);
     if (was !== OPEN) return;
     this.worker.postMessage('stop');

@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/store.js';
-import { BACKSTOP_PAGES, INTERVAL_MS } from '../../src/store/sqlite-checkpointer.js';
+import type { Worker } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import { BACKSTOP_PAGES, Checkpointer, INTERVAL_MS } from '../../src/store/sqlite-checkpointer.js';
 
 describe('SQLite checkpoints on a worker thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-checkpoint-'));
@@ -72,5 +74,35 @@ describe('SQLite checkpoints on a worker thread', () => {
     store = await openStore({ dataDir: dir });
     const { rows } = await sql<{ v: string }>`SELECT v FROM checkpoint_probe WHERE v = ${marker}`.execute(store.db);
     assert.equal(rows.length, 1);
+  });
+});
+
+describe('SQLite checkpointer worker that dies', () => {
+  test('the main connection takes the checkpoints back at the usual threshold, and stopping does not wait', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-checkpoint-dead-'));
+    const file = join(dir, 'x.db');
+    const main = new SQLite(file);
+    try {
+      main.pragma('journal_mode = WAL');
+      const cp = new Checkpointer(main, file);
+      assert.equal(main.pragma('wal_autocheckpoint', { simple: true }), BACKSTOP_PAGES);
+      // Let it open the file, then end the thread from outside, as a crash would.
+      const inner = cp as unknown as { worker: Worker; state: Int32Array };
+      for (let i = 0; i < 100 && Atomics.load(inner.state, 0) !== 1; i++) await sleep(20);
+      assert.equal(Atomics.load(inner.state, 0), 1, 'the worker opened the file');
+      const worker = inner.worker;
+      worker.ref(); // the test waits for its exit
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      await worker.terminate();
+      await exited;
+      await sleep(10);
+      assert.equal(main.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      const started = Date.now();
+      cp.stop();
+      assert.ok(Date.now() - started < 500, 'stop() did not wait for a thread that is gone');
+    } finally {
+      main.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
