@@ -1,7 +1,7 @@
 // SQLite: the write-ahead log is copied into the database file by a worker thread, not by the
 // request whose commit crosses SQLite's 1000-page threshold (src/store/sqlite-checkpointer.ts).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +37,14 @@ describe('SQLite checkpoints on a worker thread', () => {
   test('the connection checkpoints by itself only as a backstop', async () => {
     const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
     assert.equal(rows[0].wal_autocheckpoint, BACKSTOP_PAGES);
+  });
+
+  test('the worker runs at nice 10, below the event loop', { skip: process.platform !== 'linux' && 'per-thread nice is Linux' }, async () => {
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    let niced: string[] = [];
+    for (let i = 0; i < 100 && !niced.length; i++, await sleep(20)) niced = readdirSync('/proc/self/task').filter((t) => niceOf(t) === 10);
+    assert.equal(niced.length, 1);
+    assert.equal(niceOf(String(process.pid)), 0, 'the main thread keeps its priority');
   });
 
   test('a committed row reaches the database file while the connection stays open', async () => {
