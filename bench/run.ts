@@ -3,6 +3,7 @@
 //   signin          RS256 baseline, refresh, SRP and password sign-ins, GetUser and its p99 under load
 //   auth-srp-load   SRP sign-ins on the worker pool vs on the event loop
 //   triggers        sign-ins with a no-op PreTokenGeneration (Lambda endpoint, webhook) vs none
+//   profile         where one sign-in path's CPU goes: per thread, PostgreSQL, statements, a CPU profile
 import { readdirSync } from 'node:fs';
 
 const name = process.argv[2];
