@@ -124,6 +124,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
     preparedStatements: config.databasePreparedStatements,
+    poolSize: config.databasePoolSize,
   });
   const admin = loadAdminCredentials(config, log);
   const adminCredential: Credential = {

@@ -49,6 +49,9 @@ let trapped = false;
  * A Tessera for benchmarking: its own data folder / schema, logging off, no strict-error mode.
  * Interrupted (SIGINT/SIGTERM), the bench still drops the data folder / schema it made.
  */
+/** Settings a bench run takes from the environment, e.g. TESSERA_DATABASE_POOL_SIZE=4 npm run bench -- signin. */
+const BENCH_SETTINGS = ['TESSERA_DATABASE_POOL_SIZE', 'TESSERA_DATABASE_PREPARED_STATEMENTS'];
+
 export async function benchServer(engine: Engine): Promise<TestServer> {
   if (!trapped) {
     trapped = true;
@@ -58,7 +61,9 @@ export async function benchServer(engine: Engine): Promise<TestServer> {
       });
     }
   }
-  const s = await startServer({ engine, strictErrors: false });
+  // The server's own settings from this environment (bench runs of a tuned deployment).
+  const env = Object.fromEntries(BENCH_SETTINGS.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+  const s = await startServer({ engine, strictErrors: false, env });
   live.add(s);
   const close = s.close.bind(s);
   s.close = async () => {
@@ -82,7 +87,8 @@ export async function machineNotes(): Promise<string[]> {
       const v = (await c.query('show server_version')).rows[0].server_version;
       const sb = (await c.query('show shared_buffers')).rows[0].shared_buffers;
       await c.end();
-      notes.push(`PostgreSQL ${v} on the same machine (shared_buffers ${sb}); SQLite through better-sqlite3 (WAL, synchronous=NORMAL)`);
+      const pool = process.env.TESSERA_DATABASE_POOL_SIZE ?? '10 (default)';
+      notes.push(`PostgreSQL ${v} on the same machine (shared_buffers ${sb}), a pool of ${pool} connections; SQLite through better-sqlite3 (WAL, synchronous=NORMAL)`);
     } catch {
       /* notes only */
     }

@@ -14,6 +14,8 @@ export interface Config {
   databaseSchema?: string;
   /** PostgreSQL: run data statements as named prepared statements (src/store/pg-prepared.ts). */
   databasePreparedStatements: boolean;
+  /** PostgreSQL: connections in the pool. */
+  databasePoolSize: number;
   publicUrl: string;
   region: string;
   /** Further regions that SigV4 credential scopes may name (clients configured for another region). */
@@ -74,6 +76,7 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_DATABASE_URL', key: 'databaseUrl', kind: 'url', secret: true, doc: '`postgres://user:password@host:5432/db`: use PostgreSQL instead of SQLite (migrations run at start)' },
   { env: 'TESSERA_DATABASE_SCHEMA', key: 'databaseSchema', kind: 'schema', doc: 'PostgreSQL schema to use, created when missing', defaultDoc: 'the connection\'s `search_path`' },
   { env: 'TESSERA_DATABASE_PREPARED_STATEMENTS', key: 'databasePreparedStatements', kind: 'bool', default: () => true, defaultDoc: '`true`', doc: 'PostgreSQL: run queries as named prepared statements (planned once per connection); `false` behind a pooler in transaction mode that does not keep them (PgBouncer before 1.21)' },
+  { env: 'TESSERA_DATABASE_POOL_SIZE', key: 'databasePoolSize', kind: 'int', default: () => 10, defaultDoc: '`10`', doc: 'PostgreSQL: most connections this process opens (its share of the server\'s `max_connections`, or of a pooler\'s)' },
   { env: 'TESSERA_PUBLIC_URL', key: 'publicUrl', kind: 'url', default: (c) => `http://localhost:${c.port}`, defaultDoc: '`http://localhost:$PORT`', doc: 'external base URL (token issuers, links in messages)' },
   { env: 'TESSERA_REGION', key: 'region', kind: 'region', default: () => 'us-east-1', defaultDoc: '`us-east-1`', doc: 'region in pool ids and ARNs, and accepted in SigV4 scopes' },
   { env: 'TESSERA_EXTRA_REGIONS', key: 'extraRegions', kind: 'regions', default: () => [], defaultDoc: 'none', doc: 'comma-separated further regions accepted in SigV4 credential scopes' },
