@@ -53,7 +53,11 @@ export async function appVisit(app: TestApp, page: Page, index: number): Promise
     if (Date.now() > deadline) throw new Error(`no new visit to the app; the browser is at ${page.url()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  return new URL(app.visits[index]);
+  const visit = new URL(app.visits[index]!);
+  // The app answered; wait until the browser has loaded that answer too, so that the test's next
+  // page.goto is not cut short by this navigation still under way ("interrupted by another navigation").
+  await page.waitForURL((u) => u.pathname === visit.pathname && u.search === visit.search, { timeout: Math.max(1000, deadline - Date.now()) });
+  return visit;
 }
 
 export interface HostedUiFixture {
