@@ -8,7 +8,8 @@
 // a server in this process, and prints per answered request:
 //   - CPU of each thread of this process (Linux /proc: the event loop, the crypto workers, the
 //     SQLite checkpointer, V8's helpers), user and system time;
-//   - CPU of the PostgreSQL server's processes, and the statements sent per request, by text;
+//   - CPU of this process's PostgreSQL backends (not the server's background processes nor other
+//     clients' backends), and the statements sent per request, by text;
 //   - with --cpu-profile, the event loop's sampled profile written to FILE (open it in Chrome's
 //     DevTools) and its top functions by self time.
 // The profiler costs the loop 10-20 %; the per-thread figures are taken in the same run.
@@ -25,8 +26,11 @@ import { seedUsers } from './lib/seed.js';
 const f = flags();
 const [engine] = await availableEngines([f.get('engine') ?? 'sqlite']);
 if (!engine) throw new Error('that engine is not available here');
+const SCENARIOS = ['srp', 'RefreshTokenAuth', 'GetTokensFromRefreshToken', 'UserPasswordAuth', 'GetUser'];
 const scenario = f.get('scenario') ?? 'srp';
+if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario: one of ${SCENARIOS.join(', ')}`);
 const seconds = Number(f.get('seconds') ?? 8);
+if (!(seconds > 0)) throw new Error('--seconds: a positive number');
 const profileFile = f.get('cpu-profile');
 const top = Number(f.get('top') ?? 40);
 const PASSWORD = 'Bench-Passw0rd!';
@@ -91,25 +95,30 @@ if (profileFile) {
 }
 statements.reset();
 const threads0 = threadCpu();
-const pg0 = postgresCpu();
+const pg0 = backendCpu(statements.backends);
 const r = await load.run(job);
 const threads1 = threadCpu();
-const pgMs = postgresCpu() - pg0;
+const pgMs = cpuSince(pg0, backendCpu(statements.backends));
 const profile = profileFile ? (await session.post('Profiler.stop')).profile : undefined;
 await load.close();
 await s.close();
 
+if (!r.ok) {
+  console.error(`no request was answered (${r.failed} failed): ${r.lastError ?? 'no error recorded'}`);
+  process.exit(1);
+}
 const perReq = (ms: number) => `${(ms / r.ok).toFixed(3)} ms`;
-console.log(`${engine} ${scenario}: ${r.rps.toFixed(0)}/s over ${r.seconds.toFixed(1)} s (${r.failed} failed), p99 ${r.p99.toFixed(1)} ms`);
+console.log(`${engine} ${scenario}: ${r.rps.toFixed(0)}/s over ${r.seconds.toFixed(1)} s (${r.failed} failed${r.failed ? `: ${r.lastError}` : ''}), p99 ${r.p99.toFixed(1)} ms`);
 console.log(`CPU per answered request: server process ${perReq(r.serverCpuMs! * r.ok)}, load generator ${perReq(r.clientCpuMs! * r.ok)}`);
-for (const [tid, t] of [...threads1].sort((a, b) => b[1].total - a[1].total)) {
+const during = [...threads1].map(([tid, t]) => {
   const before = threads0.get(tid) ?? { total: 0, system: 0 };
-  const total = t.total - before.total;
-  if (total <= 0) continue;
-  console.log(`  thread ${tid.padEnd(8)} ${t.name.padEnd(16)} ${perReq(total)} (system ${perReq(t.system - before.system)})${tid === String(process.pid) ? '  <- event loop' : ''}`);
+  return { tid, name: t.name, total: t.total - before.total, system: t.system - before.system };
+});
+for (const t of during.filter((x) => x.total > 0).sort((a, b) => b.total - a.total)) {
+  console.log(`  thread ${t.tid.padEnd(8)} ${t.name.padEnd(16)} ${perReq(t.total)} (system ${perReq(t.system)})${t.tid === String(process.pid) ? '  <- event loop' : ''}`);
 }
 if (engine === 'postgres') {
-  console.log(`PostgreSQL's processes: ${perReq(pgMs)}; statements per request: ${(statements.total() / r.ok).toFixed(2)}`);
+  console.log(`this process's PostgreSQL backends: ${perReq(pgMs)}; statements per request: ${(statements.total() / r.ok).toFixed(2)}`);
   for (const [text, n] of statements.byText().slice(0, 12)) console.log(`  ${(n / r.ok).toFixed(2)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
 }
 if (profile && profileFile) {
@@ -135,29 +144,49 @@ function threadCpu(): Map<string, { name: string; total: number; system: number 
   return out;
 }
 
-/** CPU ms of every process named postgres on the machine so far (ended processes drop out). */
-function postgresCpu(): number {
-  let ms = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+/** CPU ms so far of each of these PostgreSQL backends (by pid; one that has ended is absent). */
+function backendCpu(pids: Iterable<number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ms += (Number(fields[11]) + Number(fields[12])) * 10;
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
     } catch {
-      // the process ended
+      // the backend ended (its last figures are lost)
     }
   }
+  return out;
+}
+
+/** CPU used between two samples, backend by backend (one that started in between counts from 0). */
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
   return ms;
 }
 
-/** Counts the statements node-postgres sends, by text (named statements are bound by name). */
+/**
+ * Counts the statements node-postgres sends, by text (a named statement is bound by its name; one
+ * without values goes by the simple protocol: BEGIN, COMMIT, ...), and collects the process ids of
+ * this process's backends (BackendKeyData at connect).
+ */
 function countStatements() {
   const Connection = createRequire(import.meta.url)('pg/lib/connection.js');
   const texts = new Map<string, string>();
+  const backends = new Set<number>();
   let counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const connect = Connection.prototype.connect;
+  Connection.prototype.connect = function (this: { on(e: string, f: (m: { processID: number }) => void): void }, ...args: unknown[]) {
+    this.on('backendKeyData', (m) => backends.add(m.processID));
+    return connect.apply(this, args);
+  };
+  const query = Connection.prototype.query;
+  Connection.prototype.query = function (this: unknown, text: string) {
+    add(text);
+    return query.call(this, text);
+  };
   const parse = Connection.prototype.parse;
   Connection.prototype.parse = function (this: unknown, q: { name?: string; text: string }) {
     if (q.name) texts.set(q.name, q.text);
@@ -170,11 +199,20 @@ function countStatements() {
     return bind.call(this, b);
   };
   return {
+    backends,
     reset: () => {
       counts = new Map();
     },
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    byText: () => [...counts].map(([k, n]) => [texts.get(k) ?? k, n] as const).sort((a, b) => b[1] - a[1]),
+    /** By text: a text sent both named and unnamed is one entry. */
+    byText: () => {
+      const merged = new Map<string, number>();
+      for (const [k, n] of counts) {
+        const text = texts.get(k) ?? k;
+        merged.set(text, (merged.get(text) ?? 0) + n);
+      }
+      return [...merged].sort((a, b) => b[1] - a[1]);
+    },
   };
 }
 
@@ -198,6 +236,7 @@ function topSelf(p: CpuProfile, n: number): string[] {
     const key = `${cf.functionName || '(anonymous)'} ${where}${where ? `:${cf.lineNumber + 1}` : ''}`;
     self.set(key, (self.get(key) ?? 0) + dt);
   });
+  if (!busy) return ['(the event loop was idle throughout)'];
   return [...self]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)

@@ -45,13 +45,13 @@ export async function availableEngines(asked: string[]): Promise<Engine[]> {
 const live = new Set<TestServer>();
 let trapped = false;
 
+/** Settings a bench run takes from the environment, e.g. TESSERA_DATABASE_POOL_SIZE=4 npm run bench -- signin. */
+const BENCH_SETTINGS = ['TESSERA_DATABASE_POOL_SIZE', 'TESSERA_DATABASE_PREPARED_STATEMENTS'];
+
 /**
  * A Tessera for benchmarking: its own data folder / schema, logging off, no strict-error mode.
  * Interrupted (SIGINT/SIGTERM), the bench still drops the data folder / schema it made.
  */
-/** Settings a bench run takes from the environment, e.g. TESSERA_DATABASE_POOL_SIZE=4 npm run bench -- signin. */
-const BENCH_SETTINGS = ['TESSERA_DATABASE_POOL_SIZE', 'TESSERA_DATABASE_PREPARED_STATEMENTS'];
-
 export async function benchServer(engine: Engine): Promise<TestServer> {
   if (!trapped) {
     trapped = true;
@@ -87,8 +87,8 @@ export async function machineNotes(): Promise<string[]> {
       const v = (await c.query('show server_version')).rows[0].server_version;
       const sb = (await c.query('show shared_buffers')).rows[0].shared_buffers;
       await c.end();
-      const pool = process.env.TESSERA_DATABASE_POOL_SIZE ?? '10 (default)';
-      notes.push(`PostgreSQL ${v} on the same machine (shared_buffers ${sb}), a pool of ${pool} connections; SQLite through better-sqlite3 (WAL, synchronous=NORMAL)`);
+      const set = BENCH_SETTINGS.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]!.trim()}`);
+      notes.push(`PostgreSQL ${v} on the same machine (shared_buffers ${sb}); SQLite through better-sqlite3 (WAL, synchronous=NORMAL); server settings: ${set.length ? set.join(', ') : 'defaults'}`);
     } catch {
       /* notes only */
     }
