@@ -16,12 +16,10 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Session } from 'node:inspector/promises';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { computeX, makeVerifier } from '../src/crypto/srp.js';
-import { publicClient, type Engine } from '../test/support/server.js';
+import type { Engine } from '../test/support/server.js';
 import { availableEngines, benchServer, flags } from './lib/env.js';
 import { LoadGen, type Job, type Scenario } from './lib/load.js';
-import { seedUsers } from './lib/seed.js';
+import { SIGNIN_PASSWORD as PASSWORD, signInSetup } from './lib/signin-setup.js';
 
 const f = flags();
 const [engine] = await availableEngines([f.get('engine') ?? 'sqlite']);
@@ -33,42 +31,11 @@ const seconds = Number(f.get('seconds') ?? 8);
 if (!(seconds > 0)) throw new Error('--seconds: a positive number');
 const profileFile = f.get('cpu-profile');
 const top = Number(f.get('top') ?? 40);
-const PASSWORD = 'Bench-Passw0rd!';
 const SIGNERS = 200;
 
 const statements = countStatements();
 const s = await benchServer(engine as Engine);
-const pool = await s.idp.send(new CreateUserPoolCommand({ PoolName: 'profile' }));
-const poolId = pool.UserPool!.Id!;
-const c = await s.idp.send(
-  new CreateUserPoolClientCommand({
-    UserPoolId: poolId,
-    ClientName: 'profile',
-    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-  }),
-);
-const clientId = c.UserPoolClient!.ClientId!;
-const domainPool = await s.app.pools.get(poolId);
-Object.assign(s.app.auth.limits, { ipFailures: 1e9 });
-const salts = new Map<number, string>();
-await seedUsers(s.app, domainPool, 0, 2000, {
-  passwordFor: (i) => {
-    if (i >= SIGNERS) return undefined;
-    const v = makeVerifier(domainPool.srpName, `user${i}`, PASSWORD);
-    salts.set(i, v.salt);
-    return v;
-  },
-});
-const usernames = Array.from({ length: SIGNERS }, (_, i) => `user${i}`);
-const pub = publicClient(s.url);
-const refreshTokens: string[] = [];
-const accessTokens: string[] = [];
-for (const u of usernames.slice(0, 50)) {
-  const r = await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: u, PASSWORD } }));
-  refreshTokens.push(r.AuthenticationResult!.RefreshToken!);
-  accessTokens.push(r.AuthenticationResult!.AccessToken!);
-}
-pub.destroy();
+const { poolId, clientId, usernames, srpUsers, refreshTokens, accessTokens } = await signInSetup(s, { users: 2000, signers: SIGNERS, name: 'profile' });
 
 const job: Exclude<Job, { kind: 'exit' }> =
   scenario === 'srp'
@@ -77,7 +44,7 @@ const job: Exclude<Job, { kind: 'exit' }> =
         url: s.url,
         poolId,
         clientId,
-        users: usernames.map((u, i) => ({ username: u, x: computeX(domainPool.srpName, u, PASSWORD, salts.get(i)!).toString(16) })),
+        users: srpUsers,
         ephemerals: 500,
         connections: 10,
         seconds,

@@ -21,15 +21,12 @@
 // The load generator is lib/http-lite.ts on keep-alive connections (the CPU it costs is reported).
 //   GetUser p99 at a fixed 50 req/s, idle and while SRP / password sign-ins run at full load
 //   from a second load-generator process (goal < 50 ms)
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { computeX, makeVerifier } from '../src/crypto/srp.js';
-import { publicClient, type Engine } from '../test/support/server.js';
+import { type Engine } from '../test/support/server.js';
 import { cryptoBaseline, type CryptoBaseline, type Rate } from './lib/crypto-baseline.js';
 import { availableEngines, benchServer, flags, fmt, list, machineNotes, ms, table } from './lib/env.js';
 import { LoadGen, type LoadResult, type Scenario } from './lib/load.js';
 import { writeResults } from './lib/results.js';
-import { seedUsers } from './lib/seed.js';
+import { SIGNIN_PASSWORD as PASSWORD, signInSetup } from './lib/signin-setup.js';
 
 const f = flags();
 const engines = await availableEngines(list(f.get('engine'), ['sqlite', 'postgres']));
@@ -41,7 +38,6 @@ const signers = Math.min(poolUsers, Number(f.get('signers') ?? 200));
 const cryptoSeconds = Number(f.get('crypto-seconds') ?? 3);
 const nearSeconds = Number(f.get('near-seconds') ?? 1.5);
 const PROBE_RATE = 50;
-const PASSWORD = 'Bench-Passw0rd!';
 
 const notes = await machineNotes();
 console.log(notes.map((n) => `# ${n}`).join('\n'));
@@ -76,42 +72,8 @@ for (const engine of engines) {
     console.log(`  ${engine.padEnd(8)} baseline before ${what}: RS256 ${rate(b.rs256)}, SRP ${rate(b.srp)}, g^x ${rate(b.verify)}, client ${rate(b.client)}`);
   };
   try {
-    const pool = await s.idp.send(new CreateUserPoolCommand({ PoolName: 'bench' }));
-    const poolId = pool.UserPool!.Id!;
-    const c = await s.idp.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: 'bench',
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      }),
-    );
-    const clientId = c.UserPoolClient!.ClientId!;
-    const domainPool = await s.app.pools.get(poolId);
-    // Sign-ins from 127.0.0.1 only ever succeed here, but keep the address limit out of the way.
-    Object.assign(s.app.auth.limits, { ipFailures: 1e9 });
-
-    const salts = new Map<number, string>();
-    const seed = await seedUsers(s.app, domainPool, 0, poolUsers, {
-      passwordFor: (i) => {
-        if (i >= signers) return undefined;
-        const v = makeVerifier(domainPool.srpName, `user${i}`, PASSWORD);
-        salts.set(i, v.salt);
-        return v;
-      },
-    });
-    console.log(`${engine}: seeded ${poolUsers.toLocaleString()} users (${signers} with their own password) in ${seed.seconds.toFixed(1)} s`);
-    const usernames = Array.from({ length: signers }, (_, i) => `user${i}`);
-
-    // Tokens to refresh and to call GetUser with, from real sign-ins through the SDK.
-    const pub = publicClient(s.url);
-    const refreshTokens: string[] = [];
-    const accessTokens: string[] = [];
-    for (const u of usernames.slice(0, 50)) {
-      const r = await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: u, PASSWORD } }));
-      refreshTokens.push(r.AuthenticationResult!.RefreshToken!);
-      accessTokens.push(r.AuthenticationResult!.AccessToken!);
-    }
-    pub.destroy();
+    const { poolId, clientId, usernames, srpUsers, refreshTokens, accessTokens, seedSeconds } = await signInSetup(s, { users: poolUsers, signers });
+    console.log(`${engine}: seeded ${poolUsers.toLocaleString()} users (${signers} with their own password) in ${seedSeconds.toFixed(1)} s`);
 
     const cannon = async (scenario: Scenario, params: Record<string, unknown>, what = scenario as string) => {
       const job = { kind: 'cannon' as const, url: s.url, scenario, params, connections };
@@ -126,7 +88,7 @@ for (const engine of engines) {
       url: s.url,
       poolId,
       clientId,
-      users: usernames.map((u, i) => ({ username: u, x: computeX(domainPool.srpName, u, PASSWORD, salts.get(i)!).toString(16) })),
+      users: srpUsers,
       ephemerals: 500,
       connections,
     };
