@@ -10,6 +10,8 @@
 //     SQLite checkpointer, V8's helpers), user and system time;
 //   - CPU of this process's PostgreSQL backends (not the server's background processes nor other
 //     clients' backends), and the statements sent per request, by text;
+//   - on SQLite, the statements run per request by text with the time each takes on the event
+//     loop (better-sqlite3 runs them there, synchronously);
 //   - with --cpu-profile, the event loop's sampled profile written to FILE (open it in Chrome's
 //     DevTools) and its top functions by self time.
 // The profiler costs the loop 10-20 %; the per-thread figures are taken in the same run.
@@ -34,6 +36,7 @@ const top = Number(f.get('top') ?? 40);
 const SIGNERS = 200;
 
 const statements = countStatements();
+const sqliteStatements = timeSqliteStatements();
 const s = await benchServer(engine as Engine);
 const { poolId, clientId, usernames, srpUsers, refreshTokens, accessTokens } = await signInSetup(s, { users: 2000, signers: SIGNERS, name: 'profile' });
 
@@ -61,6 +64,7 @@ if (profileFile) {
   await session.post('Profiler.start');
 }
 statements.reset();
+sqliteStatements.reset();
 const threads0 = threadCpu();
 const pg0 = backendCpu(statements.backends);
 const r = await load.run(job);
@@ -87,6 +91,13 @@ for (const t of during.filter((x) => x.total > 0).sort((a, b) => b.total - a.tot
 if (engine === 'postgres') {
   console.log(`this process's PostgreSQL backends: ${perReq(pgMs)}; statements per request: ${(statements.total() / r.ok).toFixed(2)}`);
   for (const [text, n] of statements.byText().slice(0, 12)) console.log(`  ${(n / r.ok).toFixed(2)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+}
+if (engine === 'sqlite') {
+  const rows = sqliteStatements.byText();
+  const ms = rows.reduce((a, [, x]) => a + x.ms, 0);
+  const n = rows.reduce((a, [, x]) => a + x.n, 0);
+  console.log(`SQLite statements on the event loop: ${(n / r.ok).toFixed(2)} per request, ${perReq(ms)}`);
+  for (const [text, x] of rows.slice(0, 12)) console.log(`  ${(x.n / r.ok).toFixed(2)}  ${perReq(x.ms)}  ${text.replace(/\s+/g, ' ').slice(0, 140)}`);
 }
 if (profile && profileFile) {
   writeFileSync(profileFile, JSON.stringify(profile));
@@ -180,6 +191,32 @@ function countStatements() {
       }
       return [...merged].sort((a, b) => b[1] - a[1]);
     },
+  };
+}
+
+/** Times every better-sqlite3 statement call (run, get, all, iterate) by its text, wall clock on the loop. */
+function timeSqliteStatements() {
+  const Statement = Object.getPrototypeOf(new (createRequire(import.meta.url)('better-sqlite3'))(':memory:').prepare('select 1'));
+  let stats = new Map<string, { n: number; ms: number }>();
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = Statement[method];
+    Statement[method] = function (this: { source: string }, ...args: unknown[]) {
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const x = stats.get(this.source) ?? { n: 0, ms: 0 };
+        x.n++;
+        x.ms += performance.now() - start;
+        stats.set(this.source, x);
+      }
+    };
+  }
+  return {
+    reset: () => {
+      stats = new Map();
+    },
+    byText: () => [...stats].sort((a, b) => b[1].ms - a[1].ms),
   };
 }
 
