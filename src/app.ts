@@ -189,7 +189,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await app.auth.close();
       identity.close();
       triggers.close();
-      await app.sync.events.close();
+      await app.sync.close();
       await app.imports.close();
       await store.close();
     },

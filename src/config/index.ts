@@ -29,6 +29,10 @@ export interface Config {
   /** base64 or hex of 32 bytes: encrypts the code custom sender triggers receive. */
   customSenderKey?: string;
   stsEndpoint?: string;
+  /** Cognito Sync push sync: an SNS-compatible endpoint instead of AWS SNS. */
+  snsEndpoint?: string;
+  /** Cognito Streams: a Kinesis-compatible endpoint instead of AWS Kinesis. */
+  kinesisEndpoint?: string;
   redisUrl?: string;
   /** base64 or hex of 32 bytes; generated in the data folder when absent. */
   masterKey?: string;
@@ -87,7 +91,9 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local', defaultDoc: '`no-reply@tessera.local`', doc: 'sender address when the pool names none' },
   { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', defaultDoc: 'AWS Lambda of the function\'s region', doc: 'base URL of a Lambda Invoke API for the pools\' Lambda triggers (SAM local, LocalStack, ...)' },
   { env: 'TESSERA_CUSTOM_SENDER_KEY', key: 'customSenderKey', kind: 'key32', secret: true, defaultDoc: 'none: custom sender messages are dropped', doc: '32 bytes, hex or base64: encrypts the `code` of CustomEmailSender / CustomSMSSender events (README "Triggers")' },
-  { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito' },
+  { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials; AWS STS for push sync and streams', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito; push sync and Cognito Streams assume their roles there (AssumeRole)' },
+  { env: 'TESSERA_SNS_ENDPOINT', key: 'snsEndpoint', kind: 'url', defaultDoc: 'AWS SNS of the application\'s region', doc: 'SNS-compatible endpoint for Cognito Sync push sync (LocalStack, ...)' },
+  { env: 'TESSERA_KINESIS_ENDPOINT', key: 'kinesisEndpoint', kind: 'url', defaultDoc: 'AWS Kinesis of `TESSERA_REGION`', doc: 'Kinesis-compatible endpoint for Cognito Streams (LocalStack, kinesalite, ...)' },
   { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url', secret: true, doc: 'Redis URL (reserved: not used yet; counters live in the database)' },
   { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'key32', secret: true, defaultDoc: 'generated in the data folder', doc: '32 bytes, hex or base64: encrypts secrets at rest' },
   { env: 'TESSERA_LOG_LEVEL', key: 'logLevel', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: () => 'info', defaultDoc: '`info`', doc: 'JSON log level: fatal, error, warn, info, debug, trace or silent' },

@@ -43,6 +43,13 @@ const triggerCalls = new Counter({
   registers: [registry],
 });
 
+const syncDeliveries = new Counter({
+  name: 'tessera_sync_deliveries_total',
+  help: 'Cognito Sync deliveries to AWS: push notifications through SNS (push) and Cognito Streams records through Kinesis (stream), by outcome (ok, error).',
+  labelNames: ['kind', 'outcome'],
+  registers: [registry],
+});
+
 const storeSeconds = new Histogram({
   name: 'tessera_store_query_duration_seconds',
   help: 'Database query time, by query kind (select, insert, update, delete, other).',
@@ -74,6 +81,10 @@ export function observeLockout(kind: 'user' | 'address'): void {
 
 export function observeTrigger(trigger: string, outcome: string): void {
   triggerCalls.inc({ trigger, outcome });
+}
+
+export function observeSyncDelivery(kind: 'push' | 'stream', outcome: 'ok' | 'error', n = 1): void {
+  syncDeliveries.inc({ kind, outcome }, n);
 }
 
 const QUERY_KINDS: Record<string, string> = {

@@ -212,6 +212,9 @@ export interface SyncDeviceRow {
   platform: string;
   token: string;
   created_at: number;
+  /** The SNS platform endpoint made for the token (at the first push), and its application's ARN. */
+  endpoint_arn?: string | null;
+  endpoint_app?: string | null;
 }
 
 export interface SyncSubscriptionRow {

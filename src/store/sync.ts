@@ -92,6 +92,22 @@ export class SyncRepo {
     return q.execute();
   }
 
+  /** Live datasets of every identity of a pool, in (identity, name) order after `after` (bulk publish). */
+  listPoolDatasets(poolId: string, limit: number, after?: { identityId: string; name: string }): Promise<SyncDatasetRow[]> {
+    let q = this.db
+      .selectFrom('sync_datasets')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('deleted', '=', 0)
+      .orderBy('identity_id')
+      .orderBy('name')
+      .limit(limit);
+    if (after) {
+      q = q.where((eb) => eb.or([eb('identity_id', '>', after.identityId), eb.and([eb('identity_id', '=', after.identityId), eb('name', '>', after.name)])]));
+    }
+    return q.execute();
+  }
+
   /**
    * Gives a dataset (its row and records) another key: the row is copied to `to`, the records
    * follow, the old row goes (records reference their dataset, so the key cannot change in place).
@@ -276,6 +292,24 @@ export class SyncRepo {
       .where('dataset_name', '=', k.name)
       .where('device_id', '=', deviceId)
       .execute();
+  }
+
+  /** The devices subscribed to a dataset. */
+  subscribedDevices(k: DatasetKey): Promise<SyncDeviceRow[]> {
+    return this.db
+      .selectFrom('sync_subscriptions as s')
+      .innerJoin('sync_devices as d', 'd.id', 's.device_id')
+      .selectAll('d')
+      .where('s.pool_id', '=', k.poolId)
+      .where('s.identity_id', '=', k.identityId)
+      .where('s.dataset_name', '=', k.name)
+      .orderBy('d.id')
+      .execute();
+  }
+
+  /** Remembers the SNS endpoint made for a device's token, and the application it belongs to. */
+  async setDeviceEndpoint(id: string, endpointArn: string, applicationArn: string): Promise<void> {
+    await this.db.updateTable('sync_devices').set({ endpoint_arn: endpointArn, endpoint_app: applicationArn }).where('id', '=', id).execute();
   }
 
   /** Device ids subscribed to a dataset. */

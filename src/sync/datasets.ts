@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { DatasetKey } from '../store/sync.js';
 import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import type { SyncEvents } from './events.js';
+import type { SyncPublisher } from './publish.js';
 import { SYNC_PAGING } from './limits.js';
 import { requireIdentity } from './scope.js';
 
@@ -47,6 +48,7 @@ export class Datasets {
     private readonly clock: Clock,
     private readonly sealer: Sealer,
     private readonly events: SyncEvents,
+    private readonly publisher?: SyncPublisher,
   ) {}
 
   async list(
@@ -77,6 +79,7 @@ export class Datasets {
   /** Deletes the dataset and its records; returns the dataset as it was. */
   async delete(k: DatasetKey, by: string): Promise<Dataset> {
     await requireIdentity(this.store, k.poolId, k.identityId);
+    const now = this.clock.now();
     const { before, syncCount } = await this.store.transaction(async (tx) => {
       const row = await tx.sync.getDataset(k, true);
       if (!row || row.deleted) throw notFound(k);
@@ -89,12 +92,13 @@ export class Datasets {
         num_records: 0,
         data_storage: 0,
         last_modified_by: by,
-        updated_at: this.clock.now(),
+        updated_at: now,
       });
       await this.events.inTransaction(tx, change(k, syncCount));
       return { before: toDataset(row), syncCount };
     });
     this.events.afterCommit(change(k, syncCount));
+    this.publisher?.afterChange(k, { records: [], syncCount, removed: true, at: now });
     return before;
   }
 }

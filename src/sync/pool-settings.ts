@@ -2,11 +2,13 @@
 // (the sync trigger), and the state of the last bulk publish (identity-and-sync.md B.4, B.5).
 //
 // The documents keep the wire shapes (PushSync, CognitoStreams, Events), as user pool settings do.
-// What Tessera does with them today:
+// What Tessera does with them:
 //   - the SyncTrigger (a Lambda ARN, or Tessera's addition: a webhook URL, https or http to
 //     localhost, as user pool triggers take) runs on UpdateRecords (sync-trigger.ts);
-//   - Cognito Streams has no publisher yet, so a bulk publish is recorded and fails at once with a
-//     message saying so (it never claims to have published data it did not).
+//   - push sync and Cognito Streams deliver each change (publish.ts);
+//   - a bulk publish puts every live dataset on the stream in the background; the state says
+//     IN_PROGRESS until it ends. A bulk publish whose process stopped before it ended (no sign of
+//     life for BULK_PUBLISH_STALE_MS) reads as FAILED, so that another can start.
 import type { Clock } from '../clock.js';
 import {
   AlreadyStreamedException,
@@ -31,16 +33,26 @@ export interface BulkPublishState {
   startedAt?: number;
   completedAt?: number;
   failure?: string;
+  /** While IN_PROGRESS: when the publishing process last showed it was still at work. */
+  aliveAt?: number;
 }
+
+/** Starts the publishing itself (publish.ts): `heartbeat` while it works, `done` once it ended. */
+export type BulkPublisher = (poolId: string, streams: CognitoStreams, heartbeat: () => Promise<void>, done: (failure?: string) => Promise<void>) => void;
 
 /** The event types Cognito Sync knows. */
 const EVENT_TYPES = new Set(['SyncTrigger']);
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 /** A successful bulk publish may not be repeated within this period (Cognito's rule). */
 const BULK_PUBLISH_COOLDOWN_MS = 24 * 60 * 60 * 1000;
-const NO_PUBLISHER = 'Tessera has no Cognito Streams publisher yet: no records were published.';
+/** An IN_PROGRESS bulk publish not heard of for this long was cut short (its process stopped). */
+export const BULK_PUBLISH_STALE_MS = 5 * 60 * 1000;
+const INTERRUPTED = 'The bulk publish was interrupted before it ended (the server stopped); start it again.';
 
 export class PoolSettings {
+  /** Set by Sync once its publisher exists. */
+  publisher?: BulkPublisher;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -87,15 +99,15 @@ export class PoolSettings {
 
   async bulkPublishState(poolId: string): Promise<BulkPublishState> {
     await requireIdentityPool(this.store, poolId);
-    return parse((await this.store.sync.getPoolSettings(poolId))?.bulk_publish, { status: 'NOT_STARTED' });
+    return current(parse((await this.store.sync.getPoolSettings(poolId))?.bulk_publish, { status: 'NOT_STARTED' }), this.clock.now());
   }
 
   /** Starts a bulk publish of the pool's data to its Cognito Stream. */
   async bulkPublish(poolId: string): Promise<void> {
     await requireIdentityPool(this.store, poolId);
     const now = this.clock.now();
-    await this.change(poolId, (row) => {
-      const last = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
+    const streams = await this.change(poolId, (row) => {
+      const last = current(parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' }), now);
       if (last.status === 'IN_PROGRESS') throw new DuplicateRequestException('A bulk publish is already in progress for this identity pool.');
       if (last.status === 'SUCCEEDED' && last.completedAt && now - last.completedAt < BULK_PUBLISH_COOLDOWN_MS) {
         throw new AlreadyStreamedException('A bulk publish succeeded for this identity pool within the last 24 hours.');
@@ -104,8 +116,40 @@ export class PoolSettings {
       if (streams?.StreamingStatus !== 'ENABLED') {
         throw new InvalidParameterException('Cognito Streams is not enabled for this identity pool.');
       }
-      const state: BulkPublishState = { status: 'FAILED', startedAt: now, completedAt: now, failure: NO_PUBLISHER };
+      const state: BulkPublishState = { status: 'IN_PROGRESS', startedAt: now, aliveAt: now };
       row.bulk_publish = JSON.stringify(state);
+      return streams;
+    });
+    const publisher = this.publisher;
+    if (!publisher) {
+      await this.endBulkPublish(poolId, now, 'Tessera was started without a Cognito Streams publisher.');
+      return;
+    }
+    publisher(
+      poolId,
+      streams,
+      () => this.touchBulkPublish(poolId, now),
+      (failure) => this.endBulkPublish(poolId, now, failure),
+    );
+  }
+
+  /** Marks this pool's bulk publish begun at `startedAt` as still at work. */
+  private async touchBulkPublish(poolId: string, startedAt: number): Promise<void> {
+    await this.change(poolId, (row) => {
+      const s = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
+      if (s.status === 'IN_PROGRESS' && s.startedAt === startedAt) row.bulk_publish = JSON.stringify({ ...s, aliveAt: this.clock.now() });
+    });
+  }
+
+  /** Records how the bulk publish begun at `startedAt` ended. */
+  private async endBulkPublish(poolId: string, startedAt: number, failure?: string): Promise<void> {
+    await this.change(poolId, (row) => {
+      const s = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
+      if (s.startedAt !== startedAt) return;
+      const done: BulkPublishState = failure
+        ? { status: 'FAILED', startedAt, completedAt: this.clock.now(), failure }
+        : { status: 'SUCCEEDED', startedAt, completedAt: this.clock.now() };
+      row.bulk_publish = JSON.stringify(done);
     });
   }
 
@@ -125,6 +169,14 @@ export class PoolSettings {
       return out;
     });
   }
+}
+
+/** The state as it stands: an IN_PROGRESS one not heard of for too long was interrupted. */
+function current(s: BulkPublishState, now: number): BulkPublishState {
+  if (s.status === 'IN_PROGRESS' && now - (s.aliveAt ?? s.startedAt ?? 0) > BULK_PUBLISH_STALE_MS) {
+    return { status: 'FAILED', startedAt: s.startedAt, completedAt: s.aliveAt ?? s.startedAt, failure: INTERRUPTED };
+  }
+  return s;
 }
 
 function parse<T>(json: string | undefined, fallback: T): T {

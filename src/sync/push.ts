@@ -1,6 +1,6 @@
 // Push sync bookkeeping (identity-and-sync.md B.5): devices registered by their push token, and
-// their subscriptions to datasets. Tessera keeps both; it has no push notifier yet (apps that
-// want live changes can use the change stream, events.ts).
+// their subscriptions to datasets. The pushes themselves go out through SNS after each change
+// (publish.ts); apps without push can follow the change stream instead (events.ts).
 import type { Clock } from '../clock.js';
 import { InvalidConfigurationException, ResourceNotFoundException } from '../errors.js';
 import { newUuid } from '../ids.js';

@@ -24,6 +24,7 @@ import type { DatasetKey } from '../store/sync.js';
 import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import { change, pageSize } from './datasets.js';
 import type { SyncEvents } from './events.js';
+import type { SyncPublisher } from './publish.js';
 import { SYNC_LIMITS, SYNC_PAGING } from './limits.js';
 import { mergedDatasetNames } from './merged-datasets.js';
 import { requireIdentity } from './scope.js';
@@ -94,6 +95,7 @@ export class Records {
     private readonly clock: Clock,
     private readonly sealer: Sealer,
     private readonly events: SyncEvents,
+    private readonly publisher?: SyncPublisher,
     private readonly trigger?: SyncTriggerDeps,
   ) {}
 
@@ -135,7 +137,7 @@ export class Records {
    */
   async update(
     k: DatasetKey,
-    req: { syncSessionToken: string; patches: RecordPatch[]; by: string; runTrigger?: boolean },
+    req: { syncSessionToken: string; patches: RecordPatch[]; by: string; runTrigger?: boolean; deviceId?: string },
   ): Promise<SyncRecord[]> {
     await requireIdentity(this.store, k.poolId, k.identityId);
     checkSyncSessionToken(this.sealer, this.clock, k, req.syncSessionToken);
@@ -193,7 +195,10 @@ export class Records {
       await this.events.inTransaction(tx, change(k, syncCount));
       return { written, syncCount };
     });
-    if (result.written.length) this.events.afterCommit(change(k, result.syncCount));
+    if (result.written.length) {
+      this.events.afterCommit(change(k, result.syncCount));
+      this.publisher?.afterChange(k, { records: result.written, syncCount: result.syncCount, deviceId: req.deviceId, at: now });
+    }
     return result.written.map(toRecord);
   }
 

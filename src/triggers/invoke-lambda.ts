@@ -8,10 +8,10 @@
 // Each call is one attempt; retries and the error mapping are the runner's (invoke.ts), shared
 // with the webhook transport. The SDK's own retries are off.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DUMMY_CREDENTIALS, hasAwsCredentials } from '../aws-credentials.js';
 import type { Attempt, AttemptResult } from './invoke.js';
 
 const ARN_REGION = /^arn:[\w-]+:lambda:([a-z0-9-]+):/;
-const DUMMY_CREDENTIALS = { accessKeyId: 'tessera-local', secretAccessKey: 'tessera-local' };
 
 export class LambdaInvoker {
   private readonly clients = new Map<string, LambdaClient>();
@@ -22,8 +22,7 @@ export class LambdaInvoker {
     const region = ARN_REGION.exec(functionRef)?.[1] ?? this.opts.region;
     let c = this.clients.get(region);
     if (!c) {
-      const env = this.opts.env ?? process.env;
-      const hasCredentials = !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+      const hasCredentials = hasAwsCredentials(this.opts.env);
       c = new LambdaClient({
         region,
         endpoint: this.opts.endpoint,

@@ -9,6 +9,7 @@ export default defineOperation<UpdateRecordsRequest, UpdateRecordsResponse>('syn
     syncSessionToken: input.SyncSessionToken,
     patches: (input.RecordPatches ?? []).map(fromWirePatch),
     by: actorOf(principal, input.DeviceId),
+    deviceId: input.DeviceId,
     // Cognito runs the SyncTrigger for identities' own calls, not for developer credentials.
     runTrigger: principal?.kind === 'identity',
   });

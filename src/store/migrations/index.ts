@@ -12,6 +12,7 @@ import * as imports from './010-imports.js';
 import * as mfa from './009-mfa.js';
 import * as audit from './011-audit.js';
 import * as federation from './012-federation.js';
+import * as syncPush from './013-sync-push.js';
 
 export interface Migration {
   name: string;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   { name: '009-mfa', up: mfa.up },
   { name: '011-audit', up: audit.up },
   { name: '012-federation', up: federation.up },
+  { name: '013-sync-push', up: syncPush.up },
 ];
