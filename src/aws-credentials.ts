@@ -1,12 +1,33 @@
 // Tessera's own AWS credentials, for the AWS calls it makes itself (Lambda triggers, STS AssumeRole
-// for Cognito Sync's deliveries). They come from the SDK's default chain; a local stand-in for an
-// AWS service (SAM local, LocalStack, a test server) is given dummy ones when the environment has
-// none, as such services do not check them.
+// for Cognito Sync's deliveries). At AWS they are the SDK's default chain (environment, profile,
+// web identity, container or instance role). A service named by a TESSERA_*_ENDPOINT setting gets
+// the same chain's credentials when it finds some, and dummy ones when it finds none: local
+// stand-ins (SAM local, LocalStack, a test server) do not check them.
+import credentialProvider from '@aws-sdk/credential-provider-node';
 
-/** Credentials for a local endpoint when the environment has none. */
-export const DUMMY_CREDENTIALS = { accessKeyId: 'tessera-local', secretAccessKey: 'tessera-local' };
+interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
 
-/** Whether the environment names AWS credentials the SDK's default chain would find. */
-export function hasAwsCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+const DUMMY_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'tessera-local', secretAccessKey: 'tessera-local' };
+
+/** The credentials for a client of `endpoint`: undefined (the SDK's own default) without one. */
+export function credentialsFor(endpoint: string | undefined): AwsCredentialIdentityProvider | undefined {
+  if (!endpoint) return undefined;
+  const chain = credentialProvider.defaultProvider();
+  let none = false;
+  return async () => {
+    if (none) return DUMMY_CREDENTIALS;
+    try {
+      return await chain();
+    } catch (e) {
+      if ((e as Error).name !== 'CredentialsProviderError') throw e;
+      none = true;
+      return DUMMY_CREDENTIALS;
+    }
+  };
 }

@@ -308,7 +308,7 @@ export class SyncRepo {
   }
 
   /** Remembers the SNS endpoint made for a device's token, and the application it belongs to. */
-  async setDeviceEndpoint(id: string, endpointArn: string, applicationArn: string): Promise<void> {
+  async setDeviceEndpoint(id: string, endpointArn: string | null, applicationArn: string | null): Promise<void> {
     await this.db.updateTable('sync_devices').set({ endpoint_arn: endpointArn, endpoint_app: applicationArn }).where('id', '=', id).execute();
   }
 

@@ -7,22 +7,21 @@
 // Where the calls go: AWS by default (the region of the SNS application ARN; Tessera's region for
 // Kinesis and STS), or TESSERA_SNS_ENDPOINT, TESSERA_KINESIS_ENDPOINT and TESSERA_STS_ENDPOINT
 // (LocalStack, a test server, any service that speaks the same protocols). Tessera's own
-// credentials come from the environment (the SDK's default chain); with TESSERA_STS_ENDPOINT set
-// and none in the environment, dummy ones are used, as local STS services accept any.
+// credentials come from the SDK's default chain; with TESSERA_STS_ENDPOINT set and none found,
+// dummy ones are used, as local STS services accept any (aws-credentials.ts).
 //
 // Assumed credentials are kept per role until five minutes before they expire.
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { DUMMY_CREDENTIALS, hasAwsCredentials } from '../aws-credentials.js';
+import { credentialsFor } from '../aws-credentials.js';
 
 export interface AwsTargets {
   region: string;
   snsEndpoint?: string;
   kinesisEndpoint?: string;
   stsEndpoint?: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 interface Assumed {
@@ -115,13 +114,12 @@ export class SyncAws {
 
   private stsClient(): STSClient {
     if (!this.sts) {
-      const hasCredentials = hasAwsCredentials(this.t.env);
       this.sts = new STSClient({
         region: this.t.region,
         endpoint: this.t.stsEndpoint,
         maxAttempts: 2,
         requestHandler: HTTP,
-        ...(this.t.stsEndpoint && !hasCredentials ? { credentials: DUMMY_CREDENTIALS } : {}),
+        credentials: credentialsFor(this.t.stsEndpoint),
       });
     }
     return this.sts;

@@ -49,7 +49,7 @@ export class Sync {
   /** Waits for the deliveries under way, then lets the AWS clients go. */
   async close(): Promise<void> {
     await this.events.close();
-    await this.publisher.idle();
+    await this.publisher.close();
     this.aws.close();
   }
 }

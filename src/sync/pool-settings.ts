@@ -37,8 +37,11 @@ export interface BulkPublishState {
   aliveAt?: number;
 }
 
-/** Starts the publishing itself (publish.ts): `heartbeat` while it works, `done` once it ended. */
-export type BulkPublisher = (poolId: string, streams: CognitoStreams, heartbeat: () => Promise<void>, done: (failure?: string) => Promise<void>) => void;
+/**
+ * Starts the publishing itself (publish.ts): `heartbeat` while it works (false: this bulk publish
+ * is no longer the pool's current one, stop), `done` once it ended.
+ */
+export type BulkPublisher = (poolId: string, streams: CognitoStreams, heartbeat: () => Promise<boolean>, done: (failure?: string) => Promise<void>) => void;
 
 /** The event types Cognito Sync knows. */
 const EVENT_TYPES = new Set(['SyncTrigger']);
@@ -134,10 +137,12 @@ export class PoolSettings {
   }
 
   /** Marks this pool's bulk publish begun at `startedAt` as still at work. */
-  private async touchBulkPublish(poolId: string, startedAt: number): Promise<void> {
-    await this.change(poolId, (row) => {
+  private touchBulkPublish(poolId: string, startedAt: number): Promise<boolean> {
+    return this.change(poolId, (row) => {
       const s = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
-      if (s.status === 'IN_PROGRESS' && s.startedAt === startedAt) row.bulk_publish = JSON.stringify({ ...s, aliveAt: this.clock.now() });
+      if (s.status !== 'IN_PROGRESS' || s.startedAt !== startedAt) return false;
+      row.bulk_publish = JSON.stringify({ ...s, aliveAt: this.clock.now() });
+      return true;
     });
   }
 
@@ -145,7 +150,8 @@ export class PoolSettings {
   private async endBulkPublish(poolId: string, startedAt: number, failure?: string): Promise<void> {
     await this.change(poolId, (row) => {
       const s = parse<BulkPublishState>(row.bulk_publish, { status: 'NOT_STARTED' });
-      if (s.startedAt !== startedAt) return;
+      // Only this bulk publish's own record, and only while it is under way.
+      if (s.status !== 'IN_PROGRESS' || s.startedAt !== startedAt) return;
       const done: BulkPublishState = failure
         ? { status: 'FAILED', startedAt, completedAt: this.clock.now(), failure }
         : { status: 'SUCCEEDED', startedAt, completedAt: this.clock.now() };

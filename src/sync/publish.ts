@@ -16,13 +16,15 @@
 //
 // Deliveries run after the response, outside the request: a failure is logged and counted
 // (tessera_sync_deliveries_total), never the caller's error, as in Cognito. The changes of one
-// dataset go out in the order they committed (one chain per dataset in this process). They are
-// not kept across a restart: a change whose delivery had not finished when the process stopped
-// is not sent again (bulk publish is the way to replay a pool's data).
+// dataset go out in the order they committed (one chain per dataset in this process). At
+// shutdown the changes queued are delivered and a bulk publish stops (recorded FAILED). Nothing
+// is kept across a crash: a change not yet delivered when a process dies is not sent again (bulk
+// publish is the way to replay a pool's data).
 import type { Logger } from 'pino';
 import { PublishCommand, CreatePlatformEndpointCommand } from '@aws-sdk/client-sns';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { Clock } from '../clock.js';
+import { ResourceNotFoundException } from '../errors.js';
 import { observeSyncDelivery } from '../metrics/metrics.js';
 import type { SyncDatasetRow, SyncDeviceRow, SyncRecordRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +36,12 @@ import type { PoolConfiguration } from './pool-settings.js';
 /** Kinesis takes up to 1 MiB of data per record; the envelope is kept well below it. */
 const KINESIS_RECORD_BYTES = 1_000_000;
 const BULK_PAGE = 100;
+/** A bulk publish shows it is alive this often (pool-settings.ts: BULK_PUBLISH_STALE_MS is 5 min). */
+const HEARTBEAT_MS = 30_000;
+const CLOSE_WAIT_MS = 10_000;
+const STOPPED = 'The server stopped during the bulk publish; start it again.';
+/** SNS errors of an endpoint deleted or disabled since it was made. */
+const ENDPOINT_GONE = new Set(['NotFoundException', 'NotFound', 'EndpointDisabledException', 'EndpointDisabled']);
 /** The platform segment of an SNS application ARN: arn:aws:sns:<region>:<account>:app/<PLATFORM>/<name>. */
 const APP_PLATFORM = /:app\/([A-Z_]+)\//;
 
@@ -64,6 +72,7 @@ export class SyncPublisher {
   /** The tail of each dataset's chain of deliveries. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(
     private readonly deps: {
@@ -79,7 +88,10 @@ export class SyncPublisher {
   afterChange(k: DatasetKey, change: SyncChangeDelivery): void {
     const key = `${k.poolId}\u0000${k.identityId}\u0000${k.name}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(k, change));
+    // deliver() handles its own failures; this catch only keeps the chain going whatever happens.
+    const next = previous.then(() => this.deliver(k, change)).catch((e: unknown) => {
+      this.deps.log.error({ err: e, identityPoolId: k.poolId, identityId: k.identityId, datasetName: k.name }, 'sync delivery failed');
+    });
     this.chains.set(key, next);
     this.track(next.finally(() => {
       if (this.chains.get(key) === next) this.chains.delete(key);
@@ -87,17 +99,41 @@ export class SyncPublisher {
   }
 
   /** Starts publishing every live dataset of the pool on its stream; `done` hears how it ended. */
-  bulkPublish(poolId: string, streams: CognitoStreams, heartbeat: () => Promise<void>, done: (failure?: string) => Promise<void>): void {
+  bulkPublish(poolId: string, streams: CognitoStreams, heartbeat: () => Promise<boolean>, done: (failure?: string) => Promise<void>): void {
     const job = this.publishAll(poolId, streams, heartbeat).then(
       () => done(),
-      (e: unknown) => done(describe(e)),
+      (e: unknown) => {
+        const err = e as Error;
+        if (err?.message === STOPPED) return done(STOPPED);
+        this.deps.log.warn({ identityPoolId: poolId, stream: streams.StreamName, error: describe(e) }, 'sync bulk publish failed');
+        // The AWS error's name for the API; its message (which can name accounts and principals) only in the log.
+        return done(`Publishing to stream '${streams.StreamName}' failed: ${err?.name ?? 'Error'}. The server log has the details.`);
+      },
     );
     this.track(job.catch((e: unknown) => this.deps.log.error({ err: e, identityPoolId: poolId }, 'sync bulk publish: could not record the outcome')));
   }
 
-  /** Resolves once every delivery started so far has ended (tests, shutdown). */
+  /** Resolves once every delivery started so far has ended (tests). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Shutdown: a bulk publish under way stops after the record it is putting and is recorded as
+   * FAILED (start it again later); the changes already queued are delivered, for up to `waitMs`
+   * (an unreachable AWS must not hold the process for minutes).
+   */
+  async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
+    this.closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      this.idle().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) this.deps.log.warn({ pending: this.running.size }, 'sync deliveries still under way at shutdown were abandoned');
   }
 
   private track(p: Promise<void>): void {
@@ -110,15 +146,22 @@ export class SyncPublisher {
     let config: PoolConfiguration;
     try {
       config = await this.deps.configuration(k.poolId);
-    } catch {
-      return; // the pool is gone
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException)) throw e; // else the pool is gone: nothing to send
+      return;
     }
-    await Promise.all([
+    const [pushed, streamed] = await Promise.allSettled([
       config.PushSync?.ApplicationArns?.length && config.PushSync.RoleArn ? this.push(k, change, config.PushSync) : undefined,
       config.CognitoStreams?.StreamingStatus === 'ENABLED' && config.CognitoStreams.StreamName && config.CognitoStreams.RoleArn
         ? this.stream(k, change, config.CognitoStreams)
         : undefined,
     ]);
+    for (const [kind, r] of [['push', pushed], ['stream', streamed]] as const) {
+      if (r.status === 'rejected') {
+        this.deps.log.error({ err: r.reason, identityPoolId: k.poolId, identityId: k.identityId, datasetName: k.name }, `sync ${kind}: delivery failed`);
+        observeSyncDelivery(kind, 'error');
+      }
+    }
   }
 
   // --- push sync ---
@@ -136,17 +179,27 @@ export class SyncPublisher {
       observeSyncDelivery('push', 'error');
       return;
     }
+    const sns = this.deps.aws.sns(app, push.RoleArn!);
+    // SNS answers the existing endpoint when the token already has one with the same attributes
+    // under this application (none are set: the same phone may serve two identities).
+    const makeEndpoint = async () => {
+      const made = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: app, Token: device.token }));
+      if (!made.EndpointArn) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
+      await this.deps.store.sync.setDeviceEndpoint(device.id, made.EndpointArn, app);
+      return made.EndpointArn;
+    };
+    const publish = (endpoint: string) => sns.send(new PublishCommand({ TargetArn: endpoint, MessageStructure: 'json', Message: pushMessage(k, syncCount) }));
     try {
-      const sns = this.deps.aws.sns(app, push.RoleArn!);
-      let endpoint = device.endpoint_app === app ? device.endpoint_arn : undefined;
-      if (!endpoint) {
-        // SNS answers the existing endpoint when the token already has one under this application.
-        const made = await sns.send(new CreatePlatformEndpointCommand({ PlatformApplicationArn: app, Token: device.token, CustomUserData: k.identityId }));
-        endpoint = made.EndpointArn;
-        if (!endpoint) throw new Error('SNS CreatePlatformEndpoint returned no EndpointArn');
-        await this.deps.store.sync.setDeviceEndpoint(device.id, endpoint, app);
+      const kept = device.endpoint_app === app ? device.endpoint_arn : undefined;
+      try {
+        await publish(kept ?? (await makeEndpoint()));
+      } catch (e) {
+        // An endpoint SNS deleted or disabled since: made again once (a disabled one stays so
+        // until its token is valid again, and is forgotten so the next change asks again).
+        if (!kept || !ENDPOINT_GONE.has((e as Error).name)) throw e;
+        await this.deps.store.sync.setDeviceEndpoint(device.id, null, null);
+        await publish(await makeEndpoint());
       }
-      await sns.send(new PublishCommand({ TargetArn: endpoint, MessageStructure: 'json', Message: pushMessage(k, syncCount) }));
       observeSyncDelivery('push', 'ok');
     } catch (e) {
       this.deps.log.warn({ ...log, error: describe(e) }, 'sync push: not delivered');
@@ -189,15 +242,22 @@ export class SyncPublisher {
     }
   }
 
-  private async publishAll(poolId: string, streams: CognitoStreams, heartbeat: () => Promise<void>): Promise<void> {
+  private async publishAll(poolId: string, streams: CognitoStreams, heartbeat: () => Promise<boolean>): Promise<void> {
     let after: { identityId: string; name: string } | undefined;
+    let beat = Date.now();
     for (;;) {
       const page = await this.deps.store.sync.listPoolDatasets(poolId, BULK_PAGE, after);
-      for (const ds of page) await this.put(streams, await this.snapshot(ds));
+      for (const ds of page) {
+        if (this.closing) throw new Error(STOPPED);
+        if (Date.now() - beat > HEARTBEAT_MS) {
+          if (!(await heartbeat())) throw new Error('this bulk publish is no longer the current one');
+          beat = Date.now();
+        }
+        await this.put(streams, await this.snapshot(ds));
+      }
       if (page.length < BULK_PAGE) return;
       const last = page[page.length - 1];
       after = { identityId: last.identity_id, name: last.name };
-      await heartbeat();
     }
   }
 

@@ -2,13 +2,13 @@
 //   POST /2015-03-31/functions/{FunctionName}/invocations
 // at AWS (lambda.<region>.amazonaws.com, credentials from the environment) or at
 // TESSERA_LAMBDA_ENDPOINT (SAM local, LocalStack, the Runtime Interface Emulator, a test server);
-// there, without AWS credentials in the environment, dummy ones are used: local runtimes do not
-// check signatures. The function ARN is passed through unchanged (its region picks the client).
+// there, when the SDK's credential chain finds none, dummy ones are used: local runtimes do not
+// check signatures (aws-credentials.ts). The function ARN is passed through unchanged (its region picks the client).
 //
 // Each call is one attempt; retries and the error mapping are the runner's (invoke.ts), shared
 // with the webhook transport. The SDK's own retries are off.
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DUMMY_CREDENTIALS, hasAwsCredentials } from '../aws-credentials.js';
+import { credentialsFor } from '../aws-credentials.js';
 import type { Attempt, AttemptResult } from './invoke.js';
 
 const ARN_REGION = /^arn:[\w-]+:lambda:([a-z0-9-]+):/;
@@ -16,18 +16,17 @@ const ARN_REGION = /^arn:[\w-]+:lambda:([a-z0-9-]+):/;
 export class LambdaInvoker {
   private readonly clients = new Map<string, LambdaClient>();
 
-  constructor(private readonly opts: { region: string; endpoint?: string; env?: NodeJS.ProcessEnv }) {}
+  constructor(private readonly opts: { region: string; endpoint?: string }) {}
 
   private client(functionRef: string): LambdaClient {
     const region = ARN_REGION.exec(functionRef)?.[1] ?? this.opts.region;
     let c = this.clients.get(region);
     if (!c) {
-      const hasCredentials = hasAwsCredentials(this.opts.env);
       c = new LambdaClient({
         region,
         endpoint: this.opts.endpoint,
         maxAttempts: 1,
-        ...(this.opts.endpoint && !hasCredentials ? { credentials: DUMMY_CREDENTIALS } : {}),
+        credentials: credentialsFor(this.opts.endpoint),
       });
       this.clients.set(region, c);
     }

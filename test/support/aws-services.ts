@@ -50,6 +50,10 @@ export interface AwsServices {
   badSignatures: string[];
   /** Makes the next `n` Publish calls fail with SNS's InternalError (500). */
   failPublish(n: number): void;
+  /** Deletes an endpoint, as SNS does when its token is found invalid. */
+  deleteEndpoint(arn: string): void;
+  /** Holds the next PutRecord back for `ms` before storing it. */
+  delayNextPut(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,7 @@ export async function startAwsServices(): Promise<AwsServices> {
   const issued = new Map<string, Issued>();
   const endpointsByKey = new Map<string, string>();
   let publishFailures = 0;
+  let putDelay = 0;
   const s: Omit<AwsServices, 'url' | 'close'> = {
     allowRole: (r) => roles.add(r),
     createStream: (n) => streams.add(n),
@@ -69,6 +74,14 @@ export async function startAwsServices(): Promise<AwsServices> {
     badSignatures: [],
     failPublish: (n) => {
       publishFailures = n;
+    },
+    deleteEndpoint: (arn) => {
+      const e = s.endpoints.get(arn);
+      if (e) endpointsByKey.delete(`${e.applicationArn} ${e.token}`);
+      s.endpoints.delete(arn);
+    },
+    delayNextPut: (ms) => {
+      putDelay = ms;
     },
   };
 
@@ -130,7 +143,9 @@ export async function startAwsServices(): Promise<AwsServices> {
   }
 
   async function sns(req: IncomingMessage, body: string, form: URLSearchParams): Promise<Answer> {
-    const signer = await verify(req, body, 'sns');
+    // SNS is called in the region of the ARN it acts on.
+    const arnRegion = /^arn:aws:sns:([a-z0-9-]+):/.exec(form.get('PlatformApplicationArn') ?? form.get('TargetArn') ?? '')?.[1];
+    const signer = await verify(req, body, 'sns', arnRegion);
     if (!signer) return xml(queryError('Sender', 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'), 403);
     if (form.get('Action') === 'CreatePlatformEndpoint') {
       const applicationArn = form.get('PlatformApplicationArn') ?? '';
@@ -169,17 +184,22 @@ export async function startAwsServices(): Promise<AwsServices> {
       return json({ __type: 'ResourceNotFoundException', message: `Stream ${input.StreamName} under account 000000000000 not found.` }, 400);
     }
     const data = JSON.parse(Buffer.from(input.Data ?? '', 'base64').toString('utf8')) as unknown;
+    if (putDelay) {
+      const ms = putDelay;
+      putDelay = 0;
+      await new Promise((r) => setTimeout(r, ms));
+    }
     s.records.push({ streamName: input.StreamName, partitionKey: input.PartitionKey ?? '', data, roleArn: signer.roleArn });
     return json({ ShardId: 'shardId-000000000000', SequenceNumber: String(Date.now()) + String(s.records.length).padStart(6, '0') });
   }
 
   /** The issued credentials that signed the request, when its SigV4 signature checks out. */
-  async function verify(req: IncomingMessage, body: string, service: string): Promise<Issued | undefined> {
+  async function verify(req: IncomingMessage, body: string, service: string, region?: string): Promise<Issued | undefined> {
     const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
       req.headers.authorization ?? '',
     );
     const creds = auth && issued.get(auth[1]);
-    if (!auth || !creds || auth[4] !== service || req.headers['x-amz-security-token'] !== creds.sessionToken) {
+    if (!auth || !creds || auth[4] !== service || (region && auth[3] !== region) || req.headers['x-amz-security-token'] !== creds.sessionToken) {
       s.badSignatures.push(`${service}: ${req.headers.authorization ?? 'unsigned'}`);
       return undefined;
     }

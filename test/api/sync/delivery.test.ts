@@ -65,7 +65,7 @@ for (const engine of engines) {
       const first = aws.published.slice(publishedBefore);
       assert.equal(first.length, 1, 'only the tablet: the phone made the change, the watch is not subscribed');
       const tabletEndpoint = first[0].targetArn;
-      assert.deepEqual(aws.endpoints.get(tabletEndpoint), { applicationArn: APNS_APP, token: `apns-${IdentityId}`, customUserData: IdentityId });
+      assert.deepEqual(aws.endpoints.get(tabletEndpoint), { applicationArn: APNS_APP, token: `apns-${IdentityId}`, customUserData: undefined });
       assert.equal(first[0].roleArn, PUSH_ROLE);
       assert.equal(first[0].messageStructure, 'json');
       const message = JSON.parse(first[0].message) as Record<string, string>;
@@ -90,6 +90,22 @@ for (const engine of engines) {
       assert.equal(aws.assumed.length, assumedBefore + 1, 'one AssumeRole for both changes');
       assert.ok(![...aws.endpoints.values()].some((e) => e.token === `gcm-watch-${IdentityId}`), 'no endpoint for the unsubscribed watch');
       void watch;
+
+      // SNS deleted the tablet's endpoint (its token went stale): the next push makes a new one.
+      aws.deleteEndpoint(tabletEndpoint);
+      await push(sync, ds, [{ Op: 'replace', Key: 'title', Value: 'chores', SyncCount: 2 }], phone);
+      await settled();
+      const third = aws.published.slice(publishedBefore + 3);
+      assert.equal(third.length, 1);
+      assert.notEqual(third[0].targetArn, tabletEndpoint);
+      assert.equal(aws.endpoints.get(third[0].targetArn)?.token, `apns-${IdentityId}`);
+
+      // Deleting the dataset is a change too.
+      await sync.send(new DeleteDatasetCommand(ds));
+      await settled();
+      const fourth = aws.published.slice(publishedBefore + 4);
+      assert.equal(fourth.length, 2);
+      for (const p of fourth) assert.equal((JSON.parse(JSON.parse(p.message).default) as { syncCount: string }).syncCount, '4');
     });
 
     test('a failed push is not the writer\'s error, and the next change is delivered', async () => {
@@ -121,6 +137,8 @@ for (const engine of engines) {
       const ds = { IdentityPoolId, IdentityId, DatasetName: 'game' };
       const before = aws.records.length;
       const device = new Date('2026-11-01T10:00:00Z');
+      // The first record is held back at Kinesis: the second change must still follow it.
+      aws.delayNextPut(300);
       await push(sync, ds, [
         { Op: 'replace', Key: 'level', Value: '3', SyncCount: 0, DeviceLastModifiedDate: device },
         { Op: 'replace', Key: 'score', Value: '120', SyncCount: 0 },
@@ -206,6 +224,30 @@ for (const engine of engines) {
       await rejectsWith(sync.send(new BulkPublishCommand(pool)), 'AlreadyStreamedException', 400);
     });
 
+    test('a server that stops during a bulk publish ends it after the record under way, as FAILED', async () => {
+      const s2 = await startServer({ engine, env: { TESSERA_STS_ENDPOINT: aws.url, TESSERA_SNS_ENDPOINT: aws.url, TESSERA_KINESIS_ENDPOINT: aws.url } });
+      const sync2 = syncClient(s2);
+      try {
+        const IdentityPoolId = await createIdentityPool(s2);
+        const IdentityId = await createIdentity(s2, IdentityPoolId);
+        for (const DatasetName of ['a', 'b', 'c']) await push(sync2, { IdentityPoolId, IdentityId, DatasetName }, [{ Op: 'replace', Key: 'k', Value: DatasetName, SyncCount: 0 }]);
+        const stream = `stopping-${IdentityPoolId.split(':')[1]}`;
+        aws.createStream(stream);
+        await sync2.send(new SetIdentityPoolConfigurationCommand({ IdentityPoolId, CognitoStreams: { StreamName: stream, RoleArn: STREAM_ROLE, StreamingStatus: 'ENABLED' } }));
+        aws.delayNextPut(400);
+        await sync2.send(new BulkPublishCommand({ IdentityPoolId }));
+        await new Promise((r) => setTimeout(r, 100)); // the first record is at Kinesis
+        await s2.app.sync.publisher.close();
+        const state = await s2.app.sync.settings.bulkPublishState(IdentityPoolId);
+        assert.equal(state.status, 'FAILED');
+        assert.match(state.failure ?? '', /server stopped/);
+        assert.equal(aws.records.filter((r) => r.streamName === stream).length, 1, 'the record under way was finished, no more were started');
+      } finally {
+        sync2.destroy();
+        await s2.close();
+      }
+    });
+
     test('bulk publish: a role STS refuses makes it FAILED; one under way refuses another; one cut short reads FAILED', async () => {
       const IdentityPoolId = await createIdentityPool(s);
       const pool = { IdentityPoolId };
@@ -219,6 +261,7 @@ for (const engine of engines) {
       const failed = await sync.send(new GetBulkPublishDetailsCommand(pool));
       assert.equal(failed.BulkPublishStatus, 'FAILED');
       assert.match(failed.FailureMessage ?? '', /AccessDenied/);
+      assert.doesNotMatch(failed.FailureMessage ?? '', /not-trusted|sts:AssumeRole/, 'the AWS message stays in the log');
       assert.equal(aws.records.filter((r) => r.streamName === stream).length, 0);
 
       // The state as a process leaves it while it publishes, then as one that stopped leaves it.
