@@ -45,7 +45,7 @@ const triggerCalls = new Counter({
 
 const syncDeliveries = new Counter({
   name: 'tessera_sync_deliveries_total',
-  help: 'Cognito Sync deliveries to AWS: push notifications through SNS (push) and Cognito Streams records through Kinesis (stream), by outcome (ok, error).',
+  help: 'Cognito Sync deliveries to AWS: push notifications through SNS (push) and Cognito Streams records through Kinesis (stream), by outcome (ok, error); changes not delivered because too many were pending (change, dropped).',
   labelNames: ['kind', 'outcome'],
   registers: [registry],
 });
@@ -83,7 +83,7 @@ export function observeTrigger(trigger: string, outcome: string): void {
   triggerCalls.inc({ trigger, outcome });
 }
 
-export function observeSyncDelivery(kind: 'push' | 'stream', outcome: 'ok' | 'error', n = 1): void {
+export function observeSyncDelivery(kind: 'push' | 'stream' | 'change', outcome: 'ok' | 'error' | 'dropped', n = 1): void {
   syncDeliveries.inc({ kind, outcome }, n);
 }
 

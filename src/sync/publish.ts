@@ -39,6 +39,8 @@ const BULK_PAGE = 100;
 /** A bulk publish shows it is alive this often (pool-settings.ts: BULK_PUBLISH_STALE_MS is 5 min). */
 const HEARTBEAT_MS = 30_000;
 const CLOSE_WAIT_MS = 10_000;
+/** Deliveries waiting or under way beyond which new changes are not delivered (logged, counted). */
+const MAX_PENDING = 10_000;
 const STOPPED = 'The server stopped during the bulk publish; start it again.';
 /** SNS errors of an endpoint deleted or disabled since it was made. */
 const ENDPOINT_GONE = new Set(['NotFoundException', 'NotFound', 'EndpointDisabledException', 'EndpointDisabled']);
@@ -73,6 +75,7 @@ export class SyncPublisher {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private closing = false;
+  private dropping = false;
 
   constructor(
     private readonly deps: {
@@ -86,6 +89,14 @@ export class SyncPublisher {
 
   /** After a change to a dataset committed: push and stream it, in the background. */
   afterChange(k: DatasetKey, change: SyncChangeDelivery): void {
+    if (this.running.size >= MAX_PENDING) {
+      // AWS has been unreachable for a while: memory is not let grow without end.
+      if (!this.dropping) this.deps.log.warn({ pending: this.running.size }, 'sync deliveries: too many pending, new changes are not delivered until they drain');
+      this.dropping = true;
+      observeSyncDelivery('change', 'dropped');
+      return;
+    }
+    this.dropping = false;
     const key = `${k.poolId}\u0000${k.identityId}\u0000${k.name}`;
     const previous = this.chains.get(key) ?? Promise.resolve();
     // deliver() handles its own failures; this catch only keeps the chain going whatever happens.
