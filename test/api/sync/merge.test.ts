@@ -105,6 +105,30 @@ for (const engine of engines) {
       assert.deepEqual((await sync.send(new ListDatasetsCommand({ IdentityPoolId: poolId, IdentityId: source }))).Datasets, []);
     });
 
+    test('a chain of merges: what one merge brought moves again with the next, and every merged copy stays reported', async () => {
+      const [c, b, a] = [await identityOf('cara'), await identityOf('cara-tablet'), await identityOf('cara-old-phone')];
+      const ds = (identityId: string, DatasetName: string) => ({ IdentityPoolId: poolId, IdentityId: identityId, DatasetName });
+      await push(sync, ds(a, 'settings'), [{ Op: 'replace', Key: 'from', Value: 'a', SyncCount: 0 }]);
+      await push(sync, ds(b, 'settings'), [{ Op: 'replace', Key: 'from', Value: 'b', SyncCount: 0 }]);
+      await push(sync, ds(c, 'settings'), [{ Op: 'replace', Key: 'from', Value: 'c', SyncCount: 0 }]);
+      const merge = (source: string, dest: string) =>
+        identity.send(new MergeDeveloperIdentitiesCommand({ IdentityPoolId: poolId, DeveloperProviderName: DEV, SourceUserIdentifier: source, DestinationUserIdentifier: dest }));
+
+      assert.equal((await merge('cara-old-phone', 'cara-tablet')).IdentityId, b);
+      assert.deepEqual((await sync.send(new ListRecordsCommand(ds(b, 'settings')))).MergedDatasetNames, [`settings.${a}`]);
+      assert.equal((await merge('cara-tablet', 'cara')).IdentityId, c);
+
+      const names = (await sync.send(new ListDatasetsCommand({ IdentityPoolId: poolId, IdentityId: c }))).Datasets!.map((d) => d.DatasetName).sort();
+      assert.deepEqual(names, ['settings', `settings.${a}`, `settings.${b}`].sort());
+      assert.deepEqual((await sync.send(new ListRecordsCommand(ds(c, 'settings')))).MergedDatasetNames!.sort(), [`settings.${a}`, `settings.${b}`].sort());
+      assert.deepEqual(await values(c, 'settings'), { from: 'c' });
+      assert.deepEqual(await values(c, `settings.${b}`), { from: 'b' });
+      assert.deepEqual(await values(c, `settings.${a}`), { from: 'a' });
+      for (const gone of [a, b]) assert.deepEqual((await sync.send(new ListDatasetsCommand({ IdentityPoolId: poolId, IdentityId: gone }))).Datasets, []);
+      // The login of the first identity now reaches the survivor.
+      assert.equal(await identityOf('cara-old-phone'), c);
+    });
+
     test("a guest that signs in as a user with an identity merges into it, and the guest's data comes along", async () => {
       const guests = (await identity.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'merge_guests', AllowUnauthenticatedIdentities: true, DeveloperProviderName: DEV })))
         .IdentityPoolId!;
