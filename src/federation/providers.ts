@@ -150,7 +150,7 @@ export class IdentityProviders {
     delete out.ActiveEncryptionCertificate;
     try {
       const md = await idpMetadataOf(out, this.deps.clock.now(), true);
-      out.SSORedirectBindingURI = md.ssoRedirect;
+      if (md.ssoRedirect) out.SSORedirectBindingURI = md.ssoRedirect;
       if (md.sloRedirect) out.SLORedirectBindingURI = md.sloRedirect;
       else if (out.IDPSignout === 'true') throw new MetadataError('IDPSignout needs a SingleLogoutService with the HTTP-Redirect binding in the SAML metadata.');
     } catch (e) {

@@ -4,6 +4,8 @@
 //   certificates    the KeyDescriptors for signing (use="signing" or no use), base64 DER; each must
 //                   parse and not be expired at the time of reading (Cognito's rule)
 //   ssoRedirect     the SingleSignOnService of the HTTP-Redirect binding (where AuthnRequests go)
+//   ssoPost         the SingleSignOnService of the HTTP-POST binding: where they go, as a form the
+//                   browser posts, when the IdP offers no redirect binding (beyond Cognito)
 //   sloRedirect     the SingleLogoutService of the HTTP-Redirect binding, if any
 // Anything else wrong is a MetadataError, which CreateIdentityProvider and UpdateIdentityProvider
 // answer as InvalidParameterException. MetadataURL documents are cached ten minutes per URL.
@@ -24,7 +26,9 @@ export class MetadataError extends Error {}
 export interface IdpMetadata {
   entityId: string;
   certificates: string[];
-  ssoRedirect: string;
+  /** At least one of the two SSO endpoints is there; the redirect binding is used when both are. */
+  ssoRedirect?: string;
+  ssoPost?: string;
   sloRedirect?: string;
   wantAuthnRequestsSigned: boolean;
 }
@@ -32,6 +36,7 @@ export interface IdpMetadata {
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
 const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const MAX_CHARS = 131_072;
 /** A fetched document of more bytes cannot be within MAX_CHARS characters worth reading. */
 const MAX_BYTES = 4 * MAX_CHARS;
@@ -78,11 +83,12 @@ export function parseIdpMetadata(xml: string, now: number): IdpMetadata {
   }
   if (!certificates.length) throw new MetadataError('The SAML metadata has no signing certificate.');
 
-  const endpoint = (name: string) =>
-    Array.from(idp.getElementsByTagNameNS(MD, name)).find((e) => e.getAttribute('Binding') === REDIRECT)?.getAttribute('Location') || undefined;
+  const endpoint = (name: string, binding = REDIRECT) =>
+    Array.from(idp.getElementsByTagNameNS(MD, name)).find((e) => e.getAttribute('Binding') === binding)?.getAttribute('Location') || undefined;
   const ssoRedirect = endpoint('SingleSignOnService');
-  if (!ssoRedirect) throw new MetadataError('The SAML metadata has no SingleSignOnService with the HTTP-Redirect binding.');
-  for (const url of [ssoRedirect, endpoint('SingleLogoutService')]) {
+  const ssoPost = ssoRedirect ? undefined : endpoint('SingleSignOnService', POST);
+  if (!ssoRedirect && !ssoPost) throw new MetadataError('The SAML metadata has no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding.');
+  for (const url of [ssoRedirect ?? ssoPost, endpoint('SingleLogoutService')]) {
     if (url === undefined) continue;
     try {
       const u = new URL(url);
@@ -91,7 +97,13 @@ export function parseIdpMetadata(xml: string, now: number): IdpMetadata {
       throw new MetadataError(`The SAML metadata names an endpoint that is not a URL: ${url}`);
     }
   }
-  return { entityId, certificates, ssoRedirect, sloRedirect: endpoint('SingleLogoutService'), wantAuthnRequestsSigned: idp.getAttribute('WantAuthnRequestsSigned') === 'true' };
+  return {
+    entityId,
+    certificates,
+    ...(ssoRedirect ? { ssoRedirect } : { ssoPost }),
+    sloRedirect: endpoint('SingleLogoutService'),
+    wantAuthnRequestsSigned: idp.getAttribute('WantAuthnRequestsSigned') === 'true',
+  };
 }
 
 /** The metadata document of MetadataURL (cached; `fresh` skips the cache, as create/update do). */

@@ -28,14 +28,16 @@
 //                                           server-side, cookies or not (session.ts); a
 //                                           LogoutResponse goes back.
 // The SAML sign-in's NameID, format and SessionIndex ride in their own sealed cookie, for /logout.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
 import { answerCheckFailure, checkAuthorizeRequest, federation, type AuthorizeRequest } from '../oauth/authorize.js';
-import { clearCookie, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
+import { clearCookie, formOf, redirect, sendHtml, setCookie, type Hosted } from '../oauth/http.js';
 import { hostedRoutes, type HostedHandler } from '../oauth/routes.js';
 import { SESSION_SECONDS, endSamlSessions, endSession } from '../oauth/session.js';
 import { recordHosted } from '../audit/hosted.js';
+import { esc, formTargetOf } from '../oauth/ui/layout.js';
+import { t } from '../oauth/ui/messages.js';
 import { showError } from '../oauth/ui/render.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
@@ -43,7 +45,7 @@ import { completeFederatedSignIn, refuse } from './routes.js';
 import { FederationError } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
 import type { IdpMetadata } from './saml-metadata.js';
-import { authnRequestUrl, issuerOfLogoutRequest, logoutRequestUrl, logoutResponseUrl, metadataFor, spMetadata, verifyLogoutMessage, verifySamlResponse } from './saml-sp.js';
+import { authnRequest, issuerOfLogoutRequest, logoutRequestUrl, logoutResponseUrl, metadataFor, spMetadata, verifyLogoutMessage, verifySamlResponse } from './saml-sp.js';
 
 const STATE_PURPOSE = 'saml-state';
 const LOGOUT_PURPOSE = 'saml-logout-state';
@@ -101,11 +103,35 @@ async function startSaml(h: Hosted, request: AuthorizeRequest, p: IdentityProvid
     const md = await metadataFor(h.app, p);
     const requestId = `_${randomBytes(20).toString('hex')}`;
     const state: SamlState = { pool: request.pool.id, provider: p.name, query: h.query.toString(), requestId, exp: h.app.clock.now() + STATE_MS, jti: newUuid() };
-    return redirect(h, await authnRequestUrl(h, p, md, requestId, h.app.sealer.sealJson(STATE_PURPOSE, state)));
+    const sent = await authnRequest(h, p, md, requestId, h.app.sealer.sealJson(STATE_PURPOSE, state));
+    return 'redirect' in sent ? redirect(h, sent.redirect) : postToIdp(h, sent.post.action, sent.post.fields);
   } catch (e) {
     if (e instanceof FederationError) return refuse(h, request, e.message);
     throw e;
   }
+}
+
+/**
+ * The HTTP-POST binding: a page whose form the browser posts to the IdP at once (one script, allowed
+ * by its hash and nothing else), or on a click without scripts.
+ */
+function postToIdp(h: Hosted, action: string, fields: Record<string, string>) {
+  const script = 'document.forms[0].submit()';
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('');
+  const html =
+    `<!DOCTYPE html><html lang="${h.lang}"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${esc(t(h.lang, 'action.continue'))}</title></head>` +
+    `<body><form method="post" action="${esc(action)}">${inputs}<button type="submit">${esc(t(h.lang, 'action.continue'))}</button></form>` +
+    `<script>${script}</script></body></html>`;
+  const csp = [
+    "default-src 'none'",
+    `script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`,
+    `form-action ${formTargetOf(action).join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return sendHtml(h, html, csp);
 }
 
 async function idpResponse(h: Hosted) {

@@ -60,8 +60,10 @@ async function spFor(h: Hosted, p: IdentityProvider, md: IdpMetadata, o: { reque
     issuer: spEntityId(p.poolId),
     audience: spEntityId(p.poolId),
     callbackUrl: acsUrl(h),
-    entryPoint: md.ssoRedirect,
-    logoutUrl: md.sloRedirect ?? md.ssoRedirect,
+    entryPoint: md.ssoRedirect ?? md.ssoPost,
+    logoutUrl: md.sloRedirect ?? md.ssoRedirect ?? md.ssoPost,
+    // HTTP-POST: the AuthnRequest goes as base64 XML (not deflated), signed inside the XML.
+    ...(md.ssoRedirect ? {} : { authnRequestBinding: 'HTTP-POST', skipRequestCompression: true }),
     logoutCallbackUrl: sloUrl(h),
     idpCert: md.certificates,
     idpIssuer: md.entityId,
@@ -78,10 +80,18 @@ async function spFor(h: Hosted, p: IdentityProvider, md: IdpMetadata, o: { reque
   });
 }
 
-/** The IdP's SSO URL with a deflated AuthnRequest of id `requestId` (signed when configured). */
-export async function authnRequestUrl(h: Hosted, p: IdentityProvider, md: IdpMetadata, requestId: string, relayState: string): Promise<string> {
+/** How the AuthnRequest reaches the IdP: a redirect, or a form the browser posts. */
+export type AuthnRequestDelivery = { redirect: string } | { post: { action: string; fields: Record<string, string> } };
+
+/**
+ * The AuthnRequest of id `requestId` (signed when configured): the IdP's SSO URL carrying it
+ * deflated (HTTP-Redirect), or, for an IdP with only the HTTP-POST binding, the form fields.
+ */
+export async function authnRequest(h: Hosted, p: IdentityProvider, md: IdpMetadata, requestId: string, relayState: string): Promise<AuthnRequestDelivery> {
   const sp = await spFor(h, p, md, { requestId, inResponseTo: ValidateInResponseTo.never });
-  return sp.getAuthorizeUrlAsync(relayState, undefined, {});
+  if (md.ssoRedirect) return { redirect: await sp.getAuthorizeUrlAsync(relayState, undefined, {}) };
+  const message = await sp.getAuthorizeMessageAsync(relayState, undefined, {});
+  return { post: { action: md.ssoPost!, fields: Object.fromEntries(Object.entries(message).map(([k, v]) => [k, String(v)])) } };
 }
 
 /**

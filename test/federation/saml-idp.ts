@@ -2,6 +2,8 @@
 //   GET  /metadata   its metadata (entityID, signing certificate, SSO and SLO, HTTP-Redirect)
 //   GET  /sso        HTTP-Redirect AuthnRequest: inflated, parsed, its query signature checked
 //                    against `spCertificate` when signed; answers a login form
+//   POST /sso-post   HTTP-POST AuthnRequest (base64 XML, its XML signature checked the same way);
+//                    the SSO endpoint of the metadata instead of /sso with `{ ssoBinding: 'post' }`
 //   POST /login      signs in the name typed (attributes from `users`) and auto-posts a signed
 //                    Response (assertion signed with xml-crypto, rsa-sha256) to the request's ACS
 //   GET  /slo        HTTP-Redirect LogoutRequest: recorded, answered with a signed LogoutResponse
@@ -29,6 +31,7 @@ export interface AuthnRequestSeen {
   acs: string;
   signed: boolean;
   signatureValid?: boolean;
+  binding: 'redirect' | 'post';
 }
 
 export interface ResponseOptions {
@@ -88,6 +91,9 @@ const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** A certificate as PEM, from PEM or from the base64 body. */
+const asPem = (cert: string) => (cert.includes('BEGIN') ? cert : `-----BEGIN CERTIFICATE-----\n${cert.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
+
 /** Checks an HTTP-Redirect binding signature (SAML bindings §3.4.4.1) over the raw query. */
 function redirectSignatureValid(rawQuery: string, certPem: string | undefined): boolean | undefined {
   const parts = rawQuery.split('&');
@@ -95,12 +101,27 @@ function redirectSignatureValid(rawQuery: string, certPem: string | undefined): 
   const sig = raw('Signature');
   if (!sig) return undefined;
   if (!certPem) return false;
+  const pem = asPem(certPem);
   const signed = [raw('SAMLRequest') ?? raw('SAMLResponse'), raw('RelayState'), raw('SigAlg')].filter(Boolean).join('&');
-  const pem = certPem.includes('BEGIN') ? certPem : `-----BEGIN CERTIFICATE-----\n${certPem.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
   return createVerify('RSA-SHA256').update(signed).verify(pem, decodeURIComponent(sig.slice('Signature='.length)), 'base64');
 }
 
-export async function startSamlIdp(): Promise<SamlIdp> {
+/** Whether a POST-binding message's enveloped XML signature verifies with `certPem` (undefined: unsigned). */
+function postSignatureValid(xml: string, certPem: string | undefined): boolean | undefined {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const signature = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+  if (!signature) return undefined;
+  if (!certPem) return false;
+  const sig = new SignedXml({ publicCert: asPem(certPem) });
+  sig.loadSignature(signature as unknown as Node);
+  try {
+    return sig.checkSignature(xml);
+  } catch {
+    return false;
+  }
+}
+
+export async function startSamlIdp(opts: { ssoBinding?: 'redirect' | 'post' } = {}): Promise<SamlIdp> {
   const { key, cert } = opensslKeyPair();
   let url = '';
   const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
@@ -204,18 +225,30 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     if (req.method === 'GET' && u.pathname === '/metadata') {
       return void res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idp.metadata);
     }
-    if (req.method === 'GET' && u.pathname === '/sso') {
-      const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+    const post = req.method === 'POST' && u.pathname === '/sso-post';
+    if ((req.method === 'GET' && u.pathname === '/sso') || post) {
+      let xml: string;
+      let form = u.searchParams;
+      if (post) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        xml = Buffer.from(form.get('SAMLRequest') ?? '', 'base64').toString('utf8');
+      } else {
+        xml = inflateRawSync(Buffer.from(form.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+      }
       const doc = parse(xml).documentElement!;
+      const postSignature = post ? postSignatureValid(xml, idp.spCertificate) : undefined;
       const seen: AuthnRequestSeen = {
         id: doc.getAttribute('ID') ?? '',
         acs: doc.getAttribute('AssertionConsumerServiceURL') ?? '',
         issuer: doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Issuer')[0]?.textContent ?? '',
-        signed: u.searchParams.has('Signature'),
-        signatureValid: redirectSignatureValid(rawQuery, idp.spCertificate),
+        signed: post ? postSignature !== undefined : form.has('Signature'),
+        signatureValid: post ? postSignature : redirectSignatureValid(rawQuery, idp.spCertificate),
+        binding: post ? 'post' : 'redirect',
       };
       idp.requests.push(seen);
-      const relay = u.searchParams.get('RelayState') ?? '';
+      const relay = form.get('RelayState') ?? '';
       const page =
         `<!DOCTYPE html><title>Test IdP</title><h1>Test IdP sign-in</h1><form method="post" action="/login">` +
         `<input type="hidden" name="id" value="${esc(seen.id)}"><input type="hidden" name="acs" value="${esc(seen.acs)}"><input type="hidden" name="sp" value="${esc(seen.issuer)}">` +
@@ -272,7 +305,9 @@ export async function startSamlIdp(): Promise<SamlIdp> {
     `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
     `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${url}/slo"/>` +
     `<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>` +
-    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${url}/sso"/>` +
+    (opts.ssoBinding === 'post'
+      ? `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${url}/sso-post"/>`
+      : `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${url}/sso"/>`) +
     `</md:IDPSSODescriptor></md:EntityDescriptor>`;
   const idp: SamlIdp = {
     url,

@@ -276,5 +276,58 @@ for (const engine of engines) {
       assert.equal(trail[0]?.username, 'Corp_alice@corp.example');
       assert.equal(trail[0]?.detail?.op, 'HostedLogout');
     });
+
+    test('an IdP that takes AuthnRequests by HTTP-POST only: the browser posts a signed one to it, and the sign-in completes', async () => {
+      const postIdp = await startSamlIdp({ ssoBinding: 'post' });
+      try {
+        postIdp.spCertificate = idp.spCertificate;
+        postIdp.users.set('dan@post.example', { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'dan@post.example' });
+        await s.idp.send(
+          new CreateIdentityProviderCommand({
+            UserPoolId: o.poolId,
+            ProviderName: 'PostCorp',
+            ProviderType: 'SAML',
+            ProviderDetails: { MetadataFile: postIdp.metadata, RequestSigningAlgorithm: 'rsa-sha256' },
+            AttributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+          }),
+        );
+        const described = await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: o.poolId, ProviderName: 'PostCorp' }));
+        assert.equal(described.IdentityProvider!.ProviderDetails!.SSORedirectBindingURI, undefined, 'no redirect endpoint is invented');
+        const postClient = (await seedWebClient(s, o.poolId, { CallbackURLs: [app.callback], SupportedIdentityProviders: ['PostCorp'] })).clientId;
+        const query = new URLSearchParams({ response_type: 'code', client_id: postClient, redirect_uri: app.callback, scope: 'openid email', state: 'st-post', identity_provider: 'PostCorp' });
+
+        // Without a browser: a page whose only script posts the form to the IdP, and whose CSP allows
+        // that script (by hash) and that form target, nothing else.
+        const page = await get(`${o.base}/oauth2/authorize?${query}`);
+        assert.equal(page.status, 200);
+        const csp = page.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+'/);
+        assert.ok(csp.includes(`form-action ${new URL(postIdp.url).origin}`), csp);
+        const html = await page.text();
+        assert.ok(html.includes(`action="${postIdp.url}/sso-post"`));
+        const fields = Object.fromEntries([...html.matchAll(/name="(SAMLRequest|RelayState)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        const xml = Buffer.from(fields.SAMLRequest, 'base64').toString('utf8');
+        assert.match(xml, /^<samlp:AuthnRequest|<\?xml/, 'base64 XML, not deflated');
+        assert.ok(xml.includes('<ds:Signature') || xml.includes('<Signature'), 'signed inside the XML');
+        assert.ok(fields.RelayState.length > 0);
+
+        // In chromium, end to end.
+        await b.page.goto(`${o.base}/oauth2/authorize?${query}`);
+        await b.page.locator('input[name=username]').waitFor();
+        assert.ok(b.page.url().startsWith(`${postIdp.url}/sso-post`));
+        const req = postIdp.requests.at(-1)!;
+        assert.deepEqual({ binding: req.binding, issuer: req.issuer, acs: req.acs, signed: req.signed, valid: req.signatureValid }, { binding: 'post', issuer: sp(), acs: acs(), signed: true, valid: true });
+        await b.page.locator('input[name=username]').fill('dan@post.example');
+        await b.page.locator('button[type=submit]').click();
+        const back = await callback();
+        assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
+        assert.equal(back.searchParams.get('state'), 'st-post');
+        assert.ok(back.searchParams.get('code'));
+        const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'PostCorp_dan@post.example' }));
+        assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
+      } finally {
+        await postIdp.close();
+      }
+    });
   });
 }

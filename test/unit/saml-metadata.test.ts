@@ -1,6 +1,7 @@
 // IdP metadata as CreateIdentityProvider reads it (src/federation/saml-metadata.ts): the IdP entity
 // found inside an EntitiesDescriptor, signing certificates only (encryption keys skipped), expiry
-// judged at the time given, the HTTP-Redirect endpoints, and each unusable document refused.
+// judged at the time given, the HTTP-Redirect endpoints (or the HTTP-POST SSO endpoint of an IdP
+// without them), and each unusable document refused.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +39,15 @@ test('the IdP entity inside an EntitiesDescriptor: entity id, signing certificat
   assert.equal(md.wantAuthnRequestsSigned, true);
 });
 
+test('an IdP with the HTTP-POST binding only: its POST endpoint (beyond Cognito); with both, the redirect one alone', () => {
+  const postOnly = parseIdpMetadata(wrap(idp(`${key('signing')}${sso(POST)}`)), now);
+  assert.equal(postOnly.ssoPost, 'https://idp.example.com/sso');
+  assert.equal(postOnly.ssoRedirect, undefined);
+  const both = parseIdpMetadata(wrap(idp(`${key('signing')}${sso(POST)}${sso(REDIRECT)}`)), now);
+  assert.equal(both.ssoRedirect, 'https://idp.example.com/sso');
+  assert.equal(both.ssoPost, undefined);
+});
+
 test('unusable metadata is refused', () => {
   const refused = (xml: string, at = now, why?: RegExp) => assert.throws(() => parseIdpMetadata(xml, at), (e: unknown) => e instanceof MetadataError && (!why || why.test((e as Error).message)));
   refused('<not xml', now, /well-formed/);
@@ -45,7 +55,7 @@ test('unusable metadata is refused', () => {
   refused(wrap(idp(`${key('encryption')}${sso(REDIRECT)}`)), now, /no signing certificate/);
   refused(wrap(idp(`${key('signing').replace(CERT, 'AAAA')}${sso(REDIRECT)}`)), now, /cannot be read/);
   refused(wrap(idp(`${key('signing')}${sso(REDIRECT)}`)), now + 40 * 24 * 3600_000, /expired/);
-  refused(wrap(idp(`${key('signing')}${sso(POST)}`)), now, /HTTP-Redirect/);
+  refused(wrap(idp(`${key('signing')}${sso('urn:oasis:names:tc:SAML:2.0:bindings:SOAP')}`)), now, /HTTP-Redirect or HTTP-POST/);
   refused(wrap(idp(`${key('signing')}${sso(REDIRECT)}`).replace(' entityID="https://idp.example.com/e"', '')), now, /entityID/);
   refused(`<x>${'y'.repeat(140_000)}</x>`, now, /longer/);
 });
