@@ -3,6 +3,8 @@
 // InitiateAuth:
 //   password on /login        SignIn  flow HOSTED_UI_PASSWORD, factor Password; Fail (reason),
 //                             InProgress (next: NEW_PASSWORD_REQUIRED / MFA) or Pass at the session
+//   each MFA page answered    SignIn  factor Mfa, step (SMS_MFA, EMAIL_OTP, ...); Fail (reason),
+//                             InProgress (next challenge) or Pass at the session
 //   federated sign-in         SignIn  flow FEDERATED, provider named; Pass or Fail
 //   /oauth2/token             authorization_code: TokenExchange; refresh_token: Refresh (as the
 //                             API's REFRESH_TOKEN_AUTH); client_credentials: SignIn with no user

@@ -1,10 +1,10 @@
 // The hosted MFA form over plain HTTP: what a forged or tampered post gets. Without its CSRF
 // token the form is refused (403); a tampered Session, or a challenge name
 // swapped for another, lead back to sign-in and issues nothing; the untouched form with the
-// right code ends in the code on the redirect URI.
+// right code ends in the code on the redirect URI. Each factor leaves its own audit event.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminSetUserMFAPreferenceCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminListUserAuthEventsCommand, AdminSetUserMFAPreferenceCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines } from '../support/server.js';
 import { configureMfa, lastCode, startMfaServer, type MfaServer } from '../api/mfa/support.js';
 import { CALLBACK, PASSWORD, cookiesOf, formAction, get, hiddenField, postForm, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
@@ -63,6 +63,30 @@ for (const engine of engines) {
       const back = new URL(right.headers.get('location')!);
       assert.equal(`${back.origin}${back.pathname}`, CALLBACK);
       assert.ok(back.searchParams.get('code'));
+    });
+
+    test('each factor is audited on its own, as the API does: password InProgress, a wrong code Fail, the right code Pass with Mfa', async () => {
+      const since = Date.now();
+      const a = await toMfaPage();
+      const wrong = await postForm(a.action, { ...a.fields, code: '000000' }, { cookie: a.cookies });
+      assert.equal(wrong.status, 400, 'the MFA page again, with its error');
+      assert.equal(wrong.headers.get('location'), null);
+      const right = await postForm(a.action, { ...a.fields, code: await lastCode(s, 'hugo@example.com') }, { cookie: a.cookies });
+      assert.equal(right.status, 302);
+
+      const trail = (await s.app.audit.list({ poolId: o.poolId, limit: 50 })).events
+        .filter((e) => e.username === 'hugo' && e.type === 'SignIn' && e.createdAt >= since)
+        .reverse()
+        .map((e) => ({ outcome: e.outcome, factor: e.detail?.factor, step: e.detail?.step, next: e.detail?.next, reason: e.detail?.reason, user: !!e.userId }));
+      assert.deepEqual(trail, [
+        { outcome: 'InProgress', factor: 'Password', step: undefined, next: 'MFA', reason: undefined, user: true },
+        { outcome: 'Fail', factor: 'Mfa', step: 'EMAIL_OTP', next: undefined, reason: 'CodeMismatchException', user: true },
+        { outcome: 'Pass', factor: 'Mfa', step: 'EMAIL_OTP', next: undefined, reason: undefined, user: true },
+      ]);
+      const events = (await s.idp.send(new AdminListUserAuthEventsCommand({ UserPoolId: o.poolId, Username: 'hugo', MaxResults: 3 }))).AuthEvents!;
+      assert.deepEqual(events[0].ChallengeResponses, [{ ChallengeName: 'Mfa', ChallengeResponse: 'Success' }]);
+      assert.equal(events[0].EventResponse, 'Pass');
+      assert.deepEqual(events[1].ChallengeResponses, [{ ChallengeName: 'Mfa', ChallengeResponse: 'Failure' }]);
     });
   });
 }

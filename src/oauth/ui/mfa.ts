@@ -40,7 +40,7 @@ import { t, type MessageId } from './messages.js';
 import { field, form, heading, links, messages, type FormPage } from './pages.js';
 import { showNewPassword } from './new-password.js';
 import { showPage } from './render.js';
-import { afterPasswordSteps, renderLogin, signedIn } from './sign-in.js';
+import { afterPasswordSteps, auditPassword, renderLogin, signedIn } from './sign-in.js';
 
 const SETUP_PURPOSE = 'hosted-ui-totp-setup';
 const PAGES = new Set<ChallengeName>(['SMS_MFA', 'EMAIL_OTP', 'SOFTWARE_TOKEN_MFA', 'SELECT_MFA_TYPE', 'MFA_SETUP']);
@@ -91,9 +91,19 @@ async function secondFactor(h: Hosted, request: AuthorizeRequest, user: User): P
 }
 afterPasswordSteps.push(secondFactor);
 
-/** The page of the next challenge, or the end of the sign-in. */
-export async function answerStep(h: Hosted, request: AuthorizeRequest, ctx: FlowContext, step: AuthStep): Promise<unknown> {
-  if (step.kind === 'proven') return signedIn(h, request, step.user);
+/** The SignIn event of an answered MFA page, as the API's RespondToAuthChallenge records it (observe.ts). */
+async function auditMfaStep(h: Hosted, request: AuthorizeRequest, answered: ChallengeName, username: string, outcome: 'Fail' | 'InProgress', detail: Record<string, string>) {
+  const user = await h.app.users.find(request.pool, username);
+  await auditPassword(h, request, { userId: user?.id, username: user?.username ?? username }, outcome, { factor: 'Mfa', step: answered, ...detail });
+}
+
+/**
+ * The page of the next challenge, or the end of the sign-in. `answered`: the MFA page whose answer
+ * led here (audited with factor Mfa, as its own step).
+ */
+export async function answerStep(h: Hosted, request: AuthorizeRequest, ctx: FlowContext, step: AuthStep, answered?: { challenge: ChallengeName; username: string }): Promise<unknown> {
+  if (step.kind === 'proven') return signedIn(h, request, step.user, answered ? { factor: 'Mfa', step: answered.challenge } : {});
+  if (answered && step.kind === 'challenge') await auditMfaStep(h, request, answered.challenge, answered.username, 'InProgress', { next: step.name });
   if (step.kind !== 'challenge' || !PAGES.has(step.name) || !step.session) throw new Error(`the hosted UI has no page for ${step.kind === 'challenge' ? step.name : step.kind}`);
   const p = step.parameters;
   const pending: Pending = { challenge: step.name, session: step.session, username: p.USER_ID_FOR_SRP ?? '' };
@@ -175,9 +185,10 @@ export function submitMfa(h: Hosted) {
           break;
         }
       }
-      return await answerStep(h, request, ctx, await respondToAuthChallenge(ctx, pending.challenge, responses, session));
+      return await answerStep(h, request, ctx, await respondToAuthChallenge(ctx, pending.challenge, responses, session), { challenge: pending.challenge, username: pending.username });
     } catch (e) {
       if (!(e instanceof CognitoException)) throw e;
+      await auditMfaStep(h, request, pending.challenge, pending.username, 'Fail', { reason: e.name });
       switch (e.name) {
         case 'CodeMismatchException':
         case 'EnableSoftwareTokenMFAException':

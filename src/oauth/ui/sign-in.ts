@@ -141,8 +141,11 @@ async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, 
   return signedIn(h, request, user);
 }
 
-/** A SignIn audit event of the hosted password step (src/audit/hosted.ts). */
-function auditPassword(h: Hosted, request: AuthorizeRequest, user: { userId?: string; username?: string } | User, outcome: 'Pass' | 'Fail' | 'InProgress', detail: Record<string, string>) {
+/**
+ * A SignIn audit event of a hosted step (src/audit/hosted.ts): the password by default; `detail`
+ * names another factor and step (the MFA pages: factor Mfa, step SMS_MFA, ...).
+ */
+export function auditPassword(h: Hosted, request: AuthorizeRequest, user: { userId?: string; username?: string } | User, outcome: 'Pass' | 'Fail' | 'InProgress', detail: Record<string, string>) {
   const who = 'attributes' in user ? { userId: user.id, username: user.username } : user;
   return recordHosted(h.app, h.req, {
     poolId: request.pool.id,
@@ -154,9 +157,12 @@ function auditPassword(h: Hosted, request: AuthorizeRequest, user: { userId?: st
   });
 }
 
-/** The end of every successful hosted sign-in: the session, then the authorize answer. */
-export async function signedIn(h: Hosted, request: AuthorizeRequest, user: User) {
-  await auditPassword(h, request, user, 'Pass', {});
+/**
+ * The end of every successful hosted sign-in: the session, then the authorize answer. `detail`:
+ * the factor of the step that ended it when not the password (the MFA pages).
+ */
+export async function signedIn(h: Hosted, request: AuthorizeRequest, user: User, detail: Record<string, string> = {}) {
+  await auditPassword(h, request, user, 'Pass', detail);
   const authTime = h.app.clock.now();
   startSession(h, user, authTime);
   return finishAuthorize(h, request, user, authTime);
