@@ -28,8 +28,9 @@ export function checkSecretHash(client: AppClient, given: string | undefined, us
   if (!client.secret) return;
   requireSecretHash(client, given);
   let ok = false;
+  // Every name against every active secret (two while one is being rotated), each compare done.
   for (const name of new Set(usernames.filter((n): n is string => !!n))) {
-    if (safeEqual(given!, secretHashOf(client.secret, name, client.id))) ok = true;
+    for (const s of client.secrets) if (safeEqual(given!, secretHashOf(s.value, name, client.id))) ok = true;
   }
   if (!ok) throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.id}`);
 }

@@ -43,8 +43,11 @@ export async function exportPool(app: App, poolId: string, out: ArchiveWriter, p
   for (let after: string | undefined; ; ) {
     const rows = await store.clients.list(poolId, PAGE, after);
     for (const c of rows) {
-      const secret = c.secret ? sealer.open(CLIENT_SECRET_PURPOSE, c.secret)?.toString('utf8') : undefined;
-      await out.write({ t: 'client', row: { ...c, secret: secret ?? null } });
+      const open = (sealed: string) => sealer.open(CLIENT_SECRET_PURPOSE, sealed)?.toString('utf8') ?? null;
+      const secret = c.secret ? open(c.secret) : null;
+      // Rotated secrets (AddUserPoolClientSecret) travel opened too, as the archive's own encryption covers them.
+      const secrets = c.secrets ? JSON.stringify((JSON.parse(c.secrets) as { secret: string }[]).map((x) => ({ ...x, secret: open(x.secret) }))) : c.secrets;
+      await out.write({ t: 'client', row: { ...c, secret, secrets } });
       counts.clients++;
     }
     if (rows.length < PAGE) break;
@@ -131,7 +134,10 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
     switch (rec.t) {
       case 'client': {
         const row = rec.row as unknown as AppClientRow;
-        await store.clients.insert({ ...row, secret: row.secret ? sealer.seal(CLIENT_SECRET_PURPOSE, row.secret) : null });
+        const secrets = row.secrets
+          ? JSON.stringify((JSON.parse(row.secrets) as { secret: string }[]).map((x) => ({ ...x, secret: sealer.seal(CLIENT_SECRET_PURPOSE, x.secret) })))
+          : (row.secrets ?? null);
+        await store.clients.insert({ ...row, secret: row.secret ? sealer.seal(CLIENT_SECRET_PURPOSE, row.secret) : null, secrets });
         counts.clients++;
         break;
       }

@@ -9,8 +9,7 @@
 // Answers carry Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1).
 import type { App } from '../app.js';
 import { recordHosted, tokenUser } from '../audit/hosted.js';
-import { safeEqual } from '../crypto/compare.js';
-import type { AppClient } from '../userpools/pools.js';
+import { clientSecretMatches, type AppClient } from '../userpools/pools.js';
 import { OAuthError, invalidClient, invalidRequest } from './errors.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
@@ -88,7 +87,7 @@ export async function authenticateClient(app: App, poolId: string, authorization
     if (secret) throw invalidClient();
     return client;
   }
-  if (!secret || !safeEqual(client.secret, secret)) throw invalidClient();
+  if (!clientSecretMatches(client, secret)) throw invalidClient();
   return client;
 }
 

@@ -12,20 +12,17 @@ import type { ServiceId } from './operation.js';
 const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
-const SECRET_ROTATION = 'not yet: several secrets per app client';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
-  'idp/AddUserPoolClientSecret': SECRET_ROTATION,
   'idp/AdminListUserSessions': SESSIONS,
   'idp/AdminRevokeUserSession': SESSIONS,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteTerms': TERMS,
-  'idp/DeleteUserPoolClientSecret': SECRET_ROTATION,
   'idp/DeleteUserPoolReplica': REPLICAS,
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/DescribeTerms': TERMS,
@@ -35,7 +32,6 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
   'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListTerms': TERMS,
-  'idp/ListUserPoolClientSecrets': SECRET_ROTATION,
   'idp/ListUserPoolReplicas': REPLICAS,
   'idp/ListUserSessions': SESSIONS,
   'idp/RevokeUserSession': SESSIONS,

@@ -56,7 +56,10 @@ export class PoolRepo {
 }
 
 export class ClientRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
   async insert(row: AppClientRow): Promise<void> {
     await this.db.insertInto('app_clients').values(row).execute();
@@ -66,7 +69,14 @@ export class ClientRepo {
     return this.db.selectFrom('app_clients').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async update(id: string, patch: Partial<Pick<AppClientRow, 'name' | 'config' | 'secret' | 'updated_at'>>): Promise<boolean> {
+  /** The row, held for a read-modify-write until the enclosing transaction ends (PoolRepo.getForChange). */
+  getForChange(id: string): Promise<AppClientRow | undefined> {
+    let q = this.db.selectFrom('app_clients').selectAll().where('id', '=', id);
+    if (this.engine === 'postgres') q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async update(id: string, patch: Partial<Pick<AppClientRow, 'name' | 'config' | 'secret' | 'secrets' | 'updated_at'>>): Promise<boolean> {
     const r = await this.db.updateTable('app_clients').set(patch).where('id', '=', id).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

@@ -14,8 +14,10 @@ export interface AppClientRow {
   id: string;
   pool_id: string;
   name: string;
-  /** Sealed client secret, or null for a public client. */
+  /** Sealed client secret (the oldest active one), or null for a public client. */
   secret: string | null;
+  /** All active secrets once one was added or deleted: JSON [{ id, secret (sealed), created_at }], oldest first. */
+  secrets?: string | null;
   config: string;
   created_at: number;
   updated_at: number;

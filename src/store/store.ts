@@ -49,7 +49,7 @@ export class Store {
     private readonly root?: Kysely<Database>,
   ) {
     this.pools = new PoolRepo(db, engine);
-    this.clients = new ClientRepo(db);
+    this.clients = new ClientRepo(db, engine);
     this.users = new UserRepo(db, engine);
     this.groups = new GroupRepo(db);
     this.codes = new CodeRepo(db);

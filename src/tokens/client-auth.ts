@@ -1,10 +1,10 @@
 // Client authentication of the public token operations (GetTokensFromRefreshToken, RevokeToken):
-// a confidential client (one with a secret) must send it; the comparison is constant-time.
-import { safeEqual } from '../crypto/compare.js';
-import type { AppClient } from '../userpools/pools.js';
+// a confidential client (one with a secret) must send one of its active secrets; the comparisons
+// are constant-time.
+import { clientSecretMatches, type AppClient } from '../userpools/pools.js';
 
 /** True for a public client, or when `given` is the client's secret. */
 export function isClientSecretValid(client: AppClient, given: string | undefined): boolean {
   if (!client.secret) return true;
-  return typeof given === 'string' && safeEqual(client.secret, given);
+  return clientSecretMatches(client, given);
 }

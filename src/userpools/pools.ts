@@ -8,9 +8,11 @@ import type { Config } from '../config/index.js';
 import type { Sealer } from '../crypto/sealed.js';
 import {
   InvalidParameterException,
+  LimitExceededException,
   ResourceNotFoundException,
   type CognitoException,
 } from '../errors.js';
+import { safeEqual } from '../crypto/compare.js';
 import { newClientId, newClientSecret, newUserPoolId, userPoolArn } from '../ids.js';
 import type {
   CreateUserPoolClientRequest,
@@ -57,15 +59,42 @@ export interface AppClient {
   id: string;
   poolId: string;
   name: string;
-  /** Plain secret (opened from its sealed form), or undefined for a public client. */
+  /** Plain secret (opened from its sealed form; the oldest active one), or undefined for a public client. */
   secret?: string;
+  /** Every active secret, oldest first (at most MAX_CLIENT_SECRETS); empty for a public client. */
+  secrets: ClientSecret[];
   settings: ClientSettings;
   createdAt: number;
   updatedAt: number;
 }
 
+/** One secret of a confidential client (AddUserPoolClientSecret rotates them). */
+export interface ClientSecret {
+  /** `<client id>--<creation time, epoch ms>` */
+  id: string;
+  value: string;
+  createdAt: number;
+}
+
+/** Active secrets a client may hold at once (Cognito's limit, for rotation without downtime). */
+export const MAX_CLIENT_SECRETS = 2;
+
+/** Whether `given` is one of the client's active secrets, compared in constant time with each. */
+export function clientSecretMatches(client: AppClient, given: string | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  let ok = false;
+  for (const s of client.secrets) ok = safeEqual(s.value, given) || ok;
+  return ok;
+}
+
 const CACHE_MS = 2000;
 const CLIENT_SECRET_PURPOSE = 'client-secret';
+
+interface StoredSecret {
+  id: string;
+  secret: string;
+  created_at: number;
+}
 
 export interface Page<T> {
   items: T[];
@@ -220,6 +249,57 @@ export class UserPools {
     return this.getClient(pool.id, client.id);
   }
 
+  /**
+   * AddUserPoolClientSecret: a second secret for a confidential client, `given` or generated (the
+   * value is returned only when generated, as Cognito does).
+   */
+  async addClientSecret(poolId: string, clientId: string, given?: string): Promise<{ secret: ClientSecret; generated: boolean }> {
+    const value = given ?? newClientSecret();
+    const added = await this.changeSecrets(poolId, clientId, (secrets, now) => {
+      if (!secrets.length) throw new InvalidParameterException(`Client ${clientId} has no secret: secrets can only be added to a client created with one.`);
+      if (secrets.length >= MAX_CLIENT_SECRETS) {
+        throw new LimitExceededException(`Client ${clientId} already has ${MAX_CLIENT_SECRETS} secrets; delete one before adding another.`);
+      }
+      // Ids carry the creation time; two in the same millisecond get the next one.
+      const createdAt = Math.max(now, ...secrets.map((x) => x.createdAt + 1));
+      const secret = { id: `${clientId}--${createdAt}`, value, createdAt };
+      return { secrets: [...secrets, secret], result: secret };
+    });
+    return { secret: added, generated: given === undefined };
+  }
+
+  /** DeleteUserPoolClientSecret: never the last one. */
+  async deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
+    await this.changeSecrets(poolId, clientId, (secrets) => {
+      if (!secrets.some((x) => x.id === secretId)) throw new ResourceNotFoundException(`Client secret ${secretId} does not exist.`);
+      if (secrets.length === 1) throw new InvalidParameterException('The last secret of an app client cannot be deleted.');
+      return { secrets: secrets.filter((x) => x.id !== secretId), result: undefined };
+    });
+  }
+
+  /** ListUserPoolClientSecrets: the active secrets, oldest first. */
+  async listClientSecrets(poolId: string, clientId: string): Promise<ClientSecret[]> {
+    await this.get(poolId);
+    this.clientCache.delete(clientId);
+    return (await this.getClient(poolId, clientId)).secrets;
+  }
+
+  /** Read-modify-write of a client's secrets under its row lock; `secret` follows the oldest. */
+  private async changeSecrets<T>(poolId: string, clientId: string, change: (secrets: ClientSecret[], now: number) => { secrets: ClientSecret[]; result: T }): Promise<T> {
+    await this.get(poolId);
+    const result = await this.store.transaction(async (tx) => {
+      const row = await tx.clients.getForChange(clientId);
+      if (!row || row.pool_id !== poolId) throw clientNotFound(clientId);
+      const now = this.clock.now();
+      const out = change(this.secretsOf(row), now);
+      const stored: StoredSecret[] = out.secrets.map((x) => ({ id: x.id, secret: this.sealer.seal(CLIENT_SECRET_PURPOSE, x.value), created_at: x.createdAt }));
+      await tx.clients.update(clientId, { secret: stored[0]?.secret ?? null, secrets: JSON.stringify(stored), updated_at: now });
+      return out.result;
+    });
+    this.invalidate(poolId, clientId);
+    return result;
+  }
+
   async deleteClient(poolId: string, clientId: string): Promise<void> {
     await this.get(poolId);
     this.clientCache.delete(clientId);
@@ -304,17 +384,31 @@ export class UserPools {
       id: row.id,
       poolId: row.pool_id,
       name: row.name,
-      secret: row.secret === null ? undefined : this.openSecret(row),
+      ...this.secretFields(row),
       settings: JSON.parse(row.config),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
   }
 
+  private secretFields(row: AppClientRow): Pick<AppClient, 'secret' | 'secrets'> {
+    const secrets = this.secretsOf(row);
+    return { secret: secrets[0]?.value, secrets };
+  }
+
+  /** The client's secrets opened: the `secrets` list, or the one `secret` of a client never rotated. */
+  private secretsOf(row: AppClientRow): ClientSecret[] {
+    if (row.secrets) {
+      return (JSON.parse(row.secrets) as StoredSecret[]).map((x) => ({ id: x.id, value: this.openSecret(row.id, x.secret), createdAt: x.created_at }));
+    }
+    if (row.secret === null) return [];
+    return [{ id: `${row.id}--${row.created_at}`, value: this.openSecret(row.id, row.secret), createdAt: row.created_at }];
+  }
+
   /** A sealed secret that does not open (another master key, a damaged row) is a fault, never a public client. */
-  private openSecret(row: AppClientRow): string {
-    const plain = this.sealer.open(CLIENT_SECRET_PURPOSE, row.secret!);
-    if (!plain) throw new Error(`the secret of app client ${row.id} cannot be opened with this master key`);
+  private openSecret(clientId: string, sealed: string): string {
+    const plain = this.sealer.open(CLIENT_SECRET_PURPOSE, sealed);
+    if (!plain) throw new Error(`the secret of app client ${clientId} cannot be opened with this master key`);
     return plain.toString('utf8');
   }
 }

@@ -19,7 +19,10 @@ export function secretHash(clientSecret: string, username: string, clientId: str
 export function checkSecretHash(client: AppClient, username: string, given: string | undefined): void {
   if (!client.secret) return;
   if (!given) throw new NotAuthorizedException(`Client ${client.id} is configured with secret but SECRET_HASH was not received`);
-  if (!safeEqual(given, secretHash(client.secret, username, client.id))) {
+  // Against every active secret (two while one is being rotated), each compare done.
+  let ok = false;
+  for (const s of client.secrets) ok = safeEqual(given, secretHash(s.value, username, client.id)) || ok;
+  if (!ok) {
     throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.id}`);
   }
 }

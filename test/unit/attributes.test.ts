@@ -26,7 +26,7 @@ function pool(schema: SchemaAttributeType[] = [], settings: Partial<PoolSettings
 }
 
 function client(settings: AppClient['settings'] = {}): AppClient {
-  return { id: 'client1', poolId: 'us-east-1_Abc123xyz', name: 'c', settings, createdAt: 0, updatedAt: 0 };
+  return { id: 'client1', poolId: 'us-east-1_Abc123xyz', name: 'c', secrets: [], settings, createdAt: 0, updatedAt: 0 };
 }
 
 const p = pool([

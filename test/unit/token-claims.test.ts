@@ -10,6 +10,7 @@ const client = (settings: Partial<ClientSettings> = {}): AppClient => ({
   id: 'c1',
   poolId: 'us-east-1_X',
   name: 'app',
+  secrets: [],
   settings: settings as ClientSettings,
   createdAt: 0,
   updatedAt: 0,

@@ -3,7 +3,7 @@
 // token endpoint would give (src/oauth/grants/client-credentials.ts: the client must allow the
 // flow; the scopes are custom ones it allows, all of them when none are asked).
 // The model gives this newer operation untyped members, so their shapes are checked here.
-import { safeEqual } from '../../crypto/compare.js';
+import { clientSecretMatches } from '../../userpools/pools.js';
 import { InvalidParameterException, NotAuthorizedException } from '../../errors.js';
 import { clientCredentialsGrant } from '../../oauth/grants/client-credentials.js';
 import { OAuthError } from '../../oauth/errors.js';
@@ -43,7 +43,7 @@ function checkInput(input: Input): { clientId: string; secret: string; scopes?: 
 export default defineOperation<Input, Output>('idp', 'GetClientToken', async (input, { app }) => {
   const { clientId, secret, scopes } = checkInput(input);
   const client = await app.pools.getClient(undefined, clientId);
-  if (!client.secret || !safeEqual(client.secret, secret)) {
+  if (!clientSecretMatches(client, secret)) {
     throw new NotAuthorizedException(`Unable to verify secret for client ${clientId}`);
   }
   const pool = await app.pools.get(client.poolId);

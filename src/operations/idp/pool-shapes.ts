@@ -1,7 +1,7 @@
 // Wire shapes of pools and app clients, shared by the operations that return them.
 import type { App } from '../../app.js';
-import type { UserPoolClientType, UserPoolType } from '../../models/idp-types.js';
-import type { AppClient, UserPool } from '../../userpools/pools.js';
+import type { ClientSecretDescriptorType, UserPoolClientType, UserPoolType } from '../../models/idp-types.js';
+import type { AppClient, ClientSecret, UserPool } from '../../userpools/pools.js';
 
 /** UserPoolType as DescribeUserPool / CreateUserPool return it: settings plus what is computed on read. */
 export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
@@ -33,4 +33,9 @@ export function toClientType(client: AppClient): UserPoolClientType {
     CreationDate: client.createdAt / 1000,
     ...client.settings,
   };
+}
+
+/** A client secret's descriptor; its value only where asked (a secret Tessera just generated). */
+export function toSecretDescriptor(s: ClientSecret, withValue: boolean): ClientSecretDescriptorType {
+  return { ClientSecretId: s.id, ...(withValue ? { ClientSecretValue: s.value } : {}), ClientSecretCreateDate: s.createdAt / 1000 };
 }

@@ -13,6 +13,7 @@ import * as mfa from './009-mfa.js';
 import * as audit from './011-audit.js';
 import * as federation from './012-federation.js';
 import * as syncPush from './013-sync-push.js';
+import * as clientSecrets from './014-client-secrets.js';
 
 export interface Migration {
   name: string;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   { name: '011-audit', up: audit.up },
   { name: '012-federation', up: federation.up },
   { name: '013-sync-push', up: syncPush.up },
+  { name: '014-client-secrets', up: clientSecrets.up },
 ];

@@ -14,6 +14,8 @@ import {
   AdminAddUserToGroupCommand,
   CreateGroupCommand,
   DescribeUserPoolClientCommand,
+  ListUserPoolClientSecretsCommand,
+  AddUserPoolClientSecretCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -61,6 +63,7 @@ for (const engine of engines) {
     let poolId: string;
     let clientId: string;
     let secretClient: { id: string; secret?: string };
+    let rotated: string;
     let totpSecret: string;
 
     before(async () => {
@@ -69,6 +72,7 @@ for (const engine of engines) {
       await configureMfa(a, poolId);
       clientId = (await makeClient(a, poolId)).id;
       secretClient = await makeClient(a, poolId, { ClientName: 'server', GenerateSecret: true });
+      rotated = (await a.idp.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: secretClient.id }))).ClientSecretDescriptor!.ClientSecretValue!;
       await makeUser(a, poolId, 'alice', { attributes: { email: 'alice@example.com', email_verified: 'true', 'custom:plan': 'gold' } });
       await makeUser(a, poolId, 'bob');
       await a.idp.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Precedence: 1 }));
@@ -105,6 +109,10 @@ for (const engine of engines) {
       assert.ok(pool.SchemaAttributes!.some((s) => s.Name === 'custom:plan'));
       const c = (await b.idp.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: secretClient.id }))).UserPoolClient!;
       assert.equal(c.ClientSecret, secretClient.secret);
+      // A secret added for rotation came along too, sealed again under the second server's key.
+      const listed = (await b.idp.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: secretClient.id }))).ClientSecrets!;
+      assert.equal(listed.length, 2);
+      assert.deepEqual((await b.app.pools.getClient(poolId, secretClient.id)).secrets.map((x) => x.value), [secretClient.secret, rotated]);
     });
 
     test('a user with TOTP signs in with the same password and the same authenticator, and keeps the group', async () => {
