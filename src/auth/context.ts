@@ -18,5 +18,6 @@ export async function flowContext(op: OperationContext, input: ContextInput, adm
   const client = await app.pools.getClient(admin ? input.UserPoolId : undefined, input.ClientId);
   const pool = await app.pools.get(client.poolId);
   const sourceIp = (admin && input.ContextData?.IpAddress) || op.sourceIp;
-  return { app, pool, client, admin, sourceIp, clientMetadata: input.ClientMetadata };
+  const ua = op.headers['user-agent'];
+  return { app, pool, client, admin, sourceIp, userAgent: typeof ua === 'string' ? ua : undefined, clientMetadata: input.ClientMetadata };
 }

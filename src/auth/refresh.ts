@@ -11,7 +11,7 @@ import type { AuthStep, FlowContext } from './types.js';
 export async function startRefresh(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
   const refreshToken = requireParam(params, 'REFRESH_TOKEN');
   requireSecretHash(ctx.client, params.SECRET_HASH);
-  const { result, user } = await ctx.app.tokens.refresh({ client: ctx.client, refreshToken, rotate: false });
+  const { result, user } = await ctx.app.tokens.refresh({ client: ctx.client, refreshToken, rotate: false, context: { ip: ctx.sourceIp, userAgent: ctx.userAgent } });
   checkSecretHash(ctx.client, params.SECRET_HASH, [user.username, user.id]);
   const { RefreshToken: _none, ...withoutRefresh } = result;
   return { kind: 'tokens', result: withoutRefresh };

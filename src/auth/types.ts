@@ -14,6 +14,8 @@ export interface FlowContext {
   admin: boolean;
   /** Where the failure counters of this request go (the end user's address). */
   sourceIp: string;
+  /** The request's User-Agent (session tracking's DeviceType). */
+  userAgent?: string;
   /** Accepted and carried for the triggers (issue: Lambda triggers); not stored. */
   clientMetadata?: Record<string, string>;
   /**

@@ -43,6 +43,6 @@ export async function afterPasswordProven(ctx: FlowContext, user: User, by: Prov
 export async function issueTokens(ctx: FlowContext, user: User): Promise<AuthStep> {
   // ClientMetadata of RespondToAuthChallenge goes on to PostAuthentication and PreTokenGeneration.
   const trigger = { source: 'TokenGeneration_Authentication', clientMetadata: ctx.clientMetadata };
-  const result = await ctx.app.tokens.issueForSignIn({ pool: ctx.pool, client: ctx.client, user, trigger });
+  const result = await ctx.app.tokens.issueForSignIn({ pool: ctx.pool, client: ctx.client, user, trigger, context: { ip: ctx.sourceIp, userAgent: ctx.userAgent } });
   return { kind: 'tokens', result };
 }

@@ -130,9 +130,9 @@ export async function completeFederatedSignIn(h: Hosted, request: AuthorizeReque
     }
     await auditFederated(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
-    startSession(h, user, now, saml);
+    const session = await startSession(h, user, now, request.client.id, saml);
     started?.();
-    return await finishAuthorize(h, request, user, now);
+    return await finishAuthorize(h, request, user, now, session.sid);
   } catch (e) {
     if (e instanceof FederationError) {
       await auditFederated(h, request, provider.name, 'Fail', { reason: 'FederationError' });

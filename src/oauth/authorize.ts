@@ -24,7 +24,8 @@ import type { PoolDomain } from './domains.js';
 import { OAuthError, invalidRequest, invalidScope, unauthorizedClient } from './errors.js';
 import { issueAuthorizationCode } from './grants/authorization-code.js';
 import { appendParams, errorRedirectUrl, redirect, type Hosted } from './http.js';
-import { readSession, type HostedSession } from './session.js';
+import { readSession, requestContext, type HostedSession } from './session.js';
+import { isSsoSessionId, ssoReuseMs, tracksSessions } from '../sessions/sessions.js';
 import { showError } from './ui/render.js';
 import type { MessageId } from './ui/messages.js';
 
@@ -174,7 +175,7 @@ export async function authorize(h: Hosted) {
     return redirect(h, errorRedirectUrl(request.redirectUri, invalidRequest(`Federation with ${request.identityProvider} is not available.`), request.state, request.responseType === 'token'));
   }
   const session = await usableSession(h, request);
-  if (session) return finishAuthorize(h, request, session.user, session.session.authTime);
+  if (session) return finishAuthorize(h, request, session.user, session.session.authTime, session.session.sid);
   if (request.prompt.has('none')) {
     return redirect(h, errorRedirectUrl(request.redirectUri, new OAuthError('login_required', 'The user is not signed in.'), request.state, request.responseType === 'token'));
   }
@@ -190,21 +191,36 @@ export async function usableSession(h: Hosted, request: AuthorizeRequest): Promi
   const session = await readSession(h);
   if (!session) return undefined;
   if (request.maxAgeSeconds !== undefined && h.app.clock.now() - session.authTime > request.maxAgeSeconds * 1000) return undefined;
+  // A pool that tracks sessions: each client reuses one for its SSOSession.MaxValidityMinutes.
+  if (tracksSessions(request.pool) && h.app.clock.now() - session.authTime > ssoReuseMs(request.client)) return undefined;
   const user = await h.app.users.findBySub(request.pool, session.sub);
   if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) return undefined;
   return { session, user };
 }
 
-/** Ends an authorize request for a signed-in user: the code, or (implicit) the tokens, on the redirect URI. */
-export async function finishAuthorize(h: Hosted, request: AuthorizeRequest, user: User, authTime: number) {
+/**
+ * Ends an authorize request for a signed-in user: the code, or (implicit) the tokens, on the
+ * redirect URI. `sid`: the hosted session's id (a tracked SSO session is the tokens' origin).
+ */
+export async function finishAuthorize(h: Hosted, request: AuthorizeRequest, user: User, authTime: number, sid?: string) {
   const state = request.state;
+  const sso = sid && isSsoSessionId(sid) ? sid : undefined;
   if (request.responseType === 'code') {
-    const code = issueAuthorizationCode(h.app, request, user, authTime);
+    const code = issueAuthorizationCode(h.app, request, user, authTime, sso);
     const p = new URLSearchParams({ code });
     if (state !== undefined) p.set('state', state);
     return redirect(h, appendParams(request.redirectUri, p, false));
   }
-  const r = await h.app.tokens.issueForSignIn({ pool: request.pool, client: request.client, user, scopes: request.scopes, nonce: request.nonce, authTime, atHash: true });
+  const r = await h.app.tokens.issueForSignIn({
+    pool: request.pool,
+    client: request.client,
+    user,
+    scopes: request.scopes,
+    nonce: request.nonce,
+    authTime,
+    atHash: true,
+    context: { ...requestContext(h), ssoSessionId: sso },
+  });
   const p = new URLSearchParams({ access_token: r.AccessToken!, token_type: 'Bearer', expires_in: String(r.ExpiresIn) });
   if (request.scopes.includes('openid')) p.set('id_token', r.IdToken!);
   if (state !== undefined) p.set('state', state);

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
+import { isSsoSessionId, type SessionContext } from '../sessions/sessions.js';
 import type { User } from '../userpools/user.js';
 import { clearCookie, setCookie, type Hosted } from './http.js';
 
@@ -49,6 +50,8 @@ export async function readSession(h: Hosted): Promise<HostedSession | undefined>
   const s = h.app.sealer.openJson<HostedSession>(PURPOSE, sealed);
   if (!s || s.poolId !== h.domain.poolId || h.app.clock.now() >= s.expiresAt) return undefined;
   if (await h.app.store.oauth.isSessionEnded(s.sid)) return undefined;
+  // A tracked SSO session (src/sessions/sessions.ts) lives as long as its record: revoked, it is gone.
+  if (isSsoSessionId(s.sid) && !(await h.app.tokens.sessions.useSso(s.sid, requestContext(h)))) return undefined;
   if (s.saml && (await endedBySamlLogout(h.app, s))) return undefined;
   return s;
 }
@@ -76,14 +79,20 @@ export async function endSamlSessions(app: App, who: { poolId: string; provider:
   await app.store.oauth.endSession({ sid: id, expires_at: now + SESSION_SECONDS * 1000 });
 }
 
-/** Starts a session for `user`, authenticated at `authTime` (ms); `saml` for a SAML sign-in. */
-export function startSession(h: Hosted, user: User, authTime: number, saml?: { provider: string; nameID: string; sessionIndex?: string }): HostedSession {
+/**
+ * Starts a session for `user`, authenticated at `authTime` (ms), through app client `clientId`;
+ * `saml` for a SAML sign-in. A pool that tracks sessions keeps a record of it (an SSO session).
+ */
+export async function startSession(h: Hosted, user: User, authTime: number, clientId: string, saml?: { provider: string; nameID: string; sessionIndex?: string }): Promise<HostedSession> {
+  const expiresAt = h.app.clock.now() + SESSION_SECONDS * 1000;
+  const pool = await h.app.pools.get(h.domain.poolId);
+  const tracked = await h.app.tokens.sessions.startSso(pool, { userId: user.id, clientId, authTime, expiresAt }, requestContext(h));
   const s: HostedSession = {
-    sid: newUuid(),
+    sid: tracked ?? newUuid(),
     poolId: h.domain.poolId,
     sub: user.id,
     authTime,
-    expiresAt: h.app.clock.now() + SESSION_SECONDS * 1000,
+    expiresAt,
     ...(saml
       ? { saml: { subject: samlSubject(h.domain.poolId, saml.provider, saml.nameID), ...(saml.sessionIndex ? { index: samlIndex(saml.sessionIndex) } : {}) } }
       : {}),
@@ -98,10 +107,16 @@ export async function endSession(h: Hosted): Promise<HostedSession | undefined> 
   const s = sealed ? h.app.sealer.openJson<HostedSession>(PURPOSE, sealed) : undefined;
   const now = h.app.clock.now();
   if (s && s.expiresAt > now) await h.app.store.oauth.endSession({ sid: s.sid, expires_at: s.expiresAt });
+  if (s && isSsoSessionId(s.sid)) await h.app.tokens.sessions.endSso(s.sid);
   if (now - lastPrune > PRUNE_EVERY_MS) {
     lastPrune = now;
     await h.app.store.oauth.pruneEndedSessions(now);
   }
   clearCookie(h, COOKIE);
   return s && s.expiresAt > now && s.poolId === h.domain.poolId ? s : undefined;
+}
+
+/** The request's address and user agent, for session tracking. */
+export function requestContext(h: Hosted): SessionContext {
+  return { ip: h.req.ip, userAgent: h.req.headers['user-agent'] };
 }

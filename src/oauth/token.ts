@@ -40,7 +40,7 @@ export async function token(h: Hosted) {
     const grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
     if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported.`);
     const pool = await h.app.pools.get(h.domain.poolId);
-    const answer = await grant({ app: h.app, pool, client, params });
+    const answer = await grant({ app: h.app, pool, client, params, context: { ip: h.req.ip, userAgent: h.req.headers['user-agent'] } });
     await auditGrant(h, grantType, clientId, 'Pass', grantType === 'client_credentials' ? {} : tokenUser(answer.access_token));
     return sendJson(h, answer);
   } catch (e) {

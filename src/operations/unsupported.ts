@@ -11,15 +11,12 @@ import type { ServiceId } from './operation.js';
 // Reasons, shown to clients in the error message and in the README.
 const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
-const SESSIONS = 'not yet: session tracking APIs (newer than the botocore model)';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 const TERMS = 'not yet: terms documents for managed login';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
-  'idp/AdminListUserSessions': SESSIONS,
-  'idp/AdminRevokeUserSession': SESSIONS,
   'idp/CreateTerms': TERMS,
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteTerms': TERMS,
@@ -29,16 +26,10 @@ export const unsupported: Readonly<Record<string, string>> = {
   'idp/DescribeTermsByClient': TERMS,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
-  'idp/GetUserPoolClientSessionConfiguration': SESSIONS,
-  'idp/GetUserPoolSessionConfiguration': SESSIONS,
   'idp/ListTerms': TERMS,
   'idp/ListUserPoolReplicas': REPLICAS,
-  'idp/ListUserSessions': SESSIONS,
-  'idp/RevokeUserSession': SESSIONS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
-  'idp/SetUserPoolClientSessionConfiguration': SESSIONS,
-  'idp/SetUserPoolSessionConfiguration': SESSIONS,
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateTerms': TERMS,
   'idp/UpdateUserPoolReplica': REPLICAS,

@@ -124,6 +124,30 @@ export interface SigningKeyRow {
   retired_at: number | null;
 }
 
+export interface TokenSessionRow {
+  family_id: string;
+  pool_id: string;
+  user_id: string;
+  sso_session_id: string | null;
+  last_active_at: number;
+  last_ip: string | null;
+  device_type: string | null;
+}
+
+export interface SsoSessionRow {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  client_id: string;
+  auth_time: number;
+  created_at: number;
+  last_active_at: number;
+  last_ip: string | null;
+  device_type: string | null;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface TokenFamilyRow {
   /** The `origin_jti` of every token derived from one sign-in. */
   id: string;
@@ -513,6 +537,8 @@ export interface Database {
   auth_used_challenges: AuthUsedChallengeRow;
   signing_keys: SigningKeyRow;
   token_families: TokenFamilyRow;
+  token_sessions: TokenSessionRow;
+  sso_sessions: SsoSessionRow;
   refresh_tokens: RefreshTokenRow;
   sync_datasets: SyncDatasetRow;
   sync_records: SyncRecordRow;

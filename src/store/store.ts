@@ -16,6 +16,7 @@ import { OAuthRepo } from './oauth.js';
 import { FederationRepo } from './federation.js';
 import { ImportRepo } from './imports.js';
 import { AuditRepo } from './audit.js';
+import { SessionRepo } from './sessions.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -42,6 +43,7 @@ export class Store {
   readonly federation: FederationRepo;
   readonly imports: ImportRepo;
   readonly audit: AuditRepo;
+  readonly sessions: SessionRepo;
 
   constructor(
     readonly db: Db,
@@ -50,6 +52,7 @@ export class Store {
   ) {
     this.pools = new PoolRepo(db, engine);
     this.clients = new ClientRepo(db, engine);
+    this.sessions = new SessionRepo(db);
     this.users = new UserRepo(db, engine);
     this.groups = new GroupRepo(db);
     this.codes = new CodeRepo(db);

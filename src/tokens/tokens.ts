@@ -23,6 +23,7 @@ import {
   UserNotFoundException,
 } from '../errors.js';
 import { newUuid } from '../ids.js';
+import { tracksSessions, UserSessions, type SessionContext } from '../sessions/sessions.js';
 import type { AuthenticationResultType } from '../models/idp-types.js';
 import type { Store } from '../store/store.js';
 import { sortGroups } from '../userpools/groups.js';
@@ -86,9 +87,12 @@ const PURGE_MARGIN_MS = 10 * 60 * 1000;
 
 export class Tokens {
   readonly keys: SigningKeys;
+  /** User session tracking (ListUserSessions & co.): token sessions follow the families made here. */
+  readonly sessions: UserSessions;
 
   constructor(private readonly deps: TokenDeps) {
     this.keys = new SigningKeys(deps.store, deps.sealer, deps.clock, deps.workers);
+    this.sessions = new UserSessions({ store: deps.store, clock: deps.clock });
   }
 
   /** `${publicUrl}/${poolId}`: the `iss` of the pool's tokens (read at call time). */
@@ -119,6 +123,8 @@ export class Tokens {
     trigger?: TokenTrigger;
     /** The family's id (origin_jti), when the caller must be able to revoke it later (an authorization code's). */
     familyId?: string;
+    /** Where the sign-in comes from, for session tracking (src/sessions/sessions.ts). */
+    context?: SessionContext;
   }): Promise<AuthenticationResultType> {
     const now = this.deps.clock.now();
     const session: TokenSession = {
@@ -166,6 +172,8 @@ export class Tokens {
       ),
       this.signPair(a.pool.id, session, claims, a.atHash),
     ]);
+    // A token session, when the pool tracks sessions (nothing is read or written otherwise).
+    if (tracksSessions(a.pool)) await this.sessions.onSignIn(a.pool, a.user.id, session.familyId, a.context);
     return { ...jwts, RefreshToken: refreshToken };
   }
 
@@ -189,6 +197,8 @@ export class Tokens {
     rotate: boolean;
     /** ClientMetadata for PreTokenGeneration (GetTokensFromRefreshToken). */
     clientMetadata?: Record<string, string>;
+    /** Where the refresh comes from, for session tracking. */
+    context?: SessionContext;
   }): Promise<{ result: AuthenticationResultType; user: User; pool: UserPool }> {
     const now = this.deps.clock.now();
     const hash = refreshTokenHash(a.refreshToken);
@@ -228,6 +238,7 @@ export class Tokens {
       });
     }
     const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, claims)]);
+    if (tracksSessions(pool)) await this.sessions.onRefresh(pool, family.id, a.context);
     return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
   }
 

@@ -51,7 +51,9 @@ export function replacePoolSettings(current: PoolSettings, input: UpdateUserPool
   const kept = Object.fromEntries(CREATION_ONLY.map((k) => [k, current[k]])) as CreationOnly;
   // UpdateUserPool has no members for these: SetUserPoolMfaConfig's own stay as they are.
   const mfaOnly = Object.fromEntries(MFA_ONLY_MEMBERS.map((k) => [k, current[k]]));
-  return { ...mutableSettings(input), ...mfaOnly, ...kept };
+  // Nor for SetUserPoolSessionConfiguration's.
+  const sessions = current.SessionConfiguration ? { SessionConfiguration: current.SessionConfiguration } : {};
+  return { ...mutableSettings(input), ...mfaOnly, ...sessions, ...kept };
 }
 
 function mutableSettings(input: MutableInput): PoolSettings {

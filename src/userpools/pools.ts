@@ -31,6 +31,7 @@ import { decodePageToken, encodePageToken } from './page-token.js';
 import { createPoolSettings, replacePoolSettings } from './pool-settings.js';
 import { checkNewTags } from './pool-tags.js';
 import type { MfaOnlySettings } from './mfa-config.js';
+import type { PoolSessionConfig } from '../sessions/sessions.js';
 import { customScopeExists } from '../oauth/resource-servers.js';
 import { identityProviderExists } from '../store/federation.js';
 
@@ -39,7 +40,10 @@ import { identityProviderExists } from '../store/federation.js';
  * members only SetUserPoolMfaConfig writes (mfa-config.ts).
  */
 export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags'> &
-  MfaOnlySettings;
+  MfaOnlySettings & {
+    /** SetUserPoolSessionConfiguration's (src/sessions/sessions.ts); not a UserPoolType member. */
+    SessionConfiguration?: PoolSessionConfig;
+  };
 
 export interface UserPool {
   id: string;
@@ -53,7 +57,10 @@ export interface UserPool {
 }
 
 /** Client settings: UserPoolClientType less identity, secret and dates. */
-export type ClientSettings = Omit<UserPoolClientType, 'UserPoolId' | 'ClientId' | 'ClientSecret' | 'CreationDate' | 'LastModifiedDate' | 'ClientName'>;
+export type ClientSettings = Omit<UserPoolClientType, 'UserPoolId' | 'ClientId' | 'ClientSecret' | 'CreationDate' | 'LastModifiedDate' | 'ClientName'> & {
+  /** SetUserPoolClientSessionConfiguration's; not a UserPoolClientType member, kept by UpdateUserPoolClient. */
+  SSOSession?: { MaxValidityMinutes: number };
+};
 
 export interface AppClient {
   id: string;
@@ -242,7 +249,9 @@ export class UserPools {
     const pool = await this.get(input.UserPoolId);
     this.clientCache.delete(input.ClientId);
     const client = await this.getClient(pool.id, input.ClientId);
-    const settings = await clientSettings(settingsInput(input), this.clientContext(pool, client.secret !== undefined));
+    const settings: ClientSettings = await clientSettings(settingsInput(input), this.clientContext(pool, client.secret !== undefined));
+    // UpdateUserPoolClient has no member for it: SetUserPoolClientSessionConfiguration's stays.
+    if (client.settings.SSOSession) settings.SSOSession = client.settings.SSOSession;
     const patch = { name: input.ClientName ?? client.name, config: JSON.stringify(settings), updated_at: this.clock.now() };
     if (!(await this.store.clients.update(client.id, patch))) throw clientNotFound(client.id);
     this.invalidate(pool.id, client.id);
@@ -298,6 +307,18 @@ export class UserPools {
     });
     this.invalidate(poolId, clientId);
     return result;
+  }
+
+  /** A change of one client's settings computed from the current ones, under its row lock. */
+  async changeClientSettings(poolId: string, clientId: string, change: (settings: ClientSettings) => ClientSettings): Promise<AppClient> {
+    await this.get(poolId);
+    await this.store.transaction(async (tx) => {
+      const row = await tx.clients.getForChange(clientId);
+      if (!row || row.pool_id !== poolId) throw clientNotFound(clientId);
+      await tx.clients.update(clientId, { config: JSON.stringify(change(JSON.parse(row.config) as ClientSettings)), updated_at: this.clock.now() });
+    });
+    this.invalidate(poolId, clientId);
+    return this.getClient(poolId, clientId);
   }
 
   async deleteClient(poolId: string, clientId: string): Promise<void> {

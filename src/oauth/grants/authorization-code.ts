@@ -38,9 +38,12 @@ interface CodeData {
   challenge?: string;
   exp: number;
   jti: string;
+  /** The tracked SSO session the code came through. */
+  sso?: string;
 }
 
-export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User, authTime: number): string {
+/** `ssoSessionId`: the tracked managed-login session the code comes through (its token session's origin). */
+export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User, authTime: number, ssoSessionId?: string): string {
   const data: CodeData = {
     pool: r.pool.id,
     client: r.client.id,
@@ -52,11 +55,12 @@ export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User
     challenge: r.codeChallenge,
     exp: app.clock.now() + CODE_LIFETIME_MS,
     jti: newUuid(),
+    ...(ssoSessionId ? { sso: ssoSessionId } : {}),
   };
   return app.sealer.sealJson(PURPOSE, data);
 }
 
-export const authorizationCodeGrant: Grant = async ({ app, pool, client, params }) => {
+export const authorizationCodeGrant: Grant = async ({ app, pool, client, params, context }) => {
   const code = params.get('code');
   const redirectUri = params.get('redirect_uri');
   if (!code) throw invalidRequest('code is required.');
@@ -75,7 +79,7 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params 
   if (!user || !user.enabled) throw invalidGrant('The user of this authorization code can no longer sign in.');
   // PostAuthentication / PreTokenGeneration may refuse: the request's error, in Cognito's words.
   // The family is named after the code, so that a second presentation of the code can revoke it.
-  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti }).catch((e: unknown) => {
+  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti, context: { ...context, ssoSessionId: data.sso } }).catch((e: unknown) => {
     throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
   });
   const out: TokenResponse = {

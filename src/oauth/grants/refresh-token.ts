@@ -7,14 +7,14 @@ import { enabledFlows } from '../../auth/explicit-flows.js';
 import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.js';
 import type { Grant, TokenResponse } from './types.js';
 
-export const refreshTokenGrant: Grant = async ({ app, client, params }) => {
+export const refreshTokenGrant: Grant = async ({ app, client, params, context }) => {
   const token = params.get('refresh_token');
   if (!token) throw invalidRequest('refresh_token is required.');
   if (!enabledFlows(client).has('ALLOW_REFRESH_TOKEN_AUTH')) throw unauthorizedClient('Refresh tokens are not enabled for this client.');
   const rotate = client.settings.RefreshTokenRotation?.Feature === 'ENABLED';
   let refreshed;
   try {
-    refreshed = await app.tokens.refresh({ client, refreshToken: token, rotate });
+    refreshed = await app.tokens.refresh({ client, refreshToken: token, rotate, context });
   } catch (e) {
     if (e instanceof CognitoException) throw invalidGrant(e.message);
     throw e;

@@ -1,5 +1,6 @@
 // What a grant of the token endpoint receives (its client already authenticated) and returns.
 import type { App } from '../../app.js';
+import type { SessionContext } from '../../sessions/sessions.js';
 import type { AppClient, UserPool } from '../../userpools/pools.js';
 
 export interface GrantContext {
@@ -7,6 +8,8 @@ export interface GrantContext {
   pool: UserPool;
   client: AppClient;
   params: URLSearchParams;
+  /** The token request's address and user agent (session tracking). */
+  context?: SessionContext;
 }
 
 /** The token endpoint's JSON answer (RFC 6749 §5.1). */

@@ -41,7 +41,7 @@ export function pageUrl(h: Hosted, page: string, extra: Record<string, string> =
 }
 
 export function flowContext(h: Hosted, request: AuthorizeRequest): FlowContext {
-  return { app: h.app, pool: request.pool, client: request.client, admin: false, sourceIp: h.req.ip };
+  return { app: h.app, pool: request.pool, client: request.client, admin: false, sourceIp: h.req.ip, userAgent: h.req.headers['user-agent'] };
 }
 
 /** The page message for a refusal of the domain; undefined for anything that is not a CognitoException. */

@@ -30,7 +30,7 @@ import { showPage } from './render.js';
 export function showLogin(h: Hosted) {
   return withAuthorize(h, async (request) => {
     const session = await usableSession(h, request);
-    if (session) return finishAuthorize(h, request, session.user, session.session.authTime);
+    if (session) return finishAuthorize(h, request, session.user, session.session.authTime, session.session.sid);
     const notice = h.query.get('notice');
     return renderLogin(h, request, { username: request.loginHint, notice: notice === 'reset' ? 'notice.passwordChanged' : notice === 'confirmed' ? 'notice.accountConfirmed' : undefined });
   });
@@ -164,6 +164,6 @@ export function auditPassword(h: Hosted, request: AuthorizeRequest, user: { user
 export async function signedIn(h: Hosted, request: AuthorizeRequest, user: User, detail: Record<string, string> = {}) {
   await auditPassword(h, request, user, 'Pass', detail);
   const authTime = h.app.clock.now();
-  startSession(h, user, authTime);
-  return finishAuthorize(h, request, user, authTime);
+  const session = await startSession(h, user, authTime, request.client.id);
+  return finishAuthorize(h, request, user, authTime, session.sid);
 }

@@ -9,7 +9,7 @@ import { defineOperation } from '../operation.js';
 export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(
   'idp',
   'GetTokensFromRefreshToken',
-  async (input, { app }) => {
+  async (input, { app, sourceIp, headers }) => {
     const client = await app.pools.getClient(undefined, input.ClientId);
     if (!isClientSecretValid(client, input.ClientSecret)) {
       throw new NotAuthorizedException(`Unable to verify secret for client ${client.id}`);
@@ -20,6 +20,7 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
       deviceKey: input.DeviceKey,
       rotate: client.settings.RefreshTokenRotation?.Feature === 'ENABLED',
       clientMetadata: input.ClientMetadata,
+      context: { ip: sourceIp, userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'] : undefined },
     });
     return { AuthenticationResult: result };
   },

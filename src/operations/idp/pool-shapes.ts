@@ -7,7 +7,7 @@ import type { AppClient, ClientSecret, UserPool } from '../../userpools/pools.js
 export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
   const domains = await app.oauth.domains.ofPoolAll(pool.id);
   // GetUserPoolMfaConfig's members are not UserPoolType's.
-  const { SmsMfaConfiguration: _s, SoftwareTokenMfaConfiguration: _t, EmailMfaConfiguration: _e, WebAuthnConfiguration: _w, ...settings } = pool.settings;
+  const { SmsMfaConfiguration: _s, SoftwareTokenMfaConfiguration: _t, EmailMfaConfiguration: _e, WebAuthnConfiguration: _w, SessionConfiguration: _c, ...settings } = pool.settings;
   return {
     ...settings,
     Id: pool.id,
@@ -24,6 +24,8 @@ export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPool
 
 /** UserPoolClientType: the secret only for clients that have one. */
 export function toClientType(client: AppClient): UserPoolClientType {
+  // GetUserPoolClientSessionConfiguration's member is not UserPoolClientType's.
+  const { SSOSession: _sso, ...settings } = client.settings;
   return {
     UserPoolId: client.poolId,
     ClientName: client.name,
@@ -31,7 +33,7 @@ export function toClientType(client: AppClient): UserPoolClientType {
     ...(client.secret !== undefined ? { ClientSecret: client.secret } : {}),
     LastModifiedDate: client.updatedAt / 1000,
     CreationDate: client.createdAt / 1000,
-    ...client.settings,
+    ...settings,
   };
 }
 

@@ -14,6 +14,7 @@ import * as audit from './011-audit.js';
 import * as federation from './012-federation.js';
 import * as syncPush from './013-sync-push.js';
 import * as clientSecrets from './014-client-secrets.js';
+import * as sessions from './015-sessions.js';
 
 export interface Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   { name: '012-federation', up: federation.up },
   { name: '013-sync-push', up: syncPush.up },
   { name: '014-client-secrets', up: clientSecrets.up },
+  { name: '015-sessions', up: sessions.up },
 ];
