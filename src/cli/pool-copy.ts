@@ -46,7 +46,13 @@ export async function exportPool(app: App, poolId: string, out: ArchiveWriter, p
       const open = (sealed: string) => sealer.open(CLIENT_SECRET_PURPOSE, sealed)?.toString('utf8') ?? null;
       const secret = c.secret ? open(c.secret) : null;
       // Rotated secrets (AddUserPoolClientSecret) travel opened too, as the archive's own encryption covers them.
-      const secrets = c.secrets ? JSON.stringify((JSON.parse(c.secrets) as { secret: string }[]).map((x) => ({ ...x, secret: open(x.secret) }))) : c.secrets;
+      // (one that does not open with this key is left behind, as the single secret is)
+      const secrets = c.secrets
+        ? JSON.stringify((JSON.parse(c.secrets) as { secret: string }[]).flatMap((x) => {
+            const plain = open(x.secret);
+            return plain === null ? [] : [{ ...x, secret: plain }];
+          }))
+        : c.secrets;
       await out.write({ t: 'client', row: { ...c, secret, secrets } });
       counts.clients++;
     }

@@ -195,6 +195,8 @@ export async function usableSession(h: Hosted, request: AuthorizeRequest): Promi
   if (tracksSessions(request.pool) && h.app.clock.now() - session.authTime > ssoReuseMs(request.client)) return undefined;
   const user = await h.app.users.findBySub(request.pool, session.sub);
   if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) return undefined;
+  // Reused: a tracked SSO session is active now.
+  if (isSsoSessionId(session.sid)) await h.app.tokens.sessions.touchSso(session.sid, requestContext(h));
   return { session, user };
 }
 

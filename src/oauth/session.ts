@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
-import { isSsoSessionId, type SessionContext } from '../sessions/sessions.js';
+import { DEFAULT_SSO_VALIDITY_MINUTES, SSO_VALIDITY_MINUTES, isSsoSessionId, tracksSessions, type SessionContext } from '../sessions/sessions.js';
 import type { User } from '../userpools/user.js';
 import { clearCookie, setCookie, type Hosted } from './http.js';
 
@@ -51,14 +51,14 @@ export async function readSession(h: Hosted): Promise<HostedSession | undefined>
   if (!s || s.poolId !== h.domain.poolId || h.app.clock.now() >= s.expiresAt) return undefined;
   if (await h.app.store.oauth.isSessionEnded(s.sid)) return undefined;
   // A tracked SSO session (src/sessions/sessions.ts) lives as long as its record: revoked, it is gone.
-  if (isSsoSessionId(s.sid) && !(await h.app.tokens.sessions.useSso(s.sid, requestContext(h)))) return undefined;
+  if (isSsoSessionId(s.sid) && !(await h.app.tokens.sessions.ssoLive(s.sid))) return undefined;
   if (s.saml && (await endedBySamlLogout(h.app, s))) return undefined;
   return s;
 }
 
 /** Whether an IdP's single logout since the session began covers it. */
 async function endedBySamlLogout(app: App, s: HostedSession): Promise<boolean> {
-  const startedAt = s.expiresAt - SESSION_SECONDS * 1000;
+  const startedAt = s.authTime;
   const prefix = SAML_ENDED(s.saml!.subject);
   for (const id of await app.store.oauth.endedSessionsStartingWith(prefix)) {
     const [at, index] = id.slice(prefix.length).split(':');
@@ -75,8 +75,8 @@ export async function endSamlSessions(app: App, who: { poolId: string; provider:
   const now = app.clock.now();
   const index = who.sessionIndex ? samlIndex(who.sessionIndex) : '*';
   const id = `${SAML_ENDED(samlSubject(who.poolId, who.provider, who.nameID))}${String(now).padStart(15, '0')}:${index}`;
-  // Kept as long as a session started before now can live.
-  await app.store.oauth.endSession({ sid: id, expires_at: now + SESSION_SECONDS * 1000 });
+  // Kept as long as a session started before now can live (a tracked one: up to 90 days).
+  await app.store.oauth.endSession({ sid: id, expires_at: now + SSO_VALIDITY_MINUTES.max * 60_000 });
 }
 
 /**
@@ -84,8 +84,13 @@ export async function endSamlSessions(app: App, who: { poolId: string; provider:
  * `saml` for a SAML sign-in. A pool that tracks sessions keeps a record of it (an SSO session).
  */
 export async function startSession(h: Hosted, user: User, authTime: number, clientId: string, saml?: { provider: string; nameID: string; sessionIndex?: string }): Promise<HostedSession> {
-  const expiresAt = h.app.clock.now() + SESSION_SECONDS * 1000;
   const pool = await h.app.pools.get(h.domain.poolId);
+  // A tracked session lives as long as the pool's most patient client reuses it (an hour at least).
+  const seconds = tracksSessions(pool) ? Math.max(SESSION_SECONDS, (await ssoLifetimeMs(h.app, pool.id)) / 1000) : SESSION_SECONDS;
+  const expiresAt = h.app.clock.now() + seconds * 1000;
+  // The session this browser had (a fresh sign-in replaces it) ends: it no longer shows as live.
+  const previous = h.cookies[COOKIE] ? h.app.sealer.openJson<HostedSession>(PURPOSE, h.cookies[COOKIE]) : undefined;
+  if (previous && isSsoSessionId(previous.sid)) await h.app.tokens.sessions.endSso(previous.sid);
   const tracked = await h.app.tokens.sessions.startSso(pool, { userId: user.id, clientId, authTime, expiresAt }, requestContext(h));
   const s: HostedSession = {
     sid: tracked ?? newUuid(),
@@ -97,7 +102,7 @@ export async function startSession(h: Hosted, user: User, authTime: number, clie
       ? { saml: { subject: samlSubject(h.domain.poolId, saml.provider, saml.nameID), ...(saml.sessionIndex ? { index: samlIndex(saml.sessionIndex) } : {}) } }
       : {}),
   };
-  setCookie(h, COOKIE, h.app.sealer.sealJson(PURPOSE, s), SESSION_SECONDS);
+  setCookie(h, COOKIE, h.app.sealer.sealJson(PURPOSE, s), seconds);
   return s;
 }
 
@@ -119,4 +124,15 @@ export async function endSession(h: Hosted): Promise<HostedSession | undefined> 
 /** The request's address and user agent, for session tracking. */
 export function requestContext(h: Hosted): SessionContext {
   return { ip: h.req.ip, userAgent: h.req.headers['user-agent'] };
+}
+
+/** The longest SSOSession.MaxValidityMinutes of the pool's app clients, in ms. */
+async function ssoLifetimeMs(app: App, poolId: string): Promise<number> {
+  let minutes = DEFAULT_SSO_VALIDITY_MINUTES;
+  for (let after: string | undefined; ; ) {
+    const rows = await app.store.clients.list(poolId, 100, after);
+    for (const r of rows) minutes = Math.max(minutes, (JSON.parse(r.config) as { SSOSession?: { MaxValidityMinutes?: number } }).SSOSession?.MaxValidityMinutes ?? 0);
+    if (rows.length < 100) return minutes * 60_000;
+    after = rows[rows.length - 1]!.id;
+  }
 }

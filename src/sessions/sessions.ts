@@ -137,20 +137,23 @@ export class UserSessions {
    */
   async onSignIn(pool: UserPool, userId: string, familyId: string, ctx: SessionContext = {}): Promise<void> {
     if (!tracksSessions(pool)) return;
-    const { store, clock } = this.deps;
-    const now = clock.now();
-    const live = await store.sessions.liveTokens(pool.id, userId, now);
+    const now = this.deps.clock.now();
     const max = poolSessionConfig(pool).TokenSession.MaxPerUser;
-    // liveTokens is most recent first: the tail goes.
-    for (const old of live.slice(Math.max(0, max - 1))) await this.revokeFamily(old.family_id, now);
-    await store.sessions.insertToken({
-      family_id: familyId,
-      pool_id: pool.id,
-      user_id: userId,
-      sso_session_id: ctx.ssoSessionId ?? null,
-      last_active_at: now,
-      last_ip: ctx.ip ?? null,
-      device_type: deviceTypeOf(ctx.userAgent),
+    // One user's sign-ins one at a time here, so that concurrent ones cannot all see room.
+    await this.deps.store.transaction(async (tx) => {
+      await tx.sessions.lockUser(userId);
+      const live = await tx.sessions.liveTokens(pool.id, userId, now);
+      // liveTokens is most recent first: the tail goes.
+      for (const old of live.slice(Math.max(0, max - 1))) await revokeFamily(tx, old.family_id, now);
+      await tx.sessions.insertToken({
+        family_id: familyId,
+        pool_id: pool.id,
+        user_id: userId,
+        sso_session_id: ctx.ssoSessionId ?? null,
+        last_active_at: now,
+        last_ip: ctx.ip ?? null,
+        device_type: deviceTypeOf(ctx.userAgent),
+      });
     });
   }
 
@@ -185,13 +188,15 @@ export class UserSessions {
     return id;
   }
 
-  /** Whether a tracked SSO session may still be used; its use makes it active. */
-  async useSso(id: string, ctx: SessionContext = {}): Promise<boolean> {
-    const now = this.deps.clock.now();
+  /** Whether a tracked SSO session may still be used. */
+  async ssoLive(id: string): Promise<boolean> {
     const row = await this.deps.store.sessions.getSso(id);
-    if (!row || row.revoked_at !== null || row.expires_at <= now) return false;
-    await this.deps.store.sessions.touchSso(id, now, ctx.ip ?? null, deviceTypeOf(ctx.userAgent));
-    return true;
+    return !!row && row.revoked_at === null && row.expires_at > this.deps.clock.now();
+  }
+
+  /** A tracked SSO session answered a request: it is active now, from here. */
+  async touchSso(id: string, ctx: SessionContext = {}): Promise<void> {
+    await this.deps.store.sessions.touchSso(id, this.deps.clock.now(), ctx.ip ?? null, deviceTypeOf(ctx.userAgent));
   }
 
   /** The sign-out of a tracked SSO session (/logout). */
@@ -238,10 +243,15 @@ export class UserSessions {
     await this.deps.store.sessions.revokeSso(sessionId, now);
   }
 
-  private async revokeFamily(familyId: string, now: number): Promise<void> {
-    await this.deps.store.tokens.revokeFamily(familyId, now);
-    await this.deps.store.sessions.deleteToken(familyId);
+  private revokeFamily(familyId: string, now: number): Promise<void> {
+    return revokeFamily(this.deps.store, familyId, now);
   }
+}
+
+/** A token session revoked: its family's tokens refused, its record gone. */
+async function revokeFamily(store: Store, familyId: string, now: number): Promise<void> {
+  await store.tokens.revokeFamily(familyId, now);
+  await store.sessions.deleteToken(familyId);
 }
 
 function requireTracking(pool: UserPool): void {

@@ -1,5 +1,7 @@
 // Rows of tracked user sessions (migration 015): token sessions beside their token families, and
 // managed-login (SSO) sessions. Knows rows, not the rules of src/sessions/sessions.ts.
+import { sql } from 'kysely';
+import type { Engine } from './connect.js';
 import type { Db } from './store.js';
 import type { SsoSessionRow, TokenSessionRow } from './schema.js';
 
@@ -11,7 +13,18 @@ export interface TokenSessionView extends TokenSessionRow {
 }
 
 export class SessionRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
+
+  /**
+   * Inside a transaction: holds the user's sessions for a read-modify-write until it ends (an
+   * advisory lock on PostgreSQL; SQLite runs one transaction at a time already).
+   */
+  async lockUser(userId: string): Promise<void> {
+    if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`tessera-sessions:${userId}`}, 0))`.execute(this.db);
+  }
 
   async insertToken(row: TokenSessionRow): Promise<void> {
     await this.db.insertInto('token_sessions').values(row).onConflict((oc) => oc.column('family_id').doNothing()).execute();

@@ -17,6 +17,7 @@ import { FederationRepo } from './federation.js';
 import { ImportRepo } from './imports.js';
 import { AuditRepo } from './audit.js';
 import { SessionRepo } from './sessions.js';
+import { TermsRepo } from './terms.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -44,6 +45,7 @@ export class Store {
   readonly imports: ImportRepo;
   readonly audit: AuditRepo;
   readonly sessions: SessionRepo;
+  readonly terms: TermsRepo;
 
   constructor(
     readonly db: Db,
@@ -52,7 +54,8 @@ export class Store {
   ) {
     this.pools = new PoolRepo(db, engine);
     this.clients = new ClientRepo(db, engine);
-    this.sessions = new SessionRepo(db);
+    this.sessions = new SessionRepo(db, engine);
+    this.terms = new TermsRepo(db);
     this.users = new UserRepo(db, engine);
     this.groups = new GroupRepo(db);
     this.codes = new CodeRepo(db);

@@ -250,10 +250,15 @@ export class UserPools {
     this.clientCache.delete(input.ClientId);
     const client = await this.getClient(pool.id, input.ClientId);
     const settings: ClientSettings = await clientSettings(settingsInput(input), this.clientContext(pool, client.secret !== undefined));
-    // UpdateUserPoolClient has no member for it: SetUserPoolClientSessionConfiguration's stays.
-    if (client.settings.SSOSession) settings.SSOSession = client.settings.SSOSession;
-    const patch = { name: input.ClientName ?? client.name, config: JSON.stringify(settings), updated_at: this.clock.now() };
-    if (!(await this.store.clients.update(client.id, patch))) throw clientNotFound(client.id);
+    await this.store.transaction(async (tx) => {
+      const row = await tx.clients.getForChange(client.id);
+      if (!row) throw clientNotFound(client.id);
+      // UpdateUserPoolClient has no member for it: SetUserPoolClientSessionConfiguration's stays
+      // (read under the row's lock, so a concurrent change of it is not undone).
+      const sso = (JSON.parse(row.config) as ClientSettings).SSOSession;
+      if (sso) settings.SSOSession = sso;
+      await tx.clients.update(client.id, { name: input.ClientName ?? client.name, config: JSON.stringify(settings), updated_at: this.clock.now() });
+    });
     this.invalidate(pool.id, client.id);
     return this.getClient(pool.id, client.id);
   }

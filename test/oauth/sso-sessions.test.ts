@@ -96,5 +96,14 @@ for (const engine of engines) {
       assert.ok(!(await sessions()).some((x) => x.SessionId === origin || x.SessionId === token.SessionId));
       assert.match((await authorizeWith(b.cookies)).headers.get('location')!, /\/login\?/);
     });
+
+    test('a client that reuses SSO sessions longer than an hour makes new sessions last as long', async () => {
+      await setReuse(120);
+      const page = await get(`${o.base}/login?${query()}`);
+      const longer = await postForm(`${o.base}/login?${query()}`, { _csrf: hiddenField(await page.text(), '_csrf')!, username: 'tess', password: PASSWORD }, { cookie: cookiesOf(page) });
+      assert.ok(longer.headers.getSetCookie().some((c) => /^cognito=/.test(c) && /Max-Age=7200/i.test(c)), longer.headers.getSetCookie().join(' | '));
+      codeOf(longer);
+      await setReuse(60);
+    });
   });
 }

@@ -34,6 +34,7 @@ for (const engine of engines) {
       poolId = await makePool(s);
       clientId = (await makeClient(s, poolId)).id;
       await makeUser(s, poolId, 'sam');
+      await makeUser(s, poolId, 'una');
     });
     after(async () => {
       pub.destroy();
@@ -117,6 +118,12 @@ for (const engine of engines) {
       await pub.send(new RevokeUserSessionCommand({ AccessToken: c.AccessToken!, SessionId: bId }));
       assert.equal((await errorOf(refresh(b.RefreshToken!))).name, 'NotAuthorizedException');
       assert.deepEqual((await mine(c.AccessToken!)).map((x) => x.SessionId), [cId]);
+      // Another user can neither see nor revoke sam's session.
+      const una = (await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'una', PASSWORD } }))).AuthenticationResult!;
+      assert.ok(!(await mine(una.AccessToken!)).some((x) => x.SessionId === cId));
+      assert.equal((await errorOf(pub.send(new RevokeUserSessionCommand({ AccessToken: una.AccessToken!, SessionId: cId })))).name, 'ResourceNotFoundException');
+      assert.equal((await errorOf(s.idp.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'una', SessionId: cId })))).name, 'ResourceNotFoundException');
+      assert.ok((await pub.send(new GetUserCommand({ AccessToken: c.AccessToken! }))).Username, "sam's session lives on");
       for (const unknown of [bId, `tkn${'0'.repeat(25)}`, 'garbage', `sso${'a'.repeat(25)}`]) {
         assert.equal((await errorOf(pub.send(new RevokeUserSessionCommand({ AccessToken: c.AccessToken!, SessionId: unknown })))).name, 'ResourceNotFoundException', unknown);
       }
@@ -137,6 +144,14 @@ for (const engine of engines) {
       await setTracking('ENABLED', 2);
       assert.deepEqual(await mine(d.AccessToken!), []);
       assert.ok((await refresh(d.RefreshToken!)).AuthenticationResult, 'an untracked sign-in is not affected');
+    });
+
+    test('MaxPerUser holds under concurrent sign-ins', async () => {
+      await setTracking('ENABLED', 2);
+      const before = (await s.idp.send(new AdminListUserSessionsCommand({ UserPoolId: poolId, Username: 'una' }))).Sessions!.length;
+      assert.ok(before <= 2);
+      await Promise.all(Array.from({ length: 8 }, () => pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'una', PASSWORD } }))));
+      assert.equal((await s.idp.send(new AdminListUserSessionsCommand({ UserPoolId: poolId, Username: 'una' }))).Sessions!.length, 2);
     });
   });
 }

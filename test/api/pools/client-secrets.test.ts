@@ -10,7 +10,10 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientSecretCommand,
   DescribeUserPoolClientCommand,
+  GetClientTokenCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   ListUserPoolClientSecretsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
@@ -76,8 +79,17 @@ for (const engine of engines) {
       assert.ok(added.ClientSecretCreateDate instanceof Date);
 
       for (const secret of [first, second]) {
-        assert.ok((await signIn(c.ClientId!, secret)).AuthenticationResult?.AccessToken, 'SECRET_HASH with either secret');
+        const tokens = (await signIn(c.ClientId!, secret)).AuthenticationResult!;
+        assert.ok(tokens.AccessToken, 'SECRET_HASH with either secret');
         assert.equal(await tokenStatus(c.ClientId!, secret), 200, 'the token endpoint takes either secret');
+        const pub = publicClient(s.url);
+        try {
+          assert.ok((await pub.send(new GetTokensFromRefreshTokenCommand({ ClientId: c.ClientId!, ClientSecret: secret, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult?.AccessToken);
+          await pub.send(new RevokeTokenCommand({ ClientId: c.ClientId!, ClientSecret: secret, Token: tokens.RefreshToken! }));
+        } finally {
+          pub.destroy();
+        }
+        assert.ok((await s.idp.send(new GetClientTokenCommand({ ClientId: c.ClientId!, Secret: secret }))).ClientAuthenticationResult?.AccessToken, 'GetClientToken takes either secret');
       }
       await rejectsWith(signIn(c.ClientId!, 'x'.repeat(51)), 'NotAuthorizedException', /secret hash/);
       assert.equal(await tokenStatus(c.ClientId!, 'x'.repeat(51)), 401, 'invalid_client');
@@ -87,6 +99,7 @@ for (const engine of engines) {
 
       await s.idp.send(new DeleteUserPoolClientSecretCommand({ ...ids, ClientSecretId: listed[0].ClientSecretId! }));
       await rejectsWith(signIn(c.ClientId!, first), 'NotAuthorizedException');
+      await rejectsWith(s.idp.send(new GetClientTokenCommand({ ClientId: c.ClientId!, Secret: first })), 'NotAuthorizedException');
       assert.equal(await tokenStatus(c.ClientId!, first), 401, 'the deleted secret is refused at once');
       assert.ok((await signIn(c.ClientId!, second)).AuthenticationResult);
       assert.equal(await tokenStatus(c.ClientId!, second), 200);
