@@ -23,6 +23,7 @@ import { Messages, composeFromTemplates } from './messaging/messages.js';
 import { Triggers } from './triggers/triggers.js';
 import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
+import { Terms } from './terms/terms.js';
 import { OAuth } from './oauth/service.js';
 import { ImportJobs } from './import/jobs.js';
 import { Audit } from './audit/audit.js';
@@ -60,6 +61,8 @@ export interface App {
   imports: ImportJobs;
   /** The audit trail (src/audit): record, list, feedback, purge by TESSERA_AUDIT_RETENTION_DAYS. */
   audit: Audit;
+  /** Terms documents of app clients (src/terms), linked from the hosted sign-up page. */
+  terms: Terms;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -182,6 +185,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     oauth: new OAuth({ store, clock, config, sealer, pools }),
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
     audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),
+    terms: new Terms({ store, clock, pools, sealer }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       await app.audit.close();

@@ -13,25 +13,18 @@ const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
 const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
-const TERMS = 'not yet: terms documents for managed login';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
-  'idp/CreateTerms': TERMS,
   'idp/CreateUserPoolReplica': REPLICAS,
-  'idp/DeleteTerms': TERMS,
   'idp/DeleteUserPoolReplica': REPLICAS,
   'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
-  'idp/DescribeTerms': TERMS,
-  'idp/DescribeTermsByClient': TERMS,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
-  'idp/ListTerms': TERMS,
   'idp/ListUserPoolReplicas': REPLICAS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/SetRiskConfiguration': THREAT_PROTECTION,
   'idp/UpdateProvisionedLimit': LIMITS,
-  'idp/UpdateTerms': TERMS,
   'idp/UpdateUserPoolReplica': REPLICAS,
 };
 

@@ -124,6 +124,20 @@ export interface SigningKeyRow {
   retired_at: number | null;
 }
 
+export interface TermsRow {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  /** terms-of-use or privacy-policy */
+  name: string;
+  source: string;
+  enforcement: string;
+  /** JSON: language id -> URL */
+  links: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface TokenSessionRow {
   family_id: string;
   pool_id: string;
@@ -538,6 +552,7 @@ export interface Database {
   signing_keys: SigningKeyRow;
   token_families: TokenFamilyRow;
   token_sessions: TokenSessionRow;
+  terms: TermsRow;
   sso_sessions: SsoSessionRow;
   refresh_tokens: RefreshTokenRow;
   sync_datasets: SyncDatasetRow;

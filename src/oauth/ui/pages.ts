@@ -84,14 +84,26 @@ ${form(p, fields, 'action.signIn')}
 ${links(p.lang, more)}`;
 }
 
-export function signUpPage(p: FormPage & { username?: string; email?: string; askEmail: boolean; signInHref: string }): string {
+export function signUpPage(
+  p: FormPage & { username?: string; email?: string; askEmail: boolean; signInHref: string; terms?: { termsOfUse?: string; privacyPolicy?: string } },
+): string {
   const fields =
     field(p, { label: 'field.username', name: 'username', autocomplete: 'username', value: p.username, autofocus: true }) +
     (p.askEmail ? field(p, { label: 'field.email', name: 'email', type: 'email', autocomplete: 'email', value: p.email }) : '') +
     field(p, { label: 'field.password', name: 'password', type: 'password', autocomplete: 'new-password' });
+  // The app client's terms documents (CreateTerms), in the page's language.
+  const docs = [
+    p.terms?.termsOfUse ? { href: p.terms.termsOfUse, id: 'link.termsOfUse' as const } : undefined,
+    p.terms?.privacyPolicy ? { href: p.terms.privacyPolicy, id: 'link.privacyPolicy' as const } : undefined,
+  ].filter((d) => d !== undefined);
+  const terms = docs.length
+    ? `\n<p class="textDescription-customizable terms">${esc(t(p.lang, 'text.agreeToTerms'))} ${docs
+        .map((d) => `<a href="${esc(d.href)}" target="_blank" rel="noopener noreferrer">${esc(t(p.lang, d.id))}</a>`)
+        .join(' · ')}</p>`
+    : '';
   return `${heading(p.lang, 'page.signUp.title', 'page.signUp.heading')}
 ${messages(p)}
-${form(p, fields, 'action.signUp')}
+${form(p, fields, 'action.signUp')}${terms}
 ${links(p.lang, [{ href: p.signInHref, id: 'link.signIn' }])}`;
 }
 

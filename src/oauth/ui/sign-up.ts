@@ -30,8 +30,10 @@ function emailIsUsername(request: AuthorizeRequest): boolean {
   return usernameAttributes(request.pool).includes('email');
 }
 
-function renderSignUp(h: Hosted, request: AuthorizeRequest, o: { username?: string; email?: string; error?: { id: MessageId; detail?: string } } = {}) {
+async function renderSignUp(h: Hosted, request: AuthorizeRequest, o: { username?: string; email?: string; error?: { id: MessageId; detail?: string } } = {}) {
+  const terms = await h.app.terms.linksFor(request.client.id, h.lang);
   const body = signUpPage({
+    terms,
     lang: h.lang,
     action: pageUrl(h, 'signup'),
     csrf: csrfToken(h),

@@ -15,6 +15,7 @@ import * as federation from './012-federation.js';
 import * as syncPush from './013-sync-push.js';
 import * as clientSecrets from './014-client-secrets.js';
 import * as sessions from './015-sessions.js';
+import * as terms from './016-terms.js';
 
 export interface Migration {
   name: string;
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   { name: '013-sync-push', up: syncPush.up },
   { name: '014-client-secrets', up: clientSecrets.up },
   { name: '015-sessions', up: sessions.up },
+  { name: '016-terms', up: terms.up },
 ];
