@@ -24,6 +24,7 @@ import { Triggers } from './triggers/triggers.js';
 import { IdentityService } from './identity/service.js';
 import { Sync } from './sync/index.js';
 import { Terms } from './terms/terms.js';
+import { RiskConfigurations } from './auth/risk.js';
 import { OAuth } from './oauth/service.js';
 import { ImportJobs } from './import/jobs.js';
 import { Audit } from './audit/audit.js';
@@ -63,6 +64,8 @@ export interface App {
   audit: Audit;
   /** Terms documents of app clients (src/terms), linked from the hosted sign-up page. */
   terms: Terms;
+  /** Threat protection settings and the IP-range exceptions they enforce (src/auth/risk.ts). */
+  risk: RiskConfigurations;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -186,6 +189,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
     audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),
     terms: new Terms({ store, clock, pools, sealer }),
+    risk: new RiskConfigurations({ store, clock, pools }),
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       await app.audit.close();

@@ -82,6 +82,7 @@ export async function initiateAuth(ctx: FlowContext, authFlow: string, params: P
     if (flow.admin !== undefined && flow.admin !== ctx.admin) throw new InvalidParameterException('Initiate Auth method not supported.');
     requireFlowEnabled(ctx.client, authFlow, flow.allow);
     requireSecretHash(ctx.client, params.SECRET_HASH);
+    await refuseBlockedAddress(ctx, authFlow);
     await refuseUnknownDevice(ctx, params, authFlow);
     return await flow.start(ctx, params);
   } catch (e) {
@@ -99,5 +100,13 @@ export async function respondToAuthChallenge(ctx: FlowContext, challengeName: st
     return await answer(ctx, responses, session);
   } catch (e) {
     throw hideUserExistence(ctx.client, e);
+  }
+}
+
+/** Threat protection's IP-range exceptions (src/auth/risk.ts), for every flow but refresh. */
+export async function refuseBlockedAddress(ctx: FlowContext, authFlow: string): Promise<void> {
+  if (authFlow === 'REFRESH_TOKEN_AUTH' || authFlow === 'REFRESH_TOKEN') return;
+  if ((await ctx.app.risk.check(ctx)) === 'audit-blocked') {
+    ctx.app.log.warn({ poolId: ctx.pool.id, clientId: ctx.client.id, sourceIp: ctx.sourceIp }, 'threat protection (audit only): a sign-in from a blocked address range');
   }
 }

@@ -11,19 +11,16 @@ import type { ServiceId } from './operation.js';
 // Reasons, shown to clients in the error message and in the README.
 const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
-const THREAT_PROTECTION = 'not yet: threat protection (risk configuration and auth events)';
 const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteUserPoolReplica': REPLICAS,
-  'idp/DescribeRiskConfiguration': THREAT_PROTECTION,
   'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
   'idp/ListUserPoolReplicas': REPLICAS,
   'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
-  'idp/SetRiskConfiguration': THREAT_PROTECTION,
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateUserPoolReplica': REPLICAS,
 };

@@ -124,6 +124,14 @@ export interface SigningKeyRow {
   retired_at: number | null;
 }
 
+export interface RiskConfigurationRow {
+  pool_id: string;
+  /** '' for the pool's own */
+  client_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface TermsRow {
   id: string;
   pool_id: string;
@@ -553,6 +561,7 @@ export interface Database {
   token_families: TokenFamilyRow;
   token_sessions: TokenSessionRow;
   terms: TermsRow;
+  risk_configurations: RiskConfigurationRow;
   sso_sessions: SsoSessionRow;
   refresh_tokens: RefreshTokenRow;
   sync_datasets: SyncDatasetRow;

@@ -17,7 +17,7 @@ import { FederationRepo } from './federation.js';
 import { ImportRepo } from './imports.js';
 import { AuditRepo } from './audit.js';
 import { SessionRepo } from './sessions.js';
-import { TermsRepo } from './terms.js';
+import { RiskRepo, TermsRepo } from './terms.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -46,6 +46,7 @@ export class Store {
   readonly audit: AuditRepo;
   readonly sessions: SessionRepo;
   readonly terms: TermsRepo;
+  readonly risk: RiskRepo;
 
   constructor(
     readonly db: Db,
@@ -56,6 +57,7 @@ export class Store {
     this.clients = new ClientRepo(db, engine);
     this.sessions = new SessionRepo(db, engine);
     this.terms = new TermsRepo(db);
+    this.risk = new RiskRepo(db);
     this.users = new UserRepo(db, engine);
     this.groups = new GroupRepo(db);
     this.codes = new CodeRepo(db);

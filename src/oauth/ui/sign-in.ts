@@ -10,6 +10,7 @@
 // and returns true, finishing later with `signedIn`): mfa.ts's, which shows the new-password page
 // for FORCE_CHANGE_PASSWORD (new-password.ts) and the second-factor pages.
 import { HOSTED_PASSWORD_FLOW, recordHosted } from '../../audit/hosted.js';
+import { refuseBlockedAddress } from '../../auth/flows.js';
 import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from '../../auth/lockout.js';
 import type { FlowContext } from '../../auth/types.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../../auth/user-existence.js';
@@ -86,6 +87,7 @@ export function submitLogin(h: Hosted) {
 
 /** USER_PASSWORD_AUTH's checks (src/auth/password.ts), without the tokens: returns the proven user. */
 async function provePassword(ctx: FlowContext, typed: string, password: string): Promise<User> {
+  await refuseBlockedAddress(ctx, 'USER_PASSWORD_AUTH');
   // As in password.ts: UserMigration for an unknown name, then PreAuthentication.
   const user =
     (await ctx.app.users.find(ctx.pool, typed)) ??

@@ -16,6 +16,7 @@ import * as syncPush from './013-sync-push.js';
 import * as clientSecrets from './014-client-secrets.js';
 import * as sessions from './015-sessions.js';
 import * as terms from './016-terms.js';
+import * as risk from './017-risk.js';
 
 export interface Migration {
   name: string;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   { name: '014-client-secrets', up: clientSecrets.up },
   { name: '015-sessions', up: sessions.up },
   { name: '016-terms', up: terms.up },
+  { name: '017-risk', up: risk.up },
 ];

@@ -1,0 +1,78 @@
+// Threat protection settings through the real SDK (SetRiskConfiguration, DescribeRiskConfiguration)
+// and the IP-range exceptions at sign-in: blocked with Cognito's message when ENFORCED, allowed
+// when the address is also skipped, when the client has its own settings, in AUDIT mode, or for a
+// refresh; a pool without threat protection cannot be configured.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  DescribeRiskConfigurationCommand,
+  InitiateAuthCommand,
+  SetRiskConfigurationCommand,
+  UpdateUserPoolCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, errorOf, makeClient, makePool, makeUser } from './support.js';
+
+for (const engine of engines) {
+  describe(`threat protection: risk configuration and blocked address ranges (${engine})`, () => {
+    let s: TestServer;
+    let pub: CognitoIdentityProviderClient;
+    before(async () => {
+      s = await startServer({ engine });
+      pub = publicClient(s.url);
+    });
+    after(async () => {
+      pub.destroy();
+      await s.close();
+    });
+    const signIn = (clientId: string) => pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rob', PASSWORD } }));
+
+    test('blocked ranges refuse sign-ins when ENFORCED; skipped ranges, a client of its own, AUDIT mode and refreshes go through', async () => {
+      const off = await makePool(s);
+      assert.equal((await errorOf(s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: off, RiskExceptionConfiguration: { BlockedIPRangeList: ['10.0.0.0/8'] } })))).name, 'UserPoolAddOnNotEnabledException');
+
+      const poolId = await makePool(s, { UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
+      const a = (await makeClient(s, poolId)).id;
+      const b = (await makeClient(s, poolId, { ClientName: 'b' })).id;
+      await makeUser(s, poolId, 'rob');
+      const before = (await signIn(a)).AuthenticationResult!;
+
+      assert.equal((await errorOf(s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, RiskExceptionConfiguration: { BlockedIPRangeList: ['127.0.0.0/33'] } })))).name, 'InvalidParameterException');
+      assert.equal((await errorOf(s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, RiskExceptionConfiguration: { BlockedIPRangeList: ['localhost'] } })))).name, 'InvalidParameterException');
+      const set = await s.idp.send(
+        new SetRiskConfigurationCommand({
+          UserPoolId: poolId,
+          RiskExceptionConfiguration: { BlockedIPRangeList: ['127.0.0.0/8', '::1/128'] },
+          CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } },
+        }),
+      );
+      assert.deepEqual(set.RiskConfiguration!.RiskExceptionConfiguration, { BlockedIPRangeList: ['127.0.0.0/8', '::1/128'] });
+      assert.ok(set.RiskConfiguration!.LastModifiedDate instanceof Date);
+
+      const refused = await errorOf(signIn(a));
+      assert.deepEqual(refused, { name: 'NotAuthorizedException', message: 'Unable to login because of security reasons.' });
+      assert.ok(
+        (await pub.send(new InitiateAuthCommand({ ClientId: a, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: before.RefreshToken! } }))).AuthenticationResult,
+        'a refresh is not a sign-in',
+      );
+      // Client b inherits the pool's settings until it has its own.
+      const inherited = (await s.idp.send(new DescribeRiskConfigurationCommand({ UserPoolId: poolId, ClientId: b }))).RiskConfiguration!;
+      assert.equal(inherited.ClientId, b);
+      assert.deepEqual(inherited.RiskExceptionConfiguration?.BlockedIPRangeList, ['127.0.0.0/8', '::1/128']);
+      assert.equal((await errorOf(signIn(b))).name, 'NotAuthorizedException');
+      await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ClientId: b, RiskExceptionConfiguration: { BlockedIPRangeList: ['127.0.0.0/8', '::1/128'], SkippedIPRangeList: ['127.0.0.1/32', '::1/128'] } }));
+      assert.ok((await signIn(b)).AuthenticationResult, 'a skipped address goes through');
+      assert.equal((await errorOf(signIn(a))).name, 'NotAuthorizedException', "client a keeps the pool's");
+
+      // AUDIT: allowed. Back to ENFORCED, then reset: allowed.
+      await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }));
+      assert.ok((await signIn(a)).AuthenticationResult);
+      await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }));
+      assert.equal((await errorOf(signIn(a))).name, 'NotAuthorizedException');
+      const reset = await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId }));
+      assert.equal(reset.RiskConfiguration!.RiskExceptionConfiguration, undefined);
+      assert.ok((await signIn(a)).AuthenticationResult);
+    });
+  });
+}
