@@ -3,6 +3,7 @@
 // Each page (login, signup, confirm, forgotPassword, confirmForgotPassword, newPassword) is
 // reached with the authorize parameters in its query string and checks them again (so a page can
 // only ever finish the request that was allowed), then, for a POST, the CSRF token.
+import { BLOCKED_MESSAGE } from '../../auth/risk.js';
 import { PASSWORD_ATTEMPTS_EXCEEDED } from '../../auth/lockout.js';
 import { TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED } from '../../auth/user-status.js';
 import type { FlowContext } from '../../auth/types.js';
@@ -53,6 +54,7 @@ export function messageFor(e: unknown): { id: MessageId; detail?: string } | und
       if (e.message === USER_DISABLED) return { id: 'error.userDisabled' };
       if (e.message === TEMPORARY_PASSWORD_EXPIRED) return { id: 'error.temporaryPasswordExpired' };
       if (/SignUp is not permitted/.test(e.message)) return { id: 'error.signUpNotAllowed' };
+      if (e.message === BLOCKED_MESSAGE) return { id: 'error.securityBlocked' };
       return { id: 'error.incorrectCredentials' };
     case 'UserNotFoundException':
       return { id: 'error.userNotFound' };

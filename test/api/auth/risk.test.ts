@@ -12,6 +12,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
+import { CALLBACK, PASSWORD as HOSTED_PASSWORD, cookiesOf, get, hiddenField, postForm, seedOAuthPool, seedUser, seedWebClient } from '../../oauth/support.js';
 import { PASSWORD, errorOf, makeClient, makePool, makeUser } from './support.js';
 
 for (const engine of engines) {
@@ -70,6 +71,19 @@ for (const engine of engines) {
       assert.ok((await signIn(a)).AuthenticationResult);
       await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }));
       assert.equal((await errorOf(signIn(a))).name, 'NotAuthorizedException');
+      // The hosted UI's sign-in is refused the same way, with a page that says why.
+      const o = await seedOAuthPool(s);
+      await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: o.poolId, UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }));
+      await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: o.poolId, RiskExceptionConfiguration: { BlockedIPRangeList: ['127.0.0.0/8', '::1/128', '::ffff:0:0/96'] } }));
+      const web = (await seedWebClient(s, o.poolId)).clientId;
+      await seedUser(s, o.poolId, 'rob');
+      const q = new URLSearchParams({ response_type: 'code', client_id: web, redirect_uri: CALLBACK, scope: 'openid' });
+      const page = await get(`${o.base}/login?${q}`);
+      const hosted = await postForm(`${o.base}/login?${q}`, { _csrf: hiddenField(await page.text(), '_csrf')!, username: 'rob', password: HOSTED_PASSWORD }, { cookie: cookiesOf(page) });
+      assert.equal(hosted.status, 400);
+      assert.equal(hosted.headers.get('location'), null);
+      assert.match(await hosted.text(), /not allowed from your network/);
+
       const reset = await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId }));
       assert.equal(reset.RiskConfiguration!.RiskExceptionConfiguration, undefined);
       assert.ok((await signIn(a)).AuthenticationResult);
