@@ -56,7 +56,10 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   const fastify = Fastify({
     logger: false,
     bodyLimit: app.config.bodyLimitBytes,
-    trustProxy: app.config.trustProxy,
+    // One hop: the reverse proxy in front. The client address is the last X-Forwarded-For entry,
+    // the one that proxy appended; entries before it are the client's own word (lockout by address
+    // and threat protection's blocked ranges must not be dodged with a forged header).
+    trustProxy: app.config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     return503OnClosing: true,
     // A request (headers and body) must arrive within a minute: slow senders cannot hold
     // connections open forever. Responses, such as the sync change stream, are not limited.

@@ -33,12 +33,18 @@ export class RiskConfigurations {
     if (modeOf(pool) === 'OFF') {
       throw new UserPoolAddOnNotEnabledException('Threat protection is not enabled for this user pool: set UserPoolAddOns.AdvancedSecurityMode to AUDIT or ENFORCED.');
     }
-    const { UserPoolId: _p, ClientId: _c, ...settings } = input;
+    // The model's members only: anything else a request carries is not kept.
+    const settings: Settings = {
+      CompromisedCredentialsRiskConfiguration: input.CompromisedCredentialsRiskConfiguration,
+      AccountTakeoverRiskConfiguration: input.AccountTakeoverRiskConfiguration,
+      RiskExceptionConfiguration: input.RiskExceptionConfiguration,
+    };
     for (const list of ['BlockedIPRangeList', 'SkippedIPRangeList'] as const) rangesOf(settings.RiskExceptionConfiguration?.[list] ?? [], list);
     const clientId = input.ClientId ?? '';
     const now = this.deps.clock.now();
     if (!Object.values(settings).some((v) => v !== undefined)) await this.deps.store.risk.delete(pool.id, clientId);
     else await this.deps.store.risk.put({ pool_id: pool.id, client_id: clientId, config: JSON.stringify(settings), updated_at: now });
+    this.cache.clear();
     this.cache.clear();
     return this.describe(pool.id, input.ClientId);
   }

@@ -10,7 +10,8 @@
 // Ids stay as they were: the pool id (SRP verifiers are bound to its name part and the username),
 // client ids (apps keep their configuration), subs and usernames. Not copied: signing keys and
 // refresh tokens (users sign in again; tokens of the old server do not verify on the new one),
-// remembered devices, passkeys, domains, UI customizations, import jobs.
+// remembered devices, passkeys, domains, UI customizations, import jobs, terms documents, threat
+// protection settings, tracked sessions.
 import { PASSWORD_PURPOSE } from '../userpools/user.js';
 import type { App } from '../app.js';
 import type { AppClientRow, UserGroupRow, UserRow } from '../store/schema.js';

@@ -331,6 +331,8 @@ export class UserPools {
     this.clientCache.delete(clientId);
     await this.getClient(poolId, clientId);
     if (!(await this.store.clients.delete(clientId))) throw clientNotFound(clientId);
+    // Its own threat protection settings go with it (terms documents follow by cascade).
+    await this.store.risk.delete(poolId, clientId);
     this.invalidate(poolId, clientId);
   }
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, AdminListDevicesCommand, ConfirmDeviceCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminListDevicesCommand, AdminListUserSessionsCommand, ConfirmDeviceCommand, SetUserPoolSessionConfigurationCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { computeX, padHex, powG } from '../../src/crypto/srp.js';
 import { ADMIN, engines, publicClient } from '../support/server.js';
@@ -94,6 +94,27 @@ for (const engine of engines) {
       assert.equal((await rejection(refresh(other.AuthenticationResult!.RefreshToken!))).name, 'NotAuthorizedException');
       assert.equal((await rejection(refresh(plain.AuthenticationResult!.RefreshToken!))).name, 'NotAuthorizedException');
       assert.match(await page.getByRole('table', { name: 'Audit events' }).innerText(), /MfaChange\tPass\trita\tAdminSetUserMFAPreference/);
+    });
+
+    test('sessions: listed when the pool tracks them, one revoked from the console', async () => {
+      await makeUser(s, poolId, 'sven');
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/users/sven`);
+      assert.match(await page.getByRole('region', { name: 'Sessions' }).innerText(), /Session tracking is not enabled/);
+      await s.idp.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } }));
+      const a = (await passwordSignIn(idp, clientId, 'sven')).AuthenticationResult!;
+      const b = (await passwordSignIn(idp, clientId, 'sven')).AuthenticationResult!;
+      const listed = (await s.idp.send(new AdminListUserSessionsCommand({ UserPoolId: poolId, Username: 'sven' }))).Sessions!;
+      assert.equal(listed.length, 2);
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}/users/sven`);
+      const table = page.getByRole('table', { name: 'Sessions' });
+      for (const x of listed) assert.match(await table.innerText(), new RegExp(x.SessionId!));
+      // The least recent (a's) is the second row: revoke it.
+      const aId = listed[1].SessionId!;
+      await press(`Revoke session ${aId}`);
+      assert.equal((await rejection(refresh(a.RefreshToken!))).name, 'NotAuthorizedException');
+      assert.ok((await refresh(b.RefreshToken!)).AuthenticationResult?.AccessToken, 'the other session lives on');
+      assert.doesNotMatch(await page.getByRole('table', { name: 'Sessions' }).innerText(), new RegExp(aId));
+      await s.idp.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'DISABLED', TokenSession: { MaxPerUser: 20 } }));
     });
 
     test("the pool's MFA: shown as configured, refused without a factor, turned off", async () => {

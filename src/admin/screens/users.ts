@@ -1,6 +1,6 @@
 // Users: search (ListUsers' Filter), create, and one user's page: attributes, enable/disable,
-// reset or set the password, groups, MFA preference, remembered devices, sign-out everywhere,
-// delete, and the user's recent events.
+// reset or set the password, groups, MFA preference, remembered devices, sessions (when the pool
+// tracks them: each revocable), sign-out everywhere, delete, and the user's recent events.
 import { CognitoException, InvalidParameterException } from '../../errors.js';
 import { FILTERABLE_ATTRIBUTES } from '../../userpools/user-filter.js';
 import { action, checkbox, esc, form, hidden, input, poolUrl, select, table, when } from '../html.js';
@@ -96,6 +96,12 @@ ${form(`${poolUrl(poolId)}/users`, 'Create a user', ctx.s.csrf,
   act('add-group', (c, ids) => c.call('AdminAddUserToGroup', { ...ids, GroupName: c.form.get('group') ?? '' }), 'Added to the group.');
   act('remove-group', (c, ids) => c.call('AdminRemoveUserFromGroup', { ...ids, GroupName: c.form.get('group') ?? '' }), 'Removed from the group.');
   act('forget-device', (c, ids) => c.call('AdminForgetDevice', { ...ids, DeviceKey: c.form.get('device') ?? '' }), 'Device forgotten.');
+  act(
+    'revoke-session',
+    (c, ids) =>
+      c.call('AdminRevokeUserSession', { ...ids, SessionId: c.form.get('session') ?? '', RevokeAssociatedSessions: c.form.get('linked') === 'LINKED' ? 'LINKED' : 'NONE' }),
+    'Session revoked.',
+  );
   act('confirm', (c, ids) => c.call('AdminConfirmSignUp', ids), 'Sign-up confirmed.');
   act('mfa', async (c, ids) => {
     const pref = (v: string | null) => ({ Enabled: v === 'enabled' || v === 'preferred', PreferredMfa: v === 'preferred' });
@@ -133,6 +139,15 @@ async function userPage(ctx: Ctx) {
     if (!(e instanceof CognitoException)) throw e;
     devicesNote = `<p>${esc(e.message)}</p>`;
   }
+  // Sessions, when the pool tracks them (src/sessions/sessions.ts).
+  let sessions: any[] = [];
+  let sessionsNote = '';
+  try {
+    sessions = (await ctx.call('AdminListUserSessions', ids)).Sessions ?? [];
+  } catch (e) {
+    if (!(e instanceof CognitoException)) throw e;
+    sessionsNote = `<p>${esc(e.message)}</p>`;
+  }
   // Read-only: the audit store, as AdminListUserAuthEvents reads it (all event types here).
   const user = await ctx.app.users.get(await ctx.app.pools.get(poolId), u.Username);
   const events = (await ctx.app.audit.list({ poolId, userId: user.id, limit: 20 })).events;
@@ -163,6 +178,20 @@ async function userPage(ctx: Ctx) {
       action(`${base}/forget-device`, csrf, 'Forget', { fields: hidden('device', d.DeviceKey), label: `Forget device ${name || d.DeviceKey}`, danger: true }),
     ];
   });
+  const sessionRows = sessions.map((x: any) => {
+    const kind = x.SessionType === 'SSO' ? 'hosted UI (SSO)' : 'tokens';
+    const linked = x.SessionType === 'SSO' ? 'and its token sessions' : x.OriginSessionId ? 'and its SSO session' : '';
+    return [
+      `<code>${esc(x.SessionId)}</code>`,
+      esc(kind),
+      `<code>${esc(x.ClientId)}</code>`,
+      when(x.LastActiveDate),
+      esc(x.DeviceType ?? ''),
+      esc(x.LastIPAddress ?? ''),
+      action(`${base}/revoke-session`, csrf, 'Revoke', { fields: hidden('session', x.SessionId), label: `Revoke session ${x.SessionId}`, danger: true }) +
+        (linked ? ' ' + action(`${base}/revoke-session`, csrf, `Revoke ${linked}`, { fields: hidden('session', x.SessionId) + hidden('linked', 'LINKED'), label: `Revoke session ${x.SessionId} ${linked}`, danger: true }) : ''),
+    ];
+  });
   const facts: [string, string][] = [
     ['Status', esc(u.UserStatus)],
     ['Enabled', u.Enabled ? 'enabled' : 'disabled'],
@@ -190,6 +219,7 @@ ${section('h-mfa', 'MFA preference', form(`${base}/mfa`, 'Second factors', csrf,
   select('totp', 'Authenticator app (TOTP)', states, mfaState('SOFTWARE_TOKEN_MFA')) + select('sms', 'SMS', states, mfaState('SMS_MFA')) + select('email', 'E-mail', states, mfaState('EMAIL_OTP')),
   'Save MFA preference'))}
 ${section('h-devices', 'Devices', devicesNote || table('Remembered devices', ['Device key', 'Name', 'Status', 'Last sign-in', ''], deviceRows))}
+${section('h-sessions', 'Sessions', sessionsNote || table('Sessions', ['Session', 'Kind', 'App client', 'Last active', 'Device', 'Address', ''], sessionRows))}
 ${section('h-events', 'Audit events', `${table('Audit events', EVENT_HEAD, eventRows(events))}<p><a href="${poolUrl(poolId)}/events?user=${enc(u.Username)}">All events of this user</a></p>`)}
 ${section('h-delete', 'Delete', action(`${base}/delete`, csrf, 'Delete user', { danger: true }))}`,
   });

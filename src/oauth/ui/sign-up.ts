@@ -4,16 +4,17 @@
 // page, so a confirmation in the same flow signs the user in as Cognito's hosted UI does;
 // without it (a user who came back later) the confirmation ends on the sign-in page.
 import { recordHostedStep } from '../../audit/hosted.js';
+import { refuseBlockedAddress } from '../../auth/flows.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
 import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
-import { messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import { flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
 import { confirmPage, signUpPage } from './pages.js';
 import { showPage } from './render.js';
-import { signedIn } from './sign-in.js';
+import { renderLogin, signedIn } from './sign-in.js';
 
 const PENDING_PURPOSE = 'hosted-ui-sign-up';
 const PENDING_MS = 30 * 60_000;
@@ -110,6 +111,14 @@ export function submitConfirm(h: Hosted) {
     const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, form.get('pending') ?? '');
     const user = await h.app.users.find(request.pool, username);
     if (user && pending && pending.sub === user.id && pending.pool === request.pool.id && pending.client === client.id && h.app.clock.now() < pending.exp) {
+      // The sign-in that follows is one: threat protection's blocked ranges apply.
+      try {
+        await refuseBlockedAddress(flowContext(h, request), 'USER_PASSWORD_AUTH');
+      } catch (e) {
+        const m = messageFor(e);
+        if (!m) throw e;
+        return renderLogin(h, request, { username, error: m, status: 400 });
+      }
       return signedIn(h, request, user);
     }
     return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminInitiateAuthCommand,
   DescribeRiskConfigurationCommand,
   InitiateAuthCommand,
   SetRiskConfigurationCommand,
@@ -62,9 +63,18 @@ for (const engine of engines) {
       assert.equal(inherited.ClientId, b);
       assert.deepEqual(inherited.RiskExceptionConfiguration?.BlockedIPRangeList, ['127.0.0.0/8', '::1/128']);
       assert.equal((await errorOf(signIn(b))).name, 'NotAuthorizedException');
-      await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ClientId: b, RiskExceptionConfiguration: { BlockedIPRangeList: ['127.0.0.0/8', '::1/128'], SkippedIPRangeList: ['127.0.0.1/32', '::1/128'] } }));
-      assert.ok((await signIn(b)).AuthenticationResult, 'a skipped address goes through');
+      // b's own settings replace the pool's (they are not merged): no blocked ranges of its own.
+      await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ClientId: b, RiskExceptionConfiguration: { SkippedIPRangeList: ['10.0.0.0/8'] } }));
+      assert.ok((await signIn(b)).AuthenticationResult, "the pool's blocked ranges no longer apply to b");
       assert.equal((await errorOf(signIn(a))).name, 'NotAuthorizedException', "client a keeps the pool's");
+
+      // A back end's AdminInitiateAuth names the end user's address: blocked unless also skipped.
+      await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, ClientId: b, RiskExceptionConfiguration: { BlockedIPRangeList: ['10.0.0.0/8'], SkippedIPRangeList: ['10.1.0.0/16'] } }));
+      const adminSignIn = (IpAddress: string) =>
+        s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: b, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rob', PASSWORD }, ContextData: { IpAddress, ServerName: 'app', ServerPath: '/', HttpHeaders: [] } }));
+      assert.equal((await errorOf(adminSignIn('10.2.3.4'))).message, 'Unable to login because of security reasons.');
+      assert.ok((await adminSignIn('10.1.2.3')).AuthenticationResult, 'a skipped address goes through');
+      assert.ok((await adminSignIn('192.0.2.1')).AuthenticationResult);
 
       // AUDIT: allowed. Back to ENFORCED, then reset: allowed.
       await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }));
@@ -87,6 +97,29 @@ for (const engine of engines) {
       const reset = await s.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId }));
       assert.equal(reset.RiskConfiguration!.RiskExceptionConfiguration, undefined);
       assert.ok((await signIn(a)).AuthenticationResult);
+    });
+
+    test('behind a trusted proxy the address is the one the proxy added, not what the client wrote before it', async () => {
+      const proxied = await startServer({ engine, env: { TESSERA_TRUST_PROXY: 'true' } });
+      try {
+        const poolId = await makePool(proxied, { UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
+        const clientId = (await makeClient(proxied, poolId)).id;
+        await makeUser(proxied, poolId, 'rob');
+        await proxied.idp.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, RiskExceptionConfiguration: { BlockedIPRangeList: ['192.0.2.0/24'] } }));
+        const via = (forwardedFor: string) =>
+          fetch(proxied.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth', 'x-forwarded-for': forwardedFor },
+            body: JSON.stringify({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rob', PASSWORD } }),
+          });
+        const blocked = await via('10.9.9.9, 192.0.2.7');
+        assert.equal(blocked.status, 400);
+        assert.match(await blocked.text(), /security reasons/);
+        const forged = await via('192.0.2.7, 10.9.9.9');
+        assert.equal(forged.status, 200, 'a blocked address written first by the client is not the client address');
+      } finally {
+        await proxied.close();
+      }
     });
   });
 }
