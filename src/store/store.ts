@@ -17,7 +17,8 @@ import { FederationRepo } from './federation.js';
 import { ImportRepo } from './imports.js';
 import { AuditRepo } from './audit.js';
 import { SessionRepo } from './sessions.js';
-import { RiskRepo, TermsRepo } from './terms.js';
+import { RiskRepo } from './risk.js';
+import { TermsRepo } from './terms.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 

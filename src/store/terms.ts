@@ -1,7 +1,7 @@
 // Rows of app clients' terms documents (migration 016).
 import { rethrowUnique } from './connect.js';
 import type { Db } from './store.js';
-import type { RiskConfigurationRow, TermsRow } from './schema.js';
+import type { TermsRow } from './schema.js';
 
 export class TermsRepo {
   constructor(private readonly db: Db) {}
@@ -42,26 +42,5 @@ export class TermsRepo {
   async delete(poolId: string, id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('terms').where('pool_id', '=', poolId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
-  }
-}
-
-/** Threat protection settings of pools and app clients (migration 017). */
-export class RiskRepo {
-  constructor(private readonly db: Db) {}
-
-  get(poolId: string, clientId: string): Promise<RiskConfigurationRow | undefined> {
-    return this.db.selectFrom('risk_configurations').selectAll().where('pool_id', '=', poolId).where('client_id', '=', clientId).executeTakeFirst();
-  }
-
-  async put(row: RiskConfigurationRow): Promise<void> {
-    await this.db
-      .insertInto('risk_configurations')
-      .values(row)
-      .onConflict((oc) => oc.columns(['pool_id', 'client_id']).doUpdateSet({ config: row.config, updated_at: row.updated_at }))
-      .execute();
-  }
-
-  async delete(poolId: string, clientId: string): Promise<void> {
-    await this.db.deleteFrom('risk_configurations').where('pool_id', '=', poolId).where('client_id', '=', clientId).execute();
   }
 }
