@@ -37,7 +37,7 @@ export class Sync {
     this.events = new SyncEvents({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, log });
     this.settings = new PoolSettings(store, clock);
     this.aws = new SyncAws({ region: config.region, snsEndpoint: config.snsEndpoint, kinesisEndpoint: config.kinesisEndpoint, stsEndpoint: config.stsEndpoint });
-    this.publisher = new SyncPublisher({ store, clock, log, aws: this.aws, configuration: (poolId) => this.settings.configuration(poolId) });
+    this.publisher = new SyncPublisher({ store, clock, log, aws: this.aws, configuration: (poolId) => this.settings.storedConfiguration(poolId) });
     this.settings.publisher = (...args) => this.publisher.bulkPublish(...args);
     this.datasets = new Datasets(store, clock, sealer, this.events, this.publisher);
     this.usage = new Usage(store, sealer);

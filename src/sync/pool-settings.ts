@@ -66,6 +66,11 @@ export class PoolSettings {
     return parse((await this.store.sync.getPoolSettings(poolId))?.configuration, {});
   }
 
+  /** The configuration as stored, without checking that the pool exists (deliveries: one read per change). */
+  async storedConfiguration(poolId: string): Promise<PoolConfiguration> {
+    return parse((await this.store.sync.getPoolSettings(poolId))?.configuration, {});
+  }
+
   /** Replaces the members given (PushSync, CognitoStreams), keeps the others; returns the result. */
   async setConfiguration(poolId: string, patch: PoolConfiguration): Promise<PoolConfiguration> {
     await requireIdentityPool(this.store, poolId);
