@@ -258,31 +258,31 @@ function requireTracking(pool: UserPool): void {
   if (!tracksSessions(pool)) throw new OperationNotEnabledException(`Session tracking is not enabled for user pool ${pool.id}.`);
 }
 
+/** The fields both kinds of session share, from their common columns. */
+function describe(
+  id: string,
+  type: SessionDescriptionType['SessionType'],
+  r: { client_id: string; created_at: number; last_active_at: number; device_type: string | null; last_ip: string | null },
+): SessionDescriptionType {
+  return {
+    SessionId: id,
+    SessionType: type,
+    ClientId: r.client_id,
+    CreateDate: r.created_at / 1000,
+    LastActiveDate: r.last_active_at / 1000,
+    DeviceType: r.device_type ?? 'unknown',
+    ...(r.last_ip ? { LastIPAddress: r.last_ip } : {}),
+    LastLocation: { Country: 'unknown' },
+    IsCurrentSession: false,
+  };
+}
+
 function describeToken(t: TokenSessionView, currentFamily: string | undefined): SessionDescriptionType {
   return {
-    SessionId: tokenSessionId(t.family_id),
-    SessionType: 'TOKEN',
-    ClientId: t.client_id,
-    CreateDate: t.created_at / 1000,
-    LastActiveDate: t.last_active_at / 1000,
-    DeviceType: t.device_type ?? 'unknown',
-    ...(t.last_ip ? { LastIPAddress: t.last_ip } : {}),
-    LastLocation: { Country: 'unknown' },
+    ...describe(tokenSessionId(t.family_id), 'TOKEN', t),
     ...(t.sso_session_id ? { OriginSessionId: t.sso_session_id } : {}),
     IsCurrentSession: t.family_id === currentFamily,
   };
 }
 
-function describeSso(s: SsoSessionRow): SessionDescriptionType {
-  return {
-    SessionId: s.id,
-    SessionType: 'SSO',
-    ClientId: s.client_id,
-    CreateDate: s.created_at / 1000,
-    LastActiveDate: s.last_active_at / 1000,
-    DeviceType: s.device_type ?? 'unknown',
-    ...(s.last_ip ? { LastIPAddress: s.last_ip } : {}),
-    LastLocation: { Country: 'unknown' },
-    IsCurrentSession: false,
-  };
-}
+const describeSso = (s: SsoSessionRow): SessionDescriptionType => describe(s.id, 'SSO', s);
