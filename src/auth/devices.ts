@@ -83,7 +83,8 @@ export async function finishSignIn(ctx: FlowContext, user: User, device: Device 
   // a device's own SRP proof is PreTokenGeneration's TokenGeneration_AuthenticateDevice (srp.md §6).
   const source = opts.byDevice ? 'TokenGeneration_AuthenticateDevice' : (ctx.tokenSource ?? 'TokenGeneration_Authentication');
   const trigger = { source, clientMetadata: ctx.clientMetadata };
-  const base = { pool: ctx.pool, client: ctx.client, user, trigger, context: { ip: ctx.sourceIp, userAgent: ctx.userAgent } };
+  const groups = ctx.groupsOf?.userId === user.id ? ctx.groupsOf.groups : undefined;
+  const base = { pool: ctx.pool, client: ctx.client, user, trigger, groups, context: { ip: ctx.sourceIp, userAgent: ctx.userAgent } };
   if (device) {
     await ctx.app.store.devices.update(device.key, { last_authenticated_at: ctx.app.clock.now(), last_ip: ctx.sourceIp });
     return { kind: 'tokens', result: await ctx.app.tokens.issueForSignIn({ ...base, deviceKey: device.key }) };

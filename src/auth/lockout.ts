@@ -10,6 +10,7 @@
 //   further attempts from that address with TooManyRequestsException until the window passes.
 import { NotAuthorizedException, TooManyRequestsException } from '../errors.js';
 import { normalizeUsername } from '../userpools/indexes.js';
+import type { AuthFailureRow } from '../store/schema.js';
 import type { User } from '../userpools/user.js';
 import type { FlowContext } from './types.js';
 
@@ -46,16 +47,22 @@ export function lockSubject(ctx: FlowContext, user: User | undefined, typed: str
   return user ? `user:${user.id}` : `name:${normalizeUsername(ctx.pool, typed)}`;
 }
 
-const ipSubject = (ctx: FlowContext) => `ip:${ctx.sourceIp}`;
+/** The counter of the request's client address. */
+export const ipSubject = (ctx: FlowContext) => `ip:${ctx.sourceIp}`;
 
 /**
  * Refuses the attempt while the subject is locked or its address is over the limit. Returns
- * whether the subject has failures on record (which a success then clears).
+ * whether the subject has failures on record (which a success then clears). `read`: the subject's
+ * and the address's counters as the caller read them just now (users.findForSignIn).
  */
-export async function checkNotLocked(ctx: FlowContext, subject: string): Promise<{ counted: boolean }> {
+export async function checkNotLocked(
+  ctx: FlowContext,
+  subject: string,
+  read?: [AuthFailureRow | undefined, AuthFailureRow | undefined],
+): Promise<{ counted: boolean }> {
   const { store, clock, auth } = ctx.app;
   const now = clock.now();
-  const [mine, address] = await store.auth.failures(ctx.pool.id, subject, ipSubject(ctx));
+  const [mine, address] = read ?? (await store.auth.failures(ctx.pool.id, subject, ipSubject(ctx)));
   if (address && address.failures >= auth.limits.ipFailures && now - address.last_failed_at < auth.limits.ipWindowMs) {
     throw new TooManyRequestsException('Too many failed sign-in attempts from this address. Try again later.');
   }

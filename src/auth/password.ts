@@ -10,7 +10,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { computeX, padHex, type Verifier } from '../crypto/srp.js';
 import { NotAuthorizedException } from '../errors.js';
-import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from './lockout.js';
+import { checkNotLocked, ipSubject, lockSubject, recordFailure, recordSuccess } from './lockout.js';
 import { requireParam } from './params.js';
 import { checkSecretHash } from './secret-hash.js';
 import { afterPasswordProven } from './user-status.js';
@@ -22,7 +22,9 @@ import { migrateFromUpstream } from '../import/upstream.js';
 export async function startPasswordAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
   const typed = requireParam(params, 'USERNAME');
   const password = requireParam(params, 'PASSWORD');
-  let user = await ctx.app.users.find(ctx.pool, typed);
+  // The user, its groups and its lockout counters: one read (a user found by an alias: the user only).
+  const found = await ctx.app.users.findForSignIn(ctx.pool, { typed }, ipSubject(ctx));
+  let user = found.user;
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);
   // An unknown name: the UserMigration trigger (the pool's old directory) may know it.
   user ??= await ctx.app.triggers.migrateUser(ctx.app.users, {
@@ -38,7 +40,9 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const subject = lockSubject(ctx, user, typed);
-  const lock = await checkNotLocked(ctx, subject);
+  // Counters read before a PreAuthentication function ran (which may take its time) are read again.
+  const prefetched = found.prefetched;
+  const lock = await checkNotLocked(ctx, subject, prefetched && !ctx.app.triggers.has(ctx.pool, 'PreAuthentication') ? prefetched.failures : undefined);
   let proven: boolean;
   if (user) {
     // SRP verifiers are checked here, off the event loop; other kinds (imported hashes) by the users domain.
@@ -58,6 +62,7 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
+  if (prefetched && found.user === user) ctx.groupsOf = { userId: user.id, groups: prefetched.groups };
   return afterPasswordProven(ctx, user, { typed, deviceKey: params.DEVICE_KEY });
 }
 

@@ -13,8 +13,10 @@
 //   open SECRET_BLOCK (and Session, if sent: same challenge id)   NotAuthorized: invalid / expired session
 //   SECRET_HASH over the canonical or typed name                   NotAuthorized
 //   TIMESTAMP strict format, within ±5 minutes                     InvalidParameter
+//   the user (and its groups and lockout counters); the challenge id recorded as used, in the
+//   same statement on PostgreSQL (for an unknown user's stand-in: after the lockout check)
 //   lockout / address limit                                        NotAuthorized / TooManyRequests
-//   the challenge id not used before (recorded now: single use)    NotAuthorized: invalid session
+//   the challenge id not used before (single use)                  NotAuthorized: invalid session
 //   PASSWORD_CLAIM_SIGNATURE, constant-time                        NotAuthorized: incorrect (counted)
 //   then user-status.ts (disabled, unconfirmed, new password ...)
 // The TIMESTAMP string goes into the HMAC exactly as received, never re-formatted.
@@ -23,7 +25,7 @@ import { InvalidParameterException, NotAuthorizedException, PasswordResetRequire
 import { newUuid } from '../ids.js';
 import type { User } from '../userpools/user.js';
 import { EXPIRED_SESSION, INVALID_SESSION, newSession, openSession, sealSession, sessionValidityMs } from './challenge-session.js';
-import { checkNotLocked, lockSubject, recordFailure, recordSuccess } from './lockout.js';
+import { checkNotLocked, ipSubject, lockSubject, recordFailure, recordSuccess } from './lockout.js';
 import { requireParam } from './params.js';
 import { checkSecretHash } from './secret-hash.js';
 import { serverEphemeral, verifyClaim } from './srp-server.js';
@@ -125,11 +127,16 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
   if (session && openSession(ctx, session, 'PASSWORD_VERIFIER').jti !== s.jti) throw new NotAuthorizedException(INVALID_SESSION);
   checkSecretHash(ctx.client, responses.SECRET_HASH, [s.username, s.typed, s.userId]);
   checkTimestamp(ctx, timestamp);
-  const user = s.userId ? await ctx.app.users.findBySub(ctx.pool, s.userId) : undefined;
+  // The user, its groups and its lockout counters, and the challenge recorded as answered: one
+  // statement where the engine allows (a stand-in's answer records it after the lockout check).
+  const once = { jti: s.jti, expiresAt: s.expiresAt };
+  const found = s.userId ? await ctx.app.users.findForSignIn(ctx.pool, { sub: s.userId }, ipSubject(ctx), once) : undefined;
+  const user = found?.user;
   if (s.userId && !user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   const subject = lockSubject(ctx, user, s.typed);
-  const lock = await checkNotLocked(ctx, subject);
-  if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  const lock = await checkNotLocked(ctx, subject, found?.prefetched?.failures);
+  if (!(found ? found.claimed : await ctx.app.store.auth.useOnce(once.jti, once.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  if (user && found?.prefetched) ctx.groupsOf = { userId: user.id, groups: found.prefetched.groups };
   const m = await srpMaterial(ctx, user, s.typed);
   const claim = { poolName: ctx.pool.srpName, userId: s.username, verifier: m.verifier, A: s.A, b: s.b, B: s.B, secretBlock: block, timestamp };
   const proven = await verifyClaim(ctx.app.auth.modPow, claim, signature);

@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import type { AuthenticationResultType } from '../models/idp-types.js';
 import type { AppClient, UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
+import type { GroupRow } from '../store/schema.js';
 
 /** Everything a flow step needs about the request it serves. */
 export interface FlowContext {
@@ -30,6 +31,11 @@ export interface FlowContext {
    * authorization code brings those later), and tracks no device.
    */
   hosted?: boolean;
+  /**
+   * The groups of the user this step signs in, when the step read them along with the user
+   * (users.findForSignIn): token issue then needs no read of its own.
+   */
+  groupsOf?: { userId: string; groups: GroupRow[] };
 }
 
 /** Challenges this version answers; the others are refused by name in flows.ts. */

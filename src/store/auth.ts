@@ -6,7 +6,7 @@ import type { Db } from './store.js';
 import { compiled } from './compiled.js';
 
 /** A challenge answer's single-use record: a row back when this call inserted it. */
-const useOnceQuery = compiled((db, jti: string, expiresAt: number) =>
+export const useOnceQuery = compiled((db, jti: string, expiresAt: number) =>
   db
     .insertInto('auth_used_challenges')
     .values({ jti, expires_at: expiresAt })

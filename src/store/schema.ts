@@ -273,20 +273,6 @@ export interface SyncSubscriptionRow {
   created_at: number;
 }
 
-/** Failed sign-ins of one subject (`user:<sub>`, `name:<typed name>` or `ip:<address>`) in a pool. */
-export interface AuthFailureRow {
-  pool_id: string;
-  subject: string;
-  failures: number;
-  last_failed_at: number;
-}
-
-/** An SRP challenge already answered (its id), kept until it would have expired anyway. */
-export interface AuthUsedChallengeRow {
-  jti: string;
-  expires_at: number;
-}
-
 export interface IdentityPoolRow {
   /** `<region>:<uuid>` */
   id: string;

@@ -5,6 +5,7 @@ import type { Engine } from './connect.js';
 import type { Db } from './store.js';
 import type { GroupRow, RefreshTokenRow, SigningKeyRow, TokenFamilyRow, UserRow } from './schema.js';
 import { compiled } from './compiled.js';
+import { groupsFromJson, groupsJson } from './json-columns.js';
 
 export class SigningKeyRepo {
   constructor(private readonly db: Db) {}
@@ -217,23 +218,9 @@ const insertTokenQuery = compiled((db, ...values: unknown[]) =>
 /** findRefreshToken's one query: the token, its family, the family's user, when it was replaced. */
 const findRefreshTokenQuery = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash));
 
-/** The same with the family user's groups as a JSON array (x_groups): PostgreSQL's json_agg. */
-const findRefreshTokenWithGroupsPg = compiled((db, tokenHash: string) =>
-  refreshLookup(db, tokenHash).select(
-    sql<unknown>`(select coalesce(json_agg(g.*), '[]'::json) from user_groups ug join groups g on g.pool_id = ug.pool_id and g.name = ug.group_name where ug.user_id = f.user_id and ug.pool_id = f.pool_id)`.as(
-      'x_groups',
-    ),
-  ),
-);
-
-/** ... and SQLite's json_group_array (JSON text). */
-const findRefreshTokenWithGroupsSqlite = compiled((db, tokenHash: string) =>
-  refreshLookup(db, tokenHash).select(
-    sql<unknown>`(select json_group_array(json_object('pool_id', g.pool_id, 'name', g.name, 'description', g.description, 'role_arn', g.role_arn, 'precedence', g.precedence, 'created_at', g.created_at, 'updated_at', g.updated_at)) from user_groups ug join groups g on g.pool_id = ug.pool_id and g.name = ug.group_name where ug.user_id = f.user_id and ug.pool_id = f.pool_id)`.as(
-      'x_groups',
-    ),
-  ),
-);
+/** The same with the family user's groups as a JSON array (x_groups; json-columns.ts). */
+const findRefreshTokenWithGroupsPg = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash).select(groupsJson('postgres', 'f.user_id', 'f.pool_id').as('x_groups')));
+const findRefreshTokenWithGroupsSqlite = compiled((db, tokenHash: string) => refreshLookup(db, tokenHash).select(groupsJson('sqlite', 'f.user_id', 'f.pool_id').as('x_groups')));
 
 function refreshLookup(db: Db, tokenHash: string) {
   return db
@@ -257,20 +244,6 @@ function refreshLookup(db: Db, tokenHash: string) {
         .as('replaced_at'),
     )
     .where('rt.token_hash', '=', tokenHash);
-}
-
-/** Group rows from json_agg (node-postgres parses json) or json_group_array (SQLite: JSON text); bigint columns arrive as JSON numbers. */
-function groupsFromJson(v: unknown): GroupRow[] {
-  const rows = (typeof v === 'string' ? JSON.parse(v) : v) as GroupRow[] | null;
-  return (rows ?? []).map((g) => ({
-    pool_id: g.pool_id,
-    name: g.name,
-    description: g.description ?? null,
-    role_arn: g.role_arn ?? null,
-    precedence: g.precedence == null ? null : Number(g.precedence),
-    created_at: Number(g.created_at),
-    updated_at: Number(g.updated_at),
-  }));
 }
 
 /** userForAccess's one query: the user and, when it is the user's, the family. */

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import type { Engine } from './connect.js';
 import { rethrowUnique } from './connect.js';
 import type { Db } from './store.js';
-import type { UserAliasRow, UserRow } from './schema.js';
+import type { AuthFailureRow, GroupRow, UserAliasRow, UserRow } from './schema.js';
 import { compiled } from './compiled.js';
+import { useOnceQuery } from './auth.js';
+import { failuresFromJson, failuresJson, groupsFromJson, groupsJson } from './json-columns.js';
 
 /** A searchable attribute value, kept in user_search for ListUsers filters. */
 export interface SearchEntry {
@@ -13,6 +15,13 @@ export interface SearchEntry {
 export interface AliasEntry {
   kind: string;
   valueNorm: string;
+}
+
+/** getForSignIn: the user row, its groups, the failure counters of `user:<id>` and of the other subject. */
+export interface UserSignInRead {
+  row: UserRow;
+  groups: GroupRow[];
+  failures: [AuthFailureRow | undefined, AuthFailureRow | undefined];
 }
 
 /**
@@ -109,6 +118,45 @@ export class UserRepo {
 
   async getById(poolId: string, id: string): Promise<UserRow | undefined> {
     return (await userById(this.db, poolId, id))[0];
+  }
+
+  /**
+   * A sign-in's user read (by id or by normalized username) with what the sign-in needs next, in
+   * one statement: the user's groups (the token claims) and the failure counters of `user:<id>`
+   * and of `otherSubject` (lockout.ts; the client's address). With `claim` (an SRP answer's
+   * challenge id) the id is also recorded as used, as AuthRepo.useOnce does: in the same statement
+   * on PostgreSQL (a data-modifying WITH), just before on SQLite; `claimed` is false for a replay.
+   */
+  async getForSignIn(
+    poolId: string,
+    by: { id: string } | { usernameNorm: string },
+    otherSubject: string,
+    claim?: { jti: string; expiresAt: number },
+  ): Promise<{ read?: UserSignInRead; claimed?: boolean }> {
+    const pg = this.engine === 'postgres';
+    let claimed: boolean | undefined;
+    let rows: Record<string, unknown>[];
+    if ('id' in by && claim && pg) {
+      rows = await signInByIdClaiming(this.db, claim.jti, claim.expiresAt, poolId, by.id, otherSubject);
+      claimed = Number(rows[0]?.x_fresh) > 0;
+    } else {
+      if (claim) claimed = (await useOnceQuery(this.db, claim.jti, claim.expiresAt)).length > 0;
+      rows =
+        'id' in by
+          ? await (pg ? signInById.postgres : signInById.sqlite)(this.db, poolId, by.id, otherSubject)
+          : await (pg ? signInByUsername.postgres : signInByUsername.sqlite)(this.db, poolId, by.usernameNorm, otherSubject);
+    }
+    const row = rows[0];
+    if (!row || row.id == null) return { claimed };
+    const { x_groups, x_failures, x_fresh, ...user } = row;
+    void x_fresh;
+    const failures = failuresFromJson(x_failures);
+    const read: UserSignInRead = {
+      row: user as unknown as UserRow,
+      groups: groupsFromJson(x_groups),
+      failures: [failures.find((f) => f.subject === `user:${String(user.id)}`), failures.find((f) => f.subject === otherSubject)],
+    };
+    return { read, claimed };
   }
 
   async getByAlias(poolId: string, kind: string, valueNorm: string): Promise<UserRow | undefined> {
@@ -241,3 +289,32 @@ const userByUsername = compiled((db, poolId: string, usernameNorm: string) =>
   db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_norm', '=', usernameNorm),
 );
 const userById = compiled((db, poolId: string, id: string) => db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId));
+
+/** getForSignIn's queries, per engine and key: the user row, x_groups and x_failures. */
+function signInRead(engine: Engine, db: Db, poolId: string, other: string) {
+  return db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select(groupsJson(engine, 'u.id', 'u.pool_id').as('x_groups'))
+    .select(failuresJson(engine, 'u.pool_id', [sql`'user:' || u.id`, sql`${other}`]).as('x_failures'))
+    .where('u.pool_id', '=', poolId);
+}
+const signInById = {
+  postgres: compiled((db, poolId: string, id: string, other: string) => signInRead('postgres', db, poolId, other).where('u.id', '=', id)),
+  sqlite: compiled((db, poolId: string, id: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.id', '=', id)),
+};
+/** getForSignIn by id with a challenge to claim (PostgreSQL): one row always, the user's columns null when there is none. */
+const signInByIdClaiming = compiled((db, jti: string, expiresAt: number, poolId: string, id: string, other: string) =>
+  db
+    .with('used', (w) => w.insertInto('auth_used_challenges').values({ jti, expires_at: expiresAt }).onConflict((oc) => oc.column('jti').doNothing()).returning('jti'))
+    .selectFrom(sql<{ one: number }>`(select 1 as one)`.as('one'))
+    .leftJoin('users as u', (j) => j.on('u.id', '=', id).on('u.pool_id', '=', poolId))
+    .selectAll('u')
+    .select(sql<number>`(select count(*) from used)`.as('x_fresh'))
+    .select(groupsJson('postgres', 'u.id', 'u.pool_id').as('x_groups'))
+    .select(failuresJson('postgres', 'u.pool_id', [sql`'user:' || u.id`, sql`${other}`]).as('x_failures')),
+);
+const signInByUsername = {
+  postgres: compiled((db, poolId: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.username_norm', '=', norm)),
+  sqlite: compiled((db, poolId: string, norm: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.username_norm', '=', norm)),
+};

@@ -125,6 +125,8 @@ export class Tokens {
     familyId?: string;
     /** Where the sign-in comes from, for session tracking (src/sessions/sessions.ts). */
     context?: SessionContext;
+    /** The user's groups in claim order, when the caller read them already; else they are read here. */
+    groups?: GroupRef[];
   }): Promise<AuthenticationResultType> {
     const now = this.deps.clock.now();
     const session: TokenSession = {
@@ -135,7 +137,7 @@ export class Tokens {
       eventId: newUuid(),
       authTime: a.authTime ?? now,
       scopes: a.scopes?.length ? a.scopes : [ADMIN_SCOPE],
-      groups: await this.groupsOf(a.pool.id, a.user.id),
+      groups: a.groups ?? (await this.groupsOf(a.pool.id, a.user.id)),
       deviceKey: a.deviceKey,
       nonce: a.nonce,
     };

@@ -36,6 +36,8 @@ import type { PoolSettings, UserPool, UserPools } from './pools.js';
 import { sameUserRules } from './frozen-settings.js';
 import { PASSWORD_PURPOSE, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
+import type { AuthFailureRow, GroupRow } from '../store/schema.js';
+import { sortGroups } from './groups.js';
 import { isTriggerError } from '../triggers/errors.js';
 
 export const USER_NOT_FOUND = 'User does not exist.';
@@ -56,6 +58,13 @@ export interface SaveOptions {
   conflictKind?: AliasKind;
   /** More writes for the same transaction (a code that goes with the change). */
   then?: (tx: Store) => Promise<void>;
+}
+
+/** What a password step read along with its user (findForSignIn): groups in claim order, lockout counters. */
+export interface SignInPrefetch {
+  groups: GroupRow[];
+  /** The counters of `user:<sub>` and of the other subject asked for. */
+  failures: [AuthFailureRow | undefined, AuthFailureRow | undefined];
 }
 
 export class Users {
@@ -92,6 +101,11 @@ export class Users {
   async find(pool: UserPool, usernameOrAlias: string, store: Store = this.store): Promise<User | undefined> {
     const row = await store.users.getByUsername(pool.id, normalizeUsername(pool, usernameOrAlias));
     if (row) return userFromRow(row, this.sealer);
+    return this.findByAlias(pool, usernameOrAlias, store);
+  }
+
+  /** The user an alias of the pool designates (find's second step). */
+  private async findByAlias(pool: UserPool, usernameOrAlias: string, store: Store = this.store): Promise<User | undefined> {
     const kinds = new Set<AliasKind>([...usernameAttributes(pool), ...aliasAttributes(pool)]);
     for (const kind of kinds) {
       if (kind === 'email' && !usernameOrAlias.includes('@')) continue;
@@ -113,6 +127,25 @@ export class Users {
   async findBySub(pool: UserPool, sub: string, store: Store = this.store): Promise<User | undefined> {
     const row = await store.users.getById(pool.id, sub);
     return row ? userFromRow(row, this.sealer) : undefined;
+  }
+
+  /**
+   * A password step's user read: as find (by name, `{ typed }`) or findBySub (`{ sub }`), and in
+   * the same statement the user's groups and the lockout counters of `user:<sub>` and of
+   * `otherSubject` (`prefetched`; undefined for a user found by an alias). With `claim`, the
+   * challenge id is recorded as used (`claimed`: false for a replay), in the same statement where
+   * the engine can (store/users.ts getForSignIn).
+   */
+  async findForSignIn(
+    pool: UserPool,
+    by: { typed: string } | { sub: string },
+    otherSubject: string,
+    claim?: { jti: string; expiresAt: number },
+  ): Promise<{ user?: User; prefetched?: SignInPrefetch; claimed?: boolean }> {
+    const key = 'sub' in by ? { id: by.sub } : { usernameNorm: normalizeUsername(pool, by.typed) };
+    const { read, claimed } = await this.store.users.getForSignIn(pool.id, key, otherSubject, claim);
+    if (read) return { user: userFromRow(read.row, this.sealer), prefetched: { groups: sortGroups(read.groups), failures: read.failures }, claimed };
+    return { user: 'sub' in by ? undefined : await this.findByAlias(pool, by.typed), claimed };
   }
 
   // ---- writes ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteGroupCommand,
+  InitiateAuthCommand,
   ListUsersInGroupCommand,
   paginateAdminListGroupsForUser,
   paginateListUsersInGroup,
@@ -22,6 +23,7 @@ import {
 import { decodeJwt } from 'jose';
 import { engines, startServer, type TestServer } from '../../support/server.js';
 import { PASSWORD, rejectsWith } from '../users/support.js';
+import { srpSignIn } from '../auth/support.js';
 
 const NO_POOL = 'us-east-1_nothere00';
 
@@ -206,7 +208,11 @@ for (const engine of engines) {
     test("a member's tokens carry cognito:groups, cognito:roles and cognito:preferred_role", async () => {
       const clientId = (
         await s.idp.send(
-          new CreateUserPoolClientCommand({ UserPoolId: pool, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+          new CreateUserPoolClientCommand({
+            UserPoolId: pool,
+            ClientName: 'app',
+            ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          }),
         )
       ).UserPoolClient!.ClientId!;
       await createUser('lee');
@@ -225,6 +231,22 @@ for (const engine of engines) {
       assert.deepEqual([...(id['cognito:roles'] as string[])].sort(), [reader, writer].sort());
       assert.equal(id['cognito:preferred_role'], writer);
       assert.deepEqual(decodeJwt(auth.AuthenticationResult!.AccessToken!)['cognito:groups'], ['t-high', 't-low', 't-none']);
+      // The client sign-ins read the groups with the user (one statement): the same claims, and a
+      // membership changed since the last sign-in shows at the next.
+      await s.idp.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: 'lee', GroupName: 't-high' }));
+      const srp = await srpSignIn(s, pool, clientId, 'lee', PASSWORD);
+      assert.equal(srp.kind, 'success');
+      const srpId = decodeJwt(srp.kind === 'success' ? srp.session.getIdToken().getJwtToken() : '');
+      assert.deepEqual(srpId['cognito:groups'], ['t-low', 't-none']);
+      assert.deepEqual(srpId['cognito:roles'], [reader]);
+      assert.equal(srpId['cognito:preferred_role'], reader);
+      await add('lee', 't-high');
+      const typed = await s.idp.send(
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lee', PASSWORD } }),
+      );
+      const typedId = decodeJwt(typed.AuthenticationResult!.IdToken!);
+      assert.deepEqual(typedId['cognito:groups'], ['t-high', 't-low', 't-none']);
+      assert.equal(typedId['cognito:preferred_role'], writer);
     });
   });
 }
