@@ -40,9 +40,10 @@ export async function startPasswordAuth(ctx: FlowContext, params: Record<string,
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   await ctx.app.triggers.preAuthentication(ctx, user, typed);
   const subject = lockSubject(ctx, user, typed);
-  // Counters read before a PreAuthentication function ran (which may take its time) are read again.
-  const prefetched = found.prefetched;
-  const lock = await checkNotLocked(ctx, subject, prefetched && !ctx.app.triggers.has(ctx.pool, 'PreAuthentication') ? prefetched.failures : undefined);
+  // Counters and groups read before a PreAuthentication function ran (which may take its time, and
+  // change the user's groups) are read again.
+  const prefetched = ctx.app.triggers.has(ctx.pool, 'PreAuthentication') ? undefined : found.prefetched;
+  const lock = await checkNotLocked(ctx, subject, prefetched?.failures);
   let proven: boolean;
   if (user) {
     // SRP verifiers are checked here, off the event loop; other kinds (imported hashes) by the users domain.

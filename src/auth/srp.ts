@@ -14,7 +14,7 @@
 //   SECRET_HASH over the canonical or typed name                   NotAuthorized
 //   TIMESTAMP strict format, within ±5 minutes                     InvalidParameter
 //   the user (and its groups and lockout counters); the challenge id recorded as used, in the
-//   same statement on PostgreSQL (for an unknown user's stand-in: after the lockout check)
+//   same statement on PostgreSQL (for an unknown user's stand-in too, before the lockout check)
 //   lockout / address limit                                        NotAuthorized / TooManyRequests
 //   the challenge id not used before (single use)                  NotAuthorized: invalid session
 //   PASSWORD_CLAIM_SIGNATURE, constant-time                        NotAuthorized: incorrect (counted)
@@ -128,14 +128,16 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
   checkSecretHash(ctx.client, responses.SECRET_HASH, [s.username, s.typed, s.userId]);
   checkTimestamp(ctx, timestamp);
   // The user, its groups and its lockout counters, and the challenge recorded as answered: one
-  // statement where the engine allows (a stand-in's answer records it after the lockout check).
+  // statement where the engine allows. A stand-in's answer records it at the same point, before
+  // the lockout check, so that a replay after a lock reads the same for known and unknown names.
   const once = { jti: s.jti, expiresAt: s.expiresAt };
   const found = s.userId ? await ctx.app.users.findForSignIn(ctx.pool, { sub: s.userId }, ipSubject(ctx), once) : undefined;
+  const claimed = found ? found.claimed : await ctx.app.store.auth.useOnce(once.jti, once.expiresAt);
   const user = found?.user;
   if (s.userId && !user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   const subject = lockSubject(ctx, user, s.typed);
   const lock = await checkNotLocked(ctx, subject, found?.prefetched?.failures);
-  if (!(found ? found.claimed : await ctx.app.store.auth.useOnce(once.jti, once.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  if (!claimed) throw new NotAuthorizedException(INVALID_SESSION);
   if (user && found?.prefetched) ctx.groupsOf = { userId: user.id, groups: found.prefetched.groups };
   const m = await srpMaterial(ctx, user, s.typed);
   const claim = { poolName: ctx.pool.srpName, userId: s.username, verifier: m.verifier, A: s.A, b: s.b, B: s.B, secretBlock: block, timestamp };

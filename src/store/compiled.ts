@@ -6,9 +6,10 @@
 //   const rows = await byId(this.db, userId);
 //
 // `build` gets one placeholder per argument and must use each as a bound value (a `where`
-// operand, a value to insert, ...), never as an identifier or inside raw SQL: the placeholders are
-// found among the compiled parameters and replaced there. A placeholder it does not bind is a
-// programming error, thrown at the first call.
+// operand, a value to insert, a value interpolated in a sql`...` template, which Kysely binds too),
+// never as an identifier or as SQL text (sql.ref, sql.raw, sql.lit, string concatenation): the
+// placeholders are found among the compiled parameters and replaced there. A placeholder it does
+// not bind is a programming error, thrown at the first call.
 import type { Compilable, CompiledQuery } from 'kysely';
 import type { Db } from './store.js';
 

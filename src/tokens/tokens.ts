@@ -137,7 +137,7 @@ export class Tokens {
       eventId: newUuid(),
       authTime: a.authTime ?? now,
       scopes: a.scopes?.length ? a.scopes : [ADMIN_SCOPE],
-      groups: a.groups ?? (await this.groupsOf(a.pool.id, a.user.id)),
+      groups: a.groups && this.hasGroupSource() ? a.groups : await this.groupsOf(a.pool.id, a.user.id),
       deviceKey: a.deviceKey,
       nonce: a.nonce,
     };

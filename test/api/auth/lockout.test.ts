@@ -2,10 +2,10 @@
 // success) and the per-address limit on failed sign-ins, with the server's clock moved by hand.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { InitiateAuthCommand, RespondToAuthChallengeCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ManualClock } from '../../../src/clock.js';
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, WRONG, errorOf, makeClient, makePool, makeUser, srpSdkSignIn } from './support.js';
+import { PASSWORD, WRONG, errorOf, makeClient, makePool, makeUser, srpClient, srpSdkSignIn } from './support.js';
 
 const LOCKED = { name: 'NotAuthorizedException', message: 'Password attempts exceeded' };
 const INCORRECT = { name: 'NotAuthorizedException', message: 'Incorrect username or password.' };
@@ -55,6 +55,26 @@ for (const engine of engines) {
       assert.deepEqual(await errorOf(srp(PASSWORD)), LOCKED);
       clock.advance(1000);
       assert.ok((await srp(PASSWORD)).AuthenticationResult);
+    });
+
+    test('an SRP answer that met a lock, replayed after it: the same refusal for a known and an unknown name', async () => {
+      await makeUser(s, poolId, 'replayer');
+      const outcome = async (name: string) => {
+        const srp = srpClient(poolId);
+        const r = await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: name, SRP_A: srp.SRP_A } }));
+        for (let i = 0; i < 5; i++) assert.deepEqual(await errorOf(signIn(name, WRONG)), INCORRECT);
+        const answer = () =>
+          pub.send(
+            new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: srp.answer(r.ChallengeParameters!, WRONG, clock.now()), Session: r.Session }),
+          );
+        const locked = await errorOf(answer());
+        clock.advance(1000);
+        return [locked, await errorOf(answer())];
+      };
+      const known = await outcome('replayer');
+      assert.deepEqual(known[0], LOCKED);
+      assert.deepEqual(known[1], { name: 'NotAuthorizedException', message: 'Invalid session for the user.' });
+      assert.deepEqual(await outcome('nobody-here'), known);
     });
 
     test('unknown names lock like known ones (PreventUserExistenceErrors ENABLED)', async () => {
