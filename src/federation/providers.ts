@@ -88,7 +88,10 @@ export class IdentityProviders {
   async find(poolId: string, name: string): Promise<IdentityProvider | undefined> {
     const row = await this.deps.store.federation.getProvider(poolId, name);
     if (!row) return undefined;
-    return this.toProvider(row, await this.deps.store.federation.identifiersOf(poolId, name));
+    const p = this.toProvider(row, await this.deps.store.federation.identifiersOf(poolId, name));
+    // The certificate the IdP encrypts to is the pool's newest (saml-keys.ts renews it yearly).
+    if (p.details.EncryptedResponses === 'true') p.details = { ...p.details, ActiveEncryptionCertificate: certificateBody((await spKeyOf(this.deps, poolId)).certificate) };
+    return p;
   }
 
   async byIdentifier(poolId: string, identifier: string): Promise<IdentityProvider> {

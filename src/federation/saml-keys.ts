@@ -6,6 +6,13 @@
 // assertions (EncryptedResponses); the certificate is GetSigningCertificate's answer and is in the
 // pool's SP metadata.
 //
+// Once a year, as Cognito does, the pool gets a new certificate over the same key: the newest is
+// the one given out (GetSigningCertificate, metadata, ActiveEncryptionCertificate), the earlier ones
+// stay valid to the end of their ten years, and since the key is the same an IdP that still holds
+// an earlier one keeps verifying signatures and encrypting to the pool. The renewal is a
+// compare-and-set on the stored value, so of two processes renewing at once one wins and the
+// other takes its certificate.
+//
 // The certificate is DER built here (RFC 5280 §4.1: version 3, serial, sha256WithRSAEncryption,
 // issuer = subject = CN=<poolId>, validity, the key's SubjectPublicKeyInfo) and signed with
 // node:crypto; node's X509Certificate reads it back as a check.
@@ -23,10 +30,11 @@ export interface KeyDeps {
 }
 
 const PURPOSE = 'saml-sp-key';
-const TEN_YEARS_MS = Math.round(10 * 365.25 * 24 * 3600_000);
+const YEAR_MS = Math.round(365.25 * 24 * 3600_000);
+const TEN_YEARS_MS = 10 * YEAR_MS;
 
 export interface SpKey {
-  /** PEM certificate. */
+  /** PEM certificate, the newest. */
   certificate: string;
   /** PEM PKCS#8 private key (opened, in memory only). */
   privateKey: string;
@@ -35,9 +43,16 @@ export interface SpKey {
 interface Stored {
   certificate: string;
   sealedKey: string;
+  /** Earlier certificates over the same key, newest first. */
+  earlier?: string[];
 }
 
-const cache = new WeakMap<Store, Map<string, SpKey>>();
+/** An opened key and when its certificate is a year old (time to renew). */
+interface Cached extends SpKey {
+  renewAt: number;
+}
+
+const cache = new WeakMap<Store, Map<string, Cached>>();
 
 /** The certificate's base64 DER, as GetSigningCertificate and metadata carry it. */
 export function certificateBody(pem: string): string {
@@ -48,25 +63,42 @@ export async function spKeyOf(app: KeyDeps, poolId: string): Promise<SpKey> {
   let perApp = cache.get(app.store);
   if (!perApp) cache.set(app.store, (perApp = new Map()));
   const hit = perApp.get(poolId);
-  if (hit) return hit;
+  if (hit && app.clock.now() < hit.renewAt) return { certificate: hit.certificate, privateKey: hit.privateKey };
   const key = `saml-sp-key:${poolId}`;
   let raw = await app.store.settings.get(key);
   if (!raw) raw = await app.store.settings.setIfAbsent(key, JSON.stringify(await generate(app, poolId)));
-  const stored = JSON.parse(raw) as Stored;
+  let stored = JSON.parse(raw) as Stored;
   const privateKey = app.sealer.open(PURPOSE, stored.sealedKey)?.toString('utf8');
   if (!privateKey) throw new Error(`the SAML key of pool ${poolId} cannot be opened`);
+  if (app.clock.now() >= renewalOf(stored.certificate)) {
+    const renewed = JSON.stringify({ ...stored, certificate: certificatePem(privateKey, poolId, app.clock.now()), earlier: [stored.certificate, ...(stored.earlier ?? [])] });
+    // Another process may have renewed first: then its certificate is the one.
+    if (!(await app.store.settings.replaceIf(key, raw, renewed))) raw = (await app.store.settings.get(key))!;
+    else raw = renewed;
+    stored = JSON.parse(raw) as Stored;
+  }
   const out = { certificate: stored.certificate, privateKey };
-  perApp.set(poolId, out);
+  perApp.set(poolId, { ...out, renewAt: renewalOf(stored.certificate) });
   return out;
+}
+
+/** When a certificate is a year old. */
+function renewalOf(pem: string): number {
+  return Date.parse(new X509Certificate(pem).validFrom) + YEAR_MS;
+}
+
+/** A new certificate over the key, valid ten years from now (a minute back, for clock skew). */
+function certificatePem(privatePem: string, poolId: string, now: number): string {
+  const der = selfSigned(privatePem, poolId, now - 60_000, now + TEN_YEARS_MS);
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  new X509Certificate(pem); // throws if the DER were malformed
+  return pem;
 }
 
 async function generate(app: KeyDeps, poolId: string): Promise<Stored> {
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
-  const now = app.clock.now();
-  const der = selfSigned(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, `${poolId}`, now - 60_000, now + TEN_YEARS_MS);
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-  new X509Certificate(pem); // throws if the DER were malformed
-  return { certificate: pem, sealedKey: app.sealer.seal(PURPOSE, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string) };
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  return { certificate: certificatePem(pem, poolId, app.clock.now()), sealedKey: app.sealer.seal(PURPOSE, pem) };
 }
 
 // ---- DER ---------------------------------------------------------------------------------------

@@ -122,6 +122,12 @@ export class SettingRepo {
     return (await this.get(key))!;
   }
 
+  /** Replaces the value if it still is `expected` (compare-and-set); false when it was not. */
+  async replaceIf(key: string, expected: string, value: string): Promise<boolean> {
+    const r = await this.db.updateTable('settings').set({ value }).where('key', '=', key).where('value', '=', expected).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async set(key: string, value: string): Promise<void> {
     await this.db
       .insertInto('settings')

@@ -77,10 +77,10 @@ export interface SamlIdp {
 
 const SIG_ALG = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
-function opensslKeyPair(): { key: string; cert: string } {
+function opensslKeyPair(days = 30): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'saml-idp-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=Test SAML IdP', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', String(days), '-subj', '/CN=Test SAML IdP', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
     return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -121,8 +121,9 @@ function postSignatureValid(xml: string, certPem: string | undefined): boolean |
   }
 }
 
-export async function startSamlIdp(opts: { ssoBinding?: 'redirect' | 'post' } = {}): Promise<SamlIdp> {
-  const { key, cert } = opensslKeyPair();
+/** `certificateDays`: how long the IdP's own certificate is valid (30 days unless a test moves the clock further). */
+export async function startSamlIdp(opts: { ssoBinding?: 'redirect' | 'post'; certificateDays?: number } = {}): Promise<SamlIdp> {
+  const { key, cert } = opensslKeyPair(opts.certificateDays);
   let url = '';
   const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
 
