@@ -492,6 +492,35 @@ for (const engine of engines) {
       const after = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
       assert.deepEqual(after.RoleMappings ?? {}, {});
       assert.equal(after.Roles?.authenticated, 'arn:aws:iam::123456789012:role/signed-in');
+
+      // Social, OpenID Connect and SAML providers, and a role mapping for one of them.
+      const oidcArn = 'arn:aws:iam::123456789012:oidc-provider/login.example.com/realm';
+      const samlArn = 'arn:aws:iam::123456789012:saml-provider/Corp';
+      await page.getByLabel(/^Social providers, one a line/).fill('accounts.google.com = 1234-app.apps.googleusercontent.com\ngraph.facebook.com = 998877');
+      await page.getByLabel('OpenID Connect provider ARNs, one a line').fill(oidcArn);
+      await page.getByLabel('SAML provider ARNs, one a line').fill(samlArn);
+      await submit('Save login providers');
+      assert.match(await notice(), /Login providers saved/);
+      await accessible();
+      const listedOthers = await page.getByRole('table', { name: 'Other login providers' }).innerText();
+      assert.match(listedOthers, /accounts\.google\.com\tsocial\t1234-app/);
+      assert.match(listedOthers, /login\.example\.com\/realm\tOpenID Connect/);
+      const withLogins = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: ip.IdentityPoolId }));
+      assert.deepEqual(withLogins.SupportedLoginProviders, { 'accounts.google.com': '1234-app.apps.googleusercontent.com', 'graph.facebook.com': '998877' });
+      assert.deepEqual(withLogins.OpenIdConnectProviderARNs, [oidcArn]);
+      assert.deepEqual(withLogins.SamlProviderARNs, [samlArn]);
+      assert.equal(withLogins.AllowUnauthenticatedIdentities, true, 'the other settings stay');
+      assert.equal(withLogins.CognitoIdentityProviders?.[0]?.ClientId, clientId);
+      await page.getByLabel('Provider', { exact: true }).selectOption('login.example.com/realm');
+      await page.getByLabel('Mapping type').selectOption('Rules');
+      await page.getByLabel(/^Rules, one a line/).fill(`groups, Contains, sales, ${sales}`);
+      await page.getByLabel('When no role is found').selectOption('AuthenticatedRole');
+      await submit('Save role mapping');
+      assert.match(await notice(), /Role mapping saved/);
+      const oidcRoles = await ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: ip.IdentityPoolId }));
+      assert.deepEqual(oidcRoles.RoleMappings, {
+        'login.example.com/realm': { Type: 'Rules', AmbiguousRoleResolution: 'AuthenticatedRole', RulesConfiguration: { Rules: [{ Claim: 'groups', MatchType: 'Contains', Value: 'sales', RoleARN: sales }] } },
+      });
     });
 
     test('sign-out everywhere, reset, disable; refused operations show their error', async () => {

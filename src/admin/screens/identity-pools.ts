@@ -1,8 +1,11 @@
 // Identity pools (cognito-identity): list, create (name, guest access, a user pool app client
-// as provider), one pool's page: its providers, roles (GetIdentityPoolRoles / SetIdentityPoolRoles),
-// guest access (UpdateIdentityPool), identities on the first page, delete. Role mappings per
-// provider (SetIdentityPoolRoles RoleMappings): Token or Rules (one claim rule a line), with the
-// AmbiguousRoleResolution; the mapping key is `<provider name>:<app client id>`.
+// as provider), one pool's page: its providers, the other login providers (social providers with
+// their app ids, OpenID Connect and SAML provider ARNs; UpdateIdentityPool), roles
+// (GetIdentityPoolRoles / SetIdentityPoolRoles), guest access (UpdateIdentityPool), identities on
+// the first page, delete. Role mappings per provider (SetIdentityPoolRoles RoleMappings): Token or
+// Rules (one claim rule a line), with the AmbiguousRoleResolution; the mapping key is
+// `<provider name>:<app client id>` for a user pool, the Logins key for the others (the social
+// provider's domain, the OIDC issuer without its scheme, the SAML provider's ARN).
 import { userPoolProviderName } from '../../identity/provider-names.js';
 import { action, checkbox, esc, form, hidden, input, select, table, textarea } from '../html.js';
 import type { AdminRouter, Ctx } from '../kit.js';
@@ -75,10 +78,23 @@ ${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
       (m.RulesConfiguration?.Rules ?? []).map((r: any) => `<code>${esc(`${r.Claim} ${r.MatchType} ${r.Value} -> ${r.RoleARN}`)}</code>`).join('<br>'),
       action(`${base}/mapping-delete`, ctx.s.csrf, 'Delete', { fields: hidden('key', key), danger: true, label: `Delete the role mapping of ${key}` }),
     ]);
-    const mappingKeys: [string, string][] = (p.CognitoIdentityProviders ?? []).map((c: any) => [`${c.ProviderName}:${c.ClientId}`, `${c.ProviderName} / ${c.ClientId}`]);
+    const logins = Object.entries((p.SupportedLoginProviders ?? {}) as Record<string, string>);
+    const oidc: string[] = p.OpenIdConnectProviderARNs ?? [];
+    const saml: string[] = p.SamlProviderARNs ?? [];
+    const others = [
+      ...logins.map(([k, appId]) => [`<code>${esc(k)}</code>`, 'social', `<code>${esc(appId)}</code>`]),
+      ...oidc.map((arn) => [`<code>${esc(oidcName(arn))}</code>`, 'OpenID Connect', `<code>${esc(arn)}</code>`]),
+      ...saml.map((arn) => [`<code>${esc(arn)}</code>`, 'SAML', '']),
+    ];
+    const mappingKeys: [string, string][] = [
+      ...(p.CognitoIdentityProviders ?? []).map((c: any): [string, string] => [`${c.ProviderName}:${c.ClientId}`, `${c.ProviderName} / ${c.ClientId}`]),
+      ...logins.map(([k]): [string, string] => [k, k]),
+      ...oidc.map((arn): [string, string] => [oidcName(arn), `${oidcName(arn)} (OpenID Connect)`]),
+      ...saml.map((arn): [string, string] => [arn, `${arn} (SAML)`]),
+    ];
     const mappingForm = mappingKeys.length
       ? form(`${base}/mapping`, 'Role mapping of a provider', ctx.s.csrf,
-          select('key', 'Provider (user pool app client)', mappingKeys) +
+          select('key', 'Provider', mappingKeys) +
             select('type', 'Mapping type', [['Token', 'Token: the cognito:preferred_role claim of the ID token'], ['Rules', 'Rules: the first rule that matches a claim']]) +
             textarea('rules', 'Rules, one a line: claim, match type (Equals, Contains, StartsWith or NotEqual), value, role ARN', '', {
               rows: 4,
@@ -86,7 +102,7 @@ ${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
             }) +
             select('ambiguous', 'When no role is found', [['AuthenticatedRole', 'use the authenticated role'], ['Deny', 'deny credentials']]),
           'Save role mapping')
-      : '<p>Add a user pool provider to map its users to roles.</p>';
+      : '<p>Add a provider to map its users to roles.</p>';
     return ctx.show({
       title: `Identity pool ${p.IdentityPoolName}`,
       body: `<p><a href="/admin/identity-pools">Back to the identity pools</a></p>
@@ -97,6 +113,12 @@ ${table('Identity pool', ['Setting', 'Value'], [
   ['Developer provider', esc(p.DeveloperProviderName ?? 'none')],
 ])}
 ${table('User pool providers', ['Provider', 'App client'], providers)}
+${table('Other login providers', ['Logins key', 'Kind', 'App id or ARN'], others)}
+${form(`${base}/logins`, 'Other login providers', ctx.s.csrf,
+  textarea('social', 'Social providers, one a line: domain = app id (accounts.google.com, graph.facebook.com, www.amazon.com, appleid.apple.com)', logins.map(([k, v]) => `${k} = ${v}`).join('\n'), { rows: 3 }) +
+    textarea('oidc', 'OpenID Connect provider ARNs, one a line', oidc.join('\n'), { rows: 2, hint: 'arn:aws:iam::<account>:oidc-provider/<issuer without https://>' }) +
+    textarea('saml', 'SAML provider ARNs, one a line', saml.join('\n'), { rows: 2, hint: 'arn:aws:iam::<account>:saml-provider/<name>' }),
+  'Save login providers')}
 ${form(`${base}/roles`, 'Roles', ctx.s.csrf,
   input('authRole', 'Role ARN for authenticated identities', { value: roles.Roles?.authenticated ?? '' }) +
     input('unauthRole', 'Role ARN for guests', { value: roles.Roles?.unauthenticated ?? '' }),
@@ -145,6 +167,19 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
     return ctx.done(idUrl(id), 'Guest access saved.');
   });
 
+  r.post('/admin/identity-pools/:id/logins', async (ctx) => {
+    const id = ctx.req.params.id;
+    const f = ctx.form;
+    const { IdentityPoolTags: _tags, ...current } = await ctx.callIdentity('DescribeIdentityPool', { IdentityPoolId: id });
+    await ctx.callIdentity('UpdateIdentityPool', {
+      ...current,
+      SupportedLoginProviders: Object.fromEntries(lines(f.get('social')).map((l) => [l.split('=')[0]!.trim(), l.split('=').slice(1).join('=').trim()])),
+      OpenIdConnectProviderARNs: lines(f.get('oidc')),
+      SamlProviderARNs: lines(f.get('saml')),
+    });
+    return ctx.done(idUrl(id), 'Login providers saved.');
+  });
+
   r.post('/admin/identity-pools/:id/delete', async (ctx) => {
     await ctx.callIdentity('DeleteIdentityPool', { IdentityPoolId: ctx.req.params.id });
     return ctx.done('/admin/identity-pools', 'Identity pool deleted.');
@@ -156,15 +191,20 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
  * fields goes through as it is (empty fields), so SetIdentityPoolRoles refuses it with its own error.
  */
 function rulesOf(text: string): { Claim: string; MatchType: string; Value: string; RoleARN: string }[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
+  return lines(text).map((l) => {
       const [Claim = '', MatchType = '', Value = '', ...arn] = l.split(',').map((v) => v.trim());
       return { Claim, MatchType, Value, RoleARN: arn.join(',') };
     });
 }
+
+const lines = (text: string | null): string[] =>
+  (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** The Logins key of an OpenID Connect provider ARN: its issuer without the scheme. */
+const oidcName = (arn: string): string => /:oidc-provider\/(.+)$/.exec(arn)?.[1] ?? arn;
 
 function rolesOf(f: URLSearchParams): Record<string, string> {
   const auth = f.get('authRole')?.trim();
