@@ -121,7 +121,7 @@ export class UserRepo {
   }
 
   /**
-   * A sign-in's user read (by id or by normalized username) with what the sign-in needs next, in
+   * A sign-in's user read (by id, by normalized username or by an alias) with what the sign-in needs next, in
    * one statement: the user's groups (the token claims) and the failure counters of `user:<id>`
    * and of `otherSubject` (lockout.ts; the client's address). With `claim` (an SRP answer's
    * challenge id) the id is also recorded as used, as AuthRepo.useOnce does: in the same statement
@@ -129,7 +129,7 @@ export class UserRepo {
    */
   async getForSignIn(
     poolId: string,
-    by: { id: string } | { usernameNorm: string },
+    by: { id: string } | { usernameNorm: string } | { alias: { kind: string; valueNorm: string } },
     otherSubject: string,
     claim?: { jti: string; expiresAt: number },
   ): Promise<{ read?: UserSignInRead; claimed?: boolean }> {
@@ -144,7 +144,9 @@ export class UserRepo {
       rows =
         'id' in by
           ? await (pg ? signInById.postgres : signInById.sqlite)(this.db, poolId, by.id, otherSubject)
-          : await (pg ? signInByUsername.postgres : signInByUsername.sqlite)(this.db, poolId, by.usernameNorm, otherSubject);
+          : 'alias' in by
+            ? await (pg ? signInByAlias.postgres : signInByAlias.sqlite)(this.db, poolId, by.alias.kind, by.alias.valueNorm, otherSubject)
+            : await (pg ? signInByUsername.postgres : signInByUsername.sqlite)(this.db, poolId, by.usernameNorm, otherSubject);
     }
     const row = rows[0];
     if (!row || row.id == null) return { claimed };
@@ -314,6 +316,12 @@ const signInByIdClaiming = compiled((db, jti: string, expiresAt: number, poolId:
     .select(groupsJson('postgres', 'u.id', 'u.pool_id').as('x_groups'))
     .select(failuresJson('postgres', 'u.pool_id', [sql`'user:' || u.id`, sql`${other}`]).as('x_failures')),
 );
+const signInByAlias = {
+  postgres: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.id', '=', aliasOwner(db, poolId, kind, norm))),
+  sqlite: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.id', '=', aliasOwner(db, poolId, kind, norm))),
+};
+const aliasOwner = (db: Db, poolId: string, kind: string, norm: string) =>
+  db.selectFrom('user_aliases as a').select('a.user_id').where('a.pool_id', '=', poolId).where('a.kind', '=', kind).where('a.value_norm', '=', norm);
 const signInByUsername = {
   postgres: compiled((db, poolId: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.username_norm', '=', norm)),
   sqlite: compiled((db, poolId: string, norm: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.username_norm', '=', norm)),

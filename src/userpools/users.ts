@@ -60,6 +60,12 @@ export interface SaveOptions {
   then?: (tx: Store) => Promise<void>;
 }
 
+/** The alias kinds of the pool a sign-in name may be: an e-mail only with '@', a phone number only with '+'. */
+function aliasKindsFor(pool: UserPool, typed: string): AliasKind[] {
+  const kinds = new Set<AliasKind>([...usernameAttributes(pool), ...aliasAttributes(pool)]);
+  return [...kinds].filter((kind) => !(kind === 'email' && !typed.includes('@')) && !(kind === 'phone_number' && !typed.startsWith('+')));
+}
+
 /** What a password step read along with its user (findForSignIn): groups in claim order, lockout counters. */
 export interface SignInPrefetch {
   groups: GroupRow[];
@@ -106,10 +112,7 @@ export class Users {
 
   /** The user an alias of the pool designates (find's second step). */
   private async findByAlias(pool: UserPool, usernameOrAlias: string, store: Store = this.store): Promise<User | undefined> {
-    const kinds = new Set<AliasKind>([...usernameAttributes(pool), ...aliasAttributes(pool)]);
-    for (const kind of kinds) {
-      if (kind === 'email' && !usernameOrAlias.includes('@')) continue;
-      if (kind === 'phone_number' && !usernameOrAlias.startsWith('+')) continue;
+    for (const kind of aliasKindsFor(pool, usernameOrAlias)) {
       const r = await store.users.getByAlias(pool.id, kind, normalizeAlias(pool, kind, usernameOrAlias));
       if (r) return userFromRow(r, this.sealer);
     }
@@ -130,9 +133,9 @@ export class Users {
   }
 
   /**
-   * A password step's user read: as find (by name, `{ typed }`) or findBySub (`{ sub }`), and in
-   * the same statement the user's groups and the lockout counters of `user:<sub>` and of
-   * `otherSubject` (`prefetched`; undefined for a user found by an alias). With `claim`, the
+   * A password step's user read: as find (by name or alias, `{ typed }`) or findBySub (`{ sub }`),
+   * and in the same statement the user's groups and the lockout counters of `user:<sub>` and of
+   * `otherSubject` (`prefetched`). With `claim`, the
    * challenge id is recorded as used (`claimed`: false for a replay), in the same statement where
    * the engine can (store/users.ts getForSignIn).
    */
@@ -142,10 +145,17 @@ export class Users {
     otherSubject: string,
     claim?: { jti: string; expiresAt: number },
   ): Promise<{ user?: User; prefetched?: SignInPrefetch; claimed?: boolean }> {
-    const key = 'sub' in by ? { id: by.sub } : { usernameNorm: normalizeUsername(pool, by.typed) };
-    const { read, claimed } = await this.store.users.getForSignIn(pool.id, key, otherSubject, claim);
-    if (read) return { user: userFromRow(read.row, this.sealer), prefetched: { groups: sortGroups(read.groups), failures: read.failures }, claimed };
-    return { user: 'sub' in by ? undefined : await this.findByAlias(pool, by.typed), claimed };
+    const keys =
+      'sub' in by
+        ? [{ id: by.sub }]
+        : [{ usernameNorm: normalizeUsername(pool, by.typed) }, ...aliasKindsFor(pool, by.typed).map((kind) => ({ alias: { kind, valueNorm: normalizeAlias(pool, kind, by.typed) } }))];
+    let claimed: boolean | undefined;
+    for (const [i, key] of keys.entries()) {
+      const r = await this.store.users.getForSignIn(pool.id, key, otherSubject, i === 0 ? claim : undefined);
+      if (i === 0) claimed = r.claimed;
+      if (r.read) return { user: userFromRow(r.read.row, this.sealer), prefetched: { groups: sortGroups(r.read.groups), failures: r.read.failures }, claimed };
+    }
+    return { claimed };
   }
 
   // ---- writes ---------------------------------------------------------------------------

@@ -215,7 +215,7 @@ for (const engine of engines) {
           }),
         )
       ).UserPoolClient!.ClientId!;
-      await createUser('lee');
+      await createUser('lee', 'lee@example.com');
       await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: 'lee', Password: PASSWORD, Permanent: true }));
       const reader = 'arn:aws:iam::123456789012:role/reader';
       const writer = 'arn:aws:iam::123456789012:role/writer';
@@ -241,9 +241,11 @@ for (const engine of engines) {
       assert.deepEqual(srpId['cognito:roles'], [reader]);
       assert.equal(srpId['cognito:preferred_role'], reader);
       await add('lee', 't-high');
+      // Signed in by the e-mail alias (the pool's AliasAttributes): the same read, by alias.
       const typed = await s.idp.send(
-        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lee', PASSWORD } }),
+        new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'lee@example.com', PASSWORD } }),
       );
+      assert.equal(decodeJwt(typed.AuthenticationResult!.AccessToken!).username, 'lee');
       const typedId = decodeJwt(typed.AuthenticationResult!.IdToken!);
       assert.deepEqual(typedId['cognito:groups'], ['t-high', 't-low', 't-none']);
       assert.equal(typedId['cognito:preferred_role'], writer);
