@@ -139,13 +139,16 @@ async function formOf(req: Req): Promise<{ form: URLSearchParams; files: Ctx['fi
   return { form, files };
 }
 
-/** Lines of `a=b` (or `a: b`) as pairs; blank lines skipped. */
-export function pairsOf(text: string): [string, string][] {
-  return text
+/** Non-blank lines, trimmed. */
+export const linesOf = (text: string | null): string[] =>
+  (text ?? '')
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
+    .filter(Boolean);
+
+/** Lines of `a=b` (or `a: b`) as pairs; blank lines skipped. */
+export function pairsOf(text: string): [string, string][] {
+  return linesOf(text).map((l) => {
       const i = l.search(/[=:]/);
       return (i < 0 ? [l, ''] : [l.slice(0, i).trim(), l.slice(i + 1).trim()]) as [string, string];
     });

@@ -22,7 +22,7 @@ import { migrateFromUpstream } from '../import/upstream.js';
 export async function startPasswordAuth(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
   const typed = requireParam(params, 'USERNAME');
   const password = requireParam(params, 'PASSWORD');
-  // The user (by name or alias), its groups and its lockout counters: one read.
+  // The user (by name, else by each alias kind), with its groups and lockout counters in the same statement.
   const found = await ctx.app.users.findForSignIn(ctx.pool, { typed }, ipSubject(ctx));
   let user = found.user;
   checkSecretHash(ctx.client, params.SECRET_HASH, [typed, user?.username]);

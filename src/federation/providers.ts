@@ -90,7 +90,12 @@ export class IdentityProviders {
     if (!row) return undefined;
     const p = this.toProvider(row, await this.deps.store.federation.identifiersOf(poolId, name));
     // The certificate the IdP encrypts to is the pool's newest (saml-keys.ts renews it yearly).
-    if (p.details.EncryptedResponses === 'true') p.details = { ...p.details, ActiveEncryptionCertificate: certificateBody((await spKeyOf(this.deps, poolId)).certificate) };
+    // A key that cannot be opened leaves the stored one, so the provider can still be described
+    // and updated (e.g. EncryptedResponses turned off).
+    if (p.details.EncryptedResponses === 'true') {
+      const key = await spKeyOf(this.deps, poolId).catch(() => undefined);
+      if (key) p.details = { ...p.details, ActiveEncryptionCertificate: certificateBody(key.certificate) };
+    }
     return p;
   }
 

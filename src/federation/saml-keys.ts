@@ -41,10 +41,9 @@ export interface SpKey {
 }
 
 interface Stored {
+  /** The newest certificate (earlier ones need nothing kept: they certify the same key). */
   certificate: string;
   sealedKey: string;
-  /** Earlier certificates over the same key, newest first. */
-  earlier?: string[];
 }
 
 /** An opened key and when its certificate is a year old (time to renew). */
@@ -71,10 +70,14 @@ export async function spKeyOf(app: KeyDeps, poolId: string): Promise<SpKey> {
   const privateKey = app.sealer.open(PURPOSE, stored.sealedKey)?.toString('utf8');
   if (!privateKey) throw new Error(`the SAML key of pool ${poolId} cannot be opened`);
   if (app.clock.now() >= renewalOf(stored.certificate)) {
-    const renewed = JSON.stringify({ ...stored, certificate: certificatePem(privateKey, poolId, app.clock.now()), earlier: [stored.certificate, ...(stored.earlier ?? [])] });
+    const renewed = JSON.stringify({ ...stored, certificate: certificatePem(privateKey, poolId, app.clock.now()) });
     // Another process may have renewed first: then its certificate is the one.
-    if (!(await app.store.settings.replaceIf(key, raw, renewed))) raw = (await app.store.settings.get(key))!;
-    else raw = renewed;
+    if (await app.store.settings.replaceIf(key, raw, renewed)) raw = renewed;
+    else {
+      const now = await app.store.settings.get(key);
+      if (!now) throw new Error(`the SAML key of pool ${poolId} disappeared while its certificate was renewed`);
+      raw = now;
+    }
     stored = JSON.parse(raw) as Stored;
   }
   const out = { certificate: stored.certificate, privateKey };
@@ -87,9 +90,12 @@ function renewalOf(pem: string): number {
   return Date.parse(new X509Certificate(pem).validFrom) + YEAR_MS;
 }
 
-/** A new certificate over the key, valid ten years from now (a minute back, for clock skew). */
+/**
+ * A new certificate over the key, valid ten years from now; valid from an hour back, so that a
+ * process whose clock runs ahead of the others' does not hand them one that is not valid yet.
+ */
 function certificatePem(privatePem: string, poolId: string, now: number): string {
-  const der = selfSigned(privatePem, poolId, now - 60_000, now + TEN_YEARS_MS);
+  const der = selfSigned(privatePem, poolId, now - 3600_000, now + TEN_YEARS_MS);
   const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
   new X509Certificate(pem); // throws if the DER were malformed
   return pem;

@@ -45,9 +45,12 @@ const invalid = (why: string) => new NotAuthorizedException(`Invalid login token
 /** The configured id of a SupportedLoginProviders value (as a list, for the comparisons). */
 const idsOf = (value: string | undefined): string[] => (value ? [value] : []);
 
+/** The provider name (issuer without scheme, the Logins key) of an OIDC provider ARN. */
+export const oidcNameOf = (arn: string): string | undefined => OIDC_ARN.exec(arn)?.[1];
+
 /** The OIDC provider names (issuer without scheme) of the pool's OpenIdConnectProviderARNs. */
 export function oidcProviderNames(pool: IdentityPool): string[] {
-  return (pool.settings.OpenIdConnectProviderARNs ?? []).map((arn) => OIDC_ARN.exec(arn)?.[1]).filter((x): x is string => !!x);
+  return (pool.settings.OpenIdConnectProviderARNs ?? []).map(oidcNameOf).filter((x): x is string => !!x);
 }
 
 /** Whether `key` names an external provider this pool trusts. */

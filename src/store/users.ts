@@ -124,8 +124,8 @@ export class UserRepo {
    * A sign-in's user read (by id, by normalized username or by an alias) with what the sign-in needs next, in
    * one statement: the user's groups (the token claims) and the failure counters of `user:<id>`
    * and of `otherSubject` (lockout.ts; the client's address). With `claim` (an SRP answer's
-   * challenge id) the id is also recorded as used, as AuthRepo.useOnce does: in the same statement
-   * on PostgreSQL (a data-modifying WITH), just before on SQLite; `claimed` is false for a replay.
+   * challenge id) the id is also recorded as used, as AuthRepo.useOnce does: by id on PostgreSQL in
+   * the same statement (a data-modifying WITH), else just before; `claimed` is false for a replay.
    */
   async getForSignIn(
     poolId: string,
@@ -317,10 +317,10 @@ const signInByIdClaiming = compiled((db, jti: string, expiresAt: number, poolId:
     .select(failuresJson('postgres', 'u.pool_id', [sql`'user:' || u.id`, sql`${other}`]).as('x_failures')),
 );
 const signInByAlias = {
-  postgres: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.id', '=', aliasOwner(db, poolId, kind, norm))),
-  sqlite: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.id', '=', aliasOwner(db, poolId, kind, norm))),
+  postgres: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.id', '=', aliasOwnerIdQuery(db, poolId, kind, norm))),
+  sqlite: compiled((db, poolId: string, kind: string, norm: string, other: string) => signInRead('sqlite', db, poolId, other).where('u.id', '=', aliasOwnerIdQuery(db, poolId, kind, norm))),
 };
-const aliasOwner = (db: Db, poolId: string, kind: string, norm: string) =>
+const aliasOwnerIdQuery = (db: Db, poolId: string, kind: string, norm: string) =>
   db.selectFrom('user_aliases as a').select('a.user_id').where('a.pool_id', '=', poolId).where('a.kind', '=', kind).where('a.value_norm', '=', norm);
 const signInByUsername = {
   postgres: compiled((db, poolId: string, norm: string, other: string) => signInRead('postgres', db, poolId, other).where('u.username_norm', '=', norm)),

@@ -497,16 +497,21 @@ for (const engine of engines) {
       const oidcArn = 'arn:aws:iam::123456789012:oidc-provider/login.example.com/realm';
       const samlArn = 'arn:aws:iam::123456789012:saml-provider/Corp';
       await page.getByLabel(/^Social providers, one a line/).fill('accounts.google.com = 1234-app.apps.googleusercontent.com\ngraph.facebook.com = 998877');
-      await page.getByLabel('OpenID Connect provider ARNs, one a line').fill(oidcArn);
+      await page.getByLabel(/^OpenID Connect providers, one a line/).fill(`${oidcArn} = oidc-client-1`);
       await page.getByLabel('SAML provider ARNs, one a line').fill(samlArn);
       await submit('Save login providers');
       assert.match(await notice(), /Login providers saved/);
       await accessible();
       const listedOthers = await page.getByRole('table', { name: 'Other login providers' }).innerText();
       assert.match(listedOthers, /accounts\.google\.com\tsocial\t1234-app/);
-      assert.match(listedOthers, /login\.example\.com\/realm\tOpenID Connect/);
+      assert.match(listedOthers, /login\.example\.com\/realm\tOpenID Connect\t.*client id oidc-client-1/);
+      assert.doesNotMatch(listedOthers, /login\.example\.com\/realm\tsocial/, 'the OIDC client id is not listed as a social provider');
       const withLogins = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: ip.IdentityPoolId }));
-      assert.deepEqual(withLogins.SupportedLoginProviders, { 'accounts.google.com': '1234-app.apps.googleusercontent.com', 'graph.facebook.com': '998877' });
+      assert.deepEqual(withLogins.SupportedLoginProviders, {
+        'accounts.google.com': '1234-app.apps.googleusercontent.com',
+        'graph.facebook.com': '998877',
+        'login.example.com/realm': 'oidc-client-1',
+      });
       assert.deepEqual(withLogins.OpenIdConnectProviderARNs, [oidcArn]);
       assert.deepEqual(withLogins.SamlProviderARNs, [samlArn]);
       assert.equal(withLogins.AllowUnauthenticatedIdentities, true, 'the other settings stay');

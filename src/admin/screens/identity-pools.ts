@@ -8,7 +8,8 @@
 // provider's domain, the OIDC issuer without its scheme, the SAML provider's ARN).
 import { userPoolProviderName } from '../../identity/provider-names.js';
 import { action, checkbox, esc, form, hidden, input, select, table, textarea } from '../html.js';
-import type { AdminRouter, Ctx } from '../kit.js';
+import { linesOf, pairsOf, type AdminRouter, type Ctx } from '../kit.js';
+import { oidcNameOf } from '../../identity/external-logins.js';
 
 const enc = encodeURIComponent;
 const idUrl = (id: string) => `/admin/identity-pools/${enc(id)}`;
@@ -78,20 +79,23 @@ ${form('/admin/identity-pools', 'Create an identity pool', ctx.s.csrf,
       (m.RulesConfiguration?.Rules ?? []).map((r: any) => `<code>${esc(`${r.Claim} ${r.MatchType} ${r.Value} -> ${r.RoleARN}`)}</code>`).join('<br>'),
       action(`${base}/mapping-delete`, ctx.s.csrf, 'Delete', { fields: hidden('key', key), danger: true, label: `Delete the role mapping of ${key}` }),
     ]);
-    const logins = Object.entries((p.SupportedLoginProviders ?? {}) as Record<string, string>);
-    const oidc: string[] = p.OpenIdConnectProviderARNs ?? [];
+    // An OIDC provider's client id is SupportedLoginProviders[<its name>] (Tessera has no IAM to
+    // keep it): shown and edited with its ARN, not among the social providers.
+    const supported = (p.SupportedLoginProviders ?? {}) as Record<string, string>;
+    const oidc = ((p.OpenIdConnectProviderARNs ?? []) as string[]).map((arn) => ({ arn, name: oidcNameOf(arn) ?? arn, clientId: supported[oidcNameOf(arn) ?? ''] }));
+    const social = Object.entries(supported).filter(([k]) => !oidc.some((o) => o.name === k));
     const saml: string[] = p.SamlProviderARNs ?? [];
     const others = [
-      ...logins.map(([k, appId]) => [`<code>${esc(k)}</code>`, 'social', `<code>${esc(appId)}</code>`]),
-      ...oidc.map((arn) => [`<code>${esc(oidcName(arn))}</code>`, 'OpenID Connect', `<code>${esc(arn)}</code>`]),
-      ...saml.map((arn) => [`<code>${esc(arn)}</code>`, 'SAML', '']),
+      ...social.map(([k, appId]) => [`<code>${esc(k)}</code>`, 'social', `<code>${esc(appId)}</code>`]),
+      ...oidc.map((o) => [`<code>${esc(o.name)}</code>`, 'OpenID Connect', `<code>${esc(o.arn)}</code>, client id ${o.clientId ? `<code>${esc(o.clientId)}</code>` : 'none: accepts no token'}`]),
+      ...saml.map((arn) => [`<code>${esc(arn)}</code>`, 'SAML', `<code>${esc(arn)}</code>`]),
     ];
-    const mappingKeys: [string, string][] = [
+    const mappingKeys = [
       ...(p.CognitoIdentityProviders ?? []).map((c: any): [string, string] => [`${c.ProviderName}:${c.ClientId}`, `${c.ProviderName} / ${c.ClientId}`]),
-      ...logins.map(([k]): [string, string] => [k, k]),
-      ...oidc.map((arn): [string, string] => [oidcName(arn), `${oidcName(arn)} (OpenID Connect)`]),
+      ...social.map(([k]): [string, string] => [k, k]),
+      ...oidc.map((o): [string, string] => [o.name, `${o.name} (OpenID Connect)`]),
       ...saml.map((arn): [string, string] => [arn, `${arn} (SAML)`]),
-    ];
+    ].filter(([key], i, all) => all.findIndex(([k]) => k === key) === i);
     const mappingForm = mappingKeys.length
       ? form(`${base}/mapping`, 'Role mapping of a provider', ctx.s.csrf,
           select('key', 'Provider', mappingKeys) +
@@ -115,8 +119,11 @@ ${table('Identity pool', ['Setting', 'Value'], [
 ${table('User pool providers', ['Provider', 'App client'], providers)}
 ${table('Other login providers', ['Logins key', 'Kind', 'App id or ARN'], others)}
 ${form(`${base}/logins`, 'Other login providers', ctx.s.csrf,
-  textarea('social', 'Social providers, one a line: domain = app id (accounts.google.com, graph.facebook.com, www.amazon.com, appleid.apple.com)', logins.map(([k, v]) => `${k} = ${v}`).join('\n'), { rows: 3 }) +
-    textarea('oidc', 'OpenID Connect provider ARNs, one a line', oidc.join('\n'), { rows: 2, hint: 'arn:aws:iam::<account>:oidc-provider/<issuer without https://>' }) +
+  textarea('social', 'Social providers, one a line: domain = app id (accounts.google.com, graph.facebook.com, www.amazon.com, appleid.apple.com)', social.map(([k, v]) => `${k} = ${v}`).join('\n'), { rows: 3 }) +
+    textarea('oidc', 'OpenID Connect providers, one a line: provider ARN = client id', oidc.map((o) => `${o.arn} = ${o.clientId ?? ''}`).join('\n'), {
+      rows: 2,
+      hint: 'arn:aws:iam::<account>:oidc-provider/<issuer without https://> = the client id its ID tokens are for',
+    }) +
     textarea('saml', 'SAML provider ARNs, one a line', saml.join('\n'), { rows: 2, hint: 'arn:aws:iam::<account>:saml-provider/<name>' }),
   'Save login providers')}
 ${form(`${base}/roles`, 'Roles', ctx.s.csrf,
@@ -170,12 +177,15 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
   r.post('/admin/identity-pools/:id/logins', async (ctx) => {
     const id = ctx.req.params.id;
     const f = ctx.form;
+    // `ARN = client id`: an ARN holds ':' but never '='.
+    const oidc = linesOf(f.get('oidc')).map((l) => [l.split('=')[0]!.trim(), l.split('=').slice(1).join('=').trim()] as const);
+    const clientIds = oidc.flatMap(([arn, clientId]) => (clientId ? [[oidcNameOf(arn) ?? arn, clientId] as const] : []));
     const { IdentityPoolTags: _tags, ...current } = await ctx.callIdentity('DescribeIdentityPool', { IdentityPoolId: id });
     await ctx.callIdentity('UpdateIdentityPool', {
       ...current,
-      SupportedLoginProviders: Object.fromEntries(lines(f.get('social')).map((l) => [l.split('=')[0]!.trim(), l.split('=').slice(1).join('=').trim()])),
-      OpenIdConnectProviderARNs: lines(f.get('oidc')),
-      SamlProviderARNs: lines(f.get('saml')),
+      SupportedLoginProviders: Object.fromEntries([...pairsOf(f.get('social') ?? ''), ...clientIds]),
+      OpenIdConnectProviderARNs: oidc.map(([arn]) => arn),
+      SamlProviderARNs: linesOf(f.get('saml')),
     });
     return ctx.done(idUrl(id), 'Login providers saved.');
   });
@@ -191,20 +201,11 @@ ${action(`${base}/delete`, ctx.s.csrf, 'Delete identity pool', { danger: true })
  * fields goes through as it is (empty fields), so SetIdentityPoolRoles refuses it with its own error.
  */
 function rulesOf(text: string): { Claim: string; MatchType: string; Value: string; RoleARN: string }[] {
-  return lines(text).map((l) => {
+  return linesOf(text).map((l) => {
       const [Claim = '', MatchType = '', Value = '', ...arn] = l.split(',').map((v) => v.trim());
       return { Claim, MatchType, Value, RoleARN: arn.join(',') };
     });
 }
-
-const lines = (text: string | null): string[] =>
-  (text ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-
-/** The Logins key of an OpenID Connect provider ARN: its issuer without the scheme. */
-const oidcName = (arn: string): string => /:oidc-provider\/(.+)$/.exec(arn)?.[1] ?? arn;
 
 function rolesOf(f: URLSearchParams): Record<string, string> {
   const auth = f.get('authRole')?.trim();
