@@ -28,6 +28,8 @@ import { RiskConfigurations } from './auth/risk.js';
 import { OAuth } from './oauth/service.js';
 import { ImportJobs } from './import/jobs.js';
 import { Audit } from './audit/audit.js';
+import { LogDelivery } from './log-delivery/log-delivery.js';
+import { exportAuditEvent, exportDeliveryFailure } from './log-delivery/events.js';
 
 export interface App {
   config: Config;
@@ -66,6 +68,8 @@ export interface App {
   terms: Terms;
   /** Threat protection settings and the IP-range exceptions they enforce (src/auth/risk.ts). */
   risk: RiskConfigurations;
+  /** User pool log export (SetLogDeliveryConfiguration). */
+  logDelivery: LogDelivery;
   /** When set, an operation that throws an exception its model does not list answers 500 (tests). */
   strictErrors: boolean;
   close(): Promise<void>;
@@ -145,6 +149,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   messages.composer = (ctx) => triggers.composeMessage(ctx, composeFromTemplates);
   messages.customSender = (ctx, medium) => triggers.customSend(ctx, medium);
   const pools = new UserPools(store, clock, sealer, config);
+  const logDelivery = new LogDelivery({
+    pools,
+    clock,
+    log,
+    targets: { region: config.region, cloudWatchLogsEndpoint: config.cloudWatchLogsEndpoint, firehoseEndpoint: config.firehoseEndpoint, s3Endpoint: config.s3Endpoint },
+  });
+  messages.onFailure = (ctx, medium, err) => exportDeliveryFailure(logDelivery, ctx, medium, err);
   const groups = new Groups(store, clock, pools);
   // One pool of crypto worker threads: SRP's exponentiations and the tokens' signatures.
   const cryptoWorkers = new CryptoWorkers();
@@ -187,12 +198,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sync: new Sync({ store, clock, sealer, log, config, invokeFunction: (owner, ref, event) => triggers.runner.invokeRef(owner, ref, 'SyncTrigger', event) }),
     oauth: new OAuth({ store, clock, config, sealer, pools }),
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
-    audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays }),
+    audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays, onRecord: (e, id, at) => exportAuditEvent(logDelivery, e, id, at) }),
     terms: new Terms({ store, clock, pools, sealer }),
     risk: new RiskConfigurations({ store, clock, pools }),
+    logDelivery,
     strictErrors: overrides.strictErrors ?? false,
     async close() {
       await app.audit.close();
+      await app.logDelivery.close();
       smtp?.close();
       await app.auth.close();
       identity.close();

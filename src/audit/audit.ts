@@ -68,7 +68,15 @@ export class Audit {
   private readonly observing = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly deps: { store: Store; clock: Clock; sealer: Sealer; log: Logger; retentionDays: number },
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      sealer: Sealer;
+      log: Logger;
+      retentionDays: number;
+      /** Told of each event as it is recorded (the log export, src/log-delivery); must not throw. */
+      onRecord?: (e: AuditEvent, id: string, at: number) => void;
+    },
   ) {}
 
   /**
@@ -95,6 +103,7 @@ export class Audit {
       created_at: now,
     });
     this.recorded++;
+    this.deps.onRecord?.(e, id, now);
     // Not flush(): an observation recording its event must not wait for the observations.
     if (this.queue.length >= MAX_QUEUED) await this.writeQueued();
     else this.flushTimer ??= setTimeout(() => void this.writeQueued(), FLUSH_DELAY_MS);

@@ -33,6 +33,10 @@ export interface Config {
   snsEndpoint?: string;
   /** Cognito Streams: a Kinesis-compatible endpoint instead of AWS Kinesis. */
   kinesisEndpoint?: string;
+  /** Log export (SetLogDeliveryConfiguration): service endpoints instead of AWS's. */
+  cloudWatchLogsEndpoint?: string;
+  firehoseEndpoint?: string;
+  s3Endpoint?: string;
   redisUrl?: string;
   /** base64 or hex of 32 bytes; generated in the data folder when absent. */
   masterKey?: string;
@@ -94,6 +98,9 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials; AWS STS for push sync and streams', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito; push sync and Cognito Streams assume their roles there (AssumeRole)' },
   { env: 'TESSERA_SNS_ENDPOINT', key: 'snsEndpoint', kind: 'url', defaultDoc: 'AWS SNS of the application\'s region', doc: 'SNS-compatible endpoint for Cognito Sync push sync (LocalStack, ...)' },
   { env: 'TESSERA_KINESIS_ENDPOINT', key: 'kinesisEndpoint', kind: 'url', defaultDoc: 'AWS Kinesis of `TESSERA_REGION`', doc: 'Kinesis-compatible endpoint for Cognito Streams (LocalStack, kinesalite, ...)' },
+  { env: 'TESSERA_CLOUDWATCH_LOGS_ENDPOINT', key: 'cloudWatchLogsEndpoint', kind: 'url', defaultDoc: 'AWS CloudWatch Logs of the log group\'s region', doc: 'CloudWatch Logs-compatible endpoint for user pool log export (SetLogDeliveryConfiguration)' },
+  { env: 'TESSERA_FIREHOSE_ENDPOINT', key: 'firehoseEndpoint', kind: 'url', defaultDoc: 'AWS Data Firehose of the stream\'s region', doc: 'Firehose-compatible endpoint for user pool log export' },
+  { env: 'TESSERA_S3_ENDPOINT', key: 's3Endpoint', kind: 'url', defaultDoc: 'AWS S3', doc: 'S3-compatible endpoint for user pool log export (path-style requests)' },
   { env: 'TESSERA_REDIS_URL', key: 'redisUrl', kind: 'url', secret: true, doc: 'Redis URL (reserved: not used yet; counters live in the database)' },
   { env: 'TESSERA_MASTER_KEY', key: 'masterKey', kind: 'key32', secret: true, defaultDoc: 'generated in the data folder', doc: '32 bytes, hex or base64: encrypts secrets at rest' },
   { env: 'TESSERA_LOG_LEVEL', key: 'logLevel', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: () => 'info', defaultDoc: '`info`', doc: 'JSON log level: fatal, error, warn, info, debug, trace or silent' },

@@ -118,6 +118,8 @@ export class Messages {
    * CustomSMSSender); true when it did, and then nothing is composed or sent here.
    */
   customSender?: (ctx: MessageContext, medium: DeliveryMedium, to: string) => Promise<boolean>;
+  /** Told of each send that failed, before the error goes on (the log export); must not throw. */
+  onFailure?: (ctx: MessageContext, medium: DeliveryMedium, error: Error) => void;
 
   constructor(
     readonly email: EmailSender,
@@ -136,11 +138,16 @@ export class Messages {
   async deliver(ctx: MessageContext, medium: DeliveryMedium, to: string): Promise<void> {
     if (await this.customSender?.(ctx, medium, to)) return;
     const m = await this.compose(ctx);
-    if (medium === 'SMS') {
-      await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });
-      return;
+    try {
+      if (medium === 'SMS') {
+        await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });
+        return;
+      }
+      const from = ctx.pool.settings.EmailConfiguration?.From;
+      await this.email.send({ poolId: ctx.pool.id, to, subject: m.emailSubject, body: m.emailMessage, ...(from ? { from } : {}) });
+    } catch (e) {
+      this.onFailure?.(ctx, medium, e as Error);
+      throw e;
     }
-    const from = ctx.pool.settings.EmailConfiguration?.From;
-    await this.email.send({ poolId: ctx.pool.id, to, subject: m.emailSubject, body: m.emailMessage, ...(from ? { from } : {}) });
   }
 }

@@ -11,16 +11,13 @@ import type { ServiceId } from './operation.js';
 // Reasons, shown to clients in the error message and in the README.
 const LIMITS = 'not yet: Tessera has no provisioned quotas to read or change';
 const REPLICAS = 'not yet: multi-region replicas (one Tessera deployment serves one region)';
-const LOG_DELIVERY = 'not yet: Tessera writes its logs to standard output only';
 
 /** `<service>/<Operation>` -> why Tessera does not implement it. */
 export const unsupported: Readonly<Record<string, string>> = {
   'idp/CreateUserPoolReplica': REPLICAS,
   'idp/DeleteUserPoolReplica': REPLICAS,
-  'idp/GetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/GetProvisionedLimit': LIMITS,
   'idp/ListUserPoolReplicas': REPLICAS,
-  'idp/SetLogDeliveryConfiguration': LOG_DELIVERY,
   'idp/UpdateProvisionedLimit': LIMITS,
   'idp/UpdateUserPoolReplica': REPLICAS,
 };

@@ -51,9 +51,10 @@ export function replacePoolSettings(current: PoolSettings, input: UpdateUserPool
   const kept = Object.fromEntries(CREATION_ONLY.map((k) => [k, current[k]])) as CreationOnly;
   // UpdateUserPool has no members for these: SetUserPoolMfaConfig's own stay as they are.
   const mfaOnly = Object.fromEntries(MFA_ONLY_MEMBERS.map((k) => [k, current[k]]));
-  // Nor for SetUserPoolSessionConfiguration's.
+  // Nor for SetUserPoolSessionConfiguration's and SetLogDeliveryConfiguration's.
   const sessions = current.SessionConfiguration ? { SessionConfiguration: current.SessionConfiguration } : {};
-  return { ...mutableSettings(input), ...mfaOnly, ...sessions, ...kept };
+  const logs = current.LogDeliveryConfiguration ? { LogDeliveryConfiguration: current.LogDeliveryConfiguration } : {};
+  return { ...mutableSettings(input), ...mfaOnly, ...sessions, ...logs, ...kept };
 }
 
 function mutableSettings(input: MutableInput): PoolSettings {

@@ -17,6 +17,7 @@ import { newClientId, newClientSecret, newUserPoolId, userPoolArn } from '../ids
 import type {
   CreateUserPoolClientRequest,
   CreateUserPoolRequest,
+  LogConfigurationType,
   SchemaAttributeType,
   UpdateUserPoolClientRequest,
   UpdateUserPoolRequest,
@@ -43,6 +44,8 @@ export type PoolSettings = Omit<UserPoolType, 'Id' | 'Arn' | 'CreationDate' | 'L
   MfaOnlySettings & {
     /** SetUserPoolSessionConfiguration's (src/sessions/sessions.ts); not a UserPoolType member. */
     SessionConfiguration?: PoolSessionConfig;
+    /** SetLogDeliveryConfiguration's (src/log-delivery/log-delivery.ts); not a UserPoolType member. */
+    LogDeliveryConfiguration?: LogConfigurationType[];
   };
 
 export interface UserPool {

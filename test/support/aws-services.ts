@@ -1,13 +1,19 @@
-// A small stand-in for the three AWS services Cognito Sync delivers through, on one local port, each
-// speaking its real protocol so that Tessera's AWS SDK clients talk to it unchanged:
+// A small stand-in for the AWS services Tessera delivers to (Cognito Sync's three, and the log
+// export's CloudWatch Logs, Firehose and S3), on one local port, each speaking its real protocol so
+// that Tessera's AWS SDK clients talk to it unchanged:
 //   STS      Query protocol (form POST, XML answer): AssumeRole; the role must be one the test
 //            allowed, and each call gets fresh temporary credentials.
 //   SNS      Query protocol: CreatePlatformEndpoint (one endpoint per application and token, as SNS
 //            does: the same token answers the same ARN) and Publish to an endpoint.
 //   Kinesis  JSON 1.1 (X-Amz-Target Kinesis_20131202.*): PutRecord on a stream the test created.
+//   CloudWatch Logs  JSON 1.1 (Logs_20140328.*): CreateLogStream, PutLogEvents in a log group the
+//            test created.
+//   Firehose JSON 1.1 (Firehose_20150804.PutRecordBatch) to a delivery stream the test created.
+//   S3       REST, path-style: PutObject into a bucket the test created.
 // SNS and Kinesis calls must carry a SigV4 signature made with credentials this STS issued (and
-// their session token): the signature is computed again here with @smithy/signature-v4 and a call
-// that does not match is refused as AWS refuses it. What arrived is kept for the test to read.
+// their session token); the log export's, one made with a key pair the test accepted. The
+// signature is computed again here with @smithy/signature-v4 and a call that does not match is
+// refused as AWS refuses it. What arrived is kept for the test to read.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -37,8 +43,24 @@ export interface PutRecord {
   roleArn: string;
 }
 
+export interface LogEvent {
+  logGroup: string;
+  logStream: string;
+  timestamp: number;
+  message: string;
+}
+
 export interface AwsServices {
   url: string;
+  /** Long-term credentials the log-export services accept (Tessera's own). */
+  acceptKey(accessKeyId: string, secretAccessKey: string): void;
+  createLogGroup(name: string): void;
+  createDeliveryStream(name: string): void;
+  createBucket(name: string): void;
+  logEvents: LogEvent[];
+  /** Firehose records, as the data bytes (utf-8). */
+  firehoseRecords: { stream: string; data: string }[];
+  objects: { bucket: string; key: string; body: string; contentType?: string }[];
   /** Roles AssumeRole may hand out. */
   allowRole(roleArn: string): void;
   createStream(name: string): void;
@@ -61,10 +83,21 @@ export async function startAwsServices(): Promise<AwsServices> {
   const roles = new Set<string>();
   const streams = new Set<string>();
   const issued = new Map<string, Issued>();
+  const accepted = new Map<string, string>();
+  const logGroups = new Map<string, Set<string>>();
+  const deliveryStreams = new Set<string>();
+  const buckets = new Set<string>();
   const endpointsByKey = new Map<string, string>();
   let publishFailures = 0;
   let putDelay = 0;
   const s: Omit<AwsServices, 'url' | 'close'> = {
+    acceptKey: (id, secret) => accepted.set(id, secret),
+    createLogGroup: (n) => logGroups.set(n, new Set()),
+    createDeliveryStream: (n) => deliveryStreams.add(n),
+    createBucket: (n) => buckets.add(n),
+    logEvents: [],
+    firehoseRecords: [],
+    objects: [],
     allowRole: (r) => roles.add(r),
     createStream: (n) => streams.add(n),
     assumed: [],
@@ -106,7 +139,10 @@ export async function startAwsServices(): Promise<AwsServices> {
 
   async function answer(req: IncomingMessage, body: string): Promise<Answer> {
     const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('Logs_20140328.')) return cloudWatchLogs(req, body, target);
+    if (typeof target === 'string' && target.startsWith('Firehose_20150804.')) return firehose(req, body, target);
     if (typeof target === 'string') return kinesis(req, body, target);
+    if (req.method === 'PUT') return s3Put(req, body);
     const form = new URLSearchParams(body);
     const action = form.get('Action');
     if (action === 'AssumeRole') return assumeRole(form);
@@ -193,13 +229,53 @@ export async function startAwsServices(): Promise<AwsServices> {
     return json({ ShardId: 'shardId-000000000000', SequenceNumber: String(Date.now()) + String(s.records.length).padStart(6, '0') });
   }
 
-  /** The issued credentials that signed the request, when its SigV4 signature checks out. */
-  async function verify(req: IncomingMessage, body: string, service: string, region?: string): Promise<Issued | undefined> {
+  async function cloudWatchLogs(req: IncomingMessage, body: string, target: string): Promise<Answer> {
+    if (!(await verify(req, body, 'logs', undefined, 'accepted'))) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
+    const input = JSON.parse(body) as { logGroupName?: string; logStreamName?: string; logEvents?: { timestamp: number; message: string }[] };
+    const group = logGroups.get(input.logGroupName ?? '');
+    if (!group) return json({ __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 400);
+    if (target === 'Logs_20140328.CreateLogStream') {
+      if (group.has(input.logStreamName ?? '')) return json({ __type: 'ResourceAlreadyExistsException', message: 'The specified log stream already exists' }, 400);
+      group.add(input.logStreamName ?? '');
+      return json({});
+    }
+    if (target !== 'Logs_20140328.PutLogEvents') return json({ __type: 'UnknownOperationException' }, 400);
+    if (!group.has(input.logStreamName ?? '')) return json({ __type: 'ResourceNotFoundException', message: 'The specified log stream does not exist.' }, 400);
+    const events = input.logEvents ?? [];
+    if (events.some((e, i) => i > 0 && e.timestamp < events[i - 1]!.timestamp)) {
+      return json({ __type: 'InvalidParameterException', message: 'Log events in a single PutLogEvents request must be in chronological order.' }, 400);
+    }
+    for (const e of events) s.logEvents.push({ logGroup: input.logGroupName!, logStream: input.logStreamName!, timestamp: e.timestamp, message: e.message });
+    return json({ nextSequenceToken: String(s.logEvents.length) });
+  }
+
+  async function firehose(req: IncomingMessage, body: string, target: string): Promise<Answer> {
+    if (!(await verify(req, body, 'firehose', undefined, 'accepted'))) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
+    if (target !== 'Firehose_20150804.PutRecordBatch') return json({ __type: 'UnknownOperationException' }, 400);
+    const input = JSON.parse(body) as { DeliveryStreamName?: string; Records?: { Data: string }[] };
+    if (!deliveryStreams.has(input.DeliveryStreamName ?? '')) return json({ __type: 'ResourceNotFoundException', message: `Firehose ${input.DeliveryStreamName} not found.` }, 400);
+    const records = input.Records ?? [];
+    for (const r of records) s.firehoseRecords.push({ stream: input.DeliveryStreamName!, data: Buffer.from(r.Data, 'base64').toString('utf8') });
+    return json({ FailedPutCount: 0, Encrypted: false, RequestResponses: records.map(() => ({ RecordId: randomUUID() })) });
+  }
+
+  async function s3Put(req: IncomingMessage, body: string): Promise<Answer> {
+    const error = (code: string, message: string, status: number): Answer => ({ status, type: 'application/xml', body: `<Error><Code>${code}</Code><Message>${message}</Message></Error>` });
+    if (!(await verify(req, body, 's3', undefined, 'accepted'))) return error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 403);
+    const [, bucket, ...key] = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname).split('/');
+    if (!bucket || !buckets.has(bucket)) return error('NoSuchBucket', 'The specified bucket does not exist', 404);
+    s.objects.push({ bucket, key: key.join('/'), body, contentType: req.headers['content-type'] });
+    return { status: 200, type: 'application/xml', body: '' };
+  }
+
+  /** The credentials that signed the request, when its SigV4 signature checks out. */
+  async function verify(req: IncomingMessage, body: string, service: string, region?: string, kind: 'issued' | 'accepted' = 'issued'): Promise<Issued | undefined> {
     const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
       req.headers.authorization ?? '',
     );
-    const creds = auth && issued.get(auth[1]);
-    if (!auth || !creds || auth[4] !== service || (region && auth[3] !== region) || req.headers['x-amz-security-token'] !== creds.sessionToken) {
+    const secret = auth && kind === 'accepted' ? accepted.get(auth[1]) : undefined;
+    const creds = auth && (kind === 'issued' ? issued.get(auth[1]) : secret ? { accessKeyId: auth[1], secretAccessKey: secret, sessionToken: '', roleArn: '' } : undefined);
+    if (!auth || !creds || auth[4] !== service || (region && auth[3] !== region) || (kind === 'issued' && req.headers['x-amz-security-token'] !== creds.sessionToken)) {
       s.badSignatures.push(`${service}: ${req.headers.authorization ?? 'unsigned'}`);
       return undefined;
     }
@@ -217,7 +293,14 @@ export async function startAwsServices(): Promise<AwsServices> {
       headers,
       body,
     });
-    const signer = new SignatureV4({ credentials: creds, region: auth[3], service, sha256: Sha256, applyChecksum: false });
+    const signer = new SignatureV4({
+      credentials: kind === 'issued' ? creds : { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey },
+      region: auth[3],
+      service,
+      sha256: Sha256,
+      applyChecksum: service === 's3',
+      uriEscapePath: service !== 's3',
+    });
     const amzDate = String(req.headers['x-amz-date']);
     const date = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
     const again = await signer.sign(request, { signingDate: date });

@@ -6,8 +6,16 @@ import type { AppClient, ClientSecret, UserPool } from '../../userpools/pools.js
 /** UserPoolType as DescribeUserPool / CreateUserPool return it: settings plus what is computed on read. */
 export async function toUserPoolType(app: App, pool: UserPool): Promise<UserPoolType> {
   const domains = await app.oauth.domains.ofPoolAll(pool.id);
-  // GetUserPoolMfaConfig's members are not UserPoolType's.
-  const { SmsMfaConfiguration: _s, SoftwareTokenMfaConfiguration: _t, EmailMfaConfiguration: _e, WebAuthnConfiguration: _w, SessionConfiguration: _c, ...settings } = pool.settings;
+  // GetUserPoolMfaConfig's members are not UserPoolType's, nor are the session and log settings.
+  const {
+    SmsMfaConfiguration: _s,
+    SoftwareTokenMfaConfiguration: _t,
+    EmailMfaConfiguration: _e,
+    WebAuthnConfiguration: _w,
+    SessionConfiguration: _c,
+    LogDeliveryConfiguration: _l,
+    ...settings
+  } = pool.settings;
   return {
     ...settings,
     Id: pool.id,
