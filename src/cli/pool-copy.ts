@@ -11,7 +11,8 @@
 // client ids (apps keep their configuration), subs and usernames. Not copied: signing keys and
 // refresh tokens (users sign in again; tokens of the old server do not verify on the new one),
 // remembered devices, passkeys, domains, UI customizations, import jobs, terms documents, threat
-// protection settings, tracked sessions.
+// protection settings, tracked sessions, and the log export (SetLogDeliveryConfiguration: a copy,
+// say for staging, must not write to the original's log groups, streams and buckets).
 import { PASSWORD_PURPOSE } from '../userpools/user.js';
 import type { App } from '../app.js';
 import type { AppClientRow, UserGroupRow, UserRow } from '../store/schema.js';
@@ -116,8 +117,14 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
   const poolId = first.row.id;
   if (await store.pools.get(poolId)) throw new ArchiveError(`user pool ${poolId} already exists here; delete it first or import elsewhere`);
   const counts: Counts = { clients: 0, groups: 0, users: 0, members: 0, droppedFields: 0 };
+  const row = first.row as { id: string; config?: string };
+  if (typeof row.config === 'string') {
+    const settings = JSON.parse(row.config) as Record<string, unknown>;
+    delete settings.LogDeliveryConfiguration;
+    row.config = JSON.stringify(settings);
+  }
   await store.transaction(async (tx) => {
-    await tx.pools.insert(first.row as never);
+    await tx.pools.insert(row as never);
     await tx.tags.put(app.pools.arnOf(poolId), first.tags ?? {});
   });
   const pool = await app.pools.get(poolId, store);

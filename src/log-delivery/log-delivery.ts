@@ -5,17 +5,20 @@
 //                             (sign-in steps, sign-up, recovery, ...;  Firehose or Amazon S3
 //                             not AdminAction)
 // One configuration per event source. Records are JSON objects (the shape below), queued in
-// memory and sent at most a second later in batches: PutLogEvents to a log stream named after
-// this process (made at its first use), PutRecordBatch to the delivery stream (one record per
-// event, newline-terminated), or one newline-delimited object per batch in the bucket under
-// `<eventSource>/<poolId>/<yyyy>/<mm>/<dd>/`. Delivery never holds up or fails a request: a batch
-// the service refuses is retried twice (the SDK's retries), then logged and dropped. A shutdown
-// sends what is queued.
+// memory per pool and destination and sent about a second later in batches, each destination on
+// its own (a slow one holds up no other): PutLogEvents to a log stream named after this process
+// (made at its first use, made again if it was deleted), PutRecordBatch to the delivery stream
+// (one record per event, newline-terminated; records it refuses are sent once more), or one
+// newline-delimited object per batch in the bucket under `<eventSource>/<poolId>/<yyyy>/<mm>/<dd>/`.
+// Delivery never holds up or fails a request: a call that fails after the SDK's own retries is
+// logged with the count of records lost, and the rest of that destination's queue waits for the
+// next round. A shutdown sends what is queued, for at most CLOSE_WAIT_MS.
 //
 // Where the calls go: AWS (the region of each ARN) with Tessera's own credentials, or
 // TESSERA_CLOUDWATCH_LOGS_ENDPOINT, TESSERA_FIREHOSE_ENDPOINT and TESSERA_S3_ENDPOINT (LocalStack,
 // a test server). Cognito delivers through its service-linked role; Tessera has none, so its own
-// credentials must be allowed to write to the destinations.
+// credentials must be allowed to write to the destinations, and the account in an ARN is not
+// used: the log group or stream of that name in the credentials' account is the one written.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -48,6 +51,9 @@ export interface LogDeliveryTargets {
 
 const LEVEL: Record<EventSource, 'ERROR' | 'INFO'> = { userNotification: 'ERROR', userAuthEvents: 'INFO' };
 const FLUSH_MS = 1000;
+const CLOSE_WAIT_MS = 10_000;
+/** A batch stays well under PutLogEvents' 1 MiB and PutRecordBatch's 4 MiB requests. */
+const MAX_BATCH_BYTES = 768 * 1024;
 /** PutLogEvents and PutRecordBatch take at most 10,000 and 500 records a call. */
 const MAX_BATCH = 500;
 /** Past this many queued records per destination the oldest are dropped (and counted in the log). */
@@ -89,7 +95,7 @@ export function checkLogConfigurations(configs: LogConfigurationType[]): LogConf
   });
 }
 
-/** A destination's queue: its key is the destination ARN. */
+/** A pool's queue for one destination: its key is the pool id and the destination ARN. */
 interface Queue {
   config: LogConfigurationType;
   records: LogRecord[];
@@ -100,6 +106,9 @@ export class LogDelivery {
   private readonly queues = new Map<string, Queue>();
   private timer?: NodeJS.Timeout;
   private sending?: Promise<void>;
+  /** emit() calls still reading their pool: a shutdown waits for them. */
+  private readonly emitting = new Set<Promise<void>>();
+  private closed = false;
   private logs?: Map<string, CloudWatchLogsClient>;
   private firehose?: Map<string, FirehoseClient>;
   private s3?: Map<string, S3Client>;
@@ -109,18 +118,28 @@ export class LogDelivery {
 
   constructor(private readonly deps: { pools: UserPools; clock: Clock; log: Logger; targets: LogDeliveryTargets }) {}
 
-  /** Queues a record of `source` for the pool, if the pool exports that source (no read when the pool is cached). */
-  async emit(poolId: string | undefined, source: EventSource, fields: Record<string, unknown>): Promise<void> {
-    if (!poolId) return;
+  /**
+   * Queues a record of `source` for the pool, if the pool exports that source (no read when the
+   * pool is cached). Never throws: what goes wrong is logged.
+   */
+  emit(poolId: string | undefined, source: EventSource, fields: Record<string, unknown>): void {
+    if (!poolId || this.closed) return;
+    const p = this.enqueue(poolId, source, fields).catch((err: Error) => this.deps.log.warn({ poolId, err: err.message }, 'log delivery: a record was not queued'));
+    this.emitting.add(p);
+    void p.finally(() => this.emitting.delete(p));
+  }
+
+  private async enqueue(poolId: string, source: EventSource, fields: Record<string, unknown>): Promise<void> {
     let pool: UserPool;
     try {
       pool = await this.deps.pools.get(poolId);
     } catch {
       return; // a deleted pool exports nothing
     }
-    const config = pool.settings.LogDeliveryConfiguration?.find((c) => c.EventSource === source);
+    const configs = pool.settings.LogDeliveryConfiguration;
+    const config = Array.isArray(configs) ? configs.find((c) => c?.EventSource === source) : undefined;
     if (!config) return;
-    const key = destinationOf(config);
+    const key = `${poolId} ${destinationOf(config)}`;
     let q = this.queues.get(key);
     if (!q) this.queues.set(key, (q = { config, records: [], dropped: 0 }));
     q.config = config;
@@ -129,37 +148,46 @@ export class LogDelivery {
       q.records.shift();
       q.dropped++;
     }
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    if (!this.timer && !this.closed) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
   }
 
-  /** Sends everything queued (one send at a time); never throws. */
+  /** Sends everything queued (one round at a time, the destinations side by side); never throws. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.emitting.size) await Promise.allSettled([...this.emitting]);
     while (this.sending) await this.sending;
-    const batches = [...this.queues.entries()].filter(([, q]) => q.records.length);
-    if (!batches.length) return;
-    this.sending = (async () => {
-      for (const [key, q] of batches) {
-        const records = q.records.splice(0);
-        if (q.dropped) {
-          this.deps.log.warn({ destination: key, dropped: q.dropped }, 'log delivery: records dropped, the queue was full');
-          q.dropped = 0;
-        }
-        for (let i = 0; i < records.length; i += MAX_BATCH) {
-          const part = records.slice(i, i + MAX_BATCH);
-          try {
-            await this.send(q.config, part);
-          } catch (err) {
-            this.deps.log.warn({ destination: key, records: part.length, err: (err as Error).message }, 'log delivery failed; records dropped');
-          }
-        }
-      }
-    })();
+    const queues = [...this.queues.entries()].filter(([, q]) => q.records.length);
+    if (!queues.length) return;
+    this.sending = Promise.allSettled(queues.map(([key, q]) => this.sendQueue(key, q))).then(() => undefined);
     try {
       await this.sending;
     } finally {
       this.sending = undefined;
+    }
+  }
+
+  /** One destination's queue, in batches; after a failed batch the rest waits for the next round. */
+  private async sendQueue(key: string, q: Queue): Promise<void> {
+    if (q.dropped) {
+      this.deps.log.warn({ destination: key, dropped: q.dropped }, 'log delivery: records dropped, the queue was full');
+      q.dropped = 0;
+    }
+    while (q.records.length) {
+      const part = takeBatch(q.records);
+      try {
+        await this.send(q.config, part);
+      } catch (err) {
+        this.deps.log.warn({ destination: key, lost: part.length, err: (err as Error).message }, 'log delivery failed; the batch is lost');
+        if (q.records.length && !this.closed) {
+          this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+          this.timer.unref?.();
+        }
+        return;
+      }
     }
   }
 
@@ -168,16 +196,30 @@ export class LogDelivery {
     if (config.CloudWatchLogsConfiguration) {
       const [, region, group] = LOG_GROUP.exec(config.CloudWatchLogsConfiguration.LogGroupArn!)!;
       const client = clientFor((this.logs ??= new Map()), region!, () => new CloudWatchLogsClient(clientConfig(region!, t.cloudWatchLogsEndpoint)));
-      await this.ensureStream(client, config.CloudWatchLogsConfiguration.LogGroupArn!, group!);
+      const groupArn = config.CloudWatchLogsConfiguration.LogGroupArn!;
       const logEvents = records.map((r) => ({ timestamp: r.eventTimestamp, message: JSON.stringify(r) })).sort((a, b) => a.timestamp - b.timestamp);
-      await client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.streamName, logEvents }));
+      const put = async () => {
+        await this.ensureStream(client, groupArn, group!);
+        return client.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: this.streamName, logEvents }));
+      };
+      const r = await put().catch((e: Error) => {
+        // The stream was deleted since this process made it: made again, once.
+        if (e.name !== 'ResourceNotFoundException' || !this.streams.has(groupArn)) throw e;
+        this.streams.delete(groupArn);
+        return put();
+      });
+      const rejected = r.rejectedLogEventsInfo;
+      if (rejected) this.deps.log.warn({ destination: groupArn, rejected }, 'log delivery: CloudWatch Logs refused some events (too old, too new or expired)');
     } else if (config.FirehoseConfiguration) {
       const [, region, stream] = FIREHOSE.exec(config.FirehoseConfiguration.StreamArn!)!;
       const client = clientFor((this.firehose ??= new Map()), region!, () => new FirehoseClient(clientConfig(region!, t.firehoseEndpoint)));
-      const r = await client.send(
-        new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: records.map((x) => ({ Data: Buffer.from(JSON.stringify(x) + '\n') })) }),
-      );
-      if (r.FailedPutCount) throw new Error(`${r.FailedPutCount} of ${records.length} records refused by the delivery stream`);
+      let pending = records.map((x) => ({ Data: Buffer.from(JSON.stringify(x) + '\n') }));
+      // Records the stream refuses (throttled, ...) are sent once more; the SDK retries whole calls only.
+      for (let attempt = 0; attempt < 2 && pending.length; attempt++) {
+        const r = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: pending }));
+        pending = r.FailedPutCount ? pending.filter((_, i) => r.RequestResponses?.[i]?.ErrorCode) : [];
+      }
+      if (pending.length) throw new Error(`${pending.length} of ${records.length} records refused by the delivery stream`);
     } else if (config.S3Configuration) {
       const [, bucket] = BUCKET.exec(config.S3Configuration.BucketArn!)!;
       // A bucket's region is not in its ARN: Tessera's, as the SDK follows a redirect if it differs.
@@ -205,11 +247,28 @@ export class LogDelivery {
     return made;
   }
 
-  /** Sends what is queued and stops the timer (app.close, after the audit trail's last writes). */
+  /** Sends what is queued, waiting at most CLOSE_WAIT_MS (app.close, after the audit trail's last writes). */
   async close(): Promise<void> {
-    await this.flush();
+    let timeout: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timeout = setTimeout(resolve, CLOSE_WAIT_MS)));
+    await Promise.race([this.flush(), waited]);
+    clearTimeout(timeout);
+    this.closed = true;
+    clearTimeout(this.timer);
     for (const clients of [this.logs, this.firehose, this.s3]) for (const c of clients?.values() ?? []) c.destroy();
   }
+}
+
+/** The first records of the queue, at most MAX_BATCH of them and MAX_BATCH_BYTES of JSON. */
+function takeBatch(records: LogRecord[]): LogRecord[] {
+  let n = 0;
+  let bytes = 0;
+  while (n < records.length && n < MAX_BATCH) {
+    bytes += Buffer.byteLength(JSON.stringify(records[n])) + 64;
+    if (n > 0 && bytes > MAX_BATCH_BYTES) break;
+    n++;
+  }
+  return records.splice(0, n);
 }
 
 function destinationOf(c: LogConfigurationType): string {

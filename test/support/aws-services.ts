@@ -15,7 +15,7 @@
 // signature is computed again here with @smithy/signature-v4 and a call that does not match is
 // refused as AWS refuses it. What arrived is kept for the test to read.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -54,8 +54,9 @@ export interface AwsServices {
   url: string;
   /** Long-term credentials the log-export services accept (Tessera's own). */
   acceptKey(accessKeyId: string, secretAccessKey: string): void;
-  createLogGroup(name: string): void;
-  createDeliveryStream(name: string): void;
+  /** A log group, in `region` (us-east-1 by default): calls about it must be signed for that region. */
+  createLogGroup(name: string, region?: string): void;
+  createDeliveryStream(name: string, region?: string): void;
   createBucket(name: string): void;
   logEvents: LogEvent[];
   /** Firehose records, as the data bytes (utf-8). */
@@ -84,16 +85,16 @@ export async function startAwsServices(): Promise<AwsServices> {
   const streams = new Set<string>();
   const issued = new Map<string, Issued>();
   const accepted = new Map<string, string>();
-  const logGroups = new Map<string, Set<string>>();
-  const deliveryStreams = new Set<string>();
+  const logGroups = new Map<string, { region: string; streams: Set<string> }>();
+  const deliveryStreams = new Map<string, string>();
   const buckets = new Set<string>();
   const endpointsByKey = new Map<string, string>();
   let publishFailures = 0;
   let putDelay = 0;
   const s: Omit<AwsServices, 'url' | 'close'> = {
     acceptKey: (id, secret) => accepted.set(id, secret),
-    createLogGroup: (n) => logGroups.set(n, new Set()),
-    createDeliveryStream: (n) => deliveryStreams.add(n),
+    createLogGroup: (n, region = 'us-east-1') => logGroups.set(n, { region, streams: new Set() }),
+    createDeliveryStream: (n, region = 'us-east-1') => deliveryStreams.set(n, region),
     createBucket: (n) => buckets.add(n),
     logEvents: [],
     firehoseRecords: [],
@@ -230,10 +231,14 @@ export async function startAwsServices(): Promise<AwsServices> {
   }
 
   async function cloudWatchLogs(req: IncomingMessage, body: string, target: string): Promise<Answer> {
-    if (!(await verify(req, body, 'logs', undefined, 'accepted'))) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
     const input = JSON.parse(body) as { logGroupName?: string; logStreamName?: string; logEvents?: { timestamp: number; message: string }[] };
-    const group = logGroups.get(input.logGroupName ?? '');
-    if (!group) return json({ __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 400);
+    const found = logGroups.get(input.logGroupName ?? '');
+    // A group lives in one region: a call signed for another is refused (as AWS would not find it there).
+    if (!(await verify(req, body, 'logs', found?.region ?? 'us-east-1', 'accepted'))) {
+      return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
+    }
+    if (!found) return json({ __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }, 400);
+    const group = found.streams;
     if (target === 'Logs_20140328.CreateLogStream') {
       if (group.has(input.logStreamName ?? '')) return json({ __type: 'ResourceAlreadyExistsException', message: 'The specified log stream already exists' }, 400);
       group.add(input.logStreamName ?? '');
@@ -250,9 +255,11 @@ export async function startAwsServices(): Promise<AwsServices> {
   }
 
   async function firehose(req: IncomingMessage, body: string, target: string): Promise<Answer> {
-    if (!(await verify(req, body, 'firehose', undefined, 'accepted'))) return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
-    if (target !== 'Firehose_20150804.PutRecordBatch') return json({ __type: 'UnknownOperationException' }, 400);
     const input = JSON.parse(body) as { DeliveryStreamName?: string; Records?: { Data: string }[] };
+    if (!(await verify(req, body, 'firehose', deliveryStreams.get(input.DeliveryStreamName ?? '') ?? 'us-east-1', 'accepted'))) {
+      return json({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }, 400);
+    }
+    if (target !== 'Firehose_20150804.PutRecordBatch') return json({ __type: 'UnknownOperationException' }, 400);
     if (!deliveryStreams.has(input.DeliveryStreamName ?? '')) return json({ __type: 'ResourceNotFoundException', message: `Firehose ${input.DeliveryStreamName} not found.` }, 400);
     const records = input.Records ?? [];
     for (const r of records) s.firehoseRecords.push({ stream: input.DeliveryStreamName!, data: Buffer.from(r.Data, 'base64').toString('utf8') });
@@ -262,6 +269,12 @@ export async function startAwsServices(): Promise<AwsServices> {
   async function s3Put(req: IncomingMessage, body: string): Promise<Answer> {
     const error = (code: string, message: string, status: number): Answer => ({ status, type: 'application/xml', body: `<Error><Code>${code}</Code><Message>${message}</Message></Error>` });
     if (!(await verify(req, body, 's3', undefined, 'accepted'))) return error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 403);
+    // S3 signs the payload hash the client states: it must be the body's.
+    const stated = String(req.headers['x-amz-content-sha256'] ?? '');
+    if (/^[0-9a-f]{64}$/.test(stated) && stated !== createHash('sha256').update(body).digest('hex')) {
+      s.badSignatures.push('s3: payload hash mismatch');
+      return error('XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.', 400);
+    }
     const [, bucket, ...key] = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname).split('/');
     if (!bucket || !buckets.has(bucket)) return error('NoSuchBucket', 'The specified bucket does not exist', 404);
     s.objects.push({ bucket, key: key.join('/'), body, contentType: req.headers['content-type'] });

@@ -17,12 +17,19 @@ import {
 import { engines, publicClient, startServer, type TestServer } from '../../support/server.js';
 import { startAwsServices, type AwsServices } from '../../support/aws-services.js';
 import { PASSWORD, WRONG, errorOf, makeClient, makePool, makeUser } from '../auth/support.js';
+import { senderError } from '../../../src/log-delivery/events.js';
 
 const KEY = { id: 'AKIATESSERALOGEXPORT', secret: 'log-export-secret-key-for-tests-0123456789' };
 const GROUP = 'arn:aws:logs:us-east-1:123456789012:log-group:tessera-auth';
 const NOTIFY_GROUP = 'arn:aws:logs:eu-west-1:123456789012:log-group:tessera-notify';
 const STREAM = 'arn:aws:firehose:us-east-1:123456789012:deliverystream/auth-events';
 const BUCKET = 'arn:aws:s3:::tessera-auth-logs';
+
+test('a sender error as exported: no address, no phone number, cut short', () => {
+  assert.equal(senderError(new Error('550 5.1.1 <ann@example.com>: no such user')), '550 5.1.1 <<address>>: no such user');
+  assert.equal(senderError(new Error('SMS to +1 (555) 010-9999 refused, account 4001234567')), 'SMS to <number> refused, account <number>');
+  assert.equal(senderError(new Error('x'.repeat(1000))).length, 301);
+});
 
 for (const engine of engines) {
   describe(`log delivery (${engine})`, () => {
@@ -31,24 +38,25 @@ for (const engine of engines) {
     let pub: CognitoIdentityProviderClient;
     let poolId: string;
     let clientId: string;
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, token: process.env.AWS_SESSION_TOKEN };
 
     before(async () => {
       aws = await startAwsServices();
       aws.acceptKey(KEY.id, KEY.secret);
       aws.createLogGroup('tessera-auth');
-      aws.createLogGroup('tessera-notify');
+      aws.createLogGroup('tessera-notify', 'eu-west-1');
       aws.createDeliveryStream('auth-events');
       aws.createBucket('tessera-auth-logs');
       // Tessera's own credentials, as the SDK's default chain finds them.
       process.env.AWS_ACCESS_KEY_ID = KEY.id;
       process.env.AWS_SECRET_ACCESS_KEY = KEY.secret;
+      delete process.env.AWS_SESSION_TOKEN;
       s = await startServer({
         engine,
         env: { TESSERA_CLOUDWATCH_LOGS_ENDPOINT: aws.url, TESSERA_FIREHOSE_ENDPOINT: aws.url, TESSERA_S3_ENDPOINT: aws.url },
         email: {
           send: async (m) => {
-            if (m.to.startsWith('bounce')) throw new Error('550 mailbox unavailable');
+            if (m.to.startsWith('bounce')) throw new Error(`550 5.1.1 <${m.to}>: mailbox unavailable`);
           },
         },
       });
@@ -66,6 +74,7 @@ for (const engine of engines) {
       process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
       if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
       if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      if (saved.token !== undefined) process.env.AWS_SESSION_TOKEN = saved.token;
     });
 
     const set = (LogConfigurations: LogConfigurationType[], UserPoolId = poolId) => s.idp.send(new SetLogDeliveryConfigurationCommand({ UserPoolId, LogConfigurations }));
@@ -138,7 +147,8 @@ for (const engine of engines) {
       assert.equal(notices[0]!.logLevel, 'ERROR');
       assert.equal(notices[0]!.deliveryMedium, 'EMAIL');
       assert.equal(notices[0]!.messageTrigger, 'ForgotPassword');
-      assert.match(notices[0]!.error, /550 mailbox unavailable/);
+      assert.equal(notices[0]!.error, '550 5.1.1 <<address>>: mailbox unavailable', 'the address the SMTP reply quotes is blanked out');
+      assert.ok(!JSON.stringify(notices).includes('bounce@example.com'));
 
       const everything = aws.logEvents.map((e) => e.message).join('\n');
       assert.ok(!everything.includes(PASSWORD) && !everything.includes(WRONG), 'no password in any record');

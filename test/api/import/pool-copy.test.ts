@@ -17,6 +17,8 @@ import {
   ListUserPoolClientSecretsCommand,
   AddUserPoolClientSecretCommand,
   DescribeUserPoolCommand,
+  GetLogDeliveryConfigurationCommand,
+  SetLogDeliveryConfigurationCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   type CognitoIdentityProviderClient,
@@ -76,6 +78,12 @@ for (const engine of engines) {
       await makeUser(a, poolId, 'alice', { attributes: { email: 'alice@example.com', email_verified: 'true', 'custom:plan': 'gold' } });
       await makeUser(a, poolId, 'bob');
       await a.idp.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Precedence: 1 }));
+      await a.idp.send(
+        new SetLogDeliveryConfigurationCommand({
+          UserPoolId: poolId,
+          LogConfigurations: [{ EventSource: 'userAuthEvents', LogLevel: 'INFO', CloudWatchLogsConfiguration: { LogGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:production' } }],
+        }),
+      );
       await a.idp.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }));
       const pubA = publicClient(a.url);
       totpSecret = await enrolTotp(a, pubA, (await adminTokens(a, poolId, clientId, 'alice'))!.AccessToken!);
@@ -113,6 +121,9 @@ for (const engine of engines) {
       const listed = (await b.idp.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: secretClient.id }))).ClientSecrets!;
       assert.equal(listed.length, 2);
       assert.deepEqual((await b.app.pools.getClient(poolId, secretClient.id)).secrets.map((x) => x.value), [secretClient.secret, rotated]);
+      // The copy does not write to the original's log destinations.
+      assert.deepEqual((await b.idp.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration?.LogConfigurations, []);
+      assert.equal((await a.idp.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration?.LogConfigurations?.length, 1);
     });
 
     test('a user with TOTP signs in with the same password and the same authenticator, and keeps the group', async () => {
