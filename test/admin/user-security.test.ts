@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, AdminListDevicesCommand, AdminListUserSessionsCommand, ConfirmDeviceCommand, SetUserPoolSessionConfigurationCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminListDevicesCommand, AdminListUserSessionsCommand, ConfirmDeviceCommand, SetUserPoolSessionConfigurationCommand, GetLogDeliveryConfigurationCommand, GetUserPoolMfaConfigCommand, InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { computeX, padHex, powG } from '../../src/crypto/srp.js';
 import { ADMIN, engines, publicClient } from '../support/server.js';
@@ -132,6 +132,30 @@ for (const engine of engines) {
       const cfg = await s.idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId: poolId }));
       assert.equal(cfg.MfaConfiguration, 'OFF');
       assert.equal(cfg.SoftwareTokenMfaConfiguration?.Enabled, false);
+    });
+
+    test("the pool's log export: set from two ARNs, shown, refused when malformed, turned off", async () => {
+      const stream = 'arn:aws:firehose:us-east-1:123456789012:deliverystream/activity';
+      const group = 'arn:aws:logs:us-east-1:123456789012:log-group:deliveries';
+      await page.goto(`${s.url}/admin/pools/${encodeURIComponent(poolId)}`);
+      await page.getByLabel(/^User activity to/).fill(stream);
+      await page.getByLabel(/^Failed e-mail and SMS deliveries to/).fill(group);
+      await press('Save log export');
+      const saved = (await s.idp.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration!.LogConfigurations;
+      assert.deepEqual(saved, [
+        { EventSource: 'userAuthEvents', LogLevel: 'INFO', FirehoseConfiguration: { StreamArn: stream } },
+        { EventSource: 'userNotification', LogLevel: 'ERROR', CloudWatchLogsConfiguration: { LogGroupArn: group } },
+      ]);
+      assert.equal(await page.getByLabel(/^User activity to/).inputValue(), stream, 'shown as saved');
+      await page.getByLabel(/^User activity to/).fill('not-an-arn');
+      const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save log export' }).click()]);
+      assert.equal(res?.status(), 400);
+      assert.match(await page.getByRole('alert').innerText(), /^InvalidParameterException: /);
+      await page.goBack();
+      await page.getByLabel(/^User activity to/).fill('');
+      await page.getByLabel(/^Failed e-mail and SMS deliveries to/).fill('');
+      await press('Save log export');
+      assert.deepEqual((await s.idp.send(new GetLogDeliveryConfigurationCommand({ UserPoolId: poolId }))).LogDeliveryConfiguration!.LogConfigurations, []);
     });
   });
 }

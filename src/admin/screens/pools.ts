@@ -52,11 +52,16 @@ export function registerPoolsScreen(r: AdminRouter): void {
 
   r.get('/admin/pools/:pool', async (ctx) => {
     const poolId = ctx.req.params.pool;
-    const [pool, clients, mfa] = await Promise.all([
+    const [pool, clients, mfa, logs] = await Promise.all([
       poolOf(ctx, poolId),
       ctx.call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60 }),
       ctx.call('GetUserPoolMfaConfig', { UserPoolId: poolId }),
+      ctx.call('GetLogDeliveryConfiguration', { UserPoolId: poolId }),
     ]);
+    const logConfigs: any[] = logs.LogDeliveryConfiguration?.LogConfigurations ?? [];
+    const auth = logConfigs.find((c) => c.EventSource === 'userAuthEvents');
+    const notify = logConfigs.find((c) => c.EventSource === 'userNotification');
+    const authArn = auth?.CloudWatchLogsConfiguration?.LogGroupArn ?? auth?.FirehoseConfiguration?.StreamArn ?? auth?.S3Configuration?.BucketArn ?? '';
     const clientRows = (clients.UserPoolClients ?? []).map((c: any) => [`<a href="${clientUrl(poolId, c.ClientId)}">${esc(c.ClientName)}</a>`, `<code>${esc(c.ClientId)}</code>`]);
     const facts: [string, string][] = [
       ['Id', `<code>${esc(poolId)}</code>`],
@@ -86,6 +91,11 @@ ${form(`${poolUrl(poolId)}/mfa`, 'MFA of the pool', ctx.s.csrf,
     checkbox('sms', 'SMS codes', !!mfa.SmsMfaConfiguration) +
     checkbox('email', 'E-mail codes', !!mfa.EmailMfaConfiguration),
   'Save MFA')}
+<h2>Log export</h2>
+${form(`${poolUrl(poolId)}/logs`, 'Log export', ctx.s.csrf,
+  input('auth', 'User activity to (ARN of a CloudWatch Logs group, a Firehose delivery stream or an S3 bucket; empty: none)', { value: authArn }) +
+    input('notify', 'Failed e-mail and SMS deliveries to (ARN of a CloudWatch Logs group; empty: none)', { value: notify?.CloudWatchLogsConfiguration?.LogGroupArn ?? '' }),
+  'Save log export')}
 <h2>Delete</h2>${form(`${poolUrl(poolId)}/delete`, 'Delete this pool', ctx.s.csrf, input('confirm', `Type the pool's name to confirm`, { required: true }), 'Delete pool', { danger: true })}`,
     });
   });
@@ -105,6 +115,24 @@ ${form(`${poolUrl(poolId)}/mfa`, 'MFA of the pool', ctx.s.csrf,
       ...(f.get('email') ? { EmailMfaConfiguration: current.EmailMfaConfiguration ?? {} } : {}),
     });
     return ctx.done(poolUrl(poolId), 'MFA saved.');
+  });
+
+  // SetLogDeliveryConfiguration from two ARNs: the user activity's destination kind is read off its ARN.
+  r.post('/admin/pools/:pool/logs', async (ctx) => {
+    const poolId = ctx.req.params.pool;
+    const auth = ctx.form.get('auth')?.trim() ?? '';
+    const notify = ctx.form.get('notify')?.trim() ?? '';
+    const destination = auth.startsWith('arn:aws:firehose:')
+      ? { FirehoseConfiguration: { StreamArn: auth } }
+      : auth.startsWith('arn:aws:s3:')
+        ? { S3Configuration: { BucketArn: auth } }
+        : { CloudWatchLogsConfiguration: { LogGroupArn: auth } };
+    const LogConfigurations = [
+      ...(auth ? [{ EventSource: 'userAuthEvents', LogLevel: 'INFO', ...destination }] : []),
+      ...(notify ? [{ EventSource: 'userNotification', LogLevel: 'ERROR', CloudWatchLogsConfiguration: { LogGroupArn: notify } }] : []),
+    ];
+    await ctx.call('SetLogDeliveryConfiguration', { UserPoolId: poolId, LogConfigurations });
+    return ctx.done(poolUrl(poolId), 'Log export saved.');
   });
 
   r.post('/admin/pools/:pool/delete', async (ctx) => {
