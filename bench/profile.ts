@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { Session } from 'node:inspector/promises';
 import type { Engine } from '../test/support/server.js';
 import { availableEngines, benchServer, flags } from './lib/env.js';
+import { backendCpu, cpuSince, pgBackends } from './lib/pg-backends.js';
 import { LoadGen, type Job, type Scenario } from './lib/load.js';
 import { SIGNIN_PASSWORD as PASSWORD, signInSetup } from './lib/signin-setup.js';
 
@@ -122,44 +123,17 @@ function threadCpu(): Map<string, { name: string; total: number; system: number 
   return out;
 }
 
-/** CPU ms so far of each of these PostgreSQL backends (by pid; one that has ended is absent). */
-function backendCpu(pids: Iterable<number>): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    } catch {
-      // the backend ended (its last figures are lost)
-    }
-  }
-  return out;
-}
-
-/** CPU used between two samples, backend by backend (one that started in between counts from 0). */
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let ms = 0;
-  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
-  return ms;
-}
-
 /**
  * Counts the statements node-postgres sends, by text (a named statement is bound by its name; one
- * without values goes by the simple protocol: BEGIN, COMMIT, ...), and collects the process ids of
- * this process's backends (BackendKeyData at connect).
+ * without values goes by the simple protocol: BEGIN, COMMIT, ...); the process ids of this
+ * process's backends are lib/pg-backends.ts's.
  */
 function countStatements() {
   const Connection = createRequire(import.meta.url)('pg/lib/connection.js');
   const texts = new Map<string, string>();
-  const backends = new Set<number>();
+  const backends = pgBackends;
   let counts = new Map<string, number>();
   const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  const connect = Connection.prototype.connect;
-  Connection.prototype.connect = function (this: { on(e: string, f: (m: { processID: number }) => void): void }, ...args: unknown[]) {
-    this.on('backendKeyData', (m) => backends.add(m.processID));
-    return connect.apply(this, args);
-  };
   const query = Connection.prototype.query;
   Connection.prototype.query = function (this: unknown, text: string) {
     add(text);

@@ -16,6 +16,8 @@ export interface LoadResult {
   p99: number;
   /** CPU time per ok request, ms: the server's process (all its threads) and the load generator's. */
   serverCpuMs?: number;
+  /** CPU ms per request of this process's PostgreSQL backends (bench/lib/pg-backends.ts), where measured. */
+  pgCpuMs?: number;
   clientCpuMs?: number;
   lastError?: string;
 }
