@@ -135,9 +135,8 @@ export class Users {
   /**
    * A password step's user read: as find (by name or alias, `{ typed }`) or findBySub (`{ sub }`),
    * and in the same statement the user's groups and the lockout counters of `user:<sub>` and of
-   * `otherSubject` (`prefetched`). With `claim`, the
-   * challenge id is recorded as used (`claimed`: false for a replay), in the same statement where
-   * the engine can (store/users.ts getForSignIn).
+   * `otherSubject` (`prefetched`). With `claim`, the challenge id is recorded as used (`claimed`:
+   * false for a replay), in the same statement where the engine can (store/users.ts getForSignIn).
    */
   async findForSignIn(
     pool: UserPool,
