@@ -25,6 +25,7 @@ import { identitiesOf, identityOf } from './federated-user.js';
 import { federationOf } from './index.js';
 import { AUTO_LINK_KEY } from './presets.js';
 import type { IdentityProvider } from './providers.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 
 const SUBJECT = 'Cognito_Subject';
 
@@ -109,5 +110,8 @@ async function sourceOf(app: App, pool: UserPool, source: ProviderUserIdentifier
     throw new InvalidParameterException(`Only ${SUBJECT} is supported as ProviderAttributeName.`);
   }
   if (!source.ProviderAttributeValue) throw new InvalidParameterException('ProviderAttributeValue is required.');
+  if (!fitsIndex(source.ProviderAttributeValue)) {
+    throw new InvalidParameterException(`ProviderAttributeValue must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);
+  }
   return { provider, userId: source.ProviderAttributeValue };
 }

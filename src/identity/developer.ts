@@ -15,6 +15,10 @@ import { gatherLogins, identityRow, linkLogin, merge, mergingTransaction, newIde
 import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
 import type { IdentityPool, IdentityPools } from './pools.js';
 import { retryOnRace } from './identities.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
+
+/** DeveloperUserIdentifierType's maximum length. */
+const DEVELOPER_ID_CHARS = 1024;
 
 /** Default lifetime of GetOpenIdTokenForDeveloperIdentity tokens (15 minutes). */
 export const DEVELOPER_TOKEN_TTL_SECONDS = 900;
@@ -45,6 +49,12 @@ export class DeveloperIdentities {
     const dev = developerProvider(pool);
     const developerUserId = logins[dev];
     if (developerUserId === undefined) throw new InvalidParameterException(`Logins must contain the developer provider name ${dev}.`);
+    // The limits of DeveloperUserIdentifier in the other operations (a Logins value may be longer).
+    if (!developerUserId || [...developerUserId].length > DEVELOPER_ID_CHARS || !fitsIndex(developerUserId)) {
+      throw new InvalidParameterException(
+        `The developer user identifier must be 1 to ${DEVELOPER_ID_CHARS} characters and no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`,
+      );
+    }
     const others = { ...logins };
     delete others[dev];
     const verified = await verifyLogins(pool, others, this.loginContext());

@@ -101,7 +101,12 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
       case 'list': {
         if (!Array.isArray(value)) throw serializationError('a list', where, value);
         checkLength(value.length, shape, where, problems, 'length');
-        value.forEach((v, i) => v !== null && walk(shape.member!, v, `${where}.${i + 1}.member`, secret));
+        // No list of these services is sparse: a null member is refused, as AWS does.
+        value.forEach((v, i) => {
+          const at = `${where}.${i + 1}.member`;
+          if (v === null) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
+          else walk(shape.member!, v, at, secret);
+        });
         return;
       }
       case 'map': {
@@ -110,7 +115,8 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
         checkLength(entries.length, shape, where, problems, 'length');
         for (const [k, v] of entries) {
           walk(shape.key!, k, `${where}.key`, secret);
-          if (v !== null) walk(shape.value!, v, `${where}.${k}`, secret);
+          if (v === null) problems.push(`Value null at '${where}.${k}' failed to satisfy constraint: Member must not be null`);
+          else walk(shape.value!, v, `${where}.${k}`, secret);
         }
         return;
       }

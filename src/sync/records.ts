@@ -31,6 +31,7 @@ import { requireIdentity } from './scope.js';
 import { checkSyncSessionToken, issueSyncSessionToken } from './session-token.js';
 import type { PoolSettings } from './pool-settings.js';
 import { runSyncTrigger, type InvokeFunction } from './sync-trigger.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 
 /** What running the SyncTrigger needs (absent: it never runs). */
 export interface SyncTriggerDeps {
@@ -272,5 +273,6 @@ function checkPatches(patches: RecordPatch[]): void {
     seen.add(p.key);
     if (p.op === 'replace' && p.value === undefined) throw new InvalidParameterException(`The replace patch of '${p.key}' has no Value.`);
     if (p.syncCount < 0) throw new InvalidParameterException(`The patch of '${p.key}' has a negative SyncCount.`);
+    if (!fitsIndex(p.key)) throw new InvalidParameterException(`Record keys must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);
   }
 }

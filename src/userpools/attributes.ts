@@ -6,6 +6,7 @@ import { InvalidParameterException, NotAuthorizedException } from '../errors.js'
 import type { AttributeType, SchemaAttributeType } from '../models/idp-types.js';
 import type { AppClient, UserPool } from './pools.js';
 import { STANDARD_ATTRIBUTE_NAMES, standardSchema } from './schema.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 
 /** Who writes: an administrator (SigV4 operations) or an app client (public operations). */
 export type AttributeWriter = 'admin' | AppClient;
@@ -95,6 +96,10 @@ function checkValue(name: string, entry: SchemaAttributeType, raw: string): stri
       const max = Number(entry.StringAttributeConstraints?.MaxLength ?? 2048);
       if (length < min) throw schemaError(`${name}: String must be no shorter than ${min} characters`);
       if (length > max) throw schemaError(`${name}: String must be no longer than ${max} characters`);
+      // E-mail and preferred_username can be aliases, kept in a unique index (store/indexed.ts).
+      if ((name === 'email' || name === 'preferred_username') && !fitsIndex(raw)) {
+        throw schemaError(`${name}: String must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8`);
+      }
       return raw;
     }
   }

@@ -52,7 +52,23 @@ export function searchEntries(user: User): SearchEntry[] {
   const out: SearchEntry[] = [];
   for (const attr of SEARCHABLE_ATTRIBUTES) {
     const value = user.attributes[attr];
-    if (value) out.push({ attr, value: attr === 'email' ? value.toLowerCase() : value });
+    if (value) out.push({ attr, value: searchKey(attr === 'email' ? value.toLowerCase() : value) });
   }
   return out;
+}
+
+/**
+ * A ListUsers filter is at most 256 characters, so its value is shorter than SEARCH_KEY_CHARS:
+ * a value cut to SEARCH_KEY_CHARS code points matches `=` and `^=` exactly as the whole value
+ * does (a longer value can equal no filter value, and a filter is a prefix of the value exactly
+ * when it is one of the cut value). Cut, every entry fits PostgreSQL's index (names may be 2,048
+ * characters, up to 8 KB of UTF-8).
+ */
+export const SEARCH_KEY_CHARS = 257;
+
+function searchKey(value: string): string {
+  if (value.length <= SEARCH_KEY_CHARS) return value;
+  let end = 0;
+  for (let n = 0; n < SEARCH_KEY_CHARS && end < value.length; n++) end += value.codePointAt(end)! > 0xffff ? 2 : 1;
+  return value.slice(0, end);
 }

@@ -1,6 +1,7 @@
 // AdminLinkProviderForUser and AdminDisableProviderForUser through the AWS SDK, on every engine:
 // the destination's identities attribute, the refusals, more than five identities on one user,
 // unlinking, and disabling an unlinked federated user.
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -57,6 +58,17 @@ for (const engine of engines) {
       await refused(linkTo('native', 'x', 'Corp', 'email'), 'InvalidParameterException');
       await refused(linkTo('ghost', 'x'), 'UserNotFoundException');
       await refused(linkTo('other', 'sub-1'), 'InvalidParameterException');
+    });
+
+    test('a provider user id over 2,048 bytes of UTF-8 is InvalidParameterException; one of 2,048 links', async () => {
+      // Random hex does not compress: 3,000 characters overflow a PostgreSQL index entry.
+      await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'long-ids', MessageAction: 'SUPPRESS' }));
+      const long = randomBytes(1500).toString('hex');
+      await refused(linkTo('long-ids', long), 'InvalidParameterException');
+      assert.equal((await identities('long-ids')).length, 0);
+      const fits = randomBytes(1024).toString('hex');
+      await linkTo('long-ids', fits);
+      assert.deepEqual((await identities('long-ids')).map((i) => i.userId), [fits]);
     });
 
     test('AdminDisableProviderForUser unlinks; an unknown identity is UserNotFoundException', async () => {

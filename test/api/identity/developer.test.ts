@@ -94,6 +94,18 @@ for (const engine of engines) {
       await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [IDENTITY_KEY]: foreign.Token! } })), 'NotAuthorizedException');
     });
 
+    test('a developer user identifier over 1,024 characters or 2,048 bytes of UTF-8 is InvalidParameterException, and no identity is made', async () => {
+      for (const id of ['x'.repeat(1025), '漢'.repeat(1000)]) {
+        await rejectsWith(devToken(id), 'InvalidParameterException', /1 to 1024 characters/);
+      }
+      await rejectsWith(lookup({ DeveloperUserIdentifier: '漢'.repeat(1000) }), 'ResourceNotFoundException');
+      // At the limits: 1,024 ASCII characters, 682 CJK ones (2,046 bytes).
+      for (const id of ['x'.repeat(1024), '漢'.repeat(682)]) {
+        const { IdentityId } = await devToken(id);
+        assert.equal((await lookup({ DeveloperUserIdentifier: id })).IdentityId, IdentityId);
+      }
+    });
+
     test('a missing developer login or a pool without a developer provider is InvalidParameterException', async () => {
       await rejectsWith(admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, Logins: { 'other.example': 'x' } })), 'InvalidParameterException');
       await rejectsWith(admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: poolId, Logins: {} })), 'InvalidParameterException');

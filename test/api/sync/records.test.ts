@@ -244,5 +244,24 @@ for (const engine of engines) {
       await push(deviceA, ds, [{ Op: 'replace', Key: 'one', Value: 'é', SyncCount: 1 }]);
       assert.equal((await deviceA.send(new DescribeDatasetCommand(ds))).Dataset!.DataStorage, 3 + 2);
     });
+
+    test('a record key over 2,048 bytes of UTF-8 (1,024 characters of CJK) is InvalidParameterException and writes nothing', async () => {
+      // Within the model's 1,024 characters but over what a PostgreSQL index entry holds.
+      const ds = await dataset('long-keys');
+      await push(deviceA, ds, [{ Op: 'replace', Key: 'short', Value: 'v', SyncCount: 0 }]);
+      const err = await rejectsWith(
+        push(deviceA, ds, [
+          { Op: 'replace', Key: 'other', Value: 'v', SyncCount: 0 },
+          { Op: 'replace', Key: '漢'.repeat(1024), Value: 'v', SyncCount: 0 },
+        ]),
+        'InvalidParameterException',
+        400,
+      );
+      assert.match(err.message, /2048 bytes/);
+      assert.deepEqual(await values(deviceA, ds), { short: 'v' });
+      // 682 of them (2,046 bytes) fit.
+      await push(deviceA, ds, [{ Op: 'replace', Key: '漢'.repeat(682), Value: 'v', SyncCount: 0 }]);
+      assert.equal(Object.keys(await values(deviceA, ds)).length, 2);
+    });
   });
 }

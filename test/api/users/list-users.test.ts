@@ -209,3 +209,39 @@ for (const engine of engines) {
     });
   });
 }
+
+for (const engine of engines) {
+  describe(`long attribute values (${engine})`, () => {
+    let s: TestServer;
+    let pool: string;
+    before(async () => {
+      s = await startServer({ engine });
+      pool = await newPool(s, { AliasAttributes: ['preferred_username', 'email'], AutoVerifiedAttributes: [] });
+    });
+    after(() => s.close());
+    const create = (Username: string, a: Record<string, string>) =>
+      s.idp.send(new AdminCreateUserCommand({ UserPoolId: pool, Username, MessageAction: 'SUPPRESS', UserAttributes: attrs(a) }));
+    const f = (Filter: string) => names(s, { Filter }, pool);
+
+    test('a name of 1,000 CJK characters (3,000 bytes) is stored whole and found by filters as a short one is', async () => {
+      // Random CJK does not compress: over what one PostgreSQL index entry holds.
+      const cjk = Array.from({ length: 1000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join('');
+      await create('long', { name: cjk, given_name: cjk, family_name: cjk });
+      await create('short', { name: cjk.slice(0, 200) });
+      const stored = await s.idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'long' }));
+      assert.equal(stored.UserAttributes!.find((a) => a.Name === 'name')?.Value, cjk);
+      assert.deepEqual(await f(`name = "${cjk.slice(0, 200)}"`), ['short']);
+      assert.deepEqual(await f(`name ^= "${cjk.slice(0, 200)}"`), ['long', 'short']);
+      assert.deepEqual(await f(`name ^= "${cjk.slice(0, 240)}"`), ['long']);
+      assert.deepEqual(await f(`family_name ^= "${cjk.slice(0, 10)}"`), ['long']);
+    });
+
+    test('an alias over 2,048 bytes of UTF-8 is InvalidParameterException; one just under is an alias', async () => {
+      await rejectsWith(create('too-long', { preferred_username: '漢'.repeat(700) }), 'InvalidParameterException', /2048 bytes/);
+      await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'too-long' })), { name: 'UserNotFoundException' });
+      await create('fits', { preferred_username: '漢'.repeat(682) });
+      assert.deepEqual(await f(`preferred_username ^= "漢漢漢"`), ['fits']);
+      await rejectsWith(create('fits-too', { preferred_username: '漢'.repeat(682) }), 'UsernameExistsException');
+    });
+  });
+}

@@ -12,7 +12,7 @@ import { model as idpModel } from '../../../src/models/idp.js';
 import { defineOperation } from '../../../src/operations/operation.js';
 import { loadRegistry } from '../../../src/operations/registry.js';
 import { unsupported } from '../../../src/operations/unsupported.js';
-import { engines, startServer, type TestServer } from '../../support/server.js';
+import { ADMIN, engines, startServer, type TestServer } from '../../support/server.js';
 import { IDENTITY, IDP, call, errorOf } from './raw.js';
 
 /** A model operation with no handler, signed or not (null when every one is implemented). */
@@ -89,6 +89,43 @@ for (const engine of engines) {
       const long = errorOf(await describePool({ UserPoolId: `us-east-1_${'a'.repeat(60)}` }));
       assert.equal(long.__type, 'InvalidParameterException');
       assert.match(long.message, /at 'userPoolId' failed to satisfy constraint: Member must have length less than or equal to 55/);
+    });
+
+    test('a null list member or map value is InvalidParameterException naming it, and nothing is written', async () => {
+      const idp = (op: string, body: object) => call(s.url, `${IDP}.${op}`, { body, sign: 'admin' });
+      const created = await idp('CreateUserPool', { PoolName: 'nulls' });
+      const { Id: pool, Arn: arn } = (created.json as { UserPool: { Id: string; Arn: string } }).UserPool;
+      const cases: [string, string, object, string][] = [
+        [IDP, 'AddCustomAttributes', { UserPoolId: pool, CustomAttributes: [{ Name: 'ok', AttributeDataType: 'String' }, null] }, 'customAttributes.2.member'],
+        [IDP, 'AdminCreateUser', { UserPoolId: pool, Username: 'nully', UserAttributes: [null] }, 'userAttributes.1.member'],
+        [IDP, 'TagResource', { ResourceArn: arn, Tags: { team: 'a', k: null } }, 'tags.k'],
+        [IDENTITY, 'CreateIdentityPool', { IdentityPoolName: 'nulls', AllowUnauthenticatedIdentities: true, CognitoIdentityProviders: [null] }, 'cognitoIdentityProviders.1.member'],
+      ];
+      for (const [service, op, body, member] of cases) {
+        const sign = service === IDENTITY ? { ...ADMIN, service: 'cognito-identity' } : 'admin';
+        const r = await call(s.url, `${service}.${op}`, { body, sign });
+        assert.equal(r.status, 400, op);
+        const e = errorOf(r);
+        assert.equal(e.__type, 'InvalidParameterException', op);
+        assert.equal(e.message, `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, op);
+      }
+      const described = (await idp('DescribeUserPool', { UserPoolId: pool })).json as { UserPool: { SchemaAttributes: { Name: string }[] } };
+      assert.ok(!described.UserPool.SchemaAttributes.some((a) => a.Name === 'custom:ok'));
+      assert.equal(errorOf(await idp('AdminGetUser', { UserPoolId: pool, Username: 'nully' })).__type, 'UserNotFoundException');
+      assert.deepEqual((await idp('ListTagsForResource', { ResourceArn: arn })).json, { Tags: {} });
+      const listed = await call(s.url, `${IDENTITY}.ListIdentityPools`, { body: { MaxResults: 60 }, sign: { ...ADMIN, service: 'cognito-identity' } });
+      const pools = listed.json as { IdentityPools: unknown[] };
+      assert.equal(pools.IdentityPools.length, 0);
+    });
+
+    test('AdminDeleteSoftwareToken checks its untyped members as the typed operations do (a NUL is refused)', async () => {
+      const created = await call(s.url, `${IDP}.CreateUserPool`, { body: { PoolName: 'untyped' }, sign: 'admin' });
+      const pool = (created.json as { UserPool: { Id: string } }).UserPool.Id;
+      for (const body of [{ UserPoolId: pool, Username: 'a\u0000b' }, { UserPoolId: pool }, { UserPoolId: 'bad pool', Username: 'a' }, { UserPoolId: pool, Username: 'x'.repeat(129) }]) {
+        const r = await call(s.url, `${IDP}.AdminDeleteSoftwareToken`, { body, sign: 'admin' });
+        assert.equal(r.status, 400, JSON.stringify(body));
+        assert.equal(errorOf(r).__type, 'InvalidParameterException', JSON.stringify(body));
+      }
     });
 
     test('the SDK sees constraint violations as InvalidParameterException', async () => {
