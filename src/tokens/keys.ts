@@ -123,6 +123,15 @@ export class SigningKeys {
     return jobs.map((j, i) => `${j.data}.${signatures[i]}`);
   }
 
+  /**
+   * Drops a deleted pool's keys from this process's cache, so its tokens stop verifying at once
+   * (their rows went with the pool; other processes drop theirs within KEY_CACHE_MS).
+   */
+  forget(poolId: string): void {
+    this.cache.delete(poolId);
+    this.inflight.delete(poolId);
+  }
+
   /** The current key of a use as a WebCrypto key, creating the pool's keys on first use. */
   async signingKey(poolId: string, use: TokenUse): Promise<{ kid: string; key: CryptoKey }> {
     const k = await this.currentKey(poolId, use);

@@ -14,7 +14,7 @@ import {
   UnlinkIdentityCommand,
   type CognitoIdentityClient,
 } from '@aws-sdk/client-cognito-identity';
-import { AdminUserGlobalSignOutCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminUserGlobalSignOutCommand, DeleteUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { ManualClock } from '../../../src/clock.js';
 import { engines, startServer, type TestServer } from '../../support/server.js';
@@ -138,6 +138,23 @@ for (const engine of engines) {
         'NotAuthorizedException',
         /not from a supported provider/,
       );
+    });
+
+    test("a deleted user pool's ID tokens are NotAuthorizedException at once", async () => {
+      const gone = await createUserPool(s, 'doomed');
+      await createUser(s, gone.poolId, 'ivy');
+      const { IdToken } = await signIn(s, gone.poolId, gone.clientId, 'ivy');
+      const pool = await admin.send(
+        new CreateIdentityPoolCommand({
+          IdentityPoolName: 'trusts_a_deleted_pool',
+          AllowUnauthenticatedIdentities: false,
+          CognitoIdentityProviders: [{ ProviderName: awsKey(gone.poolId), ClientId: gone.clientId }],
+        }),
+      );
+      const login = { IdentityPoolId: pool.IdentityPoolId!, Logins: { [awsKey(gone.poolId)]: IdToken! } };
+      await app.send(new GetIdCommand(login));
+      await s.idp.send(new DeleteUserPoolCommand({ UserPoolId: gone.poolId }));
+      await rejectsWith(app.send(new GetIdCommand(login)), 'NotAuthorizedException');
     });
 
     test('a guest that signs in keeps its identity id and needs its login from then on', async () => {
