@@ -73,6 +73,8 @@ interface PoolKeySet {
 export class SigningKeys {
   private readonly cache = new Map<string, PoolKeySet>();
   private readonly inflight = new Map<string, Promise<PoolKeySet>>();
+  /** Pools forgotten so far: a read that saw this number change leaves the cache alone. */
+  private forgets = 0;
   /** `${poolId}/${kid}` of kids a reload did not find -> when (ms). */
   private readonly unknownKids = new Map<string, number>();
 
@@ -129,7 +131,9 @@ export class SigningKeys {
    */
   forget(poolId: string): void {
     this.cache.delete(poolId);
-    this.inflight.delete(poolId);
+    for (const create of ['c', 'r']) this.inflight.delete(`${create}:${poolId}`);
+    // A read begun before the deletion must not put the keys back when it ends.
+    this.forgets++;
   }
 
   /** The current key of a use as a WebCrypto key, creating the pool's keys on first use. */
@@ -218,6 +222,7 @@ export class SigningKeys {
   }
 
   private async load(poolId: string, create: boolean): Promise<PoolKeySet> {
+    const forgets = this.forgets;
     let rows = await this.store.signingKeys.list(poolId);
     const missing = USES.filter((use) => !rows.some((r) => r.token_use === use));
     if (create && missing.length) {
@@ -228,7 +233,7 @@ export class SigningKeys {
     }
     const old = this.cache.get(poolId);
     const set: PoolKeySet = { loadedAt: this.clock.now(), keys: toPoolKeys(rows, old) };
-    this.cache.set(poolId, set);
+    if (forgets === this.forgets) this.cache.set(poolId, set);
     return set;
   }
 
