@@ -89,6 +89,20 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
     if (req.method === 'OPTIONS') return preflight(req, reply);
   });
 
+  // Hosted pages, OAuth endpoints, the console and the other non-API routes: a NUL in the URL or in
+  // a form or JSON body is refused before any handler sees it. Nothing legitimate sends one, and
+  // PostgreSQL can neither store nor compare it. AWS API requests (signed, or naming their
+  // operation) are left to their models' checks, which answer in the API's own error format.
+  fastify.addHook('preHandler', async (req, reply) => {
+    if (req.headers['x-amz-target'] || String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) return;
+    if (!carriesNul(req.raw.url ?? '', String(req.headers['content-type'] ?? ''), req.body)) return;
+    req.errorName = 'InvalidRequest';
+    return reply
+      .code(400)
+      .header('content-type', 'application/json')
+      .send(JSON.stringify({ error: 'invalid_request', error_description: 'The request contains a NUL character.' }));
+  });
+
   // One line per request. Only the path: query strings may carry codes and tokens.
   fastify.addHook('onResponse', async (req, reply) => {
     const path = (req.raw.url ?? '/').split('?')[0];
@@ -169,6 +183,18 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   });
 
   return fastify;
+}
+
+/**
+ * A NUL in the URL (raw or %00), or in a urlencoded or JSON body (raw, %00 or \u0000). Other
+ * bodies (a multipart upload's images, a SAML message's XML) are left to their parsers.
+ */
+function carriesNul(url: string, contentType: string, body: unknown): boolean {
+  if (url.includes('%00') || url.includes('\0')) return true;
+  if (!Buffer.isBuffer(body)) return false;
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return body.includes(0) || body.includes('%00');
+  if (/^application\/([\w.+-]*\+)?json/i.test(contentType)) return body.includes(0) || body.includes('\\u0000');
+  return false;
 }
 
 /**

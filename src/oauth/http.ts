@@ -37,15 +37,21 @@ export function hostedContext(app: App, req: FastifyRequest, reply: FastifyReply
   const raw = req.raw.url ?? '/';
   const q = raw.indexOf('?');
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
+  // A domain reached by its host name (custom, or the AWS-style prefix host; rewriteHostedUrl let
+  // only registered hosts through) keeps that host; the path form /_domain/<prefix> is under the
+  // public URL whatever Host the request names: links, and the redirect_uri and ACS URL sent to
+  // identity providers, must not follow a forged Host.
+  const byHost = !base.startsWith('/_domain/');
+  // Cookies are Secure when the browser's connection is (directly, or as a trusted proxy says).
   const secure = req.protocol === 'https';
-  const host = req.headers.host ?? new URL(app.config.publicUrl).host;
+  const origin = byHost ? `${secure ? 'https' : 'http'}://${req.headers.host ?? new URL(app.config.publicUrl).host}` : app.config.publicUrl.replace(/\/+$/, '');
   return {
     app,
     req,
     reply,
     domain,
     base,
-    baseUrl: `${secure ? 'https' : 'http'}://${host}${base}`,
+    baseUrl: `${origin}${base}`,
     secure,
     query,
     cookies: parseCookies(req.headers.cookie),

@@ -8,6 +8,8 @@ import { PASSWORD_ATTEMPTS_EXCEEDED } from '../../auth/lockout.js';
 import { TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED } from '../../auth/user-status.js';
 import type { FlowContext } from '../../auth/types.js';
 import { CognitoException } from '../../errors.js';
+import { model as idpModel } from '../../models/idp.js';
+import { validateInput } from '../../models/validate.js';
 import { answerCheckFailure, checkAuthorizeRequest, type AuthorizeRequest } from '../authorize.js';
 import { CsrfError, checkCsrf, formOf, type Hosted } from '../http.js';
 import type { MessageId } from './messages.js';
@@ -46,6 +48,16 @@ export function flowContext(h: Hosted, request: AuthorizeRequest): FlowContext {
 }
 
 /** The page message for a refusal of the domain; undefined for anything that is not a CognitoException. */
+/**
+ * A hosted form's input to an operation, checked as the API checks that operation's request (the
+ * username's pattern and length, the code's form...): a page takes nothing the API would refuse.
+ * Throws the API's InvalidParameterException, which messageFor shows on the page.
+ */
+export function checkedAsApi<T extends object>(shape: string, input: T): T {
+  validateInput(idpModel, shape, input);
+  return input;
+}
+
 export function messageFor(e: unknown): { id: MessageId; detail?: string } | undefined {
   if (!(e instanceof CognitoException)) return undefined;
   switch (e.name) {

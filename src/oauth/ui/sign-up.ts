@@ -10,7 +10,7 @@ import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
-import { flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
 import { confirmPage, signUpPage } from './pages.js';
 import { showPage } from './render.js';
@@ -59,13 +59,16 @@ export function submitSignUp(h: Hosted) {
     const client = request.client;
     let result;
     try {
-      result = await signUp(h.app.users, {
-        ClientId: client.id,
-        Username: username,
-        Password: password,
-        UserAttributes: email && !emailIsUsername(request) ? [{ Name: 'email', Value: email }] : [],
-        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
-      });
+      result = await signUp(
+        h.app.users,
+        checkedAsApi('SignUpRequest', {
+          ClientId: client.id,
+          Username: username,
+          Password: password,
+          UserAttributes: email && !emailIsUsername(request) ? [{ Name: 'email', Value: email }] : [],
+          SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+        }),
+      );
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
@@ -93,12 +96,15 @@ export function submitConfirm(h: Hosted) {
     const code = (form.get('code') ?? '').trim();
     const client = request.client;
     try {
-      await confirmSignUp(h.app.users, {
-        ClientId: client.id,
-        Username: username,
-        ConfirmationCode: code,
-        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
-      });
+      await confirmSignUp(
+        h.app.users,
+        checkedAsApi('ConfirmSignUpRequest', {
+          ClientId: client.id,
+          Username: username,
+          ConfirmationCode: code,
+          SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+        }),
+      );
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
