@@ -16,7 +16,12 @@ import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { autoLinkTarget, link } from './links.js';
 import { FederationError } from './oidc-client.js';
+import { codePoints, isStorable } from '../models/validate.js';
+import { fitsIndex } from '../store/indexed.js';
 import type { IdentityProvider } from './providers.js';
+
+/** The longest attribute value (AttributeValueType). */
+const MAX_ATTRIBUTE_CHARS = 2048;
 
 export interface Identity {
   userId: string;
@@ -31,7 +36,10 @@ export interface Identity {
 export function providerUserId(p: IdentityProvider, claims: Record<string, unknown>): string {
   const v = claims[p.attributeMapping.username ?? 'sub'];
   if (v === undefined || v === null || v === '') throw new FederationError(`${p.name} Error - the identity has no user id`);
-  return String(v);
+  const id = String(v);
+  // It becomes part of a username and a unique link (store/indexed.ts).
+  if (!isStorable(id) || !fitsIndex(id)) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
+  return id;
 }
 
 /** Pool attributes from the provider's claims, per AttributeMapping. */
@@ -41,7 +49,12 @@ export function mapAttributes(p: IdentityProvider, claims: Record<string, unknow
     if (attribute === 'username' || attribute === 'sub') continue;
     const v = claims[claim];
     if (v === undefined || v === null) continue;
-    out[attribute] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    // What an attribute write through the API could not store is not stored from a provider either.
+    if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndex(value))) {
+      throw new FederationError(`${p.name} Error - the value of ${attribute} is not one Tessera can keep (too long, or with a NUL character)`);
+    }
+    out[attribute] = value;
   }
   return out;
 }

@@ -105,7 +105,7 @@ export async function verifySamlResponse(h: Hosted, p: IdentityProvider, md: Idp
   try {
     ({ profile } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (e) {
-    throw invalid((e as Error).message);
+    throw invalid(libraryReason(e));
   }
   if (!profile?.getAssertion) throw invalid('no assertion');
   const outer = responseOutline(samlResponse);
@@ -121,12 +121,28 @@ export async function verifySamlResponse(h: Hosted, p: IdentityProvider, md: Idp
     throw invalid('the assertion was already used');
   }
   if (!profile.nameID) throw invalid('no NameID');
+  // It travels in the hosted session's cookie: browsers keep cookies of up to 4 KB.
+  if (Buffer.byteLength(profile.nameID) > MAX_NAME_ID_BYTES) throw invalid(`the NameID is longer than ${MAX_NAME_ID_BYTES} bytes`);
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries((profile.attributes as Record<string, unknown> | undefined) ?? {})) {
     claims[name] = Array.isArray(value) ? value.map(String).join(',') : value;
   }
   claims[NAME_ID_CLAIM] = profile.nameID;
   return { claims, nameID: profile.nameID, nameIDFormat: profile.nameIDFormat, sessionIndex: profile.sessionIndex };
+}
+
+/** The longest NameID taken (SAML's e-mail and X.509 subject forms are far shorter). */
+const MAX_NAME_ID_BYTES = 1024;
+
+/**
+ * Why the SAML library refused a response, fit to show the app: the XML parser's own messages
+ * (positions, the input it choked on) become one plain reason; others keep their first line.
+ */
+function libraryReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/xmldom|not well-formed|invalid doc source|entity/i.test(message)) return 'the message is not well-formed XML';
+  const first = message.split('\n')[0]!.trim();
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
 
 type Xml = { $?: Record<string, string> } & { [child: string]: Xml[] | Record<string, string> | undefined };

@@ -109,6 +109,18 @@ describe('OIDC federation in chromium with oidc-provider upstream', { skip: !has
     assert.equal(claims.email, 'fed2@example.com');
   });
 
+  test('a mapped attribute Tessera cannot keep (over 2,048 characters) ends the sign-in with invalid_request and makes no user', async () => {
+    await b.context.clearCookies();
+    up.accounts.set('u-long', { email: 'long@example.com', email_verified: true, name: 'x'.repeat(3000) });
+    const config = await rp();
+    await start(config, { identity_provider: 'Upstream' });
+    await upstreamLogin('u-long');
+    const back = await callback();
+    assert.equal(back.searchParams.get('error'), 'invalid_request');
+    assert.match(back.searchParams.get('error_description') ?? '', /the value of name is not one Tessera can keep/);
+    await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-long' })), { name: 'UserNotFoundException' });
+  });
+
   test('a forged state and a replayed callback are refused', async () => {
     const forged = await fetch(`${o.base}/oauth2/idpresponse?code=abc&state=not-a-sealed-state`, { redirect: 'manual' });
     assert.equal(forged.status, 400);

@@ -224,6 +224,18 @@ for (const engine of engines) {
       await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Corp_bob@corp.example' })), { name: 'UserNotFoundException' });
     });
 
+    test('a NameID over 1 KB, or a message that is not XML, is invalid_request with a plain reason', async () => {
+      const st = await spStart();
+      let e = errorOf(await postResponse(idp.response({ acs: acs(), audience: sp(), nameID: `${'n'.repeat(2000)}@corp.example`, inResponseTo: st.requestId }), st.relay));
+      assert.equal(e.error, 'invalid_request');
+      assert.match(e.description, /Invalid SAML response received: the NameID is longer than 1024 bytes/);
+      const st2 = await spStart();
+      const junk = Buffer.from('<samlp:Response><!DOCTYPE x [<!ENTITY x "y">]>&x;</samlp:Response>').toString('base64');
+      e = errorOf(await postResponse(junk, st2.relay));
+      assert.equal(e.error, 'invalid_request');
+      assert.equal(e.description, 'Invalid SAML response received: the message is not well-formed XML');
+    });
+
     test('an unknown provider name is refused with invalid_request', async () => {
       const res = await get(`${o.base}/oauth2/authorize?${authorizeQuery({ identity_provider: 'Nope' })}`);
       assert.equal(errorOf(res).error, 'invalid_request');
