@@ -26,6 +26,7 @@ import { federationOf } from './index.js';
 import { AUTO_LINK_KEY } from './presets.js';
 import type { IdentityProvider } from './providers.js';
 import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
+import { searchKey } from '../userpools/indexes.js';
 
 const SUBJECT = 'Cognito_Subject';
 
@@ -75,7 +76,8 @@ export async function autoLinkTarget(app: App, pool: UserPool, p: IdentityProvid
   if (p.details[AUTO_LINK_KEY] !== 'true') return undefined;
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
   if (!email || (claims.email_verified !== true && claims.email_verified !== 'true')) return undefined;
-  const { rows } = await app.store.users.list(pool.id, { on: 'search', attr: 'email', op: '=', value: email }, 10);
+  // The index holds e-mails cut to a length (indexes.ts); the loop compares the whole ones.
+  const { rows } = await app.store.users.list(pool.id, { on: 'search', attr: 'email', op: '=', value: searchKey(email) }, 10);
   const matches: User[] = [];
   for (const row of rows) {
     const u = await app.users.findBySub(pool, row.id);

@@ -23,6 +23,8 @@ import type { User } from '../userpools/user.js';
 import type { Users } from '../userpools/users.js';
 import { attributeColumns, HASH_COLUMN, MFA_COLUMN, USERNAME_COLUMN } from './csv-header.js';
 import { HashFormatError, parseImportedHash } from './password-hashes.js';
+import { model as idpModel } from '../models/idp.js';
+import { validateInput } from '../models/validate.js';
 
 /** A header the job cannot run with; its message becomes the job's CompletionMessage. */
 export class HeaderError extends Error {}
@@ -71,6 +73,8 @@ export function userFromRow(users: Users, pool: UserPool, layout: Layout, record
   const given = layout.attributes.filter(([i]) => record[i]).map(([i, Name]) => ({ Name, Value: record[i]! }));
   let user: User;
   try {
+    // The username as AdminCreateUser takes it (pattern, 128 characters).
+    validateInput(idpModel, 'AdminCreateUserRequest', { UserPoolId: pool.id, Username: name });
     const written = checkAttributeWrites(pool, given, { by: 'admin', creating: true });
     checkRequiredAttributes(pool, written.set);
     const { username, attributes } = resolveUsername(pool, name, written.set);

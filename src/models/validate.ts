@@ -3,7 +3,8 @@
 // length, range, pattern, enum) is an InvalidParameterException worded like AWS's own
 // ("1 validation error detected: Value at 'username' failed to satisfy constraint: ...").
 // Sensitive values (passwords, tokens) are never repeated in the message.
-// Unknown members are ignored: clients may be newer than Tessera.
+// Unknown members are ignored: clients may be newer than Tessera. A null list member is refused;
+// a null map value is taken as an absent entry and removed from the input.
 import { CognitoException } from '../cognito-exception.js';
 import type { ServiceModel, Shape } from './types.js';
 
@@ -112,10 +113,13 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
       case 'map': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('a map', where, value);
         const entries = Object.entries(value as Record<string, unknown>);
-        checkLength(entries.length, shape, where, problems, 'length');
+        checkLength(entries.filter(([, v]) => v !== null).length, shape, where, problems, 'length');
         for (const [k, v] of entries) {
           walk(shape.key!, k, `${where}.key`, secret);
-          if (v === null) problems.push(`Value null at '${where}.${k}' failed to satisfy constraint: Member must not be null`);
+          // A null value is an absent entry, and is dropped here so no handler sees it:
+          // amazon-cognito-identity-js sends ChallengeResponses.DEVICE_KEY = null when it retries
+          // without a device the server forgot, and Cognito takes that.
+          if (v === null) delete (value as Record<string, unknown>)[k];
           else walk(shape.value!, v, `${where}.${k}`, secret);
         }
         return;
@@ -202,9 +206,9 @@ const serializationError = (expected: string, where: string, value: unknown) =>
 /**
  * Length in code points, as the service counts it (a surrogate pair is one), without copying the
  * string. Counts high surrogates, so it is exact only for strings isStorable accepted (no
- * unpaired halves), which is the only place it is used.
+ * unpaired halves).
  */
-function codePoints(s: string): number {
+export function codePoints(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

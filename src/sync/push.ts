@@ -2,7 +2,8 @@
 // their subscriptions to datasets. The pushes themselves go out through SNS after each change
 // (publish.ts); apps without push can follow the change stream instead (events.ts).
 import type { Clock } from '../clock.js';
-import { InvalidConfigurationException, ResourceNotFoundException } from '../errors.js';
+import { InvalidConfigurationException, InvalidParameterException, ResourceNotFoundException } from '../errors.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 import { newUuid } from '../ids.js';
 import type { Store } from '../store/store.js';
 import type { DatasetKey } from '../store/sync.js';
@@ -18,6 +19,8 @@ export class PushDevices {
 
   /** Registers a device's push token for an identity; the same token answers the same id. */
   async register(poolId: string, identityId: string, platform: string, token: string): Promise<string> {
+    // The token is a unique index's key (store/indexed.ts); the model sets it no maximum.
+    if (!fitsIndex(token)) throw new InvalidParameterException(`Token must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);
     await requireIdentity(this.store, poolId, identityId);
     const config = await this.settings.configuration(poolId);
     if (!config.PushSync?.ApplicationArns?.length) {

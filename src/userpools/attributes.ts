@@ -97,7 +97,8 @@ function checkValue(name: string, entry: SchemaAttributeType, raw: string): stri
       if (length < min) throw schemaError(`${name}: String must be no shorter than ${min} characters`);
       if (length > max) throw schemaError(`${name}: String must be no longer than ${max} characters`);
       // E-mail and preferred_username can be aliases, kept in a unique index (store/indexed.ts).
-      if ((name === 'email' || name === 'preferred_username') && !fitsIndex(raw)) {
+      // Checked as written and lower-cased (as a case-insensitive pool keeps it; İ, Ⱥ grow).
+      if ((name === 'email' || name === 'preferred_username') && !(fitsIndex(raw) && fitsIndex(raw.toLowerCase()))) {
         throw schemaError(`${name}: String must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8`);
       }
       return raw;

@@ -58,15 +58,17 @@ export function searchEntries(user: User): SearchEntry[] {
 }
 
 /**
- * A ListUsers filter is at most 256 characters, so its value is shorter than SEARCH_KEY_CHARS:
- * a value cut to SEARCH_KEY_CHARS code points matches `=` and `^=` exactly as the whole value
- * does (a longer value can equal no filter value, and a filter is a prefix of the value exactly
- * when it is one of the cut value). Cut, every entry fits PostgreSQL's index (names may be 2,048
- * characters, up to 8 KB of UTF-8).
+ * A ListUsers filter is at most 256 characters, so its value, even lower-cased for e-mail (İ
+ * becomes two code points), is shorter than SEARCH_KEY_CHARS: a value cut to SEARCH_KEY_CHARS
+ * code points matches `=` and `^=` exactly as the whole value does (a longer value can equal no
+ * filter value, and a filter is a prefix of the value exactly when it is one of the cut value).
+ * Cut, every entry fits PostgreSQL's index (at most 2,052 bytes; names may be 2,048 characters,
+ * up to 8 KB of UTF-8). A look-up by a longer value (auto-linking by e-mail) cuts it the same way
+ * and compares the whole values itself.
  */
-export const SEARCH_KEY_CHARS = 257;
+export const SEARCH_KEY_CHARS = 2 * 256 + 1;
 
-function searchKey(value: string): string {
+export function searchKey(value: string): string {
   if (value.length <= SEARCH_KEY_CHARS) return value;
   let end = 0;
   for (let n = 0; n < SEARCH_KEY_CHARS && end < value.length; n++) end += value.codePointAt(end)! > 0xffff ? 2 : 1;

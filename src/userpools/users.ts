@@ -39,6 +39,8 @@ import type { Triggers } from '../triggers/triggers.js';
 import type { AuthFailureRow, GroupRow } from '../store/schema.js';
 import { sortGroups } from './groups.js';
 import { isTriggerError } from '../triggers/errors.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
+import type { AliasEntry } from '../store/users.js';
 
 export const USER_NOT_FOUND = 'User does not exist.';
 
@@ -192,7 +194,9 @@ export class Users {
       await this.store.transaction(async (tx) => {
         const current = await this.followPool(pool, user, tx);
         if (opts.forceAliases) await this.takeOverAliases(current, user, tx);
-        await tx.users.insert(userToRow(user, this.sealer), aliasEntries(current, user), searchEntries(user));
+        const aliases = aliasEntries(current, user);
+        refuseUnindexable(user, aliases);
+        await tx.users.insert(userToRow(user, this.sealer), aliases, searchEntries(user));
         await opts.then?.(tx);
       });
     } catch (e) {
@@ -214,7 +218,9 @@ export class Users {
         // Rules changed since `pool` was read: the indexes follow the new ones.
         const reindex = opts.reindex || current !== pool;
         const row = userToRow(user, this.sealer);
-        await tx.users.update(row, reindex ? aliasEntries(current, user) : undefined, reindex ? searchEntries(user) : undefined);
+        const aliases = reindex ? aliasEntries(current, user) : undefined;
+        if (aliases) refuseUnindexable(user, aliases);
+        await tx.users.update(row, aliases, reindex ? searchEntries(user) : undefined);
         await opts.then?.(tx);
       });
     } catch (e) {
@@ -495,4 +501,16 @@ export function mfaSettings(user: User): { MFAOptions?: MFAOptionType[]; Preferr
     ...(user.mfa.preferred ? { PreferredMfaSetting: user.mfa.preferred } : {}),
     ...(list.length ? { UserMFASettingList: list } : {}),
   };
+}
+
+/**
+ * The username and aliases of a user go into unique indexes (store/indexed.ts). The API's models
+ * keep them short; this catches what comes another way (a CSV import, a migration function's
+ * answer, an identity provider) before PostgreSQL refuses it with an error of its own.
+ */
+function refuseUnindexable(user: User, aliases: AliasEntry[]): void {
+  if (!fitsIndex(user.usernameNorm)) throw new InvalidParameterException(`The username must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);
+  for (const a of aliases) {
+    if (!fitsIndex(a.valueNorm)) throw new InvalidParameterException(`The ${a.kind} must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);
+  }
 }

@@ -236,12 +236,28 @@ for (const engine of engines) {
       assert.deepEqual(await f(`family_name ^= "${cjk.slice(0, 10)}"`), ['long']);
     });
 
+    test('an e-mail that lower-casing lengthens (İ is two code points in lower case) is still found by a full-length filter', async () => {
+      const email = `${'İ'.repeat(200)}@x.io`;
+      await create('dotted', { email });
+      assert.deepEqual(await f(`email = "${email}"`), ['dotted']);
+      assert.deepEqual(await f(`email ^= "${'İ'.repeat(140)}"`), ['dotted']);
+    });
+
     test('an alias over 2,048 bytes of UTF-8 is InvalidParameterException; one just under is an alias', async () => {
       await rejectsWith(create('too-long', { preferred_username: '漢'.repeat(700) }), 'InvalidParameterException', /2048 bytes/);
       await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'too-long' })), { name: 'UserNotFoundException' });
       await create('fits', { preferred_username: '漢'.repeat(682) });
       assert.deepEqual(await f(`preferred_username ^= "漢漢漢"`), ['fits']);
       await rejectsWith(create('fits-too', { preferred_username: '漢'.repeat(682) }), 'UsernameExistsException');
+    });
+
+    test('a username or alias that comes another way than the API (an import, a migration function) is refused the same way', async () => {
+      // The API's models stop these; a user built in the domain, as those paths build one, is not.
+      const p = await s.app.pools.get(pool);
+      const build = (username: string, attributes: Record<string, string> = {}) => s.app.users.build(p, { username, attributes, status: 'CONFIRMED' });
+      await rejectsWith(s.app.users.insert(p, build('u'.repeat(3000))), 'InvalidParameterException', /username must be no longer than 2048 bytes/);
+      await rejectsWith(s.app.users.insert(p, build('brief', { preferred_username: 'Ⱥ'.repeat(1000) })), 'InvalidParameterException', /preferred_username must be no longer than 2048 bytes/);
+      await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: pool, Username: 'brief' })), { name: 'UserNotFoundException' });
     });
   });
 }
