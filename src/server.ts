@@ -91,10 +91,11 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
 
   // Hosted pages, OAuth endpoints, the console and the other non-API routes: a NUL in the URL or in
   // a form or JSON body is refused before any handler sees it. Nothing legitimate sends one, and
-  // PostgreSQL can neither store nor compare it. AWS API requests (signed, or naming their
-  // operation) are left to their models' checks, which answer in the API's own error format.
+  // PostgreSQL can neither store nor compare it. The AWS API's routes (marked modelChecked) are
+  // left to their models' checks, which answer in the API's own error format. The route decides,
+  // not the request's headers, which a client chooses.
   fastify.addHook('preHandler', async (req, reply) => {
-    if (req.headers['x-amz-target'] || String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) return;
+    if ((req.routeOptions.config as { modelChecked?: boolean } | undefined)?.modelChecked) return;
     if (!carriesNul(req.raw.url ?? '', String(req.headers['content-type'] ?? ''), req.body)) return;
     req.errorName = 'InvalidRequest';
     return reply
@@ -172,7 +173,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   registerFrozenSettingsScreen(fastify, app);
 
   // AWS JSON 1.1 goes to any path (the SDKs append `/` to a configured endpoint's own path).
-  fastify.post('/*', async (req, reply) => {
+  fastify.post('/*', { config: { modelChecked: true } }, async (req, reply) => {
     if (isAwsJsonRequest(req)) return handleAwsJson(app, registry, req, reply);
     req.errorName = 'UnknownOperationException';
     return sendError(

@@ -17,7 +17,8 @@ import type { User } from '../userpools/user.js';
 import { autoLinkTarget, link } from './links.js';
 import { FederationError } from './oidc-client.js';
 import { codePoints, isStorable } from '../models/validate.js';
-import { fitsIndex } from '../store/indexed.js';
+import { fitsIndex, fitsIndexAsAlias } from '../store/indexed.js';
+import { normalizeUsername } from '../userpools/indexes.js';
 import type { IdentityProvider } from './providers.js';
 
 /** The longest attribute value (AttributeValueType). */
@@ -51,7 +52,7 @@ export function mapAttributes(p: IdentityProvider, claims: Record<string, unknow
     if (v === undefined || v === null) continue;
     const value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
     // What an attribute write through the API could not store is not stored from a provider either.
-    if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndex(value))) {
+    if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndexAsAlias(value))) {
       throw new FederationError(`${p.name} Error - the value of ${attribute} is not one Tessera can keep (too long, or with a NUL character)`);
     }
     out[attribute] = value;
@@ -84,6 +85,7 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     if (user) return user;
   }
   const username = `${p.name}_${userId}`;
+  if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
   const now = app.clock.now();
   const existing = await app.users.find(pool, username);
   if (existing && existing.username === username) {

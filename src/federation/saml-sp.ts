@@ -140,7 +140,7 @@ const MAX_NAME_ID_BYTES = 1024;
  */
 function libraryReason(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  if (/xmldom|not well-formed|invalid doc source|entity/i.test(message)) return 'the message is not well-formed XML';
+  if (/\[xmldom |invalid doc source|not well-formed/i.test(message)) return 'the message is not well-formed XML';
   const first = message.split('\n')[0]!.trim();
   return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }

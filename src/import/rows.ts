@@ -73,8 +73,10 @@ export function userFromRow(users: Users, pool: UserPool, layout: Layout, record
   const given = layout.attributes.filter(([i]) => record[i]).map(([i, Name]) => ({ Name, Value: record[i]! }));
   let user: User;
   try {
-    // The username as AdminCreateUser takes it (pattern, 128 characters).
-    validateInput(idpModel, 'AdminCreateUserRequest', { UserPoolId: pool.id, Username: name });
+    // The username and values as AdminCreateUser takes them (pattern and 128 characters for the
+    // name; no NUL and at most 2,048 characters for a value). A row is written by the import's own
+    // batch insert, not through Users.insert.
+    validateInput(idpModel, 'AdminCreateUserRequest', { UserPoolId: pool.id, Username: name, UserAttributes: given });
     const written = checkAttributeWrites(pool, given, { by: 'admin', creating: true });
     checkRequiredAttributes(pool, written.set);
     const { username, attributes } = resolveUsername(pool, name, written.set);

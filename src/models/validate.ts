@@ -3,8 +3,9 @@
 // length, range, pattern, enum) is an InvalidParameterException worded like AWS's own
 // ("1 validation error detected: Value at 'username' failed to satisfy constraint: ...").
 // Sensitive values (passwords, tokens) are never repeated in the message.
-// Unknown members are ignored: clients may be newer than Tessera. A null list member is refused;
-// a null map value is taken as an absent entry and removed from the input.
+// Unknown members are ignored: clients may be newer than Tessera. A null list member or map value
+// is refused, except in the maps a sign-in's clients fill (NULL_AS_ABSENT), where it is an absent
+// entry and is removed from the input.
 import { CognitoException } from '../cognito-exception.js';
 import type { ServiceModel, Shape } from './types.js';
 
@@ -67,6 +68,9 @@ const PATTERN_OVERRIDES: Record<string, RegExp> = {
   DomainType: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
 };
 
+/** Maps whose null values are absent entries (see the map case of validateInput). */
+const NULL_AS_ABSENT = new Set(['ChallengeResponsesType', 'AuthParametersType', 'ClientMetadataType']);
+
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 // Tessera's one exception to a model pattern: a LambdaConfig member (not KMSKeyID) may name a
@@ -113,14 +117,17 @@ export function validateInput(model: ServiceModel, shapeName: string | undefined
       case 'map': {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationError('a map', where, value);
         const entries = Object.entries(value as Record<string, unknown>);
-        checkLength(entries.filter(([, v]) => v !== null).length, shape, where, problems, 'length');
+        checkLength(entries.filter(([, v]) => v !== null || !NULL_AS_ABSENT.has(name)).length, shape, where, problems, 'length');
         for (const [k, v] of entries) {
           walk(shape.key!, k, `${where}.key`, secret);
-          // A null value is an absent entry, and is dropped here so no handler sees it:
-          // amazon-cognito-identity-js sends ChallengeResponses.DEVICE_KEY = null when it retries
-          // without a device the server forgot, and Cognito takes that.
-          if (v === null) delete (value as Record<string, unknown>)[k];
-          else walk(shape.value!, v, `${where}.${k}`, secret);
+          if (v === null) {
+            // In the maps a sign-in's clients fill, a null value is an absent entry, dropped here
+            // so no handler sees it: amazon-cognito-identity-js sends ChallengeResponses.DEVICE_KEY
+            // = null when it retries without a device the server forgot, and Cognito takes that.
+            // Elsewhere (logins, tags, provider details) a null is refused, not guessed at.
+            if (NULL_AS_ABSENT.has(name)) delete (value as Record<string, unknown>)[k];
+            else problems.push(`Value null at '${where}.${k}' failed to satisfy constraint: Member must not be null`);
+          } else walk(shape.value!, v, `${where}.${k}`, secret);
         }
         return;
       }

@@ -6,6 +6,7 @@
 // TESSERA_TRUST_PROXY, X-Forwarded-Proto https), and scoped to the domain's path in the path form
 // so that two pools on one host never share them.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { safeEqual } from '../crypto/compare.js';
@@ -33,18 +34,28 @@ export const CSRF_FIELD = '_csrf';
 
 export class CsrfError extends Error {}
 
+/** Host name of a Host header, lower case, without the port. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name.toLowerCase();
+}
+
 export function hostedContext(app: App, req: FastifyRequest, reply: FastifyReply, domain: PoolDomain, base: string): Hosted {
   const raw = req.raw.url ?? '/';
   const q = raw.indexOf('?');
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
-  // A domain reached by its host name (custom, or the AWS-style prefix host; rewriteHostedUrl let
-  // only registered hosts through) keeps that host; the path form /_domain/<prefix> is under the
-  // public URL whatever Host the request names: links, and the redirect_uri and ACS URL sent to
-  // identity providers, must not follow a forged Host.
-  const byHost = !base.startsWith('/_domain/');
   // Cookies are Secure when the browser's connection is (directly, or as a trusted proxy says).
   const secure = req.protocol === 'https';
-  const origin = byHost ? `${secure ? 'https' : 'http'}://${req.headers.host ?? new URL(app.config.publicUrl).host}` : app.config.publicUrl.replace(/\/+$/, '');
+  // The absolute URLs (the redirect_uri and ACS URL sent to identity providers) follow the Host
+  // the browser used when that Host is one Tessera answers to: a registered domain (the host form:
+  // rewriteHostedUrl let only those through), the public URL's host, localhost or an IP address
+  // (the README's http://127.0.0.1:9229/_domain/<prefix>). Any other Host on the path form is
+  // forged or a mistake, and the public URL stands in for it.
+  const host = req.headers.host;
+  const name = hostName(host);
+  const trusted = !!host && (!base.startsWith('/_domain/') || name === 'localhost' || isIP(name!.replace(/^\[|\]$/g, '')) !== 0 || name === new URL(app.config.publicUrl).hostname);
+  const origin = trusted ? `${secure ? 'https' : 'http'}://${host}` : new URL(app.config.publicUrl).origin;
   return {
     app,
     req,

@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { authorize } from './authorize.js';
 import type { PoolDomain } from './domains.js';
-import { hostedContext, sendJson, type Hosted } from './http.js';
+import { hostName, hostedContext, sendJson, type Hosted } from './http.js';
 import { logout } from './logout.js';
 import { revoke } from './revoke.js';
 import { token } from './token.js';
@@ -50,12 +50,6 @@ const JSON_ENDPOINTS = new Set(['oauth2/token', 'oauth2/userInfo', 'oauth2/revok
 const HOSTED_PATH = /^\/(oauth2\/|saml2\/|login$|logout$|signup$|confirm$|forgotPassword$|confirmForgotPassword$|newPassword$|mfa$|error$)/;
 const PREFIX_HOST = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.([a-z0-9-]+)\.localhost$/;
 
-/** Host name of a Host header, lower case, without the port. */
-function hostName(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return name.toLowerCase();
-}
 
 /**
  * Fastify's rewriteUrl: a hosted page asked for on another host than the API's (not an IP, not

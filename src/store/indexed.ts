@@ -7,3 +7,9 @@ export const MAX_INDEXED_BYTES = 2048;
 
 /** Whether `value` fits a unique index (MAX_INDEXED_BYTES of UTF-8). */
 export const fitsIndex = (value: string): boolean => Buffer.byteLength(value, 'utf8') <= MAX_INDEXED_BYTES;
+
+/**
+ * Whether an alias value (e-mail, preferred_username) fits, as written and lower-cased: a
+ * case-insensitive pool keeps it lower-cased, and some letters grow when lower-cased (İ, Ⱥ).
+ */
+export const fitsIndexAsAlias = (value: string): boolean => fitsIndex(value) && fitsIndex(value.toLowerCase());

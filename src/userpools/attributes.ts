@@ -6,7 +6,7 @@ import { InvalidParameterException, NotAuthorizedException } from '../errors.js'
 import type { AttributeType, SchemaAttributeType } from '../models/idp-types.js';
 import type { AppClient, UserPool } from './pools.js';
 import { STANDARD_ATTRIBUTE_NAMES, standardSchema } from './schema.js';
-import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
+import { MAX_INDEXED_BYTES, fitsIndexAsAlias } from '../store/indexed.js';
 
 /** Who writes: an administrator (SigV4 operations) or an app client (public operations). */
 export type AttributeWriter = 'admin' | AppClient;
@@ -97,8 +97,7 @@ function checkValue(name: string, entry: SchemaAttributeType, raw: string): stri
       if (length < min) throw schemaError(`${name}: String must be no shorter than ${min} characters`);
       if (length > max) throw schemaError(`${name}: String must be no longer than ${max} characters`);
       // E-mail and preferred_username can be aliases, kept in a unique index (store/indexed.ts).
-      // Checked as written and lower-cased (as a case-insensitive pool keeps it; İ, Ⱥ grow).
-      if ((name === 'email' || name === 'preferred_username') && !(fitsIndex(raw) && fitsIndex(raw.toLowerCase()))) {
+      if ((name === 'email' || name === 'preferred_username') && !fitsIndexAsAlias(raw)) {
         throw schemaError(`${name}: String must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8`);
       }
       return raw;

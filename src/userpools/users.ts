@@ -193,9 +193,9 @@ export class Users {
     try {
       await this.store.transaction(async (tx) => {
         const current = await this.followPool(pool, user, tx);
-        if (opts.forceAliases) await this.takeOverAliases(current, user, tx);
         const aliases = aliasEntries(current, user);
         refuseUnindexable(user, aliases);
+        if (opts.forceAliases) await this.takeOverAliases(current, user, tx);
         await tx.users.insert(userToRow(user, this.sealer), aliases, searchEntries(user));
         await opts.then?.(tx);
       });
@@ -505,8 +505,9 @@ export function mfaSettings(user: User): { MFAOptions?: MFAOptionType[]; Preferr
 
 /**
  * The username and aliases of a user go into unique indexes (store/indexed.ts). The API's models
- * keep them short; this catches what comes another way (a CSV import, a migration function's
- * answer, an identity provider) before PostgreSQL refuses it with an error of its own.
+ * keep them short; this catches what comes another way (a migration function's answer, an
+ * identity provider) before PostgreSQL refuses it with an error of its own. (CSV imports write in
+ * batches of their own and check their rows in import/rows.ts.)
  */
 function refuseUnindexable(user: User, aliases: AliasEntry[]): void {
   if (!fitsIndex(user.usernameNorm)) throw new InvalidParameterException(`The username must be no longer than ${MAX_INDEXED_BYTES} bytes in UTF-8.`);

@@ -51,6 +51,8 @@ for (const engine of engines) {
       for (const form of ['login', 'signup', 'forgotPassword']) {
         await isNulRefusal(await postForm(`${o.base}/${form}?${q}`, { _csrf: csrf, username: 'a\u0000b', password: PASSWORD, email: 'n@example.com' }, { cookie: cookiesOf(page) }));
       }
+      // Headers of the API's requests do not turn the check off: the route decides.
+      await isNulRefusal(await get(`${s.url}/_domain/%00/login`, { headers: { 'x-amz-target': 'AWSCognitoIdentityProviderService.GetUser', authorization: 'AWS4-HMAC-SHA256 junk' } }));
       // The same pages without the NUL still answer.
       assert.equal((await get(`${s.url}/${o.poolId}/.well-known/jwks.json`)).status, 200);
       assert.equal((await get(`${o.base}/login?${q}`)).status, 200);
@@ -72,11 +74,16 @@ for (const engine of engines) {
       assert.deepEqual((await s.idp.send(new ListUsersCommand({ UserPoolId: o.poolId }))).Users!.map((u) => u.Username), ['fine']);
     });
 
-    test("the path form's SAML endpoints are named under the public URL whatever Host the request gives", async () => {
+    test("the path form names its SAML endpoints under the Host only when Tessera answers to it (localhost, an IP, the public host), else under the public URL", async () => {
       const res = await getWithHost(s.port, 'evil.example', `/_domain/${o.prefix}/saml2/metadata`);
       assert.equal(res.status, 200);
       assert.ok(res.body.includes(`${s.url}/_domain/${o.prefix}/saml2/idpresponse`), res.body.slice(0, 500));
       assert.ok(!res.body.includes('evil.example'));
+      // The README's set-up: the browser at localhost or 127.0.0.1 keeps what it typed.
+      for (const host of [`localhost:${s.port}`, `127.0.0.1:${s.port}`]) {
+        const local = await getWithHost(s.port, host, `/_domain/${o.prefix}/saml2/metadata`);
+        assert.ok(local.body.includes(`http://${host}/_domain/${o.prefix}/saml2/idpresponse`), host);
+      }
     });
   });
 }

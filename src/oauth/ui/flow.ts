@@ -47,7 +47,6 @@ export function flowContext(h: Hosted, request: AuthorizeRequest): FlowContext {
   return { app: h.app, pool: request.pool, client: request.client, admin: false, sourceIp: h.req.ip, userAgent: h.req.headers['user-agent'] };
 }
 
-/** The page message for a refusal of the domain; undefined for anything that is not a CognitoException. */
 /**
  * A hosted form's input to an operation, checked as the API checks that operation's request (the
  * username's pattern and length, the code's form...): a page takes nothing the API would refuse.
@@ -58,6 +57,7 @@ export function checkedAsApi<T extends object>(shape: string, input: T): T {
   return input;
 }
 
+/** The page message for a refusal of the domain; undefined for anything that is not a CognitoException. */
 export function messageFor(e: unknown): { id: MessageId; detail?: string } | undefined {
   if (!(e instanceof CognitoException)) return undefined;
   switch (e.name) {

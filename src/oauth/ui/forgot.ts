@@ -9,7 +9,7 @@ import { CodeMismatchException } from '../../errors.js';
 import { checkPasswordPolicy } from '../../userpools/passwords.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
-import { messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
+import { checkedAsApi, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
 import { forgotPage, resetPage } from './pages.js';
 import { showPage } from './render.js';
@@ -58,6 +58,7 @@ export function submitReset(h: Hosted) {
     if (password !== (form.get('password2') ?? '')) return renderReset(h, request, { username, error: { id: 'error.passwordsDiffer' } });
     const pool = request.pool;
     try {
+      checkedAsApi('ConfirmForgotPasswordRequest', { ClientId: request.client.id, Username: username, ConfirmationCode: code, Password: password });
       const user = await h.app.users.find(pool, username);
       if (!user) throw new CodeMismatchException('Invalid verification code provided, please try again.');
       checkPasswordPolicy(pool, password);

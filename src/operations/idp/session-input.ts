@@ -2,7 +2,7 @@
 // & co.): the model gives these newer operations untyped members, so their shapes are checked
 // here, with the validation messages of the other operations.
 import { InvalidParameterException } from '../../errors.js';
-import { codePoints } from '../../models/validate.js';
+import { codePoints, isStorable } from '../../models/validate.js';
 
 const invalid = (member: string, constraint: string) =>
   new InvalidParameterException(`1 validation error detected: Value at '${member[0].toLowerCase()}${member.slice(1)}' failed to satisfy constraint: ${constraint}`);
@@ -13,6 +13,7 @@ export function str(input: In, member: string, o: { pattern?: RegExp; max?: numb
   const v = input[member];
   if (v === undefined && o.optional) return undefined as unknown as string;
   if (typeof v !== 'string' || v.length < 1) throw invalid(member, 'Member must not be null');
+  if (!isStorable(v)) throw invalid(member, 'Member must not contain NUL characters or unpaired surrogates');
   if (o.max !== undefined && codePoints(v) > o.max) throw invalid(member, `Member must have length less than or equal to ${o.max}`);
   if (o.pattern && !o.pattern.test(v)) throw invalid(member, `Member must satisfy regular expression pattern: ${o.pattern.source.replace(/^\^|\$$/g, '')}`);
   return v;

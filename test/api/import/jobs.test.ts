@@ -56,13 +56,14 @@ for (const engine of engines) {
         { 'cognito:username': '', email: 'x@example.com', email_verified: 'true' },
         { 'cognito:username': 'x'.repeat(3000), email: 'long@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
         { 'cognito:username': 'has space', email: 'space@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
+        { 'cognito:username': 'nulname', name: 'a\u0000b', email: 'nul@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
       ];
       const { created, done } = await importCsv(s, poolId, csv(HEADER, rows));
       assert.match(created.PreSignedUrl!, new RegExp(`^${s.url}/_tessera/import/${created.JobId}\\?token=`));
       assert.equal(created.Status, 'Created');
       assert.equal(done.Status, 'Succeeded');
-      assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [2, 0, 7]);
-      assert.match(done.CompletionMessage!, /2 imported, 0 skipped, 7 failed/);
+      assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [2, 0, 8]);
+      assert.match(done.CompletionMessage!, /2 imported, 0 skipped, 8 failed/);
       assert.ok(done.StartDate && done.CompletionDate && done.CompletionDate >= done.StartDate);
       assert.equal(done.PreSignedUrl, undefined);
 
@@ -79,7 +80,7 @@ for (const engine of engines) {
       const log = await (await fetch(created.PreSignedUrl!.replace('?token=', '/errors?token='))).text();
       const lines = log.trim().split('\n');
       assert.equal(lines[0], 'line,username,message');
-      assert.equal(lines.length, 8);
+      assert.equal(lines.length, 9);
       assert.match(log, /^4,nocontact,.*verified email/m);
       assert.match(log, /^5,bademail,Invalid email address format\./m);
       assert.match(log, /^6,mfanophone,.*phone_number/m);
@@ -88,6 +89,8 @@ for (const engine of engines) {
       // Usernames as AdminCreateUser takes them (a 3,000-character one would also overflow PostgreSQL's index).
       assert.match(log, /^9,x{3000},.*'username' failed to satisfy constraint: Member must have length less than or equal to 128/m);
       assert.match(log, /^10,has space,.*'username' failed to satisfy constraint: Member must satisfy regular expression pattern/m);
+      // A NUL in a value, which PostgreSQL cannot store: the row fails, not the whole job.
+      assert.match(log, /^11,nulname,.*must not contain NUL characters/m);
     });
 
     test('running the same file again skips the users the pool already has', async () => {
