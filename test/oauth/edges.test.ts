@@ -2,27 +2,12 @@
 // (Host header), Secure cookies behind a TLS-terminating proxy, escaping of everything a request
 // can put on a page, and the customization CSS grammar.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { parseCustomCss, serializeCss } from '../../src/oauth/ui/css.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { CALLBACK, PASSWORD, cookiesOf, get, hiddenField, postForm, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
-
-/** A GET with a chosen Host header (fetch does not let one set it). */
-function getWithHost(port: number, host: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { CALLBACK, PASSWORD, cookiesOf, get, getWithHost, hiddenField, postForm, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
 
 describe('hosted UI edges', () => {
   let s: TestServer;

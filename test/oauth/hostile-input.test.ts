@@ -3,24 +3,10 @@
 // there), the sign-up page takes only what the API's SignUp takes, and the path form of a domain
 // builds its absolute URLs from the public URL, not from the request's Host.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../support/server.js';
-import { CALLBACK, PASSWORD, cookiesOf, get, hiddenField, postForm, seedOAuthPool, seedWebClient, type OAuthSetup } from './support.js';
-
-function getWithHost(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { CALLBACK, PASSWORD, cookiesOf, get, getWithHost, hiddenField, postForm, seedOAuthPool, seedWebClient, type OAuthSetup } from './support.js';
 
 for (const engine of engines) {
   describe(`hostile input to the hosted UI (${engine})`, () => {

@@ -3,6 +3,7 @@
 // redirects; and helpers to read forms and cookies the way a browser would.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import {
   AdminCreateUserCommand,
@@ -187,4 +188,18 @@ export function formAction(html: string, pageUrl: string): string {
   const m = /<form[^>]*action="([^"]*)"/.exec(html);
   assert.ok(m, 'the page has a form');
   return new URL(m[1].replace(/&amp;/g, '&'), pageUrl).toString();
+}
+
+/** A GET with a chosen Host header (fetch does not let one set it). */
+export function getWithHost(port: number, host: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
