@@ -25,6 +25,13 @@ import { registerFrozenSettingsScreen } from './admin/frozen-screen.js';
 import { observeRequest } from './metrics/metrics.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's input is checked against an AWS model (the NUL check below leaves it alone). */
+    modelChecked?: boolean;
+  }
+}
+
+declare module 'fastify' {
   interface FastifyRequest {
     /** The AWS operation this request named, for the request log. */
     op?: string;
@@ -95,7 +102,7 @@ export async function buildServer(app: App, registry: Registry): Promise<Fastify
   // left to their models' checks, which answer in the API's own error format. The route decides,
   // not the request's headers, which a client chooses.
   fastify.addHook('preHandler', async (req, reply) => {
-    if ((req.routeOptions.config as { modelChecked?: boolean } | undefined)?.modelChecked) return;
+    if (req.routeOptions.config?.modelChecked) return;
     if (!carriesNul(req.raw.url ?? '', String(req.headers['content-type'] ?? ''), req.body)) return;
     req.errorName = 'InvalidRequest';
     return reply

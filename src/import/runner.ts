@@ -23,6 +23,10 @@ import type { UserPool } from '../userpools/pools.js';
 import { userToRow, type User } from '../userpools/user.js';
 import type { ImportDeps } from './jobs.js';
 import { HeaderError, readHeader, RowError, userFromRow, usernameOf, type Layout } from './rows.js';
+import { isStorable } from '../models/validate.js';
+
+/** NULs and unpaired surrogates replaced by U+FFFD. */
+const toStorable = (s: string) => s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 const BATCH_ROWS = 1000;
 /** Failed rows whose reasons are kept per job; the counters count them all. */
@@ -169,7 +173,9 @@ async function importBatch(deps: ImportDeps, pool: UserPool, layout: Layout, row
   const fail = (p: Parsed, message: string, skipped = false) => {
     if (skipped) out.skipped++;
     else out.failed++;
-    out.errors.push({ job_id: '', line: p.line, username: usernameOf(layout, p.record) ?? null, message });
+    // The error record keeps the name as far as it can be stored (a NUL would fail the whole batch).
+    const username = usernameOf(layout, p.record);
+    out.errors.push({ job_id: '', line: p.line, username: username === undefined ? null : isStorable(username) ? username : toStorable(username), message });
   };
   const candidates: { p: Parsed; user: User }[] = [];
   for (const p of rows) {

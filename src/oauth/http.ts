@@ -41,21 +41,37 @@ export function hostName(host: string | undefined): string | undefined {
   return name.toLowerCase();
 }
 
+/** A Host header: a name or a bracketed IPv6 address, and an optional port; nothing else. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
+
+/**
+ * The origin of the absolute URLs a hosted page gives out (the redirect_uri and ACS URL sent to
+ * identity providers). It is the Host the browser used only when Tessera knows that Host answers
+ * for it:
+ * - a registered domain (the host form: rewriteHostedUrl let only those through);
+ * - on the path form /_domain/<prefix>, the public URL's host, or a loopback address as in the
+ *   README's http://127.0.0.1:9229/_domain/<prefix>.
+ * Behind a proxy (TESSERA_TRUST_PROXY) the Host is the proxy's upstream address, so the path form
+ * takes the public URL. Any other Host, malformed or forged, gets the public URL too.
+ */
+function originFor(app: App, host: string | undefined, base: string, secure: boolean): string {
+  const publicOrigin = new URL(app.config.publicUrl).origin;
+  if (!host || !HOST_HEADER.test(host)) return publicOrigin;
+  const own = `${secure ? 'https' : 'http'}://${host}`;
+  if (!base.startsWith('/_domain/')) return own;
+  if (app.config.trustProxy) return publicOrigin;
+  const name = hostName(host)!.replace(/^\[|\]$/g, '');
+  const loopback = name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
+  return loopback || name === new URL(app.config.publicUrl).hostname ? own : publicOrigin;
+}
+
 export function hostedContext(app: App, req: FastifyRequest, reply: FastifyReply, domain: PoolDomain, base: string): Hosted {
   const raw = req.raw.url ?? '/';
   const q = raw.indexOf('?');
   const query = new URLSearchParams(q >= 0 ? raw.slice(q + 1) : '');
   // Cookies are Secure when the browser's connection is (directly, or as a trusted proxy says).
   const secure = req.protocol === 'https';
-  // The absolute URLs (the redirect_uri and ACS URL sent to identity providers) follow the Host
-  // the browser used when that Host is one Tessera answers to: a registered domain (the host form:
-  // rewriteHostedUrl let only those through), the public URL's host, localhost or an IP address
-  // (the README's http://127.0.0.1:9229/_domain/<prefix>). Any other Host on the path form is
-  // forged or a mistake, and the public URL stands in for it.
-  const host = req.headers.host;
-  const name = hostName(host);
-  const trusted = !!host && (!base.startsWith('/_domain/') || name === 'localhost' || isIP(name!.replace(/^\[|\]$/g, '')) !== 0 || name === new URL(app.config.publicUrl).hostname);
-  const origin = trusted ? `${secure ? 'https' : 'http'}://${host}` : new URL(app.config.publicUrl).origin;
+  const origin = originFor(app, req.headers.host, base, secure);
   return {
     app,
     req,

@@ -243,7 +243,7 @@ export function registerRestJson(fastify: FastifyInstance, app: App, registry: R
   // modelChecked: the operations' models check the input (server.ts leaves these routes alone).
   fastify.route({ method, url: '/identitypools', handler, config: { modelChecked: true } });
   fastify.route({ method, url: '/identitypools/*', handler, config: { modelChecked: true } });
-  fastify.get('/sync/events', (req, reply) => serveChangeStream(app, req, reply));
+  fastify.get('/sync/events', { config: { modelChecked: true } }, (req, reply) => serveChangeStream(app, req, reply));
   // Open change streams would hold the server's close forever: end them first.
   fastify.addHook('preClose', async () => app.sync.events.close());
 }

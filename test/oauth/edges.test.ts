@@ -37,6 +37,13 @@ describe('hosted UI edges', () => {
     assert.equal(decodeJwt(frag.get('access_token')!).scope, 'openid email');
   });
 
+  test('behind a trusted proxy the path form names its endpoints under the public URL, whatever Host the proxy passes', async () => {
+    // nginx passes its upstream address as Host by default.
+    const res = await getWithHost(s.port, `localhost:${s.port}`, `/_domain/${o.prefix}/saml2/metadata`, { 'x-forwarded-proto': 'https' });
+    assert.ok(res.body.includes(`${s.url}/_domain/${o.prefix}/saml2/idpresponse`), res.body.slice(0, 400));
+    assert.ok(!res.body.includes(`localhost:${s.port}`));
+  });
+
   test('the host form serves a custom domain and a prefix domain by their Host; an unknown host is 404', async () => {
     const custom = `login-${o.prefix}.example.test`;
     await s.idp.send(

@@ -1,7 +1,8 @@
 // What the hosted UI and the other non-API routes do with hostile input, on both engines: a NUL
 // anywhere in a URL or form is a 400 before any handler (PostgreSQL cannot hold one; it was a 500
-// there), the sign-up page takes only what the API's SignUp takes, and the path form of a domain
-// builds its absolute URLs from the public URL, not from the request's Host.
+// there), the sign-up page takes only what the API's SignUp takes, the forgotten-password page
+// answers an unknown name as a known one, and the path form of a domain builds its absolute URLs
+// from the request's Host only when that is loopback or the public host.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -60,11 +61,30 @@ for (const engine of engines) {
       assert.deepEqual((await s.idp.send(new ListUsersCommand({ UserPoolId: o.poolId }))).Users!.map((u) => u.Username), ['fine']);
     });
 
+    test('the forgotten-password page shows an unknown name a code sent, as it does a known one', async () => {
+      const hiding = await seedWebClient(s, o.poolId, { PreventUserExistenceErrors: 'ENABLED' });
+      const hq = new URLSearchParams({ response_type: 'code', client_id: hiding.clientId, redirect_uri: CALLBACK });
+      const page = await get(`${o.base}/forgotPassword?${hq}`);
+      const csrf = hiddenField(await page.text(), '_csrf')!;
+      const res = await postForm(`${o.base}/forgotPassword?${hq}`, { _csrf: csrf, username: 'nobody-here' }, { cookie: cookiesOf(page) });
+      const html = await res.text();
+      assert.match(html, /\*\*\*/);
+      // The same name twice: the same look-alike destination.
+      const again = await (await postForm(`${o.base}/forgotPassword?${hq}`, { _csrf: csrf, username: 'nobody-here' }, { cookie: cookiesOf(page) })).text();
+      assert.equal(/[^\s>]*\*\*\*[^\s<]*/.exec(again)?.[0], /[^\s>]*\*\*\*[^\s<]*/.exec(html)?.[0]);
+    });
+
     test("the path form names its SAML endpoints under the Host only when Tessera answers to it (localhost, an IP, the public host), else under the public URL", async () => {
       const res = await getWithHost(s.port, 'evil.example', `/_domain/${o.prefix}/saml2/metadata`);
       assert.equal(res.status, 200);
       assert.ok(res.body.includes(`${s.url}/_domain/${o.prefix}/saml2/idpresponse`), res.body.slice(0, 500));
       assert.ok(!res.body.includes('evil.example'));
+      // Malformed or merely IP-shaped Hosts are no better.
+      for (const host of ['[::1]@evil.example', `203.0.113.9:${s.port}`, 'evil.example:80:81']) {
+        const forged = await getWithHost(s.port, host, `/_domain/${o.prefix}/saml2/metadata`);
+        assert.ok(forged.body.includes(`${s.url}/_domain/${o.prefix}/saml2/idpresponse`), host);
+        assert.ok(!forged.body.includes('evil.example') && !forged.body.includes('203.0.113.9'), host);
+      }
       // The README's set-up: the browser at localhost or 127.0.0.1 keeps what it typed.
       for (const host of [`localhost:${s.port}`, `127.0.0.1:${s.port}`]) {
         const local = await getWithHost(s.port, host, `/_domain/${o.prefix}/saml2/metadata`);

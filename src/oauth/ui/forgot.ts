@@ -13,6 +13,7 @@ import { checkedAsApi, messageFor, pageUrl, withAuthorize, withForm } from './fl
 import type { MessageId } from './messages.js';
 import { forgotPage, resetPage } from './pages.js';
 import { showPage } from './render.js';
+import { simulatedDelivery } from '../../userpools/password-reset.js';
 
 function renderForgot(h: Hosted, request: AuthorizeRequest, o: { username?: string; error?: { id: MessageId; detail?: string } } = {}) {
   const body = forgotPage({ lang: h.lang, action: pageUrl(h, 'forgotPassword'), csrf: csrfToken(h), username: o.username, error: o.error, signInHref: pageUrl(h, 'login') });
@@ -34,7 +35,10 @@ export function submitForgot(h: Hosted) {
     if (!username) return renderForgot(h, request, { error: { id: 'error.userNotFound' } });
     const user = await h.app.users.find(request.pool, username);
     if (!user) {
-      if (hidesUserExistence(request.client)) return renderReset(h, request, { username });
+      // Answered as a known user is, with a look-alike destination (as the API's ForgotPassword).
+      if (hidesUserExistence(request.client)) {
+        return renderReset(h, request, { username, destination: simulatedDelivery(request.pool, username, await h.app.auth.standInKey()).Destination });
+      }
       return renderForgot(h, request, { username, error: { id: 'error.userNotFound' } });
     }
     try {
@@ -59,9 +63,10 @@ export function submitReset(h: Hosted) {
     const pool = request.pool;
     try {
       checkedAsApi('ConfirmForgotPasswordRequest', { ClientId: request.client.id, Username: username, ConfirmationCode: code, Password: password });
+      // The policy first: known and unknown names get the same answer to a weak password.
+      checkPasswordPolicy(pool, password);
       const user = await h.app.users.find(pool, username);
       if (!user) throw new CodeMismatchException('Invalid verification code provided, please try again.');
-      checkPasswordPolicy(pool, password);
       await h.app.users.confirmCode(pool, user, 'reset', code, (tx) => h.app.users.setPassword(pool, user, password, { permanent: true, store: tx }));
     } catch (e) {
       const m = messageFor(e);

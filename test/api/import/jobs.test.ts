@@ -57,13 +57,14 @@ for (const engine of engines) {
         { 'cognito:username': 'x'.repeat(3000), email: 'long@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
         { 'cognito:username': 'has space', email: 'space@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
         { 'cognito:username': 'nulname', name: 'a\u0000b', email: 'nul@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
+        { 'cognito:username': 'nul\u0000user', email: 'nul2@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' },
       ];
       const { created, done } = await importCsv(s, poolId, csv(HEADER, rows));
       assert.match(created.PreSignedUrl!, new RegExp(`^${s.url}/_tessera/import/${created.JobId}\\?token=`));
       assert.equal(created.Status, 'Created');
       assert.equal(done.Status, 'Succeeded');
-      assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [2, 0, 8]);
-      assert.match(done.CompletionMessage!, /2 imported, 0 skipped, 8 failed/);
+      assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [2, 0, 9]);
+      assert.match(done.CompletionMessage!, /2 imported, 0 skipped, 9 failed/);
       assert.ok(done.StartDate && done.CompletionDate && done.CompletionDate >= done.StartDate);
       assert.equal(done.PreSignedUrl, undefined);
 
@@ -80,7 +81,7 @@ for (const engine of engines) {
       const log = await (await fetch(created.PreSignedUrl!.replace('?token=', '/errors?token='))).text();
       const lines = log.trim().split('\n');
       assert.equal(lines[0], 'line,username,message');
-      assert.equal(lines.length, 9);
+      assert.equal(lines.length, 10);
       assert.match(log, /^4,nocontact,.*verified email/m);
       assert.match(log, /^5,bademail,Invalid email address format\./m);
       assert.match(log, /^6,mfanophone,.*phone_number/m);
@@ -91,6 +92,8 @@ for (const engine of engines) {
       assert.match(log, /^10,has space,.*'username' failed to satisfy constraint: Member must satisfy regular expression pattern/m);
       // A NUL in a value, which PostgreSQL cannot store: the row fails, not the whole job.
       assert.match(log, /^11,nulname,.*must not contain NUL characters/m);
+      // A NUL in the name itself: the error record keeps it as U+FFFD.
+      assert.match(log, /^12,nul\ufffduser,.*'username'/m);
     });
 
     test('running the same file again skips the users the pool already has', async () => {
