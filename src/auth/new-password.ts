@@ -17,7 +17,7 @@ import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
 import { checkSecretHash } from './secret-hash.js';
 import { afterFirstFactor } from './mfa.js';
-import type { ProvenBy } from './user-status.js';
+import { checkUserMaySignIn, type ProvenBy } from './user-status.js';
 import type { AuthStep, FlowContext } from './types.js';
 
 const PREFIX = 'userAttributes.';
@@ -32,7 +32,15 @@ function missingRequired(ctx: FlowContext, attributes: Record<string, string>): 
 }
 
 export function newPasswordChallenge(ctx: FlowContext, user: User, by: ProvenBy): AuthStep {
-  const session = newSession(ctx, { userId: user.id, username: user.username, typed: by.typed, challenge: 'NEW_PASSWORD_REQUIRED', deviceKey: by.deviceKey });
+  const session = newSession(ctx, {
+    userId: user.id,
+    username: user.username,
+    typed: by.typed,
+    challenge: 'NEW_PASSWORD_REQUIRED',
+    deviceKey: by.deviceKey,
+    // The temporary password this challenge answers: another one set meanwhile voids it.
+    state: { passwordSetAt: String(user.passwordUpdatedAt ?? '') },
+  });
   return {
     kind: 'challenge',
     name: 'NEW_PASSWORD_REQUIRED',
@@ -73,8 +81,12 @@ function applyAttributes(user: User, set: Record<string, string>): boolean {
 
 async function loadChallengedUser(ctx: FlowContext, s: ChallengeSession): Promise<User> {
   const user = await ctx.app.users.findBySub(ctx.pool, s.userId);
-  // The password was changed some other way meanwhile: this challenge no longer applies.
+  // The password was changed some other way meanwhile (permanently, or to another temporary
+  // one): this challenge no longer applies.
   if (!user || user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(INVALID_SESSION);
+  if (s.state?.passwordSetAt !== undefined && s.state.passwordSetAt !== String(user.passwordUpdatedAt ?? '')) throw new NotAuthorizedException(INVALID_SESSION);
+  // Disabled, or the temporary password expired, since the challenge began: refused as at its start.
+  checkUserMaySignIn(ctx, user);
   return user;
 }
 

@@ -128,6 +128,8 @@ export class Tokens {
     /** The user's groups in claim order, when the caller read them already; else they are read here. */
     groups?: GroupRef[];
   }): Promise<AuthenticationResultType> {
+    // Every flow refuses a disabled user before it gets here; this is the last line if one did not.
+    if (!a.user.enabled) throw new NotAuthorizedException('User is disabled.');
     const now = this.deps.clock.now();
     const session: TokenSession = {
       issuer: this.issuer(a.pool.id),
@@ -223,8 +225,10 @@ export class Tokens {
       authTime: family.auth_time,
       scopes: family.scopes.split(' ').filter(Boolean),
       groups: found.groups ? sortGroups(found.groups) : await this.groupsOf(pool.id, user.id),
-      // The device bound at sign-in wins; one given now is taken only for a family without one.
-      deviceKey: family.device_key ?? a.deviceKey,
+      // The device bound at sign-in wins. One given now is taken only for a family without one, and
+      // only if it is a device of this user: a refresh token alone must not put a key of the
+      // caller's choosing in an access token (ConfirmDevice would then remember it).
+      deviceKey: family.device_key ?? (await this.usersDevice(pool.id, user.id, a.deviceKey)),
     };
     const claims = await this.claimsPair(pool, session, now, { source: 'TokenGeneration_RefreshTokens', clientMetadata: a.clientMetadata });
     let refreshToken: string | undefined;
@@ -242,6 +246,13 @@ export class Tokens {
     const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, claims)]);
     if (tracksSessions(pool)) await this.sessions.onRefresh(pool, family.id, a.context);
     return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
+  }
+
+  /** `key` when it names a device of this user in this pool; else undefined. */
+  private async usersDevice(poolId: string, userId: string, key: string | undefined): Promise<string | undefined> {
+    if (!key) return undefined;
+    const row = await this.deps.store.devices.get(key);
+    return row && row.pool_id === poolId && row.user_id === userId ? key : undefined;
   }
 
   /**

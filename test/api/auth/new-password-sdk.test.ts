@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminDisableUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
   AdminRespondToAuthChallengeCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -56,6 +58,24 @@ for (const engine of engines) {
       const again = await errorOf(complete(r.Session, { USERNAME: 'tmp1', NEW_PASSWORD: 'An0ther-Passw0rd!', 'userAttributes.family_name': 'X' }));
       assert.equal(again.name, 'NotAuthorizedException');
       assert.equal((await start('tmp1').catch((e) => e)).name, 'NotAuthorizedException', 'the temporary password is gone');
+    });
+
+    test('a user disabled, or given another temporary password, after the challenge began cannot complete it, and keeps the old state', async () => {
+      await makeUser(s, poolId, 'tmp-off', { permanent: false, attributes: { family_name: 'Off' } });
+      const r = await start('tmp-off');
+      await s.idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'tmp-off' }));
+      const e = await errorOf(complete(r.Session, { USERNAME: 'tmp-off', NEW_PASSWORD: NEW }));
+      assert.deepEqual([e.name, e.message], ['NotAuthorizedException', 'User is disabled.']);
+      assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'tmp-off' }))).UserStatus, 'FORCE_CHANGE_PASSWORD');
+
+      await makeUser(s, poolId, 'tmp-reset', { permanent: false, attributes: { family_name: 'Reset' } });
+      const r2 = await start('tmp-reset');
+      clock.advance(1000);
+      await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'tmp-reset', Password: 'Another-Temp-9!', Permanent: false }));
+      assert.equal((await errorOf(complete(r2.Session, { USERNAME: 'tmp-reset', NEW_PASSWORD: NEW }))).name, 'NotAuthorizedException');
+      // The new temporary password still leads to a challenge that completes.
+      const r3 = await pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'tmp-reset', PASSWORD: 'Another-Temp-9!' } }));
+      assert.ok((await complete(r3.Session, { USERNAME: 'tmp-reset', NEW_PASSWORD: NEW })).AuthenticationResult?.IdToken);
     });
 
     test('AdminRespondToAuthChallenge completes it for an admin-initiated sign-in', async () => {

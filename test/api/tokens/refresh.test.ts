@@ -101,6 +101,16 @@ for (const engine of engines) {
       await refused(api.send(new GlobalSignOutCommand({ AccessToken: r1.AccessToken! })), 'NotAuthorizedException', 'Access Token has been revoked');
     });
 
+    test("a rotating client refuses REFRESH_TOKEN_AUTH (it would renew without rotating), as Cognito does", async () => {
+      const { client, tokens } = await signedIn(s, { pool, client: { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } } });
+      await refused(
+        api.send(new InitiateAuthCommand({ ClientId: client.id, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken } })),
+        'InvalidParameterException',
+        /REFRESH_TOKEN_AUTH flow not enabled for this client/,
+      );
+      assert.ok((await refresh(client.id, tokens.RefreshToken)).AuthenticationResult!.RefreshToken);
+    });
+
     test('with rotation and no grace period the old token is refused at once; the chain goes on', async () => {
       const { client, tokens } = await signedIn(s, { pool, client: { RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } } });
       let current = tokens.RefreshToken;
@@ -177,6 +187,13 @@ for (const engine of engines) {
       assert.equal(claimsOf(a.AccessToken!).device_key, deviceKey);
       const b = (await refresh(client.id, r.RefreshToken!)).AuthenticationResult!;
       assert.equal(claimsOf(b.AccessToken!).device_key, deviceKey);
+    });
+
+    test("a DeviceKey given with a refresh counts only when it is one of the user's devices", async () => {
+      const { client, tokens } = await signedIn(s, { pool });
+      const chosen = 'us-east-1_00000000-0000-4000-8000-0000deadbeef';
+      const a = (await refresh(client.id, tokens.RefreshToken, { DeviceKey: chosen })).AuthenticationResult!;
+      assert.equal(claimsOf(a.AccessToken!).device_key, undefined, "a key of the caller's choosing is not put in the token");
     });
 
     test('group claims are re-read on refresh', async () => {
