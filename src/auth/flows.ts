@@ -45,7 +45,7 @@ export const initiateFlows: Record<string, InitiateFlow> = {
   ADMIN_USER_PASSWORD_AUTH: { allow: 'ALLOW_ADMIN_USER_PASSWORD_AUTH', admin: true, start: startPasswordAuth },
   ADMIN_NO_SRP_AUTH: { allow: 'ALLOW_ADMIN_USER_PASSWORD_AUTH', admin: true, start: startPasswordAuth },
   REFRESH_TOKEN_AUTH: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
-  REFRESH_TOKEN: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: startRefresh },
+  REFRESH_TOKEN: { allow: 'ALLOW_REFRESH_TOKEN_AUTH', start: (ctx, params) => startRefresh(ctx, params, 'REFRESH_TOKEN') },
   USER_AUTH: { allow: 'ALLOW_USER_AUTH', start: startUserAuth },
   // The custom challenge loop of the Lambda triggers (src/triggers/custom-auth.ts).
   CUSTOM_AUTH: { allow: 'ALLOW_CUSTOM_AUTH', start: (ctx, params) => ctx.app.triggers.startCustomAuth(ctx, params) },

@@ -10,6 +10,7 @@
 // against the pool's policy before anything is written; then, in one transaction, the Session's
 // id is recorded as used (so a completed challenge cannot be answered again), the attributes are
 // set, and the password is set permanently (status CONFIRMED). Then MFA as after any password (mfa.ts).
+import { createHash } from 'node:crypto';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { checkAttributeWrites, poolSchema } from '../userpools/attributes.js';
 import { checkPasswordPolicy } from '../userpools/passwords.js';
@@ -19,6 +20,7 @@ import { checkSecretHash } from './secret-hash.js';
 import { afterFirstFactor } from './mfa.js';
 import { checkUserMaySignIn, type ProvenBy } from './user-status.js';
 import type { AuthStep, FlowContext } from './types.js';
+import type { Store } from '../store/store.js';
 
 const PREFIX = 'userAttributes.';
 
@@ -39,7 +41,7 @@ export function newPasswordChallenge(ctx: FlowContext, user: User, by: ProvenBy)
     challenge: 'NEW_PASSWORD_REQUIRED',
     deviceKey: by.deviceKey,
     // The temporary password this challenge answers: another one set meanwhile voids it.
-    state: { passwordSetAt: String(user.passwordUpdatedAt ?? '') },
+    state: { password: passwordMark(user) },
   });
   return {
     kind: 'challenge',
@@ -79,15 +81,24 @@ function applyAttributes(user: User, set: Record<string, string>): boolean {
   return changed;
 }
 
-async function loadChallengedUser(ctx: FlowContext, s: ChallengeSession): Promise<User> {
-  const user = await ctx.app.users.findBySub(ctx.pool, s.userId);
+/**
+ * The challenged user as it stands (in `tx`: locked until the password is written, so that a
+ * disable or another temporary password cannot land in between and be overwritten).
+ */
+async function loadChallengedUser(ctx: FlowContext, s: ChallengeSession, tx?: Store): Promise<User> {
+  const user = await ctx.app.users.findBySub(ctx.pool, s.userId, tx, { forUpdate: !!tx });
   // The password was changed some other way meanwhile (permanently, or to another temporary
   // one): this challenge no longer applies.
   if (!user || user.status !== 'FORCE_CHANGE_PASSWORD') throw new NotAuthorizedException(INVALID_SESSION);
-  if (s.state?.passwordSetAt !== undefined && s.state.passwordSetAt !== String(user.passwordUpdatedAt ?? '')) throw new NotAuthorizedException(INVALID_SESSION);
+  if (s.state?.password !== undefined && s.state.password !== passwordMark(user)) throw new NotAuthorizedException(INVALID_SESSION);
   // Disabled, or the temporary password expired, since the challenge began: refused as at its start.
   checkUserMaySignIn(ctx, user);
   return user;
+}
+
+/** A fingerprint of the user's password material (a new salt each time one is set). */
+function passwordMark(user: User): string {
+  return createHash('sha256').update(JSON.stringify(user.password ?? null)).digest('base64url').slice(0, 16);
 }
 
 /** RespondToAuthChallenge NEW_PASSWORD_REQUIRED. */
@@ -96,16 +107,19 @@ export async function answerNewPassword(ctx: FlowContext, responses: Record<stri
   checkSecretHash(ctx.client, responses.SECRET_HASH, [s.username, s.typed, s.userId]);
   const password = responses.NEW_PASSWORD;
   if (!password) throw new InvalidParameterException('Missing required parameter NEW_PASSWORD');
-  const user = await loadChallengedUser(ctx, s);
-  const set = attributeAnswers(ctx, user, responses);
-  const missing = missingRequired(ctx, { ...user.attributes, ...set });
+  const seen = await loadChallengedUser(ctx, s);
+  const set = attributeAnswers(ctx, seen, responses);
+  const missing = missingRequired(ctx, { ...seen.attributes, ...set });
   if (missing.length) throw new InvalidParameterException(`Invalid attributes given, ${missing[0]} is missing`);
   checkPasswordPolicy(ctx.pool, password);
-  await ctx.app.store.transaction(async (tx) => {
+  const user = await ctx.app.store.transaction(async (tx) => {
     if (!(await tx.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
-    const reindex = applyAttributes(user, set);
-    await ctx.app.users.setPassword(ctx.pool, user, password, { permanent: true, store: tx });
-    if (reindex) await ctx.app.users.save(ctx.pool, user, { reindex: true, store: tx });
+    // Read again, and checked again, under the lock the write needs.
+    const current = await loadChallengedUser(ctx, s, tx);
+    const reindex = applyAttributes(current, set);
+    await ctx.app.users.setPassword(ctx.pool, current, password, { permanent: true, store: tx });
+    if (reindex) await ctx.app.users.save(ctx.pool, current, { reindex: true, store: tx });
+    return current;
   });
   return afterFirstFactor({ ...ctx, tokenSource: 'TokenGeneration_NewPasswordChallenge' }, user, { typed: s.typed, deviceKey: s.deviceKey });
 }

@@ -9,11 +9,11 @@ import { requireParam } from './params.js';
 import { checkSecretHash, requireSecretHash } from './secret-hash.js';
 import type { AuthStep, FlowContext } from './types.js';
 
-export async function startRefresh(ctx: FlowContext, params: Record<string, string>): Promise<AuthStep> {
+export async function startRefresh(ctx: FlowContext, params: Record<string, string>, flow = 'REFRESH_TOKEN_AUTH'): Promise<AuthStep> {
   // Cognito: rotation must be completed with GetTokensFromRefreshToken. A refresh here would
   // renew the tokens while leaving the presented refresh token in place, which rotation forbids.
   if (ctx.client.settings.RefreshTokenRotation?.Feature === 'ENABLED') {
-    throw new InvalidParameterException('REFRESH_TOKEN_AUTH flow not enabled for this client: it rotates refresh tokens, which only GetTokensFromRefreshToken does.');
+    throw new InvalidParameterException(`${flow} flow not enabled for this client: it rotates refresh tokens, which only GetTokensFromRefreshToken does.`);
   }
   const refreshToken = requireParam(params, 'REFRESH_TOKEN');
   requireSecretHash(ctx.client, params.SECRET_HASH);

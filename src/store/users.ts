@@ -121,6 +121,16 @@ export class UserRepo {
   }
 
   /**
+   * The user by id, for a write that depends on what it reads: inside a transaction on PostgreSQL
+   * the row stays locked (FOR UPDATE) until the end, so a concurrent change waits instead of being
+   * overwritten. SQLite runs one write transaction at a time anyway.
+   */
+  async getByIdForUpdate(poolId: string, id: string): Promise<UserRow | undefined> {
+    if (this.engine !== 'postgres') return this.getById(poolId, id);
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId).forUpdate().executeTakeFirst();
+  }
+
+  /**
    * A sign-in's user read (by id, by normalized username or by an alias) with what the sign-in needs next, in
    * one statement: the user's groups (the token claims) and the failure counters of `user:<id>`
    * and of `otherSubject` (lockout.ts; the client's address). With `claim` (an SRP answer's

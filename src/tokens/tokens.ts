@@ -26,6 +26,7 @@ import { newUuid } from '../ids.js';
 import { tracksSessions, UserSessions, type SessionContext } from '../sessions/sessions.js';
 import type { AuthenticationResultType } from '../models/idp-types.js';
 import type { Store } from '../store/store.js';
+import { USER_DISABLED } from '../auth/user-status.js';
 import { sortGroups } from '../userpools/groups.js';
 import type { AppClient, UserPool, UserPools } from '../userpools/pools.js';
 import { userFromRow, type User } from '../userpools/user.js';
@@ -129,7 +130,7 @@ export class Tokens {
     groups?: GroupRef[];
   }): Promise<AuthenticationResultType> {
     // Every flow refuses a disabled user before it gets here; this is the last line if one did not.
-    if (!a.user.enabled) throw new NotAuthorizedException('User is disabled.');
+    if (!a.user.enabled) throw new NotAuthorizedException(USER_DISABLED);
     const now = this.deps.clock.now();
     const session: TokenSession = {
       issuer: this.issuer(a.pool.id),
@@ -186,8 +187,8 @@ export class Tokens {
    * origin_jti and event_id; attributes and groups are read afresh. With `rotate`, the result
    * carries a new RefreshToken and the presented one stays usable for the client's
    * RefreshTokenRotation.RetryGracePeriodSeconds, then is refused with RefreshTokenReuseException
-   * (and its family revoked). Without `rotate` (InitiateAuth REFRESH_TOKEN_AUTH, which does not
-   * declare that exception) a rotated-out token is refused with NotAuthorizedException.
+   * (and its family revoked). Without `rotate` (a client that does not rotate, whose tokens were
+   * rotated while it did) a rotated-out token is refused with NotAuthorizedException.
    * Cost: one indexed read (the token, its family, user and groups), at most one insert, two
    * signatures.
    *
@@ -228,7 +229,7 @@ export class Tokens {
       // The device bound at sign-in wins. One given now is taken only for a family without one, and
       // only if it is a device of this user: a refresh token alone must not put a key of the
       // caller's choosing in an access token (ConfirmDevice would then remember it).
-      deviceKey: family.device_key ?? (await this.usersDevice(pool.id, user.id, a.deviceKey)),
+      deviceKey: family.device_key ?? (await this.bindUsersDevice(pool.id, user.id, family.id, a.deviceKey)),
     };
     const claims = await this.claimsPair(pool, session, now, { source: 'TokenGeneration_RefreshTokens', clientMetadata: a.clientMetadata });
     let refreshToken: string | undefined;
@@ -248,11 +249,16 @@ export class Tokens {
     return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
   }
 
-  /** `key` when it names a device of this user in this pool; else undefined. */
-  private async usersDevice(poolId: string, userId: string, key: string | undefined): Promise<string | undefined> {
+  /**
+   * `key` when it names a device of this user in this pool, recorded on the family from now on
+   * (ForgetDevice then revokes it with the device's other sign-ins); else undefined.
+   */
+  private async bindUsersDevice(poolId: string, userId: string, familyId: string, key: string | undefined): Promise<string | undefined> {
     if (!key) return undefined;
     const row = await this.deps.store.devices.get(key);
-    return row && row.pool_id === poolId && row.user_id === userId ? key : undefined;
+    if (!row || row.pool_id !== poolId || row.user_id !== userId) return undefined;
+    await this.deps.store.tokens.bindDevice(familyId, key);
+    return key;
   }
 
   /**

@@ -129,8 +129,8 @@ export class Users {
   }
 
   /** The user with this `sub` (tokens carry it), or undefined. */
-  async findBySub(pool: UserPool, sub: string, store: Store = this.store): Promise<User | undefined> {
-    const row = await store.users.getById(pool.id, sub);
+  async findBySub(pool: UserPool, sub: string, store: Store = this.store, opts: { forUpdate?: boolean } = {}): Promise<User | undefined> {
+    const row = opts.forUpdate ? await store.users.getByIdForUpdate(pool.id, sub) : await store.users.getById(pool.id, sub);
     return row ? userFromRow(row, this.sealer) : undefined;
   }
 

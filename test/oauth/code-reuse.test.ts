@@ -20,8 +20,8 @@ for (const engine of engines) {
     });
     after(() => s.close());
 
-    async function code(): Promise<string> {
-      const q = new URLSearchParams({ response_type: 'code', client_id: web.clientId, redirect_uri: CALLBACK, scope: 'openid aws.cognito.signin.user.admin' });
+    async function code(clientId = web.clientId): Promise<string> {
+      const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid aws.cognito.signin.user.admin' });
       const page = await get(`${o.base}/login?${q}`);
       const res = await postForm(`${o.base}/login?${q}`, { _csrf: hiddenField(await page.text(), '_csrf')!, username: 'reuser', password: PASSWORD }, { cookie: cookiesOf(page) });
       assert.equal(res.status, 302);
@@ -61,6 +61,17 @@ for (const engine of engines) {
       } finally {
         idp.destroy();
       }
+    });
+
+    test('a rotating client without ALLOW_REFRESH_TOKEN_AUTH (as Cognito asks) refreshes at the token endpoint, with rotation', async () => {
+      const rotating = await seedWebClient(s, o.poolId, { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } });
+      const grant = (fields: Record<string, string>) => postForm(`${o.base}/oauth2/token`, { client_id: rotating.clientId, ...fields });
+      const first = (await (await grant({ grant_type: 'authorization_code', code: await code(rotating.clientId), redirect_uri: CALLBACK })).json()) as { refresh_token: string };
+      const r = await grant({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+      assert.equal(r.status, 200);
+      const next = (await r.json()) as { refresh_token?: string };
+      assert.ok(next.refresh_token && next.refresh_token !== first.refresh_token);
+      assert.equal((await grant({ grant_type: 'refresh_token', refresh_token: first.refresh_token })).status, 400, 'rotated out');
     });
   });
 }

@@ -10,8 +10,10 @@ import type { Grant, TokenResponse } from './types.js';
 export const refreshTokenGrant: Grant = async ({ app, client, params, context }) => {
   const token = params.get('refresh_token');
   if (!token) throw invalidRequest('refresh_token is required.');
-  if (!enabledFlows(client).has('ALLOW_REFRESH_TOKEN_AUTH')) throw unauthorizedClient('Refresh tokens are not enabled for this client.');
   const rotate = client.settings.RefreshTokenRotation?.Feature === 'ENABLED';
+  // A rotating client leaves ALLOW_REFRESH_TOKEN_AUTH out, as Cognito tells it to (that flow does
+  // not rotate); its refresh tokens still work here, where they rotate.
+  if (!rotate && !enabledFlows(client).has('ALLOW_REFRESH_TOKEN_AUTH')) throw unauthorizedClient('Refresh tokens are not enabled for this client.');
   let refreshed;
   try {
     refreshed = await app.tokens.refresh({ client, refreshToken: token, rotate, context });

@@ -13,6 +13,7 @@
 import { respondToAuthChallenge } from '../../auth/flows.js';
 import { newPasswordChallenge } from '../../auth/new-password.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
+import { TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED } from '../../auth/user-status.js';
 import { CognitoException } from '../../errors.js';
 import type { User } from '../../userpools/user.js';
 import type { AuthorizeRequest } from '../authorize.js';
@@ -62,7 +63,11 @@ export function submitNewPassword(h: Hosted) {
       return await answerStep(h, request, ctx, await respondToAuthChallenge(ctx, 'NEW_PASSWORD_REQUIRED', responses, session));
     } catch (e) {
       if (!(e instanceof CognitoException)) throw e;
-      if (e.name === 'NotAuthorizedException') return renderLogin(h, request, { error: { id: 'error.sessionExpired' }, status: 400 });
+      if (e.name === 'NotAuthorizedException') {
+        // Disabled, or the temporary password expired, meanwhile: say so; anything else is the session.
+        const why = e.message === USER_DISABLED || e.message === TEMPORARY_PASSWORD_EXPIRED ? messageFor(e)! : { id: 'error.sessionExpired' as const };
+        return renderLogin(h, request, { error: why, status: 400 });
+      }
       // The challenge stays answerable until it is answered right: the page again, values kept.
       return renderNewPassword(h, request, pending, values, messageFor(e));
     }
