@@ -114,9 +114,15 @@ export async function answerNewPassword(ctx: FlowContext, responses: Record<stri
   checkPasswordPolicy(ctx.pool, password);
   const user = await ctx.app.store.transaction(async (tx) => {
     if (!(await tx.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
-    // Read again, and checked again, under the lock the write needs.
+    // The pool first, then the user, in the order every user write takes them (users.save's
+    // followPool; a settings change locks the pool, then rewrites users): no deadlock.
+    await tx.pools.getForUserWrite(ctx.pool.id);
+    // Read again, and checked again, under the lock the write needs; the answer's attributes too.
     const current = await loadChallengedUser(ctx, s, tx);
-    const reindex = applyAttributes(current, set);
+    const values = attributeAnswers(ctx, current, responses);
+    const stillMissing = missingRequired(ctx, { ...current.attributes, ...values });
+    if (stillMissing.length) throw new InvalidParameterException(`Invalid attributes given, ${stillMissing[0]} is missing`);
+    const reindex = applyAttributes(current, values);
     await ctx.app.users.setPassword(ctx.pool, current, password, { permanent: true, store: tx });
     if (reindex) await ctx.app.users.save(ctx.pool, current, { reindex: true, store: tx });
     return current;

@@ -138,15 +138,6 @@ export class TokenRepo {
     const { f_id, f_revoked_at, ...user } = row;
     return { user: user as UserRow, familyRevoked: f_id == null || f_revoked_at != null };
   }
-  /**
-   * Records the device a sign-in's refresh named, when the sign-in had none, so that ForgetDevice
-   * reaches this family too. Returns whether it was recorded.
-   */
-  async bindDevice(familyId: string, deviceKey: string): Promise<boolean> {
-    const r = await this.db.updateTable('token_families').set({ device_key: deviceKey }).where('id', '=', familyId).where('device_key', 'is', null).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-
   /** Revokes one family; returns false when it was unknown or already revoked. */
   async revokeFamily(familyId: string, at: number): Promise<boolean> {
     const r = await this.db

@@ -198,7 +198,6 @@ export class Tokens {
   async refresh(a: {
     client: AppClient;
     refreshToken: string;
-    deviceKey?: string;
     rotate: boolean;
     /** ClientMetadata for PreTokenGeneration (GetTokensFromRefreshToken). */
     clientMetadata?: Record<string, string>;
@@ -226,10 +225,10 @@ export class Tokens {
       authTime: family.auth_time,
       scopes: family.scopes.split(' ').filter(Boolean),
       groups: found.groups ? sortGroups(found.groups) : await this.groupsOf(pool.id, user.id),
-      // The device bound at sign-in wins. One given now is taken only for a family without one, and
-      // only if it is a device of this user: a refresh token alone must not put a key of the
-      // caller's choosing in an access token (ConfirmDevice would then remember it).
-      deviceKey: family.device_key ?? (await this.bindUsersDevice(pool.id, user.id, family.id, a.deviceKey)),
+      // The device bound at sign-in, only: a refresh token alone must not put a key of the caller's
+      // choosing in an access token (ConfirmDevice would then remember it), and binding a device
+      // at refresh would race ForgetDevice. A sign-in without a device refreshes without one.
+      deviceKey: family.device_key ?? undefined,
     };
     const claims = await this.claimsPair(pool, session, now, { source: 'TokenGeneration_RefreshTokens', clientMetadata: a.clientMetadata });
     let refreshToken: string | undefined;
@@ -247,18 +246,6 @@ export class Tokens {
     const [, jwts] = await Promise.all([write, this.signPair(pool.id, session, claims)]);
     if (tracksSessions(pool)) await this.sessions.onRefresh(pool, family.id, a.context);
     return { result: refreshToken ? { ...jwts, RefreshToken: refreshToken } : jwts, user, pool };
-  }
-
-  /**
-   * `key` when it names a device of this user in this pool, recorded on the family from now on
-   * (ForgetDevice then revokes it with the device's other sign-ins); else undefined.
-   */
-  private async bindUsersDevice(poolId: string, userId: string, familyId: string, key: string | undefined): Promise<string | undefined> {
-    if (!key) return undefined;
-    const row = await this.deps.store.devices.get(key);
-    if (!row || row.pool_id !== poolId || row.user_id !== userId) return undefined;
-    await this.deps.store.tokens.bindDevice(familyId, key);
-    return key;
   }
 
   /**

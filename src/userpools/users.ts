@@ -286,8 +286,12 @@ export class Users {
   }
 
   /** AdminEnableUser / AdminDisableUser. (Revoking a disabled user's tokens belongs to the tokens work.) */
+  /**
+   * Writes only the flag (and updated_at): a whole-row save from a copy read earlier would undo a
+   * password or attributes another request wrote meanwhile.
+   */
   async setEnabled(pool: UserPool, user: User, enabled: boolean): Promise<void> {
-    await this.save(pool, { ...user, enabled, updatedAt: this.clock.now() });
+    await this.store.users.update({ id: user.id, pool_id: pool.id, enabled: enabled ? 1 : 0, updated_at: this.clock.now() });
   }
 
   // ---- passwords ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // New ID and access tokens from a refresh token (Amplify v6 refreshes only through this).
 // Rotation when the client has RefreshTokenRotation.Feature ENABLED: a new RefreshToken in the
 // result, the presented one refused after RetryGracePeriodSeconds (RefreshTokenReuseException).
+// DeviceKey is not read: the tokens name the device the sign-in was bound to, if any
+// (src/tokens/tokens.ts refresh).
 import { NotAuthorizedException } from '../../errors.js';
 import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '../../models/idp-types.js';
 import { isClientSecretValid } from '../../tokens/client-auth.js';
@@ -17,7 +19,6 @@ export default defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRe
     const { result } = await app.tokens.refresh({
       client,
       refreshToken: input.RefreshToken,
-      deviceKey: input.DeviceKey,
       rotate: client.settings.RefreshTokenRotation?.Feature === 'ENABLED',
       clientMetadata: input.ClientMetadata,
       context: { ip: sourceIp, userAgent: typeof headers['user-agent'] === 'string' ? headers['user-agent'] : undefined },

@@ -7,7 +7,6 @@ import {
   AdminForgetDeviceCommand,
   ConfirmDeviceCommand,
   ForgetDeviceCommand,
-  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   InitiateAuthCommand,
   type CognitoIdentityProviderClient,
@@ -42,17 +41,6 @@ for (const engine of engines) {
     }
     const refresh = (RefreshToken: string, DeviceKey?: string) =>
       idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: RefreshToken, ...(DeviceKey ? { DEVICE_KEY: DeviceKey } : {}) } }));
-
-    test("a refresh that names the user's device binds the sign-in to it: ForgetDevice then ends that sign-in too", async () => {
-      await makeUser(s, poolId, 'ned');
-      const laptop = await deviceSignIn('ned');
-      // A sign-in of the same user without its device, refreshed through GetTokensFromRefreshToken naming it.
-      const plain = await s.app.tokens.issueForSignIn({ pool: await s.app.pools.get(poolId), client: await s.app.pools.getClient(poolId, clientId), user: (await s.app.users.find(await s.app.pools.get(poolId), 'ned'))! });
-      const viaRefresh = await idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: plain.RefreshToken!, DeviceKey: laptop.DeviceKey }));
-      assert.equal(JSON.parse(Buffer.from(viaRefresh.AuthenticationResult!.AccessToken!.split('.')[1]!, 'base64url').toString()).device_key, laptop.DeviceKey);
-      await idp.send(new ForgetDeviceCommand({ AccessToken: laptop.AccessToken, DeviceKey: laptop.DeviceKey }));
-      assert.deepEqual(await rejection(refresh(plain.RefreshToken!)), { name: 'NotAuthorizedException', message: 'Invalid Refresh Token' });
-    });
 
     test('ForgetDevice: the device\'s refresh tokens no longer work; another device\'s do', async () => {
       await makeUser(s, poolId, 'rita');

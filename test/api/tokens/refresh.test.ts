@@ -189,7 +189,7 @@ for (const engine of engines) {
       assert.equal(claimsOf(b.AccessToken!).device_key, deviceKey);
     });
 
-    test("a DeviceKey given with a refresh counts only when it is one of the user's devices", async () => {
+    test('a DeviceKey given with a refresh does not put a device in the tokens of a sign-in without one', async () => {
       const { client, tokens } = await signedIn(s, { pool });
       const chosen = 'us-east-1_00000000-0000-4000-8000-0000deadbeef';
       const a = (await refresh(client.id, tokens.RefreshToken, { DeviceKey: chosen })).AuthenticationResult!;
