@@ -66,7 +66,7 @@ export function searchEntries(user: User): SearchEntry[] {
  * up to 8 KB of UTF-8). A look-up by a longer value (auto-linking by e-mail) cuts it the same way
  * and compares the whole values itself.
  */
-export const SEARCH_KEY_CHARS = 2 * 256 + 1;
+const SEARCH_KEY_CHARS = 2 * 256 + 1;
 
 export function searchKey(value: string): string {
   if (value.length <= SEARCH_KEY_CHARS) return value;
