@@ -18,6 +18,7 @@
 import type { App } from '../app.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { newUuid } from '../ids.js';
+import { CODE_FIRST_FACTORS, mfaMode } from '../userpools/mfa-config.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
@@ -35,10 +36,17 @@ import type { AuthStep, AvailableChallenge, FlowContext } from './types.js';
 
 type Params = Record<string, string>;
 
-/** The pool's allowed first factors (PASSWORD always among them). */
+/**
+ * The pool's allowed first factors (PASSWORD always among them). A pool that requires MFA never
+ * offers a one-time code as the first factor, which would end the sign-in without a second one:
+ * its settings refuse the combination (checkFirstFactorsWithMfa), and this holds for a pool
+ * stored before that check too.
+ */
 function allowedFactors(pool: UserPool): Set<string> {
   const listed = pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors as unknown as string[] | undefined;
-  return new Set(listed?.length ? listed : ['PASSWORD']);
+  const out = new Set(listed?.length ? listed : ['PASSWORD']);
+  if (mfaMode(pool) === 'ON') for (const f of CODE_FIRST_FACTORS) out.delete(f);
+  return out;
 }
 
 /** The first factors this user can use in this pool, in a stable order. */

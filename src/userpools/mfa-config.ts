@@ -19,6 +19,9 @@
 //   ON / OPTIONAL with no factor on                        InvalidParameterException
 //   e-mail MFA on a LITE pool                              FeatureUnavailableInTierException
 //   a message without {####}, UserVerification not required/preferred  InvalidParameterException
+//   ON while the sign-in policy allows EMAIL_OTP or SMS_OTP first   InvalidParameterException
+//     (checkFirstFactorsWithMfa, also run by CreateUserPool and UpdateUserPool: a one-time code
+//     would sign a user in with no second factor in a pool that requires one)
 // A pool that never went through SetUserPoolMfaConfig but has MFA ON or OPTIONAL (CreateUserPool /
 // UpdateUserPool) offers SMS, as Cognito's pools did before TOTP existed.
 import { FeatureUnavailableInTierException, InvalidParameterException } from '../errors.js';
@@ -119,7 +122,23 @@ export function applyMfaConfig(current: PoolSettings, input: SetUserPoolMfaConfi
     }
   }
   if (input.WebAuthnConfiguration !== undefined) next.WebAuthnConfiguration = checkWebAuthn(input.WebAuthnConfiguration);
+  checkFirstFactorsWithMfa(next);
   return next;
+}
+
+/** The first factors that are one-time codes: they end a sign-in without a second factor. */
+export const CODE_FIRST_FACTORS: ReadonlySet<string> = new Set(['EMAIL_OTP', 'SMS_OTP']);
+
+/**
+ * A pool that requires MFA allows only PASSWORD and WEB_AUTHN as first factors (Cognito refuses
+ * the combination with this message, whichever of the two settings comes second).
+ */
+export function checkFirstFactorsWithMfa(settings: Pick<PoolSettings, 'MfaConfiguration' | 'Policies'>): void {
+  if (settings.MfaConfiguration !== 'ON') return;
+  const factors = (settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? []) as unknown as string[];
+  if (factors.some((f) => CODE_FIRST_FACTORS.has(f))) {
+    throw new InvalidParameterException('Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled');
+  }
 }
 
 function checkWebAuthn(c: WebAuthnConfigurationType): WebAuthnConfigurationType {

@@ -13,7 +13,7 @@ import type {
 } from '../models/idp-types.js';
 import { buildSchema } from './custom-attributes.js';
 import { checkLambdaConfig } from '../triggers/target.js';
-import { MFA_ONLY_MEMBERS } from './mfa-config.js';
+import { MFA_ONLY_MEMBERS, checkFirstFactorsWithMfa } from './mfa-config.js';
 import type { PoolSettings } from './pools.js';
 
 /** The members UpdateUserPool cannot change. */
@@ -61,8 +61,10 @@ function mutableSettings(input: MutableInput): PoolSettings {
   checkAttributeUpdateSettings(input);
   checkLambdaConfig(input.LambdaConfig);
   if (input.SmsAuthenticationMessage !== undefined) requireCode('SmsAuthenticationMessage', input.SmsAuthenticationMessage);
+  const Policies = policiesFrom(input.Policies, input.AdminCreateUserConfig);
+  checkFirstFactorsWithMfa({ MfaConfiguration: input.MfaConfiguration, Policies });
   return {
-    Policies: policiesFrom(input.Policies, input.AdminCreateUserConfig),
+    Policies,
     DeletionProtection: input.DeletionProtection ?? 'INACTIVE',
     LambdaConfig: input.LambdaConfig,
     AutoVerifiedAttributes: input.AutoVerifiedAttributes,

@@ -2,13 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminInitiateAuthCommand,
+  AdminUpdateUserAttributesCommand,
+  CreateUserPoolCommand,
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
   SetUserPoolMfaConfigCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../../support/server.js';
-import { makePool, rejection } from './support.js';
+import { makeClient, makePool, makeUser, rejection } from './support.js';
 
 for (const engine of engines) {
   describe(`pool MFA configuration (${engine})`, () => {
@@ -106,6 +109,56 @@ for (const engine of engines) {
       assert.equal(missing.name, 'ResourceNotFoundException');
       const missingSet = await rejection(s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: 'us-east-1_Nope12345', MfaConfiguration: 'OFF' })));
       assert.equal(missingSet.name, 'ResourceNotFoundException');
+    });
+
+    // Cognito: "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA
+    // is enabled". A one-time code as first factor would sign in with no second factor.
+    const ONE_FACTOR_ONLY = /Only PASSWORD and WEB_AUTHN .* if MFA is enabled/;
+
+    test('MFA ON and a one-time code as first factor are refused together, whichever comes second', async () => {
+      const withOtp = await makePool(s, { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } });
+      const set = await rejection(s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: withOtp, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } })));
+      assert.equal(set.name, 'InvalidParameterException');
+      assert.match(set.message, ONE_FACTOR_ONLY);
+      // Nothing was written.
+      assert.equal((await s.idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId: withOtp }))).MfaConfiguration, 'OFF');
+      // OPTIONAL leaves MFA to the user and is taken.
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: withOtp, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+
+      const required = await makePool(s);
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: required, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      for (const factor of ['EMAIL_OTP', 'SMS_OTP'] as const) {
+        const upd = await rejection(
+          s.idp.send(new UpdateUserPoolCommand({ UserPoolId: required, MfaConfiguration: 'ON', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', factor] } } })),
+        );
+        assert.equal(upd.name, 'InvalidParameterException', factor);
+        assert.match(upd.message, ONE_FACTOR_ONLY);
+        const create = await rejection(
+          s.idp.send(new CreateUserPoolCommand({ PoolName: 'both', MfaConfiguration: 'ON', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', factor] } } })),
+        );
+        assert.equal(create.name, 'InvalidParameterException', factor);
+      }
+      const { UserPool } = await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: required }));
+      assert.deepEqual(UserPool!.Policies!.SignInPolicy!.AllowedFirstAuthFactors, ['PASSWORD']);
+      // Passkeys are no one-time code: ON and WEB_AUTHN go together.
+      await s.idp.send(new UpdateUserPoolCommand({ UserPoolId: required, MfaConfiguration: 'ON', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } }));
+    });
+
+    test('a pool stored with MFA ON and EMAIL_OTP (before the check) offers no one-time code as first factor', async () => {
+      const poolId = await makePool(s, { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } });
+      await s.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      const clientId = (await makeClient(s, poolId, { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'] })).id;
+      await makeUser(s, poolId, 'otp', { attributes: { email: 'otp@example.com' } });
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'otp', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
+      const select = () => s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'otp' } }));
+      assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
+      // As a pool written by an older version would be: straight into the store, past the API's checks.
+      await s.app.pools.changeSettings(poolId, (st) => ({ ...st, MfaConfiguration: 'ON' }));
+      assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+      const preferred = await s.idp.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'otp', PREFERRED_CHALLENGE: 'EMAIL_OTP' } }),
+      );
+      assert.equal(preferred.ChallengeName, 'SELECT_CHALLENGE');
     });
   });
 }
