@@ -8,8 +8,12 @@
 //   Google, Apple, Facebook, Amazon, OIDC issuers the pool trusts: external-logins.ts
 //   anything else                Token is not from a supported provider of this identity pool.
 //   SAML provider ARNs the pool lists: base64 SAML responses, saml-logins.ts
+// Whatever the provider, a subject over MAX_INDEXED_BYTES or with a NUL is refused: it is stored
+// in a key.
 import type { JWTPayload } from 'jose';
 import { NotAuthorizedException } from '../errors.js';
+import { isStorable } from '../models/validate.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 import { isExternalLoginKey, type ExternalLogins } from './external-logins.js';
 import { isSamlLoginKey, type SamlLogins } from './saml-logins.js';
 import type { IdentityTokens } from './openid.js';
@@ -66,6 +70,11 @@ export async function verifyLogins(pool: IdentityPool, logins: Record<string, st
   }
   const providers = new Set<string>();
   for (const l of out) {
+    // A trusted provider's subject becomes part of a stored key (identity_logins): one that cannot
+    // be kept there is refused like any other token that does not check out.
+    if (!isStorable(l.subject) || !fitsIndex(l.subject)) {
+      throw new NotAuthorizedException(`Invalid login token. The subject is longer than ${MAX_INDEXED_BYTES} bytes in UTF-8 or holds a NUL character.`);
+    }
     if (providers.has(l.provider)) throw new NotAuthorizedException(`Invalid login token. More than one login for ${l.provider}.`);
     providers.add(l.provider);
   }

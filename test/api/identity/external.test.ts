@@ -134,6 +134,18 @@ for (const engine of engines) {
       }
     });
 
+    test('a trusted provider whose subject cannot be kept (over 2,048 bytes, or a NUL) is NotAuthorizedException; one of 2,048 bytes is kept', async () => {
+      for (const sub of ['é'.repeat(1100), 'g\u0000nul']) {
+        const logins = { 'accounts.google.com': await providers.idToken('google', { sub, aud: GOOGLE_CLIENT }) };
+        await rejectsWith(app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins })), 'NotAuthorizedException', /subject is longer than 2048 bytes/);
+      }
+      // 2,048 bytes exactly is kept, on both engines.
+      const longest = { 'accounts.google.com': await providers.idToken('google', { sub: 'é'.repeat(1024), aud: GOOGLE_CLIENT }) };
+      const { IdentityId } = await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: longest }));
+      const again = await app.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: longest }));
+      assert.equal(again.IdentityId, IdentityId);
+    });
+
     test('a provider the pool does not list is refused', async () => {
       const plain = await createPool(admin, { SupportedLoginProviders: { 'graph.facebook.com': FACEBOOK_APP } });
       const token = await providers.idToken('google', { sub: 'g-2', aud: GOOGLE_CLIENT });
