@@ -25,8 +25,9 @@ export function registerIdentityRoutes(fastify: FastifyInstance, app: App): void
     reply.header('cache-control', `public, max-age=${MAX_AGE_SECONDS}`).send(app.identity.tokens.discovery()),
   );
   const sts = (req: FastifyRequest, reply: FastifyReply) => answerSts(app, req, reply);
-  fastify.post('/identity/sts', sts);
-  fastify.post('/identity/sts/', sts);
+  // STS answers its own errors in XML, a NUL included (the root hook's JSON refusal is not STS's).
+  fastify.post('/identity/sts', { config: { modelChecked: true } }, sts);
+  fastify.post('/identity/sts/', { config: { modelChecked: true } }, sts);
 }
 
 async function answerSts(app: App, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -36,6 +37,9 @@ async function answerSts(app: App, req: FastifyRequest, reply: FastifyReply): Pr
   for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
   reply.header('content-type', 'text/xml').header('x-amzn-requestid', requestId);
   try {
+    for (const [k, v] of params) {
+      if (k.includes('\0') || v.includes('\0')) throw new StsError('ValidationError', `The parameter ${k.includes('\0') ? 'name' : k} contains a NUL character.`);
+    }
     if (params.get('Action') !== 'AssumeRoleWithWebIdentity') {
       throw new StsError('InvalidAction', `Could not find operation ${params.get('Action') ?? ''} for version 2011-06-15`);
     }

@@ -103,5 +103,18 @@ for (const engine of engines) {
         'ExpiredTokenException',
       );
     });
+
+    test('a NUL in an STS parameter is an STS ValidationError in XML, through the SDK and on the wire', async () => {
+      const { token } = await guestToken();
+      await rejectsWith(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: GUEST_ROLE, RoleSessionName: 'web\u0000app', WebIdentityToken: token })), 'ValidationError');
+      const raw = await fetch(`${s.url}/identity/sts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(GUEST_ROLE)}&RoleSessionName=a%00b&WebIdentityToken=${token}`,
+      });
+      assert.equal(raw.status, 400);
+      assert.match(raw.headers.get('content-type') ?? '', /text\/xml/);
+      assert.match(await raw.text(), /<ErrorResponse[^>]*><Error><Type>Sender<\/Type><Code>ValidationError<\/Code><Message>The parameter RoleSessionName contains a NUL character\.<\/Message>/);
+    });
   });
 }
