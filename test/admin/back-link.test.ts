@@ -1,9 +1,11 @@
 // The console's error page (a failed operation, src/admin/kit.ts) links Back to the Referer only
 // when that is a page of this server: a host that merely begins with the public URL's host
 // (http://127.0.0.1:PORT.evil.net/...), another scheme or port, a path outside a public URL's path,
-// or an unparsable Referer get the console's home instead. Plain HTTP requests, on every engine.
+// or an unparsable Referer get the console's home instead. Also: a multipart form's field with a
+// NUL is refused before the screen runs. Plain HTTP requests, on every engine.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CreateUserPoolCommand, ListUserImportJobsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { consoleSession, type RawSession } from './raw-session.js';
 
@@ -65,6 +67,24 @@ for (const engine of engines) {
       } finally {
         s.app.config.publicUrl = saved;
       }
+    });
+
+    test('a NUL in a multipart form field is refused before the screen runs, and no job is made', async () => {
+      const { UserPool } = await s.idp.send(new CreateUserPoolCommand({ PoolName: 'nul-forms' }));
+      const poolId = UserPool!.Id!;
+      for (const [field, value] of [['hash', 'BCRYPT\u0000'], ['name', 'job\u0000one'], ['role', 'arn:aws:iam::000000000000:role/a\u0000b']]) {
+        const body = new FormData();
+        body.set('_csrf', session.csrf);
+        body.set('name', 'job');
+        body.set('role', 'arn:aws:iam::000000000000:role/CognitoImport');
+        body.set(field!, value!);
+        const r = await fetch(`${s.url}/admin/pools/${poolId}/imports`, { method: 'POST', headers: { cookie: session.cookie }, body, redirect: 'manual' });
+        const html = await r.text();
+        assert.equal(r.status, 400, field);
+        assert.match(html, /InvalidParameterException: A form field contains a NUL character\./, field);
+      }
+      const jobs = await s.idp.send(new ListUserImportJobsCommand({ UserPoolId: poolId, MaxResults: 10 }));
+      assert.deepEqual(jobs.UserImportJobs ?? [], []);
     });
   });
 }
