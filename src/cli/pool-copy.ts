@@ -18,6 +18,7 @@ import type { App } from '../app.js';
 import type { AppClientRow, UserGroupRow, UserRow } from '../store/schema.js';
 import type { UserEntry } from '../store/imports.js';
 import { aliasEntries, searchEntries } from '../userpools/indexes.js';
+import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
 import type { User } from '../userpools/user.js';
 import { ArchiveError, type ArchiveWriter } from './archive.js';
 
@@ -110,13 +111,12 @@ export async function exportPool(app: App, poolId: string, out: ArchiveWriter, p
 
 /** Reads an archive into this Tessera's store; the pool must not exist here yet. */
 export async function importPool(app: App, records: AsyncIterable<Record<string, unknown>>, progress: Progress): Promise<{ poolId: string; counts: Counts }> {
-  const { store, sealer } = app;
+  const { store } = app;
   const it = records[Symbol.asyncIterator]();
   const first = (await it.next()).value as { t: string; row: { id: string }; tags: Record<string, string> } | undefined;
   if (first?.t !== 'pool') throw new ArchiveError('the archive does not start with a pool');
   const poolId = first.row.id;
   if (await store.pools.get(poolId)) throw new ArchiveError(`user pool ${poolId} already exists here; delete it first or import elsewhere`);
-  const counts: Counts = { clients: 0, groups: 0, users: 0, members: 0, droppedFields: 0 };
   const row = first.row as { id: string; config?: string };
   if (typeof row.config === 'string') {
     const settings = JSON.parse(row.config) as Record<string, unknown>;
@@ -127,6 +127,22 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
     await tx.pools.insert(row as never);
     await tx.tags.put(app.pools.arnOf(poolId), first.tags ?? {});
   });
+  try {
+    return await importRecords(app, poolId, it, progress);
+  } catch (e) {
+    // All or nothing: a failed import takes away what it wrote (the pool's rows follow it by
+    // cascade), so the same file can be imported again once the cause is fixed.
+    await store.transaction(async (tx) => {
+      await tx.pools.delete(poolId);
+      await tx.tags.removeAll(app.pools.arnOf(poolId));
+    });
+    throw e;
+  }
+}
+
+async function importRecords(app: App, poolId: string, it: AsyncIterator<Record<string, unknown>>, progress: Progress): Promise<{ poolId: string; counts: Counts }> {
+  const { store, sealer } = app;
+  const counts: Counts = { clients: 0, groups: 0, users: 0, members: 0, droppedFields: 0 };
   const pool = await app.pools.get(poolId, store);
   let users: UserEntry[] = [];
   let members: UserGroupRow[] = [];
@@ -171,7 +187,15 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
         }
         const sealed: UserRow = { ...row, mfa: JSON.stringify(state), password: rec.password ? sealer.sealJson(PASSWORD_PURPOSE, rec.password) : null };
         const user = { attributes: JSON.parse(row.attributes) } as User;
-        users.push({ row: sealed, aliases: aliasEntries(pool, user), search: searchEntries(user) });
+        const aliases = aliasEntries(pool, user);
+        // A store written before the limit existed may hold a longer one; PostgreSQL cannot index it.
+        const unindexable = !fitsIndex(row.username_norm) ? 'username' : aliases.find((a) => !fitsIndex(a.valueNorm))?.kind;
+        if (unindexable) {
+          throw new ArchiveError(
+            `user ${row.id}: its ${unindexable} is longer than ${MAX_INDEXED_BYTES} bytes in UTF-8, which this store cannot index; shorten it on the source and export again`,
+          );
+        }
+        users.push({ row: sealed, aliases, search: searchEntries(user) });
         if (users.length >= PAGE) await flushUsers();
         break;
       }

@@ -159,5 +159,24 @@ for (const engine of engines) {
       assert.equal(again.code, 1);
       assert.match(again.stderr, /already exists/);
     });
+
+    test('a user whose alias is over 2,048 bytes (stored before the limit) fails the import with its reason, and the import leaves nothing behind', async () => {
+      const longPool = await makePool(a, { AliasAttributes: ['email'] });
+      await makeUser(a, longPool, 'long', { attributes: { email: 'long@example.com', email_verified: 'true' } });
+      const { id: userId } = await a.app.store.db.selectFrom('users').select('id').where('pool_id', '=', longPool).where('username_norm', '=', 'long').executeTakeFirstOrThrow();
+      // As an older Tessera could have stored it: 2,300 bytes, which PostgreSQL can still index.
+      const email = `${'é'.repeat(1140)}@example.com`;
+      await a.app.store.db.updateTable('user_aliases').set({ value_norm: email }).where('user_id', '=', userId).execute();
+      const row = await a.app.store.db.selectFrom('users').select('attributes').where('id', '=', userId).executeTakeFirstOrThrow();
+      await a.app.store.db.updateTable('users').set({ attributes: JSON.stringify({ ...JSON.parse(row.attributes), email }) }).where('id', '=', userId).execute();
+      const longFile = join(work, 'long.tessera');
+      await tessera(['export', '--pool', longPool, '--out', longFile, '--key', KEY], storeEnv(engine, a.config.dataDir, a.config.databaseSchema, keyA));
+      const failed = await tessera(['import', '--in', longFile, '--key', KEY], storeEnv(engine, dirB, schemaB, keyB)).catch((e) => e);
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, new RegExp(`user ${userId}: its email is longer than 2048 bytes`));
+      // Nothing of the pool stayed on the second server: not the pool, not its users.
+      await assert.rejects(b.idp.send(new DescribeUserPoolCommand({ UserPoolId: longPool })), { name: 'ResourceNotFoundException' });
+      assert.equal((await b.app.store.db.selectFrom('users').select('id').where('pool_id', '=', longPool).execute()).length, 0);
+    });
   });
 }
