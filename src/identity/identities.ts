@@ -130,9 +130,17 @@ export class Identities {
     return this.withLogins(await this.store.identities.list(poolId, limit, afterId, hideDisabled));
   }
 
-  /** DeleteIdentities: deletes those that exist (with their logins and credentials). */
+  /**
+   * DeleteIdentities: deletes those that exist, with their logins and credentials, and their Cognito
+   * Sync data (datasets, records, push devices), which no call could reach any more.
+   */
   async delete(ids: string[]): Promise<void> {
-    await this.store.identities.delete(ids);
+    await this.store.transaction(async (tx) => {
+      const gone = await tx.identities.deleteReturningPools(ids);
+      const byPool = new Map<string, string[]>();
+      for (const g of gone) byPool.set(g.poolId, [...(byPool.get(g.poolId) ?? []), g.id]);
+      for (const [poolId, identityIds] of byPool) await tx.sync.deleteIdentityData(poolId, identityIds);
+    });
   }
 
   /** Identities merged into this one (their data belongs to it now), for Cognito Sync. */

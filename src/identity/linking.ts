@@ -131,6 +131,10 @@ export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now
     }
   }
   await tx.identities.moveLogins(from.id, into.id);
+  // No sync write of either identity runs while the datasets move (sync/scope.ts lockLiveIdentity):
+  // one begun before finishes first and its records move too; one after sees `from` merged.
+  // Both locks in id order, as any two merges take them.
+  for (const id of [from.id, into.id].sort()) await tx.sync.lockIdentity(id);
   const moved = await moveMergedDatasets(tx, from.pool_id, from.id, into.id);
   await tx.identities.update(from.id, { enabled: 0, merged_into: into.id, updated_at: now });
   return moved;

@@ -120,6 +120,8 @@ export class IdentityPools {
     await this.store.transaction(async (tx) => {
       if (!(await tx.identityPools.delete(id))) throw new ResourceNotFoundException(`IdentityPool '${id}' not found.`);
       await tx.tags.removeAll(this.arnOf(id));
+      // Cognito Sync's rows name the pool without a foreign key: they go with it here.
+      await tx.sync.deletePoolData(id);
     });
   }
 

@@ -54,10 +54,15 @@ export class IdentityRepo {
 
   /** Deletes the identities (with their logins and credentials); returns the ids that existed. */
   async delete(ids: string[]): Promise<string[]> {
+    return (await this.deleteReturningPools(ids)).map((r) => r.id);
+  }
+
+  /** Deletes the identities that exist; returns them with their pools. */
+  async deleteReturningPools(ids: string[]): Promise<{ id: string; poolId: string }[]> {
     if (!ids.length) return [];
-    const found = await this.db.selectFrom('identities').select('id').where('id', 'in', ids).execute();
+    const found = await this.db.selectFrom('identities').select(['id', 'pool_id']).where('id', 'in', ids).execute();
     if (found.length) await this.db.deleteFrom('identities').where('id', 'in', found.map((r) => r.id)).execute();
-    return found.map((r) => r.id);
+    return found.map((r) => ({ id: r.id, poolId: r.pool_id }));
   }
 
   /** A pool's identities ordered by id, after `afterId`; optionally only the enabled ones. */

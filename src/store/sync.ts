@@ -73,9 +73,34 @@ export class SyncRepo {
       .execute();
   }
 
-  /** Serializes the creation of datasets of one identity (the per-identity dataset limit). */
+  /**
+   * Serializes the sync writes of one identity with each other and with a merge that moves its
+   * datasets (src/identity/linking.ts), until the transaction ends. SQLite's transactions are
+   * serial already.
+   */
   async lockIdentity(identityId: string): Promise<void> {
     if (this.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${'sync:' + identityId}))`.execute(this.db);
+  }
+
+  /** The identity's pool and the identity it was merged into, if any; undefined when it is gone. */
+  async identityState(identityId: string): Promise<{ poolId: string; mergedInto: string | null } | undefined> {
+    const r = await this.db.selectFrom('identities').select(['pool_id', 'merged_into']).where('id', '=', identityId).executeTakeFirst();
+    return r && { poolId: r.pool_id, mergedInto: r.merged_into ?? null };
+  }
+
+  /** Deletes every sync row of these identities (DeleteIdentities): records, datasets, devices, subscriptions. */
+  async deleteIdentityData(poolId: string, identityIds: string[]): Promise<void> {
+    if (!identityIds.length) return;
+    for (const table of ['sync_records', 'sync_subscriptions', 'sync_datasets', 'sync_devices'] as const) {
+      await this.db.deleteFrom(table).where('pool_id', '=', poolId).where('identity_id', 'in', identityIds).execute();
+    }
+  }
+
+  /** Deletes every sync row of an identity pool (DeleteIdentityPool). */
+  async deletePoolData(poolId: string): Promise<void> {
+    for (const table of ['sync_records', 'sync_subscriptions', 'sync_datasets', 'sync_devices', 'sync_pool_settings'] as const) {
+      await this.db.deleteFrom(table).where('pool_id', '=', poolId).execute();
+    }
   }
 
   /** Live (not deleted) datasets of an identity, by name, after `afterName`. */

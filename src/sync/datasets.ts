@@ -12,7 +12,7 @@ import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import type { SyncEvents } from './events.js';
 import type { SyncPublisher } from './publish.js';
 import { SYNC_PAGING } from './limits.js';
-import { requireIdentity } from './scope.js';
+import { lockLiveIdentity, requireIdentity } from './scope.js';
 
 export interface Dataset {
   identityId: string;
@@ -81,6 +81,7 @@ export class Datasets {
     await requireIdentity(this.store, k.poolId, k.identityId);
     const now = this.clock.now();
     const { before, syncCount } = await this.store.transaction(async (tx) => {
+      await lockLiveIdentity(tx, k.poolId, k.identityId);
       const row = await tx.sync.getDataset(k, true);
       if (!row || row.deleted) throw notFound(k);
       const syncCount = row.sync_count + 1;

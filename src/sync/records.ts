@@ -27,7 +27,7 @@ import type { SyncEvents } from './events.js';
 import type { SyncPublisher } from './publish.js';
 import { SYNC_LIMITS, SYNC_PAGING } from './limits.js';
 import { mergedDatasetNames } from './merged-datasets.js';
-import { requireIdentity } from './scope.js';
+import { lockLiveIdentity, requireIdentity } from './scope.js';
 import { checkSyncSessionToken, issueSyncSessionToken } from './session-token.js';
 import type { PoolSettings } from './pool-settings.js';
 import { runSyncTrigger, type InvokeFunction } from './sync-trigger.js';
@@ -146,6 +146,7 @@ export class Records {
     if (req.runTrigger && req.patches.length) req = { ...req, patches: await this.triggered(k, req.patches) };
     const now = this.clock.now();
     const result = await this.store.transaction(async (tx) => {
+      await lockLiveIdentity(tx, k.poolId, k.identityId);
       const ds = await this.lockOrCreate(tx, k, now);
       const current = new Map((await tx.sync.getRecords(k, req.patches.map((p) => p.key))).map((r) => [r.key, r]));
       checkCounts(req.patches, current);

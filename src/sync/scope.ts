@@ -15,3 +15,17 @@ export async function requireIdentity(store: Store, poolId: string, identityId: 
     throw new ResourceNotFoundException(`Identity '${identityId}' not found.`);
   }
 }
+
+/**
+ * Inside a sync write's transaction: takes the identity's sync lock (a merge moving its datasets
+ * holds it too), then checks that the identity is still there and was not merged meanwhile. A
+ * write that waited for a merge is refused rather than left on the merged identity.
+ */
+export async function lockLiveIdentity(tx: Store, poolId: string, identityId: string): Promise<void> {
+  await tx.sync.lockIdentity(identityId);
+  const state = await tx.sync.identityState(identityId);
+  if (!state || state.poolId !== poolId) throw new ResourceNotFoundException(`Identity '${identityId}' not found.`);
+  if (state.mergedInto) {
+    throw new ResourceNotFoundException(`Identity '${identityId}' was merged into '${state.mergedInto}'; its datasets are there now.`);
+  }
+}

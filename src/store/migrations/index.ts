@@ -17,6 +17,7 @@ import * as clientSecrets from './014-client-secrets.js';
 import * as sessions from './015-sessions.js';
 import * as terms from './016-terms.js';
 import * as risk from './017-risk.js';
+import * as syncOrphans from './018-sync-orphans.js';
 
 export interface Migration {
   name: string;
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   { name: '015-sessions', up: sessions.up },
   { name: '016-terms', up: terms.up },
   { name: '017-risk', up: risk.up },
+  { name: '018-sync-orphans', up: syncOrphans.up },
 ];
