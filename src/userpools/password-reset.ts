@@ -14,9 +14,13 @@
 //   6. the code is stored, then sent                                 CodeDeliveryFailureException
 // ConfirmForgotPassword: 1, the user (unknown, with PreventUserExistenceErrors, looks like a wrong
 // code), 4, the new password (policy, history) before the code is touched, then the code
-// (codes.ts rules) and the new password in the transaction that consumes it. The caller revokes
-// the user's sessions afterwards.
+// (codes.ts rules) and the new password in the transaction that consumes it.
+// resetWithCode is all of ConfirmForgotPassword: that, then every sign-in of the user revoked, the
+// failed-password count cleared and PostConfirmation run. The API operation and the hosted
+// reset page both call it, as both call forgotPassword.
 import { createHmac } from 'node:crypto';
+import type { App } from '../app.js';
+import { lockSubject } from '../auth/lockout.js';
 import { CodeMismatchException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
 import type { CodeDeliveryDetailsType, ConfirmForgotPasswordRequest, ForgotPasswordRequest } from '../models/idp-types.js';
 import { maskDestination, type DeliveryMedium } from '../messaging/messages.js';
@@ -24,6 +28,7 @@ import { autoVerifiedAttributes, looksLikeEmail, looksLikePhone } from './attrib
 import { CODE_MISMATCH } from './codes.js';
 import { normalizeUsername } from './indexes.js';
 import { checkNewPassword, replacePassword } from './password-history.js';
+import { checkPasswordPolicy } from './passwords.js';
 import type { AppClient, UserPool } from './pools.js';
 import { clientContext } from './registration.js';
 import type { User } from './user.js';
@@ -78,6 +83,8 @@ export async function forgotPassword(
  */
 export async function confirmForgotPassword(users: Users, input: ConfirmForgotPasswordRequest): Promise<{ pool: UserPool; client: AppClient; user: User }> {
   const { pool, client } = await clientContext(users, input.ClientId, input.Username, input.SecretHash);
+  // The policy before the name: a weak password gets the same answer for known and unknown users.
+  checkPasswordPolicy(pool, input.Password);
   const user = await users.find(pool, input.Username);
   if (!user) {
     if (hidesUsers(client)) throw new CodeMismatchException(CODE_MISMATCH);
@@ -122,4 +129,18 @@ export function simulatedDelivery(pool: UserPool, name: string, key: Buffer): Co
     to = looksLikePhone(name) ? name : `+1${digits}`;
   }
   return { Destination: maskDestination(medium, to), DeliveryMedium: medium, AttributeName: attribute };
+}
+
+/**
+ * ConfirmForgotPassword as a whole, for the API and the hosted reset page: the new password (above),
+ * then every sign-in of the user revoked (whoever held the old password may hold tokens), the
+ * failed-password count cleared (the code proved control of a verified contact), and last the
+ * PostConfirmation function, so that a failing function cannot keep old sessions alive.
+ */
+export async function resetWithCode(app: App, input: ConfirmForgotPasswordRequest, sourceIp: string): Promise<User> {
+  const { pool, client, user } = await confirmForgotPassword(app.users, input);
+  await app.tokens.signOutUser(pool.id, user.id);
+  await app.store.auth.clearFailures(pool.id, lockSubject({ app, pool, client, admin: false, sourceIp }, user, user.username));
+  await app.triggers.postConfirmation({ pool, source: 'ConfirmForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata });
+  return user;
 }

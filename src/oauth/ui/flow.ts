@@ -66,6 +66,8 @@ export function messageFor(e: unknown): { id: MessageId; detail?: string } | und
       if (e.message === USER_DISABLED) return { id: 'error.userDisabled' };
       if (e.message === TEMPORARY_PASSWORD_EXPIRED) return { id: 'error.temporaryPasswordExpired' };
       if (/SignUp is not permitted/.test(e.message)) return { id: 'error.signUpNotAllowed' };
+      // ForgotPassword's refusals of who may reset: said as they are, not as a wrong password.
+      if (/cannot be reset in the current state|recovery is done by an administrator/.test(e.message)) return { id: 'error.invalidParameter', detail: e.message };
       if (e.message === BLOCKED_MESSAGE) return { id: 'error.securityBlocked' };
       return { id: 'error.incorrectCredentials' };
     case 'UserNotFoundException':

@@ -1,19 +1,18 @@
-// /forgotPassword and /confirmForgotPassword: a reset code to the user's verified e-mail or
-// phone (the users domain's 'reset' code: hashed, expiring, single use, attempts counted), then
-// a new permanent password set in the transaction that consumes the code. With
-// PreventUserExistenceErrors an unknown name looks like a sent code. Success ends on the sign-in
-// page with a notice.
+// /forgotPassword and /confirmForgotPassword: the API's ForgotPassword and ConfirmForgotPassword
+// (userpools/password-reset.ts), with the client's SECRET_HASH computed here since the hosted UI
+// holds the secret. So the pages refuse whom the API refuses (disabled users, users waiting for a
+// first password, pools where only an administrator recovers), apply the password history, and a
+// reset revokes the user's earlier sign-ins as the API's does. With PreventUserExistenceErrors an
+// unknown name looks like a sent code. Success ends on the sign-in page with a notice.
 import { recordHostedStep } from '../../audit/hosted.js';
-import { hidesUserExistence } from '../../auth/user-existence.js';
-import { CodeMismatchException } from '../../errors.js';
-import { checkPasswordPolicy } from '../../userpools/passwords.js';
+import { secretHashOf } from '../../auth/secret-hash.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
 import { checkedAsApi, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
 import { forgotPage, resetPage } from './pages.js';
 import { showPage } from './render.js';
-import { simulatedDelivery } from '../../userpools/password-reset.js';
+import { forgotPassword, resetWithCode } from '../../userpools/password-reset.js';
 
 function renderForgot(h: Hosted, request: AuthorizeRequest, o: { username?: string; error?: { id: MessageId; detail?: string } } = {}) {
   const body = forgotPage({ lang: h.lang, action: pageUrl(h, 'forgotPassword'), csrf: csrfToken(h), username: o.username, error: o.error, signInHref: pageUrl(h, 'login') });
@@ -33,22 +32,22 @@ export function submitForgot(h: Hosted) {
   return withForm(h, async (request, form) => {
     const username = (form.get('username') ?? '').trim();
     if (!username) return renderForgot(h, request, { error: { id: 'error.userNotFound' } });
-    const user = await h.app.users.find(request.pool, username);
-    if (!user) {
-      // Answered as a known user is, with a look-alike destination (as the API's ForgotPassword).
-      if (hidesUserExistence(request.client)) {
-        return renderReset(h, request, { username, destination: simulatedDelivery(request.pool, username, await h.app.auth.standInKey()).Destination });
-      }
-      return renderForgot(h, request, { username, error: { id: 'error.userNotFound' } });
-    }
+    const client = request.client;
     try {
-      const sent = await h.app.users.sendCode(request.pool, user, 'reset', { trigger: 'ForgotPassword' });
-      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: request.client.id, typed: username, userId: user.id, type: 'ForgotPassword', op: 'HostedForgotPassword' });
+      // The API's ForgotPassword itself: who may reset, the recovery setting, UserMigration, and
+      // the look-alike answer for an unknown name when the client hides user existence.
+      const sent = await forgotPassword(
+        h.app.users,
+        checkedAsApi('ForgotPasswordRequest', { ClientId: client.id, Username: username, SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined }),
+        () => h.app.auth.standInKey(),
+      );
+      const user = await h.app.users.find(request.pool, username);
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, userId: user?.id, type: 'ForgotPassword', op: 'HostedForgotPassword' });
       return renderReset(h, request, { username, destination: sent.Destination });
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
-      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: request.client.id, typed: username, userId: user.id, type: 'ForgotPassword', op: 'HostedForgotPassword', error: e });
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'ForgotPassword', op: 'HostedForgotPassword', error: e });
       return renderForgot(h, request, { username, error: m });
     }
   });
@@ -61,20 +60,25 @@ export function submitReset(h: Hosted) {
     const password = form.get('password') ?? '';
     if (password !== (form.get('password2') ?? '')) return renderReset(h, request, { username, error: { id: 'error.passwordsDiffer' } });
     const pool = request.pool;
+    const client = request.client;
     try {
-      checkedAsApi('ConfirmForgotPasswordRequest', { ClientId: request.client.id, Username: username, ConfirmationCode: code, Password: password });
-      // The policy first: known and unknown names get the same answer to a weak password.
-      checkPasswordPolicy(pool, password);
-      const user = await h.app.users.find(pool, username);
-      if (!user) throw new CodeMismatchException('Invalid verification code provided, please try again.');
-      await h.app.users.confirmCode(pool, user, 'reset', code, (tx) => h.app.users.setPassword(pool, user, password, { permanent: true, store: tx }));
+      // The API's ConfirmForgotPassword as a whole: the user's state, the policy and history, the
+      // code, then every earlier sign-in revoked, lockout cleared, PostConfirmation.
+      const input = checkedAsApi('ConfirmForgotPasswordRequest', {
+        ClientId: client.id,
+        Username: username,
+        ConfirmationCode: code,
+        Password: password,
+        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+      });
+      await resetWithCode(h.app, input, h.req.ip);
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
-      await recordHostedStep(h.app, h.req, { pool, clientId: request.client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword', error: e });
+      await recordHostedStep(h.app, h.req, { pool, clientId: client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword', error: e });
       return renderReset(h, request, { username, error: m });
     }
-    await recordHostedStep(h.app, h.req, { pool, clientId: request.client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword' });
+    await recordHostedStep(h.app, h.req, { pool, clientId: client.id, typed: username, type: 'ForgotPassword', op: 'HostedConfirmForgotPassword' });
     return redirect(h, pageUrl(h, 'login', { notice: 'reset' }));
   });
 }

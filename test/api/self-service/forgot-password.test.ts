@@ -134,6 +134,10 @@ for (const engine of engines) {
         name: 'CodeMismatchException',
         message: 'Invalid verification code provided, please try again.',
       });
+      // A weak new password gets the policy's answer whether the name is known or not.
+      const weakKnown = await failure(confirm(u.clientId, u.username, '123456', 'short'));
+      assert.equal(weakKnown.name, 'InvalidPasswordException');
+      assert.deepEqual(await failure(confirm(u.clientId, 'nobody-here', '123456', 'short')), weakKnown);
     });
 
     test('unknown users with LEGACY: UserNotFoundException', async () => {
