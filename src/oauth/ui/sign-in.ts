@@ -118,8 +118,11 @@ async function provePassword(ctx: FlowContext, typed: string, password: string):
 export type AfterPasswordStep = (h: Hosted, request: AuthorizeRequest, user: User) => Promise<boolean>;
 export const afterPasswordSteps: AfterPasswordStep[] = [];
 
-/** Where a proven password leads (see the file comment). */
-async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, user: User) {
+/**
+ * Where a proven password leads (see the file comment). Also the sign-in that follows a hosted
+ * sign-up's confirmation (sign-up.ts): the same status checks, MFA and new-password pages.
+ */
+export async function nextStep(h: Hosted, ctx: FlowContext, request: AuthorizeRequest, user: User) {
   try {
     checkUserMaySignIn(ctx, user);
   } catch (e) {

@@ -1,8 +1,9 @@
 // /signup and /confirm: self-registration through the same rules as the SignUp and
 // ConfirmSignUp operations (src/userpools/registration.ts), the client's SECRET_HASH computed
 // here since the hosted UI holds the secret. A sign-up carries a sealed `pending` to the confirm
-// page, so a confirmation in the same flow signs the user in as Cognito's hosted UI does;
-// without it (a user who came back later) the confirmation ends on the sign-in page.
+// page, so a confirmation in the same flow signs the user in as Cognito's hosted UI does (through
+// PreAuthentication and what follows any proven password: MFA set-up or challenge when the pool
+// asks for it); without it (a user who came back later) the confirmation ends on the sign-in page.
 import { recordHostedStep } from '../../audit/hosted.js';
 import { refuseBlockedAddress } from '../../auth/flows.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
@@ -14,7 +15,7 @@ import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm
 import type { MessageId } from './messages.js';
 import { confirmPage, signUpPage } from './pages.js';
 import { showPage } from './render.js';
-import { renderLogin, signedIn } from './sign-in.js';
+import { nextStep, renderLogin } from './sign-in.js';
 
 const PENDING_PURPOSE = 'hosted-ui-sign-up';
 const PENDING_MS = 30 * 60_000;
@@ -117,15 +118,18 @@ export function submitConfirm(h: Hosted) {
     const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, form.get('pending') ?? '');
     const user = await h.app.users.find(request.pool, username);
     if (user && pending && pending.sub === user.id && pending.pool === request.pool.id && pending.client === client.id && h.app.clock.now() < pending.exp) {
-      // The sign-in that follows is one: threat protection's blocked ranges apply.
+      // The sign-in that follows is one: threat protection's blocked ranges, PreAuthentication,
+      // then what follows any proven password (status checks, MFA set-up or challenge).
+      const ctx = flowContext(h, request);
       try {
-        await refuseBlockedAddress(flowContext(h, request), 'USER_PASSWORD_AUTH');
+        await refuseBlockedAddress(ctx, 'USER_PASSWORD_AUTH');
+        await h.app.triggers.preAuthentication(ctx, user, username);
       } catch (e) {
         const m = messageFor(e);
         if (!m) throw e;
         return renderLogin(h, request, { username, error: m, status: 400 });
       }
-      return signedIn(h, request, user);
+      return nextStep(h, ctx, request, user);
     }
     return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
   });
