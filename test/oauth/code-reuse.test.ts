@@ -1,6 +1,7 @@
 // RFC 6749 §4.1.2: an authorization code presented a second time is refused, and the tokens
 // issued from its first redemption are revoked (the refresh token no longer refreshes, on the
-// token endpoint nor through the SDK, and the access token no longer calls the API).
+// token endpoint nor through the SDK, and the access token no longer calls the API), also when
+// the presentations arrive at once and the first is still issuing its tokens.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -72,6 +73,22 @@ for (const engine of engines) {
       const next = (await r.json()) as { refresh_token?: string };
       assert.ok(next.refresh_token && next.refresh_token !== first.refresh_token);
       assert.equal((await grant({ grant_type: 'refresh_token', refresh_token: first.refresh_token })).status, 400, 'rotated out');
+    });
+
+    test('the same code presented several times at once: however the exchanges interleave, no tokens of it survive', async () => {
+      for (let round = 0; round < 8; round++) {
+        const c = await code();
+        const answers = await Promise.all(Array.from({ length: 5 }, () => token({ grant_type: 'authorization_code', code: c, redirect_uri: CALLBACK })));
+        const won = answers.filter((r) => r.status === 200);
+        assert.ok(won.length <= 1, `round ${round}: one exchange at most`);
+        for (const r of won) {
+          const t = (await r.json()) as { access_token: string; refresh_token: string };
+          const refreshed = await token({ grant_type: 'refresh_token', refresh_token: t.refresh_token });
+          assert.equal(refreshed.status, 400, `round ${round}: the winner's refresh token is revoked`);
+          const info = await get(`${o.base}/oauth2/userInfo`, { headers: { authorization: `Bearer ${t.access_token}` } });
+          assert.equal(info.status, 401, `round ${round}: the winner's access token is revoked`);
+        }
+      }
     });
   });
 }

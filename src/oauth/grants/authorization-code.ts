@@ -72,6 +72,9 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params,
   checkVerifier(data.challenge, params.get('code_verifier'));
   if (!(await app.store.auth.useOnce(`code:${data.jti}`, data.exp))) {
     // RFC 6749 §4.1.2: a code presented twice may have leaked; the tokens issued from it go too.
+    // The mark first, then the revocation: a first presentation still issuing its tokens finds
+    // the mark once its family exists (below), so the tokens go whichever order the two take.
+    await app.store.auth.useOnce(`code-reused:${data.jti}`, data.exp);
     await app.store.tokens.revokeFamily(data.jti, app.clock.now());
     throw invalidGrant('The authorization code has already been used.');
   }
@@ -82,6 +85,8 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params,
   const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti, context: { ...context, ssoSessionId: data.sso } }).catch((e: unknown) => {
     throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
   });
+  // The family exists now: if the code was presented again meanwhile, it is revoked at once.
+  if (!(await app.store.auth.useOnce(`code-reused:${data.jti}`, data.exp))) await app.store.tokens.revokeFamily(data.jti, app.clock.now());
   const out: TokenResponse = {
     access_token: r.AccessToken!,
     token_type: 'Bearer',
