@@ -68,8 +68,20 @@ export class AuthRepo {
     return (await useOnceQuery(this.db, jti, expiresAt)).length > 0;
   }
 
-  /** Forgets used challenge ids that have expired anyway. */
+  /** Forgets used challenge ids, and challenge states, that have expired anyway. */
   async pruneUsed(now: number): Promise<void> {
     await this.db.deleteFrom('auth_used_challenges').where('expires_at', '<', now).execute();
+    await this.db.deleteFrom('auth_session_state').where('expires_at', '<', now).execute();
+  }
+
+  /** Keeps a challenge's (sealed) state under its Session id until `expiresAt`. */
+  async putSessionState(jti: string, state: string, expiresAt: number): Promise<void> {
+    await this.db.insertInto('auth_session_state').values({ jti, state, expires_at: expiresAt }).execute();
+  }
+
+  /** The state kept for a Session id, if any. */
+  async sessionState(jti: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('auth_session_state').select('state').where('jti', '=', jti).executeTakeFirst();
+    return r?.state;
   }
 }

@@ -212,6 +212,13 @@ export interface AuthUsedChallengeRow {
   expires_at: number;
 }
 
+/** A challenge's state kept beside its Session (migrations/019-auth-session-state.ts); `state` is sealed. */
+export interface AuthSessionStateRow {
+  jti: string;
+  state: string;
+  expires_at: number;
+}
+
 export interface SyncDatasetRow {
   pool_id: string;
   identity_id: string;
@@ -543,6 +550,7 @@ export interface Database {
   identity_credentials: IdentityCredentialRow;
   auth_failures: AuthFailureRow;
   auth_used_challenges: AuthUsedChallengeRow;
+  auth_session_state: AuthSessionStateRow;
   signing_keys: SigningKeyRow;
   token_families: TokenFamilyRow;
   token_sessions: TokenSessionRow;

@@ -21,8 +21,10 @@
 //     -> Define again (at most MAX_ROUNDS custom challenges)
 //
 // The Session is the sealed ChallengeSession of challenge-session.ts; its state holds the history
-// and the private parameters, so any process can take the next step.
-import { INVALID_SESSION, newSession, openSession, sealSession } from '../auth/challenge-session.js';
+// and the private parameters, so any process can take the next step. When they would make the
+// Session longer than Cognito's 2,048 characters (large private parameters, long metadata over
+// several rounds), they are kept sealed in the store under the Session's id instead.
+import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from '../auth/challenge-session.js';
 import { requireParam } from '../auth/params.js';
 import { checkSecretHash } from '../auth/secret-hash.js';
 import { startSrp } from '../auth/srp.js';
@@ -75,6 +77,21 @@ export async function afterPasswordVerifier(runner: TriggerRunner, ctx: FlowCont
   return decide(runner, ctx, subject, history);
 }
 
+/** Cognito's Session is at most this long (SessionType in the model). */
+const MAX_SESSION_CHARS = 2048;
+const STATE_PURPOSE = 'auth-custom-challenge-state';
+/** Marks a Session whose state is in the store. */
+const STORED = 'stored';
+
+/** The challenge's state: in the Session, or kept in the store under its id. */
+async function stateOf(ctx: FlowContext, s: ChallengeSession): Promise<Record<string, string>> {
+  if (!s.state?.[STORED]) return s.state ?? {};
+  const kept = await ctx.app.store.auth.sessionState(s.jti);
+  const state = kept ? ctx.app.sealer.openJson<Record<string, string>>(STATE_PURPOSE, kept) : undefined;
+  if (!state) throw new NotAuthorizedException(INVALID_SESSION);
+  return state;
+}
+
 /** RespondToAuthChallenge / AdminRespondToAuthChallenge CUSTOM_CHALLENGE. */
 export async function answerCustomChallenge(runner: TriggerRunner, ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
   const s = openSession(ctx, sealed, 'CUSTOM_CHALLENGE');
@@ -84,7 +101,7 @@ export async function answerCustomChallenge(runner: TriggerRunner, ctx: FlowCont
   const user = s.userId ? await ctx.app.users.findBySub(ctx.pool, s.userId) : undefined;
   if (s.userId && !user) throw new NotAuthorizedException(INVALID_SESSION);
   const subject = { user, typed: s.typed, userName: s.username };
-  const state = s.state ?? {};
+  const state = await stateOf(ctx, s);
   const history = JSON.parse(state.history ?? '[]') as SessionEntry[];
   const correct = await runVerifyAuthChallenge(runner, ctx, user, s.username, JSON.parse(state.private ?? '{}'), answer);
   history.push({ challengeName: 'CUSTOM_CHALLENGE', challengeResult: correct, ...(state.metadata ? { challengeMetadata: state.metadata } : {}) });
@@ -116,10 +133,17 @@ async function decide(runner: TriggerRunner, ctx: FlowContext, who: Subject, his
   const state: Record<string, string> = { history: JSON.stringify(history), private: JSON.stringify(c.privateParameters) };
   if (c.metadata !== undefined) state.metadata = c.metadata;
   const session = newSession(ctx, { userId: who.user?.id ?? '', username: who.userName, typed: who.typed, challenge: 'CUSTOM_CHALLENGE', state });
+  let sealed = sealSession(ctx, session);
+  if (sealed.length > MAX_SESSION_CHARS) {
+    // Too long for a Session (the model's limit, which clients and Tessera's own input check
+    // hold to): the state waits in the store under the Session's id, sealed, until it expires.
+    await ctx.app.store.auth.putSessionState(session.jti, ctx.app.sealer.sealJson(STATE_PURPOSE, state), session.expiresAt);
+    sealed = sealSession(ctx, { ...session, state: { [STORED]: '1' } });
+  }
   return {
     kind: 'challenge',
     name: 'CUSTOM_CHALLENGE',
-    session: sealSession(ctx, session),
+    session: sealed,
     parameters: { ...c.publicParameters, USERNAME: who.userName },
   };
 }

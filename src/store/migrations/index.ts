@@ -18,6 +18,7 @@ import * as sessions from './015-sessions.js';
 import * as terms from './016-terms.js';
 import * as risk from './017-risk.js';
 import * as syncOrphans from './018-sync-orphans.js';
+import * as authSessionState from './019-auth-session-state.js';
 
 export interface Migration {
   name: string;
@@ -42,4 +43,5 @@ export const migrations: Migration[] = [
   { name: '016-terms', up: terms.up },
   { name: '017-risk', up: risk.up },
   { name: '018-sync-orphans', up: syncOrphans.up },
+  { name: '019-auth-session-state', up: authSessionState.up },
 ];

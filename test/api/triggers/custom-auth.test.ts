@@ -128,6 +128,34 @@ for (const engine of engines) {
       assert.equal((await errorOf(answer(first.Session!.slice(0, -4) + 'AAAA', '42'))).name, 'NotAuthorizedException');
     });
 
+    test('large private parameters and long metadata over rounds: every Session stays within 2,048 characters and still answers', async () => {
+      const big = (e: any) => ({
+        ...e,
+        response: {
+          publicChallengeParameters: { question: '6 x 7' },
+          privateChallengeParameters: { answer: '42', padding: 'p'.repeat(1500) },
+          challengeMetadata: `M${e.request.session.length}-${'m'.repeat(300)}`,
+        },
+      });
+      w.lambda.handlers.create = big;
+      try {
+        let r = await start();
+        for (let i = 0; i < 2; i++) {
+          assert.ok(r.Session!.length <= 2048, `round ${i}: Session of ${r.Session!.length} characters`);
+          r = await answer(r.Session!, 'no');
+        }
+        assert.ok(r.Session!.length <= 2048);
+        // The state kept aside is still single-use and still checked: the right answer signs in once.
+        const done = await answer(r.Session!, '42');
+        assert.ok(done.AuthenticationResult?.IdToken);
+        assert.equal((await errorOf(answer(r.Session!, '42'))).name, 'NotAuthorizedException');
+        const history = w.lambda.events('define').at(-1).request.session as { challengeMetadata: string }[];
+        assert.deepEqual(history.map((h) => h.challengeMetadata.slice(0, 3)), ['M0-', 'M1-', 'M2-']);
+      } finally {
+        w.lambda.handlers.create = create;
+      }
+    });
+
     test('three wrong answers: Define fails the sign-in with NotAuthorizedException', async () => {
       let r = await start();
       for (let i = 0; i < 2; i++) r = await answer(r.Session!, 'no');
