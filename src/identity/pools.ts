@@ -8,6 +8,7 @@ import { newUuid } from '../ids.js';
 import type { CognitoIdentityProvider, RoleMapping } from '../models/identity-types.js';
 import type { IdentityPoolRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { oidcNameOf } from './external-logins.js';
 import { userPoolIdOfProvider } from './provider-names.js';
 
 /** The settings of a pool, in Cognito's member names. */
@@ -132,7 +133,10 @@ export class IdentityPools {
   /** SetIdentityPoolRoles: replaces the roles and role mappings. */
   async setRoles(id: string, roles: PoolRoles): Promise<void> {
     for (const [key, mapping] of Object.entries(roles.RoleMappings ?? {})) checkRoleMapping(key, mapping);
-    await this.get(id);
+    const pool = await this.get(id);
+    for (const key of Object.keys(roles.RoleMappings ?? {})) {
+      if (!isConfiguredMappingKey(pool.settings, key)) throw new InvalidParameterException(`${key} is not a valid RoleMapping ProviderName or is not a configured provider.`);
+    }
     await this.store.identityPools.update(id, { roles: JSON.stringify(roles), updated_at: this.clock.now() });
   }
 
@@ -156,6 +160,23 @@ export class IdentityPools {
       updatedAt: row.updated_at,
     };
   }
+}
+
+/**
+ * Whether a RoleMappings key names a provider the pool trusts, in a form a login of it is looked
+ * up under (src/identity/logins.ts mappingKeys): a social or OpenID Connect provider's name, a SAML
+ * provider ARN, or `<user pool provider name>:<app client id>` of a configured user pool client
+ * (the provider name in the AWS form or Tessera's issuer form).
+ */
+function isConfiguredMappingKey(s: IdentityPoolSettings, key: string): boolean {
+  if (Object.prototype.hasOwnProperty.call(s.SupportedLoginProviders ?? {}, key)) return true;
+  if ((s.SamlProviderARNs ?? []).includes(key)) return true;
+  if ((s.OpenIdConnectProviderARNs ?? []).some((arn) => oidcNameOf(arn) === key)) return true;
+  const colon = key.lastIndexOf(':');
+  if (colon <= 0) return false;
+  const poolId = userPoolIdOfProvider(key.slice(0, colon));
+  const clientId = key.slice(colon + 1);
+  return !!poolId && (s.CognitoIdentityProviders ?? []).some((p) => p.ClientId === clientId && userPoolIdOfProvider(p.ProviderName ?? '') === poolId);
 }
 
 /** Checks what the model cannot: user pool provider names, duplicate providers. */

@@ -96,7 +96,7 @@ for (const engine of engines) {
     });
 
     test('GetOpenIdToken is InvalidParameterException on a pool with role mappings, even with the classic flow allowed', async () => {
-      const poolId = await createPool(admin, { AllowClassicFlow: true });
+      const poolId = await createPool(admin, { AllowClassicFlow: true, SupportedLoginProviders: { 'accounts.google.com': 'app.apps.googleusercontent.com' } });
       await admin.send(
         new SetIdentityPoolRolesCommand({
           IdentityPoolId: poolId,

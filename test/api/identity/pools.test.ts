@@ -150,7 +150,13 @@ for (const engine of engines) {
     });
 
     test('SetIdentityPoolRoles and GetIdentityPoolRoles round-trip roles and role mappings; bad mappings are refused', async () => {
-      const { IdentityPoolId } = await admin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'roles', AllowUnauthenticatedIdentities: true }));
+      const { IdentityPoolId } = await admin.send(
+        new CreateIdentityPoolCommand({
+          IdentityPoolName: 'roles',
+          AllowUnauthenticatedIdentities: true,
+          CognitoIdentityProviders: [{ ProviderName: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc', ClientId: 'client1' }],
+        }),
+      );
       const RoleMappings = {
         'cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc:client1': {
           Type: 'Rules' as const,
@@ -168,6 +174,15 @@ for (const engine of engines) {
         'InvalidParameterException',
       );
       await rejectsWith(admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {}, RoleMappings: { p: { Type: 'Token' } } })), 'InvalidParameterException');
+      // A provider the pool does not trust, or another app client of its user pool (Cognito's words).
+      for (const key of ['graph.facebook.com', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc:client2', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Xyz:client1']) {
+        await rejectsWith(
+          admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {}, RoleMappings: { [key]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } })),
+          'InvalidParameterException',
+          new RegExp(`${key.replace(/[.]/g, '\\.')} is not a valid RoleMapping ProviderName or is not a configured provider`),
+        );
+      }
+      assert.deepEqual((await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId }))).RoleMappings, RoleMappings);
       await rejectsWith(admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: { admin: USER_ROLE } })), 'InvalidParameterException');
       await rejectsWith(admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: UNKNOWN })), 'ResourceNotFoundException');
     });
