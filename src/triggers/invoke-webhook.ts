@@ -5,10 +5,11 @@
 //   2xx               the body is the returned event (as a Lambda handler returns it); a body
 //                     that is an object with `errorMessage` is a function error
 //   other status      a function error (its `errorMessage`, else "HTTP <status>")
+//   a body over 6 MB  a function error, as Lambda answers one (the rest is not read)
 // The secret is the pool's webhook secret (webhook-secret.ts). A receiver checks the signature
 // over the exact body bytes and refuses a `t` far from its clock (replays).
 import { createHmac } from 'node:crypto';
-import type { Attempt, AttemptResult } from './invoke.js';
+import { MAX_RESPONSE_BYTES, RESPONSE_TOO_LARGE, type Attempt, type AttemptResult } from './invoke.js';
 
 /** The signature header for `body` signed at `unixSeconds`. */
 export function webhookSignature(secret: string, unixSeconds: number, body: string): string {
@@ -35,7 +36,9 @@ export class WebhookInvoker {
         signal: a.signal,
         redirect: 'error',
       });
-      body = await res.text();
+      const read = await readCapped(res, MAX_RESPONSE_BYTES);
+      if (read === undefined) return { kind: 'function-error', body: JSON.stringify({ errorMessage: RESPONSE_TOO_LARGE }) };
+      body = read;
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       if (a.signal.aborted || err.name === 'AbortError' || err.name === 'TimeoutError') return { kind: 'timeout' };
@@ -56,4 +59,18 @@ function hasErrorMessage(body: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The body as text, or undefined (the rest left unread) once it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<string | undefined> {
+  if (!res.body) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    // Leaving the loop ends the iterator, which cancels the stream.
+    if (size > max) return undefined;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -9,6 +9,9 @@
 //       -> UnexpectedLambdaException "<Trigger> invocation failed due to error <type>."
 //   output that is not JSON                -> InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON"
 //   output that is not an event object     -> InvalidLambdaResponseException "Unrecognizable lambda output"
+//   output nested deeper than 64 levels    -> InvalidLambdaResponseException
+//   output over 6 MB (Lambda's limit)      -> UserLambdaValidationException "... Response payload size exceeded ..."
+// A function's error message is passed on up to 1,000 characters.
 //
 // Timeouts, unreachable targets, throttling and 5xx are retried: `attempts` in all (3). The
 // event is never logged (it holds attributes, passwords of migrations, codes).
@@ -52,6 +55,13 @@ export type TriggerEvent = Record<string, unknown> & { triggerSource: string; re
 
 export const INVALID_JSON = 'Invalid lambda function output : Invalid JSON';
 export const UNRECOGNIZABLE = 'Unrecognizable lambda output';
+/** Lambda's limit on a synchronous response, held to for webhooks and Lambda look-alikes too. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+export const RESPONSE_TOO_LARGE = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes)`;
+/** How deep a returned event may nest (objects and arrays): far beyond any real event. */
+const MAX_DEPTH = 64;
+/** How much of a function's error message is passed on. */
+const MAX_ERROR_CHARS = 1000;
 
 export class TriggerRunner {
   constructor(
@@ -68,7 +78,10 @@ export class TriggerRunner {
    */
   async invoke(pool: UserPool, name: TriggerName, event: TriggerEvent): Promise<Record<string, unknown>> {
     const target = triggerTarget(pool, name)!;
-    const r = await this.attempt(pool.id, target, event.triggerSource, JSON.stringify(event), false);
+    let r = await this.attempt(pool.id, target, event.triggerSource, JSON.stringify(event), false);
+    if ((r.kind === 'ok' || r.kind === 'function-error') && Buffer.byteLength(r.body, 'utf8') > MAX_RESPONSE_BYTES) {
+      r = { kind: 'function-error', body: JSON.stringify({ errorMessage: RESPONSE_TOO_LARGE }) };
+    }
     switch (r.kind) {
       case 'ok':
         return parseOutput(r.body);
@@ -131,17 +144,30 @@ function parseOutput(body: string): Record<string, unknown> {
     throw new InvalidLambdaResponseException(INVALID_JSON);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidLambdaResponseException(UNRECOGNIZABLE);
+  if (depthOver(v, MAX_DEPTH)) throw new InvalidLambdaResponseException(`Invalid lambda function output : nested deeper than ${MAX_DEPTH} levels`);
   return v as Record<string, unknown>;
+}
+
+/** Whether `v` nests objects or arrays deeper than `max` (walked without recursion). */
+function depthOver(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 /** `errorMessage` of a Lambda error payload (never its stackTrace), else the body as text. */
 function errorMessageOf(body: string): string {
   try {
     const v = JSON.parse(body);
-    if (typeof v?.errorMessage === 'string') return v.errorMessage;
-    if (typeof v === 'string') return v;
+    if (typeof v?.errorMessage === 'string') return v.errorMessage.slice(0, MAX_ERROR_CHARS);
+    if (typeof v === 'string') return v.slice(0, MAX_ERROR_CHARS);
   } catch {
     /* not JSON: the text itself */
   }
-  return body.slice(0, 1000);
+  return body.slice(0, MAX_ERROR_CHARS);
 }

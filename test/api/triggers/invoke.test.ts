@@ -1,6 +1,7 @@
 // How a trigger's failures reach the caller, the same for Lambda and webhook targets
 // (triggers.md §4): function errors, timeouts (retried, 3 attempts), service errors, unreachable
-// targets, output that is not JSON or not an event. PreSignUp through SignUp is the vehicle; after
+// targets, output that is not JSON or not an event, nested too deep or too large, over-long error
+// messages. PreSignUp through SignUp is the vehicle; after
 // every failure the pool has no user.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -88,6 +89,23 @@ for (const engine of engines) {
       }
     });
 
+    test('output nested thousands of levels deep: InvalidLambdaResponseException, not a crash', async () => {
+      w.lambda.handlers.deep = (e) => raw(JSON.stringify({ ...e, response: {} }).replace(/}$/, `,"x":${'['.repeat(5000)}${']'.repeat(5000)}}`));
+      const r = await signUpWith('deep');
+      assert.equal(r.error?.name, 'InvalidLambdaResponseException');
+      assert.match(r.error!.message, /nested deeper than 64 levels/);
+      assert.deepEqual(await usernames(w.s, r.poolId), []);
+    });
+
+    test("a function's error message is passed on up to 1,000 characters", async () => {
+      w.lambda.handlers.chatty = () => {
+        throw new Error(`no: ${'x'.repeat(100_000)}`);
+      };
+      const r = await signUpWith('chatty');
+      assert.equal(r.error?.name, 'UserLambdaValidationException');
+      assert.equal(r.error!.message, `PreSignUp failed with error no: ${'x'.repeat(996)}.`);
+    });
+
     test('an unreachable Lambda endpoint: UnexpectedLambdaException after three attempts', async () => {
       const dead = await startTriggerWorld(engine, { timeoutMs: 300 });
       await dead.lambda.close();
@@ -139,6 +157,16 @@ for (const engine of engines) {
         assert.deepEqual(b.error, { name: 'UserLambdaValidationException', message: 'PreSignUp failed with error Closed for sign-up.' });
         assert.deepEqual(await usernames(w.s, a.poolId), []);
         assert.deepEqual(await usernames(w.s, b.poolId), []);
+      });
+
+      test('a webhook answer over 6 MB is a function error, as Lambda gives one', async () => {
+        w.lambda.handlers.hookHuge = (e) => raw(JSON.stringify({ ...e, padding: 'p'.repeat(7 * 1024 * 1024) }));
+        const r = await signUpWith(`${w.lambda.url}/hooks/hookHuge`);
+        assert.deepEqual(r.error, {
+          name: 'UserLambdaValidationException',
+          message: 'PreSignUp failed with error Response payload size exceeded maximum allowed payload size (6291456 bytes).',
+        });
+        assert.deepEqual(await usernames(w.s, r.poolId), []);
       });
 
       test('a webhook URL must be https, or http to this machine; KMSKeyID stays an ARN', async () => {
