@@ -90,7 +90,8 @@ export function hostedContext(app: App, req: FastifyRequest, reply: FastifyReply
 export function formOf(h: Hosted): URLSearchParams {
   const type = String(h.req.headers['content-type'] ?? '');
   const body = h.req.body;
-  if (!type.startsWith('application/x-www-form-urlencoded') || !Buffer.isBuffer(body)) return new URLSearchParams();
+  // Media types are case-insensitive (RFC 9110 §8.3.1).
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type) || !Buffer.isBuffer(body)) return new URLSearchParams();
   return new URLSearchParams(body.toString('utf8'));
 }
 
@@ -164,7 +165,8 @@ export function sendJson(h: Hosted, body: unknown, status = 200) {
 /** `{ error, error_description }` (and Amplify's `error_message`), with its status. */
 export function sendOAuthError(h: Hosted, e: OAuthError) {
   h.req.errorName = e.error;
-  if (e.error === 'invalid_client' && h.req.headers.authorization?.startsWith('Basic ')) {
+  // RFC 6749 §5.2: a client that tried the Authorization header hears which scheme to use.
+  if (e.error === 'invalid_client' && h.req.headers.authorization) {
     h.reply.header('www-authenticate', 'Basic realm="token"');
   }
   return sendJson(h, { error: e.error, error_description: e.description, error_message: e.description }, e.status);

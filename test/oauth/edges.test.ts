@@ -1,4 +1,5 @@
-// The edges of the hosted UI over HTTP: the implicit flow, the host form for a custom domain
+// The edges of the hosted UI over HTTP: the implicit flow, the token endpoint's media type and
+// WWW-Authenticate, the host form for a custom domain
 // (Host header), Secure cookies behind a TLS-terminating proxy, escaping of everything a request
 // can put on a page, and the customization CSS grammar.
 import assert from 'node:assert/strict';
@@ -7,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { parseCustomCss, serializeCss } from '../../src/oauth/ui/css.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { CALLBACK, PASSWORD, cookiesOf, get, getWithHost, hiddenField, postForm, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
+import { CALLBACK, PASSWORD, cookiesOf, get, getWithHost, hiddenField, postForm, seedMachineClient, seedOAuthPool, seedUser, seedWebClient, type OAuthSetup } from './support.js';
 
 describe('hosted UI edges', () => {
   let s: TestServer;
@@ -35,6 +36,26 @@ describe('hosted UI edges', () => {
     assert.equal(frag.get('refresh_token'), null);
     assert.equal(decodeJwt(frag.get('id_token')!).nonce, 'imp-nonce');
     assert.equal(decodeJwt(frag.get('access_token')!).scope, 'openid email');
+  });
+
+  test('the token endpoint reads a form whatever the case of its media type, and a client that tried another Authorization scheme hears Basic', async () => {
+    const m = await seedMachineClient(s, o.poolId);
+    const basic = 'Basic ' + Buffer.from(`${m.clientId}:${m.secret}`).toString('base64');
+    const ok = await fetch(`${o.base}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded; Charset=UTF-8', authorization: basic },
+      body: 'grant_type=client_credentials',
+    });
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.ok(((await ok.json()) as { access_token?: string }).access_token);
+    const bearer = await fetch(`${o.base}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer xyz' },
+      body: `grant_type=client_credentials&client_id=${m.clientId}`,
+    });
+    assert.equal(bearer.status, 401);
+    assert.equal(((await bearer.json()) as { error: string }).error, 'invalid_client');
+    assert.match(bearer.headers.get('www-authenticate') ?? '', /^Basic /);
   });
 
   test('behind a trusted proxy the path form names its endpoints under the public URL, whatever Host the proxy passes', async () => {
