@@ -88,7 +88,8 @@ function checkAttributes(kind: 'read' | 'write', names: string[] | undefined, sc
  * - client_credentials needs a client secret and cannot be combined with code or implicit;
  * - scopes are the standard ones or `<resource server>/<scope>` of an existing resource server;
  * - redirect and sign-out URLs are absolute, without fragment, and https unless http://localhost
- *   (app schemes such as myapp://cb are allowed); DefaultRedirectURI is one of CallbackURLs;
+ *   (app schemes such as myapp://cb are allowed, but not javascript:, data:, vbscript:, file:,
+ *   blob: or about:); DefaultRedirectURI is one of CallbackURLs;
  * - an OAuth-enabled client (AllowedOAuthFlowsUserPoolClient) names at least one flow and scope;
  * - the identity providers must exist in the pool.
  */
@@ -129,6 +130,8 @@ async function checkOAuth(input: ClientSettingsInput, ctx: ClientContext): Promi
   }
 }
 
+const UNSAFE_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:']);
+
 function checkRedirectUrl(member: string, url: string): void {
   let parsed: URL;
   try {
@@ -137,6 +140,8 @@ function checkRedirectUrl(member: string, url: string): void {
     throw new InvalidParameterException(`${member} must hold absolute URLs: ${url} is not one.`);
   }
   if (parsed.hash || url.includes('#')) throw new InvalidParameterException(`${member} cannot contain a fragment: ${url}`);
+  // Schemes that run or read in the browser, not an app's: a redirect there is an attack.
+  if (UNSAFE_SCHEMES.has(parsed.protocol)) throw new InvalidParameterException(`${member} cannot use the ${parsed.protocol} scheme: ${url}`);
   if (parsed.protocol === 'http:' && parsed.hostname !== 'localhost') {
     throw new InvalidParameterException(`${member} must use https (http is allowed only for localhost): ${url}`);
   }
