@@ -49,7 +49,11 @@ async function renderSignUp(h: Hosted, request: AuthorizeRequest, o: { username?
 }
 
 export function showSignUp(h: Hosted) {
-  return withAuthorize(h, (request) => renderSignUp(h, request));
+  return withAuthorize(h, (request) => {
+    // A pool where only administrators create users offers no form (the sign-in page links none).
+    if (request.pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) return renderLogin(h, request, { error: { id: 'error.signUpNotAllowed' }, status: 403 });
+    return renderSignUp(h, request);
+  });
 }
 
 export function submitSignUp(h: Hosted) {
