@@ -131,11 +131,17 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
     return await importRecords(app, poolId, it, progress);
   } catch (e) {
     // All or nothing: a failed import takes away what it wrote (the pool's rows follow it by
-    // cascade), so the same file can be imported again once the cause is fixed.
-    await store.transaction(async (tx) => {
-      await tx.pools.delete(poolId);
-      await tx.tags.removeAll(app.pools.arnOf(poolId));
-    });
+    // cascade), so the same file can be imported again once the cause is fixed. The import's
+    // error is the one reported; a failing clean-up only adds to it. (A process killed midway
+    // leaves what it wrote: delete the pool before importing again.)
+    try {
+      await store.transaction(async (tx) => {
+        await tx.pools.delete(poolId);
+        await tx.tags.removeAll(app.pools.arnOf(poolId));
+      });
+    } catch (cleanup) {
+      throw new ArchiveError(`${(e as Error).message}; removing the partly imported pool ${poolId} failed too (${(cleanup as Error).message}): delete it before importing again`);
+    }
     throw e;
   }
 }

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
 } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { gatherLogins, identityRow, linkLogin, merge, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
+import { gatherLogins, identityRow, linkLogin, lockMerging, merge, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
 import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
 import type { IdentityPool, IdentityPools } from './pools.js';
 import { retryOnRace } from './identities.js';
@@ -116,16 +116,21 @@ export class DeveloperIdentities {
   async merge(poolId: string, providerName: string, sourceUserId: string, destinationUserId: string): Promise<string> {
     const pool = await this.pools.get(poolId);
     checkProviderName(pool, providerName);
-    return mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
-      const owned = async (userId: string) => {
-        const link = await tx.identities.findLogin(pool.id, providerName, userId);
-        if (!link) throw new ResourceNotFoundException(`Developer user identifier '${userId}' not found.`);
-        return ownerOf(tx, await identityRow(tx, link.identity_id));
-      };
-      const [source, destination] = [await owned(sourceUserId), await owned(destinationUserId)];
-      if (source.id !== destination.id) moved.push(...(await merge(tx, source, destination, this.clock.now())));
-      return destination.id;
-    });
+    return retryOnRace(() =>
+      mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
+        const owned = async (userId: string) => {
+          const link = await tx.identities.findLogin(pool.id, providerName, userId);
+          if (!link) throw new ResourceNotFoundException(`Developer user identifier '${userId}' not found.`);
+          return ownerOf(tx, await identityRow(tx, link.identity_id));
+        };
+        const [source, destination] = [await owned(sourceUserId), await owned(destinationUserId)];
+        if (source.id !== destination.id) {
+          await lockMerging(tx, [source, destination]);
+          moved.push(...(await merge(tx, source, destination, this.clock.now())));
+        }
+        return destination.id;
+      }),
+    );
   }
 
   /** UnlinkDeveloperIdentity: detaches a developer user identifier from its identity. */

@@ -10,7 +10,7 @@ import { InvalidParameterException, NotAuthorizedException, ResourceConflictExce
 import { UniqueViolation } from '../store/connect.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { gatherLogins, holdersOf, identityRow, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
+import { MergeRace, gatherLogins, holdersOf, identityRow, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
 import { verifyLogins, type LoginContext, type VerifiedLogin } from './logins.js';
 import type { IdentityPool, IdentityPools } from './pools.js';
 import { isIdentityTokenKey, userPoolIdOfLoginKey, userPoolProviderName } from './provider-names.js';
@@ -172,7 +172,7 @@ export async function retryOnRace<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof UniqueViolation)) throw e;
+      if (!(e instanceof UniqueViolation) && !(e instanceof MergeRace)) throw e;
       if (attempt >= 2) throw new ResourceConflictException('The login is being linked by another request; try again.');
     }
   }

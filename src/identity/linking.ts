@@ -84,6 +84,7 @@ export async function gatherLogins(
   owner ??= await newIdentity(tx, poolId, false, now);
   const merging = new Map<string, IdentityRow>();
   for (const h of [preferred, ...held]) if (h && h.id !== owner.id) merging.set(h.id, h);
+  if (merging.size) await lockMerging(tx, [owner, ...merging.values()]);
   for (const from of merging.values()) moved?.push(...(await merge(tx, from, owner, now)));
   for (let i = 0; i < logins.length; i++) {
     const l = logins[i];
@@ -119,9 +120,31 @@ export async function linkLogin(
   });
 }
 
+/** Another request merged one of these identities after they were read: the caller starts over (retryOnRace). */
+export class MergeRace extends Error {
+  constructor() {
+    super('an identity of this merge was merged by another request');
+  }
+}
+
+/**
+ * Before any write of a transaction that merges: takes the sync locks of every identity taking
+ * part (all at once, in id order, so that two merges cannot wait on each other), then checks
+ * that none was merged since it was read. Any merge or sync write of these identities runs before
+ * or after this transaction, never during it (src/sync/scope.ts lockLiveIdentity).
+ */
+export async function lockMerging(tx: Store, rows: IdentityRow[]): Promise<void> {
+  for (const id of [...new Set(rows.map((r) => r.id))].sort()) await tx.sync.lockIdentity(id);
+  for (const r of rows) {
+    const current = await tx.identities.get(r.id);
+    if (!current || current.enabled !== r.enabled || current.merged_into !== r.merged_into) throw new MergeRace();
+  }
+}
+
 /**
  * Moves `from`'s logins and datasets to `into` and disables `from`. Returns the change-stream
- * events of the moved datasets, for the caller to send (IdentityDeps.datasetsMoved).
+ * events of the moved datasets, for the caller to send (IdentityDeps.datasetsMoved). The caller
+ * has taken both identities' locks (lockMerging).
  */
 export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now: number): Promise<SyncChange[]> {
   const [fromLogins, intoLogins] = [await tx.identities.loginsOf([from.id]), await tx.identities.loginsOf([into.id])];
@@ -131,10 +154,8 @@ export async function merge(tx: Store, from: IdentityRow, into: IdentityRow, now
     }
   }
   await tx.identities.moveLogins(from.id, into.id);
-  // No sync write of either identity runs while the datasets move (sync/scope.ts lockLiveIdentity):
-  // one begun before finishes first and its records move too; one after sees `from` merged.
-  // Both locks in id order, as any two merges take them.
-  for (const id of [from.id, into.id].sort()) await tx.sync.lockIdentity(id);
+  // No sync write of either identity runs while the datasets move (the locks of lockMerging):
+  // one begun before finished first and its records move too; one after sees `from` merged.
   const moved = await moveMergedDatasets(tx, from.pool_id, from.id, into.id);
   await tx.identities.update(from.id, { enabled: 0, merged_into: into.id, updated_at: now });
   return moved;

@@ -9,7 +9,7 @@ import type { CognitoIdentityProvider, RoleMapping } from '../models/identity-ty
 import type { IdentityPoolRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { oidcNameOf } from './external-logins.js';
-import { userPoolIdOfProvider } from './provider-names.js';
+import { userPoolIdOfProvider, userPoolProviderName, withoutScheme } from './provider-names.js';
 
 /** The settings of a pool, in Cognito's member names. */
 export interface IdentityPoolSettings {
@@ -135,7 +135,7 @@ export class IdentityPools {
     for (const [key, mapping] of Object.entries(roles.RoleMappings ?? {})) checkRoleMapping(key, mapping);
     const pool = await this.get(id);
     for (const key of Object.keys(roles.RoleMappings ?? {})) {
-      if (!isConfiguredMappingKey(pool.settings, key)) throw new InvalidParameterException(`${key} is not a valid RoleMapping ProviderName or is not a configured provider.`);
+      if (!isConfiguredMappingKey(pool.settings, key, this.config.publicUrl)) throw new InvalidParameterException(`${key} is not a valid RoleMapping ProviderName or is not a configured provider.`);
     }
     await this.store.identityPools.update(id, { roles: JSON.stringify(roles), updated_at: this.clock.now() });
   }
@@ -168,15 +168,19 @@ export class IdentityPools {
  * provider ARN, or `<user pool provider name>:<app client id>` of a configured user pool client
  * (the provider name in the AWS form or Tessera's issuer form).
  */
-function isConfiguredMappingKey(s: IdentityPoolSettings, key: string): boolean {
+function isConfiguredMappingKey(s: IdentityPoolSettings, key: string, publicUrl: string): boolean {
   if (Object.prototype.hasOwnProperty.call(s.SupportedLoginProviders ?? {}, key)) return true;
   if ((s.SamlProviderARNs ?? []).includes(key)) return true;
   if ((s.OpenIdConnectProviderARNs ?? []).some((arn) => oidcNameOf(arn) === key)) return true;
   const colon = key.lastIndexOf(':');
   if (colon <= 0) return false;
-  const poolId = userPoolIdOfProvider(key.slice(0, colon));
-  const clientId = key.slice(colon + 1);
-  return !!poolId && (s.CognitoIdentityProviders ?? []).some((p) => p.ClientId === clientId && userPoolIdOfProvider(p.ProviderName ?? '') === poolId);
+  const [name, clientId] = [key.slice(0, colon), key.slice(colon + 1)];
+  return (s.CognitoIdentityProviders ?? []).some((p) => {
+    const poolId = userPoolIdOfProvider(p.ProviderName ?? '');
+    if (!poolId || p.ClientId !== clientId) return false;
+    // The names a login of that pool is looked up under: AWS's, the configured one, Tessera's issuer.
+    return name === userPoolProviderName(poolId) || name === p.ProviderName || name === `${withoutScheme(publicUrl)}/${poolId}`;
+  });
 }
 
 /** Checks what the model cannot: user pool provider names, duplicate providers. */

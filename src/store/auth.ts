@@ -74,14 +74,19 @@ export class AuthRepo {
     await this.db.deleteFrom('auth_session_state').where('expires_at', '<', now).execute();
   }
 
-  /** Keeps a challenge's (sealed) state under its Session id until `expiresAt`. */
-  async putSessionState(jti: string, state: string, expiresAt: number): Promise<void> {
+  /**
+   * Keeps a challenge's (sealed) state under its Session id until `expiresAt`; states that expired
+   * before `now` go at the same time (an indexed range).
+   */
+  async putSessionState(jti: string, state: string, expiresAt: number, now: number): Promise<void> {
+    await this.db.deleteFrom('auth_session_state').where('expires_at', '<', now).execute();
     await this.db.insertInto('auth_session_state').values({ jti, state, expires_at: expiresAt }).execute();
   }
 
-  /** The state kept for a Session id, if any. */
-  async sessionState(jti: string): Promise<string | undefined> {
+  /** Takes the state kept for a Session id, if any: it is read once, and deleted. */
+  async takeSessionState(jti: string): Promise<string | undefined> {
     const r = await this.db.selectFrom('auth_session_state').select('state').where('jti', '=', jti).executeTakeFirst();
+    if (r) await this.db.deleteFrom('auth_session_state').where('jti', '=', jti).execute();
     return r?.state;
   }
 }

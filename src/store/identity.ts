@@ -53,10 +53,6 @@ export class IdentityRepo {
   }
 
   /** Deletes the identities (with their logins and credentials); returns the ids that existed. */
-  async delete(ids: string[]): Promise<string[]> {
-    return (await this.deleteReturningPools(ids)).map((r) => r.id);
-  }
-
   /** Deletes the identities that exist; returns them with their pools. */
   async deleteReturningPools(ids: string[]): Promise<{ id: string; poolId: string }[]> {
     if (!ids.length) return [];

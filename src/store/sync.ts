@@ -82,9 +82,16 @@ export class SyncRepo {
     if (this.engine === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${'sync:' + identityId}))`.execute(this.db);
   }
 
-  /** The identity's pool and the identity it was merged into, if any; undefined when it is gone. */
+  /**
+   * The identity's pool and the identity it was merged into, if any; undefined when it is gone.
+   * On PostgreSQL the row is key-share locked until the transaction ends, so that deleting the
+   * identity (DeleteIdentities, DeleteIdentityPool's cascade) waits for a sync write under way and
+   * then deletes what it wrote.
+   */
   async identityState(identityId: string): Promise<{ poolId: string; mergedInto: string | null } | undefined> {
-    const r = await this.db.selectFrom('identities').select(['pool_id', 'merged_into']).where('id', '=', identityId).executeTakeFirst();
+    let q = this.db.selectFrom('identities').select(['pool_id', 'merged_into']).where('id', '=', identityId);
+    if (this.engine === 'postgres') q = q.forKeyShare();
+    const r = await q.executeTakeFirst();
     return r && { poolId: r.pool_id, mergedInto: r.merged_into ?? null };
   }
 

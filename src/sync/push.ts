@@ -8,7 +8,7 @@ import { newUuid } from '../ids.js';
 import type { Store } from '../store/store.js';
 import type { DatasetKey } from '../store/sync.js';
 import type { PoolSettings } from './pool-settings.js';
-import { requireIdentity } from './scope.js';
+import { lockLiveIdentity, requireIdentity } from './scope.js';
 
 export class PushDevices {
   constructor(
@@ -26,19 +26,25 @@ export class PushDevices {
     if (!config.PushSync?.ApplicationArns?.length) {
       throw new InvalidConfigurationException(`Push sync is not configured for identity pool '${poolId}'.`);
     }
-    return this.store.sync.putDevice({
-      id: newUuid(),
-      pool_id: poolId,
-      identity_id: identityId,
-      platform,
-      token,
-      created_at: this.clock.now(),
+    return this.store.transaction(async (tx) => {
+      await lockLiveIdentity(tx, poolId, identityId);
+      return tx.sync.putDevice({
+        id: newUuid(),
+        pool_id: poolId,
+        identity_id: identityId,
+        platform,
+        token,
+        created_at: this.clock.now(),
+      });
     });
   }
 
   async subscribe(k: DatasetKey, deviceId: string): Promise<void> {
     await this.requireDevice(k, deviceId);
-    await this.store.sync.subscribe(k, deviceId, this.clock.now());
+    await this.store.transaction(async (tx) => {
+      await lockLiveIdentity(tx, k.poolId, k.identityId);
+      await tx.sync.subscribe(k, deviceId, this.clock.now());
+    });
   }
 
   async unsubscribe(k: DatasetKey, deviceId: string): Promise<void> {

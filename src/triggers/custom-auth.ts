@@ -79,6 +79,8 @@ export async function afterPasswordVerifier(runner: TriggerRunner, ctx: FlowCont
 
 /** Cognito's Session is at most this long (SessionType in the model). */
 const MAX_SESSION_CHARS = 2048;
+/** The most state kept in the store for one Session (history, private parameters, metadata). */
+const MAX_KEPT_STATE_CHARS = 256 * 1024;
 const STATE_PURPOSE = 'auth-custom-challenge-state';
 /** Marks a Session whose state is in the store. */
 const STORED = 'stored';
@@ -86,7 +88,7 @@ const STORED = 'stored';
 /** The challenge's state: in the Session, or kept in the store under its id. */
 async function stateOf(ctx: FlowContext, s: ChallengeSession): Promise<Record<string, string>> {
   if (!s.state?.[STORED]) return s.state ?? {};
-  const kept = await ctx.app.store.auth.sessionState(s.jti);
+  const kept = await ctx.app.store.auth.takeSessionState(s.jti);
   const state = kept ? ctx.app.sealer.openJson<Record<string, string>>(STATE_PURPOSE, kept) : undefined;
   if (!state) throw new NotAuthorizedException(INVALID_SESSION);
   return state;
@@ -136,8 +138,13 @@ async function decide(runner: TriggerRunner, ctx: FlowContext, who: Subject, his
   let sealed = sealSession(ctx, session);
   if (sealed.length > MAX_SESSION_CHARS) {
     // Too long for a Session (the model's limit, which clients and Tessera's own input check
-    // hold to): the state waits in the store under the Session's id, sealed, until it expires.
-    await ctx.app.store.auth.putSessionState(session.jti, ctx.app.sealer.sealJson(STATE_PURPOSE, state), session.expiresAt);
+    // hold to): the state waits in the store under the Session's id, sealed, until it is answered
+    // or expires. Within reason: a function's output is not a place to keep data.
+    const kept = ctx.app.sealer.sealJson(STATE_PURPOSE, state);
+    if (kept.length > MAX_KEPT_STATE_CHARS) {
+      throw new InvalidLambdaResponseException(`Invalid lambda function output : the challenge parameters and metadata exceed ${MAX_KEPT_STATE_CHARS / 1024} KiB`);
+    }
+    await ctx.app.store.auth.putSessionState(session.jti, kept, session.expiresAt, ctx.app.clock.now());
     sealed = sealSession(ctx, { ...session, state: { [STORED]: '1' } });
   }
   return {

@@ -41,6 +41,7 @@ import type { User } from './user.js';
 import type { Store } from '../store/store.js';
 import { nameValueMap } from '../triggers/event.js';
 import { USER_NOT_FOUND, type PendingCode, type Users } from './users.js';
+import { CODE_FIRST_FACTORS, mfaMode } from './mfa-config.js';
 
 const NOT_FOUND_FOR_CLIENT = 'Username/client id combination not found.';
 
@@ -77,10 +78,14 @@ export function resolveUsername(pool: UserPool, given: string, attributes: Recor
   return { username: given, attributes };
 }
 
-/** A pool may take sign-ups without a password when it allows a first factor other than PASSWORD. */
+/**
+ * A pool may take sign-ups without a password when it allows a first factor other than PASSWORD
+ * that such a user could use: with MFA ON no one-time code is one (auth/user-auth.ts).
+ */
 function allowsPasswordless(pool: UserPool): boolean {
   const factors = (pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? []) as string[];
-  return factors.some((f) => f !== 'PASSWORD');
+  const mfaRequired = mfaMode(pool) === 'ON';
+  return factors.some((f) => f !== 'PASSWORD' && !(mfaRequired && CODE_FIRST_FACTORS.has(f)));
 }
 
 /**

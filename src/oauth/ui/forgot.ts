@@ -47,7 +47,8 @@ export function submitForgot(h: Hosted) {
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
-      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'ForgotPassword', op: 'HostedForgotPassword', error: e });
+      const user = await h.app.users.find(request.pool, username).catch(() => undefined);
+      await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, userId: user?.id, type: 'ForgotPassword', op: 'HostedForgotPassword', error: e });
       return renderForgot(h, request, { username, error: m });
     }
   });

@@ -175,7 +175,12 @@ for (const engine of engines) {
       );
       await rejectsWith(admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {}, RoleMappings: { p: { Type: 'Token' } } })), 'InvalidParameterException');
       // A provider the pool does not trust, or another app client of its user pool (Cognito's words).
-      for (const key of ['graph.facebook.com', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc:client2', 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Xyz:client1']) {
+      for (const key of [
+        'graph.facebook.com',
+        'cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc:client2',
+        'cognito-idp.us-east-1.amazonaws.com/us-east-1_Xyz:client1',
+        'evil.example/us-east-1_Abc:client1',
+      ]) {
         await rejectsWith(
           admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId, Roles: {}, RoleMappings: { [key]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } })),
           'InvalidParameterException',

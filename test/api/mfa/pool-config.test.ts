@@ -8,6 +8,7 @@ import {
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
   SetUserPoolMfaConfigCommand,
+  SignUpCommand,
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../../support/server.js';
@@ -152,9 +153,15 @@ for (const engine of engines) {
       await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'otp', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
       const select = () => s.idp.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'otp' } }));
       assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP']);
+      // Sign-up without a password: fine while EMAIL_OTP is a first factor the user could use.
+      await s.idp.send(new SignUpCommand({ ClientId: clientId, Username: 'nopass1', UserAttributes: [{ Name: 'email', Value: 'np1@example.com' }] }));
       // As a pool written by an older version would be: straight into the store, past the API's checks.
       await s.app.pools.changeSettings(poolId, (st) => ({ ...st, MfaConfiguration: 'ON' }));
       assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+      // ... and now refused: such a user would have no first factor at all.
+      const nopass = await rejection(s.idp.send(new SignUpCommand({ ClientId: clientId, Username: 'nopass2', UserAttributes: [{ Name: 'email', Value: 'np2@example.com' }] })));
+      assert.equal(nopass.name, 'InvalidParameterException');
+      assert.match(nopass.message, /password is required/);
       const preferred = await s.idp.send(
         new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'otp', PREFERRED_CHALLENGE: 'EMAIL_OTP' } }),
       );

@@ -151,6 +151,19 @@ for (const engine of engines) {
         assert.equal((await errorOf(answer(r.Session!, '42'))).name, 'NotAuthorizedException');
         const history = w.lambda.events('define').at(-1).request.session as { challengeMetadata: string }[];
         assert.deepEqual(history.map((h) => h.challengeMetadata.slice(0, 3)), ['M0-', 'M1-', 'M2-']);
+        // Each state kept aside went when its Session was answered.
+        assert.deepEqual(await w.s.app.store.db.selectFrom('auth_session_state').select('jti').execute(), []);
+      } finally {
+        w.lambda.handlers.create = create;
+      }
+    });
+
+    test('challenge parameters too large to keep (over 256 KiB) are InvalidLambdaResponseException', async () => {
+      w.lambda.handlers.create = (e: any) => ({ ...e, response: { publicChallengeParameters: { q: '?' }, privateChallengeParameters: { blob: 'b'.repeat(300 * 1024) } } });
+      try {
+        const e = await errorOf(start());
+        assert.equal(e.name, 'InvalidLambdaResponseException');
+        assert.match(e.message, /exceed 256 KiB/);
       } finally {
         w.lambda.handlers.create = create;
       }

@@ -1,5 +1,6 @@
 // Triggers on the hosted UI's sign-in form (over HTTP, as a browser posts it): UserMigration for
-// an unknown name, PreAuthentication (a refusal shows its message on the form), and
+// an unknown name, PreAuthentication (a refusal shows its message on the form, also for the
+// sign-in that follows a hosted sign-up's confirmation), and
 // PostAuthentication + PreTokenGeneration with the TokenGeneration_HostedAuth source, which run
 // when the code is exchanged for tokens (a refusal there is invalid_request with its message).
 import assert from 'node:assert/strict';
@@ -51,6 +52,7 @@ for (const engine of engines) {
         new UpdateUserPoolCommand({
           UserPoolId: o.poolId,
           LambdaConfig: { PreAuthentication: arnOf('pre'), PostAuthentication: arnOf('post'), PreTokenGeneration: arnOf('ptg'), UserMigration: arnOf('migrate') },
+          AutoVerifiedAttributes: ['email'],
         }),
       );
       clientId = (await seedWebClient(w.s, o.poolId)).clientId;
@@ -101,6 +103,29 @@ for (const engine of engines) {
       assert.equal(r.res.status, 400);
       assert.match(r.html, /PreAuthentication failed with error Closed for maintenance\./);
       assert.equal(w.lambda.events('post').length, 0);
+    });
+
+    test('the sign-in after a hosted sign-up is confirmed runs PreAuthentication too: a refusal shows, no code is issued', async () => {
+      const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid' });
+      const page = await get(`${o.base}/signup?${q}`);
+      const cookie = cookiesOf(page);
+      const signed = await postForm(`${o.base}/signup?${q}`, { _csrf: hiddenField(await page.text(), '_csrf')!, username: 'newbie', email: 'newbie@example.com', password: PASSWORD }, { cookie });
+      const html = await signed.text();
+      assert.equal(signed.status, 200, html.slice(0, 300));
+      const [mail] = await w.s.app.store.outbox.list('newbie@example.com', 1);
+      const code = /\b(\d{6})\b/.exec(mail!.body)![1]!;
+      refuse = true;
+      w.lambda.reset();
+      const confirmed = await postForm(
+        `${o.base}/confirm?${q}`,
+        { _csrf: hiddenField(html, '_csrf')!, username: 'newbie', code, pending: hiddenField(html, 'pending')! },
+        { cookie: cookiesOf(signed, cookie) },
+      );
+      refuse = false;
+      assert.equal(confirmed.status, 400);
+      assert.match(await confirmed.text(), /PreAuthentication failed with error Closed for maintenance\./);
+      assert.equal(w.lambda.events('pre').length, 1);
+      assert.equal((await userOf(w.s, o.poolId, 'newbie')).status, 'CONFIRMED');
     });
   });
 }
