@@ -140,7 +140,7 @@ export async function importPool(app: App, records: AsyncIterable<Record<string,
         await tx.tags.removeAll(app.pools.arnOf(poolId));
       });
     } catch (cleanup) {
-      throw new ArchiveError(`${(e as Error).message}; removing the partly imported pool ${poolId} failed too (${(cleanup as Error).message}): delete it before importing again`);
+      throw new Error(`${(e as Error).message}; removing the partly imported pool ${poolId} failed too (${(cleanup as Error).message}): delete it before importing again`, { cause: e });
     }
     throw e;
   }

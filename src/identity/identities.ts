@@ -7,7 +7,7 @@
 // with logins must show at least one of them on every call, and every token shown must be valid.
 import type { Clock } from '../clock.js';
 import { InvalidParameterException, NotAuthorizedException, ResourceConflictException } from '../errors.js';
-import { UniqueViolation } from '../store/connect.js';
+import { UniqueViolation, isTransientConflict } from '../store/connect.js';
 import type { IdentityRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { MergeRace, gatherLogins, holdersOf, identityRow, mergingTransaction, newIdentity, ownerOf, type MergeEvents } from './linking.js';
@@ -86,7 +86,7 @@ export class Identities {
     }
     const owner = await retryOnRace(() =>
       mergingTransaction(this.store, this.mergeEvents, async (tx, moved) => {
-        const target = await ownerOf(tx, (await tx.identities.get(identityId)) ?? sent);
+        const target = await ownerOf(tx, await identityRow(tx, identityId));
         if (!target.enabled) throw new NotAuthorizedException(`Identity '${identityId}' is disabled.`);
         if (!target.guest) {
           const holders = await holdersOf(tx, pool.id, verified);
@@ -135,12 +135,15 @@ export class Identities {
    * Sync data (datasets, records, push devices), which no call could reach any more.
    */
   async delete(ids: string[]): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    await retryOnRace(() => this.store.transaction(async (tx) => {
+      // The identities' sync locks first, in id order as merges take them: a merge or sync write
+      // of one of them finishes before the delete, or starts after it and finds the identity gone.
+      for (const id of [...new Set(ids)].sort()) await tx.sync.lockIdentity(id);
       const gone = await tx.identities.deleteReturningPools(ids);
       const byPool = new Map<string, string[]>();
       for (const g of gone) byPool.set(g.poolId, [...(byPool.get(g.poolId) ?? []), g.id]);
       for (const [poolId, identityIds] of byPool) await tx.sync.deleteIdentityData(poolId, identityIds);
-    });
+    }));
   }
 
   /** Identities merged into this one (their data belongs to it now), for Cognito Sync. */
@@ -164,16 +167,19 @@ export class Identities {
 }
 
 /**
- * Runs `fn` again when a concurrent request linked the same login first (the unique key on
- * logins decides; the transaction that lost rolled back), so both end with the same identity.
+ * Runs the transaction `fn` again (call it outside any transaction) when it lost a race to a
+ * concurrent request: one that linked the same login first (the unique key on logins decides), one
+ * that merged an identity this one was about to merge (MergeRace), or one PostgreSQL chose to end
+ * a deadlock with (isTransientConflict). The transaction that lost rolled back, so both requests
+ * end with the same identities.
  */
 export async function retryOnRace<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!(e instanceof UniqueViolation) && !(e instanceof MergeRace)) throw e;
-      if (attempt >= 2) throw new ResourceConflictException('The login is being linked by another request; try again.');
+      if (!(e instanceof UniqueViolation) && !(e instanceof MergeRace) && !isTransientConflict(e)) throw e;
+      if (attempt >= 2) throw new ResourceConflictException('Another request is linking or merging these identities; try again.');
     }
   }
 }

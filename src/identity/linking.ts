@@ -16,6 +16,8 @@ import type { SyncChange } from '../sync/events.js';
 import { moveMergedDatasets } from '../sync/merged-datasets.js';
 import type { VerifiedLogin } from './logins.js';
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The identity, or ResourceNotFoundException. */
 export async function identityRow(tx: Store, id: string): Promise<IdentityRow> {
   const row = await tx.identities.get(id);
@@ -86,7 +88,10 @@ export async function gatherLogins(
   for (const h of [preferred, ...held]) if (h && h.id !== owner.id) merging.set(h.id, h);
   if (merging.size) await lockMerging(tx, [owner, ...merging.values()]);
   for (const from of merging.values()) moved?.push(...(await merge(tx, from, owner, now)));
-  for (let i = 0; i < logins.length; i++) {
+  // New logins are linked in one order whatever the request's (provider, then subject), so two
+  // requests linking the same logins wait on each other's first insert, not on each other's last.
+  const order = logins.map((_, i) => i).sort((a, b) => cmp(logins[a].provider, logins[b].provider) || cmp(logins[a].subject, logins[b].subject));
+  for (const i of order) {
     const l = logins[i];
     if (holders[i] || l.identityId) continue;
     await linkLogin(tx, owner.id, poolId, l, now);

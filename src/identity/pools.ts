@@ -7,6 +7,7 @@ import { InvalidParameterException, ResourceNotFoundException } from '../errors.
 import { newUuid } from '../ids.js';
 import type { CognitoIdentityProvider, RoleMapping } from '../models/identity-types.js';
 import type { IdentityPoolRow } from '../store/schema.js';
+import { isTransientConflict } from '../store/connect.js';
 import type { Store } from '../store/store.js';
 import { oidcNameOf } from './external-logins.js';
 import { userPoolIdOfProvider, userPoolProviderName, withoutScheme } from './provider-names.js';
@@ -118,6 +119,18 @@ export class IdentityPools {
   }
 
   async delete(id: string): Promise<void> {
+    // Its identities go by cascade; PostgreSQL may end the delete to break a deadlock with a
+    // merge or sync write under way in the pool: then it runs again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deleteOnce(id);
+      } catch (e) {
+        if (!isTransientConflict(e) || attempt >= 2) throw e;
+      }
+    }
+  }
+
+  private async deleteOnce(id: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       if (!(await tx.identityPools.delete(id))) throw new ResourceNotFoundException(`IdentityPool '${id}' not found.`);
       await tx.tags.removeAll(this.arnOf(id));

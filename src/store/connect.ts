@@ -135,6 +135,15 @@ export class UniqueViolation extends Error {
   }
 }
 
+/**
+ * Whether PostgreSQL ended the transaction to break a deadlock (40P01) or a serialization failure
+ * (40001): the work can be done again from the start.
+ */
+export function isTransientConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** Translates the engines' unique-violation errors into UniqueViolation, rethrows the rest. */
 export function rethrowUnique(e: unknown): never {
   const err = e as { code?: string; message?: string; table?: string; constraint?: string };

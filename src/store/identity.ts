@@ -52,8 +52,7 @@ export class IdentityRepo {
     await this.db.updateTable('identities').set(patch).where('id', '=', id).execute();
   }
 
-  /** Deletes the identities (with their logins and credentials); returns the ids that existed. */
-  /** Deletes the identities that exist; returns them with their pools. */
+  /** Deletes the identities that exist (with their logins and credentials); returns them with their pools. */
   async deleteReturningPools(ids: string[]): Promise<{ id: string; poolId: string }[]> {
     if (!ids.length) return [];
     const found = await this.db.selectFrom('identities').select(['id', 'pool_id']).where('id', 'in', ids).execute();

@@ -79,8 +79,8 @@ export async function afterPasswordVerifier(runner: TriggerRunner, ctx: FlowCont
 
 /** Cognito's Session is at most this long (SessionType in the model). */
 const MAX_SESSION_CHARS = 2048;
-/** The most state kept in the store for one Session (history, private parameters, metadata). */
-const MAX_KEPT_STATE_CHARS = 256 * 1024;
+/** The most state kept in the store for one Session (history, private parameters, metadata), as JSON. */
+const MAX_KEPT_STATE_BYTES = 256 * 1024;
 const STATE_PURPOSE = 'auth-custom-challenge-state';
 /** Marks a Session whose state is in the store. */
 const STORED = 'stored';
@@ -140,11 +140,10 @@ async function decide(runner: TriggerRunner, ctx: FlowContext, who: Subject, his
     // Too long for a Session (the model's limit, which clients and Tessera's own input check
     // hold to): the state waits in the store under the Session's id, sealed, until it is answered
     // or expires. Within reason: a function's output is not a place to keep data.
-    const kept = ctx.app.sealer.sealJson(STATE_PURPOSE, state);
-    if (kept.length > MAX_KEPT_STATE_CHARS) {
-      throw new InvalidLambdaResponseException(`Invalid lambda function output : the challenge parameters and metadata exceed ${MAX_KEPT_STATE_CHARS / 1024} KiB`);
+    if (Buffer.byteLength(JSON.stringify(state), 'utf8') > MAX_KEPT_STATE_BYTES) {
+      throw new InvalidLambdaResponseException(`Invalid lambda function output : the challenge parameters and metadata exceed ${MAX_KEPT_STATE_BYTES / 1024} KiB`);
     }
-    await ctx.app.store.auth.putSessionState(session.jti, kept, session.expiresAt, ctx.app.clock.now());
+    await ctx.app.store.auth.putSessionState(session.jti, ctx.app.sealer.sealJson(STATE_PURPOSE, state), session.expiresAt, ctx.app.clock.now());
     sealed = sealSession(ctx, { ...session, state: { [STORED]: '1' } });
   }
   return {

@@ -79,13 +79,14 @@ export function resolveUsername(pool: UserPool, given: string, attributes: Recor
 }
 
 /**
- * A pool may take sign-ups without a password when it allows a first factor other than PASSWORD
- * that such a user could use: with MFA ON no one-time code is one (auth/user-auth.ts).
+ * A pool may take sign-ups without a password when such a user has a first factor to sign in
+ * with: a one-time code (EMAIL_OTP, SMS_OTP), which a pool with MFA ON does not offer
+ * (auth/user-auth.ts). A passkey is no such factor: registering one needs a signed-in user.
  */
 function allowsPasswordless(pool: UserPool): boolean {
+  if (mfaMode(pool) === 'ON') return false;
   const factors = (pool.settings.Policies?.SignInPolicy?.AllowedFirstAuthFactors ?? []) as string[];
-  const mfaRequired = mfaMode(pool) === 'ON';
-  return factors.some((f) => f !== 'PASSWORD' && !(mfaRequired && CODE_FIRST_FACTORS.has(f)));
+  return factors.some((f) => CODE_FIRST_FACTORS.has(f));
 }
 
 /**
