@@ -1,7 +1,8 @@
 // Who a verified external identity is in the pool (tokens.md §2 "Federated users"):
 //   1. an identity linked to a user (AdminLinkProviderForUser) signs in as that user
 //   2. else the user `<ProviderName>_<id>` (status EXTERNAL_PROVIDER), its mapped attributes
-//      refreshed
+//      refreshed, if its identities name this provider and id; a user who merely has that name
+//      (a native user who signed up as `Google_123`) is refused, never signed in as
 //   3. else, with the provider's auto-link option, the native user with the same verified
 //      e-mail, linked now (links.ts)
 //   4. else a new `<ProviderName>_<id>` (PreSignUp_ExternalProvider first)
@@ -10,7 +11,7 @@
 // AttributeMapping is pool attribute <- provider claim; `username` names the claim holding the
 // provider's user id (`sub` unless mapped otherwise).
 import type { App } from '../app.js';
-import { GroupExistsException } from '../errors.js';
+import { GroupExistsException, UsernameExistsException } from '../errors.js';
 import type { PreSignUpInput } from '../triggers/pre-sign-up.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
@@ -88,12 +89,7 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
   if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
   const now = app.clock.now();
   const existing = await app.users.find(pool, username);
-  if (existing && existing.username === username) {
-    const changed = Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v);
-    if (changed) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...attributes }, updatedAt: now }, { reindex: true });
-    await joinProviderGroup(app, pool, p, existing);
-    return (await app.users.findBySub(pool, existing.id)) ?? existing;
-  }
+  if (existing && existing.username === username) return refreshed(app, pool, p, userId, existing, attributes, now);
   const target = await autoLinkTarget(app, pool, p, claims);
   if (target) {
     await link(app, pool, p, userId, target);
@@ -107,9 +103,31 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
   // The triggers module names only SignUp and AdminCreateUser; the event it builds is
   // `PreSignUp_<source>`, which is what a function expects on a first federated sign-in.
   await app.triggers.preSignUp({ pool, source: 'ExternalProvider' as PreSignUpInput['source'], user, clientId });
-  await app.users.insert(pool, user);
+  try {
+    await app.users.insert(pool, user);
+  } catch (e) {
+    // A first sign-in of the same upstream user in another tab or process made it meanwhile.
+    const raced = e instanceof UsernameExistsException ? await app.users.find(pool, username) : undefined;
+    if (!raced) throw e;
+    return refreshed(app, pool, p, userId, raced, attributes, now);
+  }
   await joinProviderGroup(app, pool, p, user);
   return user;
+}
+
+/**
+ * The pool's user named `<provider>_<id>` signing in again: only the federated user of that very
+ * identity. A user who merely has that name (a native user who signed up as `Google_123…`, an
+ * administrator's user) is refused: taking it would hand the upstream user someone else's account,
+ * or the other way round.
+ */
+async function refreshed(app: App, pool: UserPool, p: IdentityProvider, userId: string, existing: User, attributes: Record<string, string>, now: number): Promise<User> {
+  const own = existing.status === 'EXTERNAL_PROVIDER' && identitiesOf(existing).some((i) => i.providerName === p.name && i.userId === userId);
+  if (!own) throw new FederationError(`${p.name} Error - the user name ${existing.username} is taken by a user who is not this ${p.name} user`);
+  const changed = Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v);
+  if (changed) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...attributes }, updatedAt: now }, { reindex: true });
+  await joinProviderGroup(app, pool, p, existing);
+  return (await app.users.findBySub(pool, existing.id)) ?? existing;
 }
 
 /** Puts the user in `<poolId>_<ProviderName>`, creating the group on first use. */

@@ -7,7 +7,7 @@
 // unknown provider. SQLite only (the store paths run on both engines in providers.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, AdminListUserAuthEventsCommand, CreateIdentityProviderCommand, DeleteIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminListUserAuthEventsCommand, CreateIdentityProviderCommand, DeleteIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
@@ -119,6 +119,24 @@ describe('OIDC federation in chromium with oidc-provider upstream', { skip: !has
     assert.equal(back.searchParams.get('error'), 'invalid_request');
     assert.match(back.searchParams.get('error_description') ?? '', /the value of name is not one Tessera can keep/);
     await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-long' })), { name: 'UserNotFoundException' });
+  });
+
+  test("a native user named like the provider's user (Upstream_<sub>) is never signed in as, nor changed", async () => {
+    await b.context.clearCookies();
+    await s.idp.send(
+      new AdminCreateUserCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-victim', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'attacker@example.com' }] }),
+    );
+    up.accounts.set('u-victim', { email: 'victim@example.com', email_verified: true, name: 'Victim' });
+    const config = await rp();
+    await start(config, { identity_provider: 'Upstream' });
+    await upstreamLogin('u-victim');
+    const back = await callback();
+    assert.equal(back.searchParams.get('error'), 'invalid_request');
+    assert.match(back.searchParams.get('error_description') ?? '', /taken by a user who is not this Upstream user/);
+    const native = await s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Upstream_u-victim' }));
+    assert.equal(native.UserStatus, 'FORCE_CHANGE_PASSWORD');
+    assert.equal(native.UserAttributes!.find((a) => a.Name === 'email')?.Value, 'attacker@example.com');
+    assert.equal(native.UserAttributes!.find((a) => a.Name === 'identities'), undefined);
   });
 
   test('a forged state and a replayed callback are refused', async () => {
