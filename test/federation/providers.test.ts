@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminCreateUserCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -16,6 +17,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { refused } from '../oauth/support.js';
+import { userForIdentity } from '../../src/federation/federated-user.js';
+import { federationOf } from '../../src/federation/index.js';
 
 const OIDC = {
   client_id: 'tessera-rp',
@@ -141,6 +144,21 @@ for (const engine of engines) {
       const d = await s.idp.send(new DescribeUserPoolClientCommand({ UserPoolId: other, ClientId: c.UserPoolClient!.ClientId! }));
       assert.deepEqual(d.UserPoolClient!.SupportedIdentityProviders, ['COGNITO', 'Beta']);
       await refused(s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: other, ClientName: 'web', SupportedIdentityProviders: ['Nope'] })), 'InvalidParameterException');
+    });
+
+    test('first sign-ins of one upstream user at the same time end as one user; a native user who took the name is refused', async () => {
+      const pool = await s.app.pools.get(poolId);
+      await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Racy', ProviderType: 'OIDC', ProviderDetails: OIDC, AttributeMapping: { email: 'email' } }));
+      const provider = await federationOf(s.app).providers.find(poolId, 'Racy');
+      assert.ok(provider);
+      for (let round = 0; round < 4; round++) {
+        const claims = { sub: `racer-${round}`, email: `racer-${round}@example.com` };
+        const users: { id: string; username: string }[] = await Promise.all(Array.from({ length: 4 }, () => userForIdentity(s.app, pool, provider!, claims, 'client')));
+        assert.equal(new Set(users.map((u) => u.id)).size, 1, `round ${round}`);
+        assert.equal(users[0]!.username, `Racy_racer-${round}`);
+      }
+      await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'Racy_taken', MessageAction: 'SUPPRESS' }));
+      await assert.rejects(userForIdentity(s.app, pool, provider!, { sub: 'taken' }, 'client'), /taken by a user who is not this Racy user/);
     });
   });
 }
