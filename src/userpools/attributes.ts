@@ -48,10 +48,14 @@ export function poolSchema(pool: UserPool): Map<string, SchemaAttributeType> {
   return out;
 }
 
-/** Whether an app client may write `name`: never sub, *_verified or developer-only attributes. */
+/**
+ * Whether an app client may write `name`: never sub, *_verified, developer-only attributes, nor
+ * `identities`, which says which identity providers the user signs in through (federation keeps
+ * it; apps read it to tell federated users apart).
+ */
 export function isClientWritable(pool: UserPool, client: AppClient, name: string): boolean {
   const entry = poolSchema(pool).get(name);
-  if (!entry || name === 'sub' || name in VERIFIED_FLAGS || name.startsWith('dev:') || entry.DeveloperOnlyAttribute) return false;
+  if (!entry || name === 'sub' || name === 'identities' || name in VERIFIED_FLAGS || name.startsWith('dev:') || entry.DeveloperOnlyAttribute) return false;
   const allowed = client.settings.WriteAttributes;
   // A client created without WriteAttributes may write every attribute it is allowed to at all.
   return !allowed?.length || allowed.includes(name);

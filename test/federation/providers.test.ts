@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
+  ChangePasswordCommand,
+  DeleteUserAttributesCommand,
+  UpdateUserAttributesCommand,
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -15,7 +19,7 @@ import {
   ListIdentityProvidersCommand,
   UpdateIdentityProviderCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { engines, startServer, type TestServer } from '../support/server.js';
+import { engines, publicClient, startServer, type TestServer } from '../support/server.js';
 import { refused } from '../oauth/support.js';
 import { userForIdentity } from '../../src/federation/federated-user.js';
 import { federationOf } from '../../src/federation/index.js';
@@ -159,6 +163,33 @@ for (const engine of engines) {
       }
       await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'Racy_taken', MessageAction: 'SUPPRESS' }));
       await assert.rejects(userForIdentity(s.app, pool, provider!, { sub: 'taken' }, 'client'), /taken by a user who is not this Racy user/);
+    });
+
+    test("a federated user cannot set a local password, and no user can write the identities attribute", async () => {
+      const pool = await s.app.pools.get(poolId);
+      await s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Fedd', ProviderType: 'OIDC', ProviderDetails: OIDC }));
+      const provider = (await federationOf(s.app).providers.find(poolId, 'Fedd'))!;
+      const clientId = (await s.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'self' }))).UserPoolClient!.ClientId!;
+      const client = await s.app.pools.getClient(poolId, clientId);
+      const pub = publicClient(s.url);
+      try {
+        const fed = await userForIdentity(s.app, pool, provider, { sub: 'ext-1' }, clientId);
+        const fedTokens = await s.app.tokens.issueForSignIn({ pool, client, user: fed });
+        await assert.rejects(pub.send(new ChangePasswordCommand({ AccessToken: fedTokens.AccessToken!, ProposedPassword: 'Local-Passw0rd!' })), { name: 'NotAuthorizedException' });
+        assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Fedd_ext-1' }))).UserStatus, 'EXTERNAL_PROVIDER');
+
+        await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'native-forger', MessageAction: 'SUPPRESS' }));
+        const native = (await s.app.users.find(pool, 'native-forger'))!;
+        const nativeTokens = await s.app.tokens.issueForSignIn({ pool, client, user: native });
+        const forged = JSON.stringify([{ providerName: 'Fedd', userId: 'ceo', providerType: 'OIDC', primary: 'true' }]);
+        await assert.rejects(
+          pub.send(new UpdateUserAttributesCommand({ AccessToken: nativeTokens.AccessToken!, UserAttributes: [{ Name: 'identities', Value: forged }] })),
+          { name: 'NotAuthorizedException' },
+        );
+        await assert.rejects(pub.send(new DeleteUserAttributesCommand({ AccessToken: fedTokens.AccessToken!, UserAttributeNames: ['identities'] })), { name: 'NotAuthorizedException' });
+      } finally {
+        pub.destroy();
+      }
     });
   });
 }

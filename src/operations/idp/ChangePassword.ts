@@ -1,5 +1,5 @@
 // ChangePassword (AccessToken): the caller replaces their password. In order:
-//   1. the access token (user-access.ts)
+//   1. the access token (user-access.ts); a federated user (EXTERNAL_PROVIDER) is refused
 //   2. sign-in lockout of the user: a wrong PreviousPassword counts like a wrong password at
 //      sign-in, and while locked the password is not even checked (auth/lockout.ts)
 //   3. PreviousPassword, required when the user has a password    NotAuthorizedException
@@ -18,6 +18,9 @@ import { authorizeCaller } from './user-access.js';
 
 export default defineOperation<ChangePasswordRequest, ChangePasswordResponse>('idp', 'ChangePassword', async (input, { app, sourceIp }) => {
   const { pool, client, user } = await authorizeCaller(app, input.AccessToken);
+  // A federated user signs in at its identity provider: a local password would let it sign in
+  // here without it (after the provider has shut it out, say).
+  if (user.status === 'EXTERNAL_PROVIDER') throw new NotAuthorizedException('A user of an external identity provider cannot set a password.');
   if (user.password) {
     if (input.PreviousPassword === undefined) throw new InvalidParameterException('PreviousPassword is required: the user has a password.');
     const ctx: FlowContext = { app, pool, client, admin: false, sourceIp };
