@@ -140,13 +140,15 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
   const secret = totpSecretOf(ctx.app, user);
   if (!secret) throw new SoftwareTokenMFANotFoundException(TOTP_NOT_FOUND);
   const { store, clock } = ctx.app;
+  // Every answer is counted per challenge before its code is looked at (an atomic upsert, so
+  // answers sent at once each get their own number): at most MAX_TOTP_ATTEMPTS codes are ever
+  // checked against one challenge, however many arrive together.
+  const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), s.expiresAt - clock.now() + 60_000);
+  if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
   const answer = await acceptTotpAnswer(ctx.app, user, secret, code, { jti: s.jti, expiresAt: s.expiresAt });
   if (answer === 'mismatch') {
-    // Wrong answers are counted per challenge (nothing is read on the way to a right one): the
-    // MAX_TOTP_ATTEMPTS-th marks the challenge used, so every later answer is refused.
-    const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), s.expiresAt - clock.now() + 60_000);
+    // The last allowed wrong answer also marks the challenge used.
     if (tries.failures >= MAX_TOTP_ATTEMPTS) await store.auth.useOnce(s.jti, s.expiresAt);
-    if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
     throw new CodeMismatchException('Invalid code received for user');
   }
   if (answer === 'used') throw new NotAuthorizedException(INVALID_SESSION);

@@ -103,6 +103,31 @@ for (const engine of engines) {
       assert.equal(last.name, 'NotAuthorizedException');
     });
 
+    test('every TOTP answer is counted before its code is checked, so guesses sent at once get five checks in all', async () => {
+      await makeUser(s, poolId, 'swarm');
+      const secret = await enrolTotp(s, idp, (await adminTokens(s, poolId, clientId, 'swarm'))!.AccessToken!);
+      const counted = async () =>
+        (await s.app.store.db.selectFrom('auth_failures').select('subject').where('pool_id', '=', poolId).where('subject', 'like', 'challenge:%').execute()).length;
+      // A right first answer is counted too (which is what keeps a swarm from being checked in full).
+      nextStep(s);
+      const before = await counted();
+      const first = await passwordSignIn(idp, clientId, 'swarm');
+      assert.ok((await respond('SOFTWARE_TOKEN_MFA', first.Session, { USERNAME: 'swarm', SOFTWARE_TOKEN_MFA_CODE: totp(secret, s.clock.now()) })).AuthenticationResult);
+      assert.equal(await counted(), before + 1);
+      // Forty guesses at once, the right one among them: five are checked, the rest refused unread.
+      nextStep(s);
+      const c = await passwordSignIn(idp, clientId, 'swarm');
+      const right = totp(secret, s.clock.now());
+      const guesses = Array.from({ length: 39 }, (_, i) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0'));
+      guesses.splice(20, 0, right);
+      const answers = await Promise.all(
+        guesses.map((code) => respond('SOFTWARE_TOKEN_MFA', c.Session, { USERNAME: 'swarm', SOFTWARE_TOKEN_MFA_CODE: code }).then(() => 'tokens', (e: Error) => e.name)),
+      );
+      const checked = answers.filter((a) => a === 'CodeMismatchException' || a === 'tokens').length;
+      assert.ok(checked <= 5, answers.join(','));
+      assert.equal(answers.filter((a) => a === 'NotAuthorizedException').length, 40 - checked);
+    });
+
     test('SetUserMFAPreference refuses SMS without a phone, an unverified token, two preferred; the admin form needs a user', async () => {
       await makeUser(s, poolId, 'prefs');
       const { AccessToken } = (await adminTokens(s, poolId, clientId, 'prefs'))!;
