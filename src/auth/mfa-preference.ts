@@ -66,9 +66,12 @@ function checkCanEnable(user: User, factor: MfaFactor): void {
 
 /** Applies and saves the preference. */
 export async function setMfaPreference(app: App, pool: UserPool, user: User, input: MfaPreferenceInput): Promise<void> {
-  user.mfa = applyMfaPreference(user, input);
-  user.updatedAt = app.clock.now();
-  await app.users.save(pool, user);
+  // Applied to the user as it stands when written (users.modify), not to the copy read earlier.
+  const saved = await app.users.modify(pool, user.id, (u) => {
+    u.mfa = applyMfaPreference(u, input);
+    u.updatedAt = app.clock.now();
+  });
+  Object.assign(user, saved);
 }
 
 /**

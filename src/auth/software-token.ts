@@ -23,9 +23,12 @@ export const TOTP_NOT_FOUND = 'Software Token MFA has not been enabled by the us
 /** Starts (or restarts) enrolment: a new pending secret, returned once in base32. */
 export async function associateSoftwareToken(app: App, pool: UserPool, user: User): Promise<string> {
   const secret = newTotpSecret();
-  user.mfa = { ...user.mfa, totpPending: app.sealer.seal(SECRET_PURPOSE, secret) };
-  user.updatedAt = app.clock.now();
-  await app.users.save(pool, user);
+  const pending = app.sealer.seal(SECRET_PURPOSE, secret);
+  const saved = await app.users.modify(pool, user.id, (u) => {
+    u.mfa = { ...u.mfa, totpPending: pending };
+    u.updatedAt = app.clock.now();
+  });
+  Object.assign(user, saved);
   return secret;
 }
 
@@ -34,10 +37,15 @@ export async function verifySoftwareToken(app: App, pool: UserPool, user: User, 
   const secret = user.mfa.totpPending ? openSecret(app, user.mfa.totpPending) : undefined;
   if (!secret) throw new SoftwareTokenMFANotFoundException(TOTP_NOT_FOUND);
   if (!(await acceptTotp(app, user, secret, code))) throw new EnableSoftwareTokenMFAException(TOTP_CODE_MISMATCH);
-  const { totpPending, ...rest } = user.mfa;
-  user.mfa = { ...rest, totpSecret: totpPending, totpEnabled: true, ...(friendlyName ? { totpName: friendlyName } : {}) };
-  user.updatedAt = app.clock.now();
-  await app.users.save(pool, user);
+  const verified = user.mfa.totpPending;
+  const saved = await app.users.modify(pool, user.id, (u) => {
+    // Another AssociateSoftwareToken since: the code was for a secret no longer pending.
+    if (u.mfa.totpPending !== verified) throw new EnableSoftwareTokenMFAException(TOTP_CODE_MISMATCH);
+    const { totpPending, ...rest } = u.mfa;
+    u.mfa = { ...rest, totpSecret: totpPending, totpEnabled: true, ...(friendlyName ? { totpName: friendlyName } : {}) };
+    u.updatedAt = app.clock.now();
+  });
+  Object.assign(user, saved);
 }
 
 /** The user's verified TOTP secret, if any. */

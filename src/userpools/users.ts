@@ -217,7 +217,9 @@ export class Users {
         const current = await this.followPool(pool, user, tx);
         // Rules changed since `pool` was read: the indexes follow the new ones.
         const reindex = opts.reindex || current !== pool;
-        const row = userToRow(user, this.sealer);
+        // `enabled` is setEnabled's alone: a save of a copy read before AdminDisableUser must
+        // not enable the user again.
+        const { enabled: _enabled, ...row } = userToRow(user, this.sealer);
         const aliases = reindex ? aliasEntries(current, user) : undefined;
         if (aliases) refuseUnindexable(user, aliases);
         await tx.users.update(row, aliases, reindex ? searchEntries(user) : undefined);
@@ -228,6 +230,24 @@ export class Users {
       const kind = opts.conflictKind ?? (opts.store ? aliasEntries(pool, user)[0]?.kind : await this.conflictKind(pool, user));
       throw new AliasExistsException(`An account with the given ${kind ?? 'alias'} already exists.`);
     }
+  }
+
+  /**
+   * A read-modify-write of one user that must not undo a concurrent change of another part of it
+   * (AssociateSoftwareToken beside AdminSetUserMFAPreference, say): the pool's lock, then the user
+   * read again row-locked (PostgreSQL), `change` applied to that fresh copy and saved, all in one
+   * transaction. `change` may throw to write nothing; it must not use the root store (SQLite has
+   * one connection, held by this transaction). Returns the saved user.
+   */
+  async modify(pool: UserPool, sub: string, change: (fresh: User) => void | Promise<void>, opts: { reindex?: boolean } = {}): Promise<User> {
+    return this.store.transaction(async (tx) => {
+      await tx.pools.getForUserWrite(pool.id);
+      const fresh = await this.findBySub(pool, sub, tx, { forUpdate: true });
+      if (!fresh) throw new UserNotFoundException(USER_NOT_FOUND);
+      await change(fresh);
+      await this.save(pool, fresh, { store: tx, reindex: opts.reindex });
+      return fresh;
+    });
   }
 
   /**

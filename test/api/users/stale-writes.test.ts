@@ -1,0 +1,72 @@
+// Writes of one part of a user must not undo a concurrent change of another part, on both engines:
+// a save of a copy read before AdminDisableUser leaves the user disabled; AssociateSoftwareToken
+// racing AdminDisableUser or AdminSetUserMFAPreference loses neither change (PostgreSQL used to
+// write the whole row back from the copy it read).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminUpdateUserAttributesCommand,
+  AssociateSoftwareTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { engines, publicClient } from '../../support/server.js';
+import { adminTokens, configureMfa, makeClient, makePool, makeUser, startMfaServer, type MfaServer } from '../mfa/support.js';
+
+for (const engine of engines) {
+  describe(`stale and concurrent user writes (${engine})`, () => {
+    let s: MfaServer;
+    let idp: CognitoIdentityProviderClient;
+    let poolId: string;
+    let clientId: string;
+    before(async () => {
+      s = await startMfaServer(engine);
+      idp = publicClient(s.url);
+      poolId = await makePool(s);
+      await configureMfa(s, poolId, { EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Code' } });
+      clientId = (await makeClient(s, poolId)).id;
+    });
+    after(async () => {
+      idp.destroy();
+      await s.close();
+    });
+
+    const enabled = async (Username: string) => (await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username }))).Enabled;
+
+    test('a save of a copy read before AdminDisableUser leaves the user disabled', async () => {
+      await makeUser(s, poolId, 'stale');
+      const pool = await s.app.pools.get(poolId);
+      const copy = (await s.app.users.find(pool, 'stale'))!;
+      await s.idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'stale' }));
+      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, name: 'Renamed' }, updatedAt: Date.now() });
+      assert.equal(await enabled('stale'), false);
+    });
+
+    test('AssociateSoftwareToken racing AdminDisableUser or AdminSetUserMFAPreference: both changes stay', async () => {
+      for (let round = 0; round < 8; round++) {
+        const name = `racer${round}`;
+        await makeUser(s, poolId, name, { attributes: { email: `${name}@example.com` } });
+        await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: name, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
+        const { AccessToken } = (await adminTokens(s, poolId, clientId, name))!;
+        const [associated] = await Promise.all([
+          idp.send(new AssociateSoftwareTokenCommand({ AccessToken })).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+          s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: name, EmailMfaSettings: { Enabled: true } })),
+          s.idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: name })),
+        ]);
+        const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: name }));
+        assert.equal(u.Enabled, false, `round ${round}: still disabled`);
+        assert.deepEqual(u.UserMFASettingList, ['EMAIL_OTP'], `round ${round}: e-mail MFA kept`);
+        // Associated before the disable took effect, or refused after it: either way nothing lost.
+        const pool = await s.app.pools.get(poolId);
+        const pending = (await s.app.users.find(pool, name))!.mfa.totpPending;
+        if (associated === 'ok') assert.ok(pending, `round ${round}: the pending TOTP secret kept`);
+        else assert.equal(associated, 'NotAuthorizedException', `round ${round}`);
+      }
+    });
+  });
+}
