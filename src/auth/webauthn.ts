@@ -40,13 +40,14 @@ import {
 } from '../errors.js';
 import type { WebAuthnCredentialDescription } from '../models/idp-types.js';
 import type { WebAuthnCredentialRow } from '../store/schema.js';
-import { webAuthnConfig } from '../userpools/mfa-config.js';
+import { mfaMode, webAuthnConfig } from '../userpools/mfa-config.js';
+import { UniqueViolation } from '../store/connect.js';
 import { decodePageToken, encodePageToken } from '../userpools/page-token.js';
 import type { AppClient, UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, sealSession } from './challenge-session.js';
 import { finishSignIn, knownDevice } from './devices.js';
-import { openChallenge } from './mfa.js';
+import { afterFirstFactor, openChallenge } from './mfa.js';
 import { requireParam } from './params.js';
 import type { AuthStep, FlowContext } from './types.js';
 
@@ -125,7 +126,7 @@ export async function completeRegistration(app: App, pool: UserPool, client: App
   } catch (e) {
     throw new WebAuthnCredentialNotSupportedException(`The credential could not be verified: ${(e as Error).message}`);
   }
-  await app.store.webauthn.insertCredential({
+  const row: WebAuthnCredentialRow = {
     id: info.credential.id,
     pool_id: pool.id,
     user_id: user.id,
@@ -136,7 +137,14 @@ export async function completeRegistration(app: App, pool: UserPool, client: App
     attachment: response.authenticatorAttachment ?? null,
     transports: JSON.stringify(info.credential.transports ?? response.response?.transports ?? []),
     created_at: app.clock.now(),
-  });
+  };
+  try {
+    await app.store.webauthn.insertCredential(row);
+  } catch (e) {
+    // A credential id is one authenticator's key: registered already (by this user or another).
+    if (e instanceof UniqueViolation) throw new InvalidParameterException('This passkey is already registered.');
+    throw e;
+  }
 }
 
 function friendlyName(response: RegistrationResponseJSON): string {
@@ -194,10 +202,12 @@ export async function answerWebAuthn(ctx: FlowContext, responses: Record<string,
   const { s, user } = await openChallenge(ctx, 'WEB_AUTHN', responses, sealed);
   const { rpId, uv } = relyingParty(ctx.pool, (m) => new InvalidUserPoolConfigurationException(m));
   const response = asObject<AuthenticationResponseJSON>(requireParam(responses, 'CREDENTIAL'));
-  const row = response.id ? await ctx.app.store.webauthn.getCredential(response.id) : undefined;
+  if (typeof response.id !== 'string' || !response.id) throw new InvalidParameterException('The credential has no id.');
+  const row = await ctx.app.store.webauthn.getCredential(response.id);
   if (!row || row.user_id !== user.id) throw new NotAuthorizedException('The passkey is not registered for the user.');
   const origin = allowedOrigin(response.response?.clientDataJSON, rpId, (m) => new NotAuthorizedException(m));
   let newCounter: number;
+  let userVerified = false;
   try {
     const r = await verifyAuthenticationResponse({
       response,
@@ -209,6 +219,7 @@ export async function answerWebAuthn(ctx: FlowContext, responses: Record<string,
     });
     if (!r.verified) throw new Error('not verified');
     newCounter = r.authenticationInfo.newCounter;
+    userVerified = r.authenticationInfo.userVerified;
   } catch {
     throw new NotAuthorizedException('The passkey assertion could not be verified.');
   }
@@ -216,18 +227,24 @@ export async function answerWebAuthn(ctx: FlowContext, responses: Record<string,
     throw new NotAuthorizedException('The passkey sign counter did not move forward.');
   }
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
+  // A pool that requires MFA: a passkey is one factor, unless the pool counts a user-verified
+  // passkey as two (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION) and this one was.
+  // Otherwise the second factor follows, as after a password.
+  const twoFactors = userVerified && webAuthnConfig(ctx.pool).FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION';
+  if (mfaMode(ctx.pool) === 'ON' && !twoFactors) return afterFirstFactor(ctx, user, { typed: s.typed, deviceKey: s.deviceKey });
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
 }
 
 /** A Document member (an object) or its JSON text. */
 function asObject<T>(value: unknown): T {
+  let v = value;
   if (typeof value === 'string') {
     try {
-      return JSON.parse(value) as T;
+      v = JSON.parse(value);
     } catch {
       throw new InvalidParameterException('The credential is not JSON.');
     }
   }
-  if (!value || typeof value !== 'object') throw new InvalidParameterException('The credential is missing.');
-  return value as T;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InvalidParameterException('The credential must be a JSON object.');
+  return v as T;
 }

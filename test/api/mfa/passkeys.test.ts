@@ -1,7 +1,8 @@
 // Passkeys end to end: Debian's chromium (through playwright-core) with a CDP virtual
 // authenticator registers a passkey (StartWebAuthnRegistration -> navigator.credentials.create ->
 // CompleteWebAuthnRegistration) on a page served by the test at http://localhost (a secure
-// context), then signs in with it (USER_AUTH WEB_AUTHN -> navigator.credentials.get).
+// context), then signs in with it (USER_AUTH WEB_AUTHN -> navigator.credentials.get); in a pool
+// that requires MFA the TOTP challenge follows, unless a user-verified passkey counts as two factors.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -18,7 +19,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { engines, publicClient } from '../../support/server.js';
-import { adminTokens, makeClient, makePool, makeUser, rejection, startMfaServer, type MfaServer } from './support.js';
+import { adminTokens, enrolTotp, makeClient, makePool, makeUser, rejection, startMfaServer, type MfaServer } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -95,6 +96,49 @@ for (const engine of engines) {
       assert.deepEqual((await idp.send(new ListWebAuthnCredentialsCommand({ AccessToken }))).Credentials, []);
       const gone = await rejection(idp.send(new DeleteWebAuthnCredentialCommand({ AccessToken, CredentialId: Credentials![0]!.CredentialId })));
       assert.equal(gone.name, 'ResourceNotFoundException');
+    });
+
+    test('a pool that requires MFA: a passkey is one factor (the TOTP challenge follows) unless the pool counts a verified passkey as two; malformed credentials are refused', async () => {
+      const poolId = await makePool(s, { Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } } });
+      await s.idp.send(
+        new SetUserPoolMfaConfigCommand({
+          UserPoolId: poolId,
+          MfaConfiguration: 'OPTIONAL',
+          SoftwareTokenMfaConfiguration: { Enabled: true },
+          WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'preferred' },
+        }),
+      );
+      const clientId = (await makeClient(s, poolId, { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })).id;
+      await makeUser(s, poolId, 'sam', { attributes: { email: 'sam@example.com' } });
+      const { AccessToken } = (await adminTokens(s, poolId, clientId, 'sam'))!;
+      await enrolTotp(s, idp, AccessToken!);
+      const { CredentialCreationOptions } = await idp.send(new StartWebAuthnRegistrationCommand({ AccessToken }));
+      await idp.send(new CompleteWebAuthnRegistrationCommand({ AccessToken, Credential: (await create(CredentialCreationOptions)) as never }));
+      const mfaOn = (FactorConfiguration?: 'SINGLE_FACTOR' | 'MULTI_FACTOR_WITH_USER_VERIFICATION') =>
+        s.idp.send(
+          new SetUserPoolMfaConfigCommand({
+            UserPoolId: poolId,
+            MfaConfiguration: 'ON',
+            SoftwareTokenMfaConfiguration: { Enabled: true },
+            WebAuthnConfiguration: { RelyingPartyId: 'localhost', UserVerification: 'preferred', ...(FactorConfiguration ? { FactorConfiguration } : {}) },
+          }),
+        );
+      const passkeySignIn = async (mangle?: string) => {
+        const c = await idp.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'sam', PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+        assert.equal(c.ChallengeName, 'WEB_AUTHN');
+        const credential = mangle ?? JSON.stringify(await get(JSON.parse(c.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!)));
+        return idp.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'WEB_AUTHN', Session: c.Session, ChallengeResponses: { USERNAME: 'sam', CREDENTIAL: credential } }));
+      };
+      for (const bad of ['null', '[1,2]', '{"id":[1,2]}', '{"id":{"a":1}}', '{"id":true}']) {
+        assert.equal((await rejection(passkeySignIn(bad))).name, 'InvalidParameterException', bad);
+      }
+      await mfaOn();
+      const one = await passkeySignIn();
+      assert.equal(one.AuthenticationResult, undefined);
+      assert.equal(one.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+      await mfaOn('MULTI_FACTOR_WITH_USER_VERIFICATION');
+      const two = await passkeySignIn();
+      assert.ok(two.AuthenticationResult?.AccessToken, 'the virtual authenticator verifies the user: two factors');
     });
   });
 }
