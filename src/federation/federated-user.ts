@@ -20,6 +20,7 @@ import { FederationError } from './oidc-client.js';
 import { codePoints, isStorable } from '../models/validate.js';
 import { fitsIndex, fitsIndexAsAlias } from '../store/indexed.js';
 import { normalizeUsername } from '../userpools/indexes.js';
+import { poolSchema } from '../userpools/attributes.js';
 import type { IdentityProvider } from './providers.js';
 
 /** The longest attribute value (AttributeValueType). */
@@ -48,10 +49,17 @@ export function providerUserId(p: IdentityProvider, claims: Record<string, unkno
 export function mapAttributes(p: IdentityProvider, claims: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [attribute, claim] of Object.entries(p.attributeMapping)) {
-    if (attribute === 'username' || attribute === 'sub') continue;
+    if (attribute === 'username' || attribute === 'sub' || attribute === 'identities') continue;
     const v = claims[claim];
     if (v === undefined || v === null) continue;
-    const value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    let value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    // The verified flags hold 'true' or 'false' (a provider may send a boolean, or "True"); a
+    // value that is neither is left out rather than stored as a flag no check understands.
+    if (attribute === 'email_verified' || attribute === 'phone_number_verified') {
+      const flag = value.toLowerCase();
+      if (flag !== 'true' && flag !== 'false') continue;
+      value = flag;
+    }
     // What an attribute write through the API could not store is not stored from a provider either.
     if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndexAsAlias(value))) {
       throw new FederationError(`${p.name} Error - the value of ${attribute} is not one Tessera can keep (too long, or with a NUL character)`);
@@ -124,8 +132,11 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
 async function refreshed(app: App, pool: UserPool, p: IdentityProvider, userId: string, existing: User, attributes: Record<string, string>, now: number): Promise<User> {
   const own = existing.status === 'EXTERNAL_PROVIDER' && identitiesOf(existing).some((i) => i.providerName === p.name && i.userId === userId);
   if (!own) throw new FederationError(`${p.name} Error - the user name ${existing.username} is taken by a user who is not this ${p.name} user`);
-  const changed = Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v);
-  if (changed) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...attributes }, updatedAt: now }, { reindex: true });
+  // An immutable attribute keeps what it was given when the user was made: later sign-ins write
+  // only mutable ones, as any write after creation may.
+  const schema = poolSchema(pool);
+  const updates = Object.entries(attributes).filter(([k, v]) => existing.attributes[k] !== v && schema.get(k)?.Mutable !== false);
+  if (updates.length) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...Object.fromEntries(updates) }, updatedAt: now }, { reindex: true });
   await joinProviderGroup(app, pool, p, existing);
   return (await app.users.findBySub(pool, existing.id)) ?? existing;
 }

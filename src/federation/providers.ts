@@ -263,6 +263,8 @@ function checkMapping(pool: UserPool, mapping: Record<string, string>, type: Pro
   const names = new Set((pool.settings.SchemaAttributes ?? []).map((a: { Name?: string }) => a.Name));
   for (const key of Object.keys(mapping)) {
     if (key === 'username' || key === 'sub') continue;
+    // Tessera writes it (which providers the user signs in through): a claim must not.
+    if (key === 'identities') throw new InvalidParameterException('The identities attribute cannot be mapped: it is kept by the user pool.');
     if (!names.has(key)) throw new InvalidParameterException(`The attribute ${key} is not in the schema of user pool ${pool.id}.`);
   }
   // Cognito maps the provider's user id to `username` unless told otherwise (SAML: the NameID;

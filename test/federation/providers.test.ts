@@ -191,5 +191,35 @@ for (const engine of engines) {
         pub.destroy();
       }
     });
+
+    test('attribute mapping: identities cannot be mapped; verified flags are normalized; an immutable attribute keeps its first value', async () => {
+      const schemaPool = (
+        await s.idp.send(new CreateUserPoolCommand({ PoolName: 'mapped', Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: false }] }))
+      ).UserPool!.Id!;
+      await refused(
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: schemaPool, ProviderName: 'Bad', ProviderType: 'OIDC', ProviderDetails: OIDC, AttributeMapping: { identities: 'groups' } })),
+        'InvalidParameterException',
+      );
+      await s.idp.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: schemaPool,
+          ProviderName: 'Mapper',
+          ProviderType: 'OIDC',
+          ProviderDetails: OIDC,
+          AttributeMapping: { email: 'email', email_verified: 'email_verified', phone_number_verified: 'pv', 'custom:tier': 'tier' },
+        }),
+      );
+      const pool = await s.app.pools.get(schemaPool);
+      const provider = (await federationOf(s.app).providers.find(schemaPool, 'Mapper'))!;
+      const first = await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm@example.com', email_verified: true, pv: 'yes', tier: 'gold' }, 'client');
+      assert.equal(first.attributes.email_verified, 'true');
+      assert.equal(first.attributes.phone_number_verified, undefined);
+      assert.equal(first.attributes['custom:tier'], 'gold');
+      const again = await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm2@example.com', email_verified: 'False', tier: 'platinum' }, 'client');
+      assert.equal(again.attributes.email, 'm2@example.com');
+      assert.equal(again.attributes.email_verified, 'false');
+      assert.equal(again.attributes['custom:tier'], 'gold');
+      assert.equal(JSON.parse(again.attributes.identities!)[0].providerName, 'Mapper');
+    });
   });
 }
