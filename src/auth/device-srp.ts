@@ -17,7 +17,7 @@ import { N, fromHex, parseSrpTimestamp } from '../crypto/srp.js';
 import { InvalidParameterException, NotAuthorizedException, ResourceNotFoundException } from '../errors.js';
 import type { User } from '../userpools/user.js';
 import { INVALID_SESSION, newSession, sealSession } from './challenge-session.js';
-import { DEVICE_DOES_NOT_EXIST, finishSignIn, knownDevice, type Device } from './devices.js';
+import { DEVICE_DOES_NOT_EXIST, finishSignIn, knownDevice, standsInForMfa, type Device } from './devices.js';
 import { openChallenge, type FirstFactor } from './mfa.js';
 import { requireParam } from './params.js';
 import { serverEphemeral, verifyClaim } from './srp-server.js';
@@ -88,5 +88,9 @@ export async function answerDevicePasswordVerifier(ctx: FlowContext, responses: 
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
   const claim = { poolName: device.groupKey, userId: device.key, verifier: device.verifier, A: state.A, b: state.b, B: state.B, secretBlock: block, timestamp };
   if (!(await verifyClaim(ctx.app.auth.modPow, claim, signature))) throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
+  // The device stood in for MFA when the challenge was issued; if it no longer does (marked not
+  // remembered, or the pool's device settings changed meanwhile) this sign-in ends here: client
+  // libraries expect tokens after a device's proof, and the next sign-in asks for the second factor.
+  if (!standsInForMfa(ctx.pool, device)) throw new NotAuthorizedException('The device is no longer remembered; sign in again.');
   return finishSignIn(ctx, user, device, { byDevice: true });
 }

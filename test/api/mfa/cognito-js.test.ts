@@ -3,7 +3,8 @@
 // sign-in (DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER), then is forgotten and recovered from.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { AdminForgetDeviceCommand, AdminListDevicesCommand, AdminSetUserMFAPreferenceCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminForgetDeviceCommand,
+  AdminUpdateDeviceStatusCommand, AdminListDevicesCommand, AdminSetUserMFAPreferenceCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import pkg from 'amazon-cognito-identity-js';
 import { engines, publicClient } from '../../support/server.js';
 import { cognitoUser } from '../auth/support.js';
@@ -128,6 +129,26 @@ for (const engine of engines) {
       if (skipped.kind === 'success') assert.equal(skipped.session.getAccessToken().payload.device_key, deviceKey);
       const listed = await s.idp.send(new AdminListDevicesCommand({ UserPoolId: devicePool, Username: 'dev' }));
       assert.deepEqual(listed.Devices!.map((d) => d.DeviceKey), [deviceKey]);
+
+      // The device marked not remembered between the two device steps: no tokens; the next sign-in
+      // asks for the second factor.
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+        if (typeof init?.body === 'string' && init.body.includes('"ChallengeName":"DEVICE_PASSWORD_VERIFIER"')) {
+          await s.idp.send(new AdminUpdateDeviceStatusCommand({ UserPoolId: devicePool, Username: 'dev', DeviceKey: deviceKey, DeviceRememberedStatus: 'not_remembered' }));
+        }
+        return realFetch(input, init);
+      }) as typeof fetch;
+      try {
+        nextStep(s);
+        const midway = await signIn(cognitoUser(s, devicePool, clientId, 'dev'), 'dev');
+        assert.deepEqual(midway, { kind: 'failure', code: 'NotAuthorizedException', message: 'The device is no longer remembered; sign in again.' });
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+      nextStep(s);
+      assert.equal((await signIn(cognitoUser(s, devicePool, clientId, 'dev'), 'dev')).kind, 'totpRequired');
+      await s.idp.send(new AdminUpdateDeviceStatusCommand({ UserPoolId: devicePool, Username: 'dev', DeviceKey: deviceKey, DeviceRememberedStatus: 'remembered' }));
 
       await s.idp.send(new AdminForgetDeviceCommand({ UserPoolId: devicePool, Username: 'dev', DeviceKey: deviceKey }));
       nextStep(s);
