@@ -22,7 +22,7 @@ import { CodeMismatchException, InvalidParameterException, NotAuthorizedExceptio
 import { newUuid } from '../ids.js';
 import { mfaMode, poolFactors, type MfaFactor } from '../userpools/mfa-config.js';
 import type { User } from '../userpools/user.js';
-import { INVALID_SESSION, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
+import { INVALID_SESSION, sessionValidityMs, newSession, openSession, sealSession, type ChallengeSession } from './challenge-session.js';
 import { deviceSrpChallenge } from './device-srp.js';
 import { finishSignIn, knownDevice, standsInForMfa } from './devices.js';
 import { enableEmailMfa, mfaSetupChallenge } from './mfa-setup.js';
@@ -143,7 +143,9 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
   // Every answer is counted per challenge before its code is looked at (an atomic upsert, so
   // answers sent at once each get their own number): at most MAX_TOTP_ATTEMPTS codes are ever
   // checked against one challenge, however many arrive together.
-  const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), s.expiresAt - clock.now() + 60_000);
+  // The window outlives the challenge, whenever the first answer came (the count must not start
+  // over while the challenge can still be answered).
+  const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), sessionValidityMs(ctx) + 60_000);
   if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
   const answer = await acceptTotpAnswer(ctx.app, user, secret, code, { jti: s.jti, expiresAt: s.expiresAt });
   if (answer === 'mismatch') {

@@ -228,9 +228,10 @@ export async function answerWebAuthn(ctx: FlowContext, responses: Record<string,
   }
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
   // A pool that requires MFA: a passkey is one factor, unless the pool counts a user-verified
-  // passkey as two (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION) and this one was.
-  // Otherwise the second factor follows, as after a password.
-  const twoFactors = userVerified && webAuthnConfig(ctx.pool).FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION';
+  // passkey as two (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), the user turned that
+  // on (WebAuthnMfaSettings) and this passkey verified the user. Otherwise the second factor
+  // follows, as after a password.
+  const twoFactors = userVerified && user.mfa.webAuthnMfaEnabled === true && webAuthnConfig(ctx.pool).FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION';
   if (mfaMode(ctx.pool) === 'ON' && !twoFactors) return afterFirstFactor(ctx, user, { typed: s.typed, deviceKey: s.deviceKey });
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
 }

@@ -88,7 +88,39 @@ export function userFromRow(row: UserRow, sealer: Sealer): User {
       },
     });
   }
+  let original: { value: PasswordMaterial | undefined } | undefined;
+  (user as UserRead)[AS_READ] = {
+    row,
+    password: () => (original ??= { value: sealed ? sealer.openJson<PasswordMaterial>(PASSWORD_PURPOSE, sealed) : undefined }).value,
+  };
   return user;
+}
+
+/**
+ * The row a user was read from, kept on the object (and on its spread copies: a symbol-keyed
+ * property is copied by `{ ...user }` and left out of JSON), so that a later save writes only the
+ * columns the caller changed (changedColumns), never a stale copy of the others.
+ */
+export const AS_READ = Symbol('user row as read');
+type UserRead = User & { [AS_READ]?: { row: UserRow; password(): PasswordMaterial | undefined } };
+
+/**
+ * The columns of `row` (userToRow of `user`) that differ from what `user` was read with; all of
+ * them when it was not read from the store. The password is compared by value (its sealing is
+ * random each time).
+ */
+export function changedColumns(user: User, row: UserRow): Partial<UserRow> {
+  const read = (user as UserRead)[AS_READ];
+  if (!read) return row;
+  const out: Partial<UserRow> = {};
+  for (const k of Object.keys(row) as (keyof UserRow)[]) {
+    if (k === 'password') {
+      if (JSON.stringify(user.password ?? null) !== JSON.stringify(read.password() ?? null)) out.password = row.password;
+    } else if (row[k] !== read.row[k]) {
+      (out as Record<string, unknown>)[k] = row[k];
+    }
+  }
+  return out;
 }
 
 export function userToRow(user: User, sealer: Sealer): UserRow {

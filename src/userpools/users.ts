@@ -34,7 +34,7 @@ import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type Al
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
 import type { PoolSettings, UserPool, UserPools } from './pools.js';
 import { sameUserRules } from './frozen-settings.js';
-import { PASSWORD_PURPOSE, userFromRow, userToRow, type User, type UserStatus } from './user.js';
+import { PASSWORD_PURPOSE, changedColumns, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
 import type { AuthFailureRow, GroupRow } from '../store/schema.js';
 import { sortGroups } from './groups.js';
@@ -217,9 +217,11 @@ export class Users {
         const current = await this.followPool(pool, user, tx);
         // Rules changed since `pool` was read: the indexes follow the new ones.
         const reindex = opts.reindex || current !== pool;
-        // `enabled` is setEnabled's alone: a save of a copy read before AdminDisableUser must
-        // not enable the user again.
-        const { enabled: _enabled, ...row } = userToRow(user, this.sealer);
+        // Only the columns this caller changed since the user was read (user.ts changedColumns): a
+        // save of a copy read earlier must not put back what another request wrote meanwhile (a
+        // password an administrator replaced, MFA set up, ...). `enabled` is setEnabled's alone.
+        const { enabled: _enabled, ...changed } = changedColumns(user, userToRow(user, this.sealer));
+        const row = { ...changed, id: user.id, pool_id: user.poolId };
         const aliases = reindex ? aliasEntries(current, user) : undefined;
         if (aliases) refuseUnindexable(user, aliases);
         await tx.users.update(row, aliases, reindex ? searchEntries(user) : undefined);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminSetUserMFAPreferenceCommand,
   CompleteWebAuthnRegistrationCommand,
   DeleteWebAuthnCredentialCommand,
   InitiateAuthCommand,
@@ -137,6 +138,9 @@ for (const engine of engines) {
       assert.equal(one.AuthenticationResult, undefined);
       assert.equal(one.ChallengeName, 'SOFTWARE_TOKEN_MFA');
       await mfaOn('MULTI_FACTOR_WITH_USER_VERIFICATION');
+      // The pool allows it, but the user has not turned passkey MFA on: still one factor.
+      assert.equal((await passkeySignIn()).ChallengeName, 'SOFTWARE_TOKEN_MFA');
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'sam', WebAuthnMfaSettings: { Enabled: true } }));
       const two = await passkeySignIn();
       assert.ok(two.AuthenticationResult?.AccessToken, 'the virtual authenticator verifies the user: two factors');
     });

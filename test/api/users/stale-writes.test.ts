@@ -1,11 +1,14 @@
 // Writes of one part of a user must not undo a concurrent change of another part, on both engines:
-// a save of a copy read before AdminDisableUser leaves the user disabled; AssociateSoftwareToken
+// a save of a copy read before AdminDisableUser leaves the user disabled, one read before
+// AdminSetUserPassword leaves the new password; AssociateSoftwareToken
 // racing AdminDisableUser or AdminSetUserMFAPreference loses neither change (PostgreSQL used to
 // write the whole row back from the copy it read).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminDisableUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminUpdateUserAttributesCommand,
@@ -42,6 +45,20 @@ for (const engine of engines) {
       await s.idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'stale' }));
       await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, name: 'Renamed' }, updatedAt: Date.now() });
       assert.equal(await enabled('stale'), false);
+    });
+
+    test("a save of a copy read before AdminSetUserPassword keeps the new password, and the copy's own change is written", async () => {
+      await makeUser(s, poolId, 'reset-me');
+      const pool = await s.app.pools.get(poolId);
+      const copy = (await s.app.users.find(pool, 'reset-me'))!;
+      await s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset-me', Password: 'Replaced-Passw0rd!', Permanent: true }));
+      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, name: 'Stale' }, updatedAt: Date.now() });
+      const signedIn = await s.idp.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'reset-me', PASSWORD: 'Replaced-Passw0rd!' } }),
+      );
+      assert.ok(signedIn.AuthenticationResult?.AccessToken, 'the replaced password still signs in');
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'reset-me' }));
+      assert.equal(u.UserAttributes!.find((a) => a.Name === 'name')?.Value, 'Stale');
     });
 
     test('AssociateSoftwareToken racing AdminDisableUser or AdminSetUserMFAPreference: both changes stay', async () => {
