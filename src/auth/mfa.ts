@@ -2,7 +2,8 @@
 //
 // afterFirstFactor decides, in order:
 //   the DEVICE_KEY sent, if any, is one of this user's devices   else ResourceNotFoundException "Device does not exist."
-//   a passwordless first factor (USER_AUTH EMAIL_OTP, SMS_OTP, WEB_AUTHN) needs no second one
+//   a one-time code as first factor (USER_AUTH EMAIL_OTP, SMS_OTP) never comes here; a passkey
+//   does only in a pool with MFA ON, unless it counts as two factors (webauthn.ts)
 //   pool MFA OFF                                                 tokens
 //   the user's factors: those enabled (SetUserMFAPreference, VerifySoftwareToken) that the pool offers
 //   none, pool OPTIONAL                                          tokens

@@ -14,7 +14,9 @@
 // - Sign-in: CREDENTIAL_REQUEST_OPTIONS lists the user's credentials and a challenge kept in the
 //   Session; the answer CREDENTIAL must verify against the stored key, and its sign counter must
 //   move forward (moved atomically: a replayed or cloned authenticator's assertion loses), unless
-//   the authenticator keeps none (always 0). Wrong is NotAuthorizedException.
+//   the authenticator keeps none (always 0). Wrong is NotAuthorizedException; malformed is
+//   InvalidParameterException. In a pool with MFA ON the second factor follows (mfa.ts), unless the
+//   pool counts a user-verified passkey as two and the user turned that on.
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -197,7 +199,7 @@ export async function webAuthnChallenge(ctx: FlowContext, user: User, typed: str
   };
 }
 
-/** RespondToAuthChallenge WEB_AUTHN { CREDENTIAL }: the assertion, then tokens. */
+/** RespondToAuthChallenge WEB_AUTHN { CREDENTIAL }: the assertion, then tokens (or, MFA ON, the second factor). */
 export async function answerWebAuthn(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
   const { s, user } = await openChallenge(ctx, 'WEB_AUTHN', responses, sealed);
   const { rpId, uv } = relyingParty(ctx.pool, (m) => new InvalidUserPoolConfigurationException(m));
