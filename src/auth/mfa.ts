@@ -146,7 +146,7 @@ export async function answerSoftwareToken(ctx: FlowContext, responses: Record<st
   // checked against one challenge, however many arrive together.
   // The window outlives the challenge, whenever the first answer came (the count must not start
   // over while the challenge can still be answered).
-  const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), sessionValidityMs(ctx) + 60_000);
+  const tries = await store.auth.countFailure(ctx.pool.id, `challenge:${s.jti}`, clock.now(), Math.max(sessionValidityMs(ctx), s.expiresAt - clock.now()) + 60_000);
   if (tries.failures > MAX_TOTP_ATTEMPTS) throw new NotAuthorizedException(INVALID_SESSION);
   const answer = await acceptTotpAnswer(ctx.app, user, secret, code, { jti: s.jti, expiresAt: s.expiresAt });
   if (answer === 'mismatch') {

@@ -220,8 +220,11 @@ export class Users {
         // Only the columns this caller changed since the user was read (user.ts changedColumns): a
         // save of a copy read earlier must not put back what another request wrote meanwhile (a
         // password an administrator replaced, MFA set up, ...). `enabled` is setEnabled's alone.
-        const { enabled: _enabled, ...changed } = changedColumns(user, userToRow(user, this.sealer));
-        const row = { ...changed, id: user.id, pool_id: user.poolId };
+        const full = userToRow(user, this.sealer);
+        const { enabled: _enabled, ...changed } = changedColumns(user, full);
+        // Rebuilt indexes come from this copy: its attributes and name go with them, so that the
+        // row and its aliases and search entries never disagree.
+        const row = { ...changed, ...(reindex ? { attributes: full.attributes, username_norm: full.username_norm } : {}), id: user.id, pool_id: user.poolId };
         const aliases = reindex ? aliasEntries(current, user) : undefined;
         if (aliases) refuseUnindexable(user, aliases);
         await tx.users.update(row, aliases, reindex ? searchEntries(user) : undefined);

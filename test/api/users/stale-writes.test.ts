@@ -61,6 +61,18 @@ for (const engine of engines) {
       assert.equal(u.UserAttributes!.find((a) => a.Name === 'name')?.Value, 'Stale');
     });
 
+    test('a re-indexing save of a stale copy keeps the row and its aliases in agreement', async () => {
+      const aliasPool = await makePool(s, { AliasAttributes: ['email'] });
+      await makeUser(s, aliasPool, 'indexed', { attributes: { email: 'first@example.com', email_verified: 'true' } });
+      const pool = await s.app.pools.get(aliasPool);
+      const copy = (await s.app.users.find(pool, 'indexed'))!;
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: aliasPool, Username: 'indexed', UserAttributes: [{ Name: 'email', Value: 'second@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+      await s.app.users.save(pool, { ...copy, mfa: { ...copy.mfa, smsEnabled: true }, updatedAt: Date.now() }, { reindex: true });
+      const stored = (await s.app.users.find(pool, 'indexed'))!;
+      const aliases = await s.app.store.db.selectFrom('user_aliases').select('value_norm').where('user_id', '=', stored.id).execute();
+      assert.deepEqual(aliases.map((a) => a.value_norm), [stored.attributes.email!.toLowerCase()]);
+    });
+
     test('AssociateSoftwareToken racing AdminDisableUser or AdminSetUserMFAPreference: both changes stay', async () => {
       for (let round = 0; round < 8; round++) {
         const name = `racer${round}`;
