@@ -43,14 +43,12 @@ export interface FirstFactor {
   typed: string;
   /** DEVICE_KEY of the request, if any. */
   deviceKey?: string;
-  /** A passwordless first factor: no second one follows. */
-  passwordless?: boolean;
 }
 
 /** The step after the first factor: a second factor, device authentication, or tokens. */
 export async function afterFirstFactor(ctx: FlowContext, user: User, by: FirstFactor): Promise<AuthStep> {
   const device = await knownDevice(ctx, user, by.deviceKey);
-  if (by.passwordless || mfaMode(ctx.pool) === 'OFF') return finishSignIn(ctx, user, device);
+  if (mfaMode(ctx.pool) === 'OFF') return finishSignIn(ctx, user, device);
   const factors = userFactors(ctx, user);
   if (!factors.length) {
     if (mfaMode(ctx.pool) === 'OPTIONAL') return finishSignIn(ctx, user, device);
