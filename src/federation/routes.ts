@@ -8,7 +8,10 @@
 //
 // The callback checks, in order:
 //   state opens, is ours, for this pool      error page (no redirect URI can be trusted yet)
-//   state not expired, never used before     error page (used once, by primary key)
+//   state not expired                        error page
+//   the browser is the one that started it   error page (browser-binding.ts; a POST without the
+//                                            cookie is first re-posted from Tessera's own origin)
+//   state never used before                  error page (used once, by primary key)
 //   the original authorize request           re-checked as /oauth2/authorize checks it
 //   the provider still exists                ?error=invalid_request on the app's redirect URI
 //   provider answered no error               ?error=invalid_request
@@ -25,6 +28,7 @@ import { hostedRoutes } from '../oauth/routes.js';
 import { startSession } from '../oauth/session.js';
 import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
 import { showError } from '../oauth/ui/render.js';
+import { bindToBrowser, checkBrowser } from './browser-binding.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
 import type { IdentityProvider } from './providers.js';
@@ -45,6 +49,8 @@ interface FederationState {
   nonce: string;
   exp: number;
   jti: string;
+  /** The browser binding (browser-binding.ts). */
+  bind: string;
 }
 
 /**
@@ -70,7 +76,7 @@ async function start(h: Hosted, request: AuthorizeRequest, providerName: string)
   if (!provider || !SIGN_IN_TYPES.has(provider.type)) return refuse(h, request, `The identity provider ${providerName} is not available.`);
   try {
     const nonce = randomBytes(24).toString('base64url');
-    const state: FederationState = { pool: request.pool.id, provider: provider.name, query: h.query.toString(), nonce, exp: h.app.clock.now() + STATE_MS, jti: newUuid() };
+    const state: FederationState = { pool: request.pool.id, provider: provider.name, query: h.query.toString(), nonce, exp: h.app.clock.now() + STATE_MS, jti: newUuid(), bind: bindToBrowser(h, STATE_MS) };
     const sealed = h.app.sealer.sealJson(STATE_PURPOSE, state);
     if (SOCIAL.has(provider.type)) return redirect(h, socialAuthorizeUrl(h.app, provider, callbackUrl(h), sealed, nonce));
     const endpoints = await endpointsOf(provider, h.app.clock);
@@ -87,6 +93,8 @@ async function idpResponse(h: Hosted) {
   const state = sealed ? h.app.sealer.openJson<FederationState>(STATE_PURPOSE, sealed) : undefined;
   if (!state || state.pool !== h.domain.poolId) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in state is invalid.' });
   if (h.app.clock.now() >= state.exp) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in took too long; please start again.' });
+  const bound = checkBrowser(h, state.bind, h.req.method === 'POST' ? { path: '/oauth2/idpresponse', form: params, redirectUri: new URLSearchParams(state.query).get('redirect_uri') } : undefined);
+  if (!bound.ok) return bound.answer();
   if (!(await h.app.store.auth.useOnce(`idp-state:${state.jti}`, state.exp))) {
     return showError(h, 'error.federationUnavailable', { detail: 'This sign-in response was already used.' });
   }

@@ -6,8 +6,9 @@
 //                                           query, the request id, expiry, id); others go on to
 //                                           the OIDC/social start
 //   POST /saml2/idpresponse                 SAMLResponse + RelayState:
-//       RelayState opens (SP-initiated)     state for this pool, unexpired, used once, the response
-//                                           answers its request id
+//       RelayState opens (SP-initiated)     state for this pool, unexpired, from the browser that
+//                                           started it (browser-binding.ts), used once, the
+//                                           response answers its request id
 //       else (IdP-initiated)                RelayState is the authorize query (client_id,
 //                                           redirect_uri, response_type, scope, identity_provider
 //                                           or idp_identifier), checked as /oauth2/authorize
@@ -28,17 +29,17 @@
 //                                           server-side, cookies or not (session.ts); a
 //                                           LogoutResponse goes back.
 // The SAML sign-in's NameID, format and SessionIndex ride in their own sealed cookie, for /logout.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
 import { answerCheckFailure, checkAuthorizeRequest, federation, type AuthorizeRequest } from '../oauth/authorize.js';
-import { clearCookie, formOf, redirect, sendHtml, setCookie, type Hosted } from '../oauth/http.js';
+import { clearCookie, formOf, redirect, setCookie, type Hosted } from '../oauth/http.js';
 import { hostedRoutes, type HostedHandler } from '../oauth/routes.js';
 import { SESSION_SECONDS, endSamlSessions, endSession } from '../oauth/session.js';
 import { recordHosted } from '../audit/hosted.js';
-import { esc, formTargetOf } from '../oauth/ui/layout.js';
-import { t } from '../oauth/ui/messages.js';
+import { autoPostPage } from '../oauth/ui/auto-post.js';
 import { showError } from '../oauth/ui/render.js';
+import { bindToBrowser, checkBrowser } from './browser-binding.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
 import { completeFederatedSignIn, refuse } from './routes.js';
@@ -60,6 +61,8 @@ interface SamlState {
   requestId: string;
   exp: number;
   jti: string;
+  /** The browser binding (browser-binding.ts). */
+  bind: string;
 }
 
 interface LogoutState {
@@ -102,36 +105,13 @@ async function startSaml(h: Hosted, request: AuthorizeRequest, p: IdentityProvid
   try {
     const md = await metadataFor(h.app, p);
     const requestId = `_${randomBytes(20).toString('hex')}`;
-    const state: SamlState = { pool: request.pool.id, provider: p.name, query: h.query.toString(), requestId, exp: h.app.clock.now() + STATE_MS, jti: newUuid() };
+    const state: SamlState = { pool: request.pool.id, provider: p.name, query: h.query.toString(), requestId, exp: h.app.clock.now() + STATE_MS, jti: newUuid(), bind: bindToBrowser(h, STATE_MS) };
     const sent = await authnRequest(h, p, md, requestId, h.app.sealer.sealJson(STATE_PURPOSE, state));
-    return 'redirect' in sent ? redirect(h, sent.redirect) : postToIdp(h, sent.post.action, sent.post.fields);
+    return 'redirect' in sent ? redirect(h, sent.redirect) : autoPostPage(h, sent.post.action, Object.entries(sent.post.fields));
   } catch (e) {
     if (e instanceof FederationError) return refuse(h, request, e.message);
     throw e;
   }
-}
-
-/**
- * The HTTP-POST binding: a page whose form the browser posts to the IdP at once (one script, allowed
- * by its hash and nothing else), or on a click without scripts.
- */
-function postToIdp(h: Hosted, action: string, fields: Record<string, string>) {
-  const script = 'document.forms[0].submit()';
-  const inputs = Object.entries(fields)
-    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
-    .join('');
-  const html =
-    `<!DOCTYPE html><html lang="${h.lang}"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${esc(t(h.lang, 'action.continue'))}</title></head>` +
-    `<body><form method="post" action="${esc(action)}">${inputs}<button type="submit">${esc(t(h.lang, 'action.continue'))}</button></form>` +
-    `<script>${script}</script></body></html>`;
-  const csp = [
-    "default-src 'none'",
-    `script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`,
-    `form-action ${formTargetOf(action).join(' ')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-  return sendHtml(h, html, csp);
 }
 
 async function idpResponse(h: Hosted) {
@@ -145,6 +125,8 @@ async function idpResponse(h: Hosted) {
   if (state) {
     if (state.pool !== h.domain.poolId) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in state is invalid.' });
     if (h.app.clock.now() >= state.exp) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in took too long; please start again.' });
+    const bound = checkBrowser(h, state.bind, { path: '/saml2/idpresponse', form, redirectUri: new URLSearchParams(state.query).get('redirect_uri') });
+    if (!bound.ok) return bound.answer();
     if (!(await h.app.store.auth.useOnce(`saml-state:${state.jti}`, state.exp))) {
       return showError(h, 'error.federationUnavailable', { detail: 'This sign-in response was already used.' });
     }

@@ -146,17 +146,25 @@ describe('OIDC federation in chromium with oidc-provider upstream', { skip: !has
 
     await b.context.clearCookies();
     const config = await rp();
-    const responses: string[] = [];
+    const responses: Promise<{ url: string; cookie: string }>[] = [];
     b.page.on('request', (r) => {
-      if (r.url().includes('/oauth2/idpresponse')) responses.push(r.url());
+      if (r.url().includes('/oauth2/idpresponse')) responses.push(r.allHeaders().then((h) => ({ url: r.url(), cookie: h.cookie ?? '' })));
     });
     await start(config, { identity_provider: 'Upstream' });
     await upstreamLogin('u-1001');
     await callback();
     assert.equal(responses.length, 1);
-    const replay = await fetch(responses[0], { redirect: 'manual' });
+    const sent = await responses[0];
+    assert.match(sent.cookie, /tessera-idp-[0-9a-f]+=/, 'chromium brought the sign-in cookie back');
+    // Elsewhere (no cookie): refused as another browser's; with the browser's cookie: already used.
+    const elsewhere = await fetch(sent.url, { redirect: 'manual' });
+    assert.equal(elsewhere.status, 400);
+    assert.match(await elsewhere.text(), /started in another browser/);
+    const replay = await fetch(sent.url, { redirect: 'manual', headers: { cookie: sent.cookie } });
     assert.equal(replay.status, 400);
     assert.match(await replay.text(), /already used/);
+    const left = (await b.context.cookies()).filter((c) => c.name.startsWith('tessera-idp-'));
+    assert.deepEqual(left, [], 'the cookie is cleared once it has served');
   });
 
   test('an expired upstream ID token is refused on the app redirect URI as invalid_request', async () => {

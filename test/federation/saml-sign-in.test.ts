@@ -20,7 +20,7 @@ import {
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
-import { get, postForm, refused, seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
+import { cookiesOf, get, postForm, refused, seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { startSamlIdp, type SamlIdp } from './saml-idp.js';
 import { appVisit } from '../oauth/hosted-ui-fixture.js';
@@ -58,17 +58,24 @@ for (const engine of engines) {
     const callback = (): Promise<URL> => appVisit(app, b.page, seen++);
     const authorizeQuery = (extra: Record<string, string> = {}) =>
       new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: app.callback, scope: 'openid email', state: 'st-1', ...extra });
-    /** An SP-initiated start without a browser: the AuthnRequest's id and the RelayState. */
-    async function spStart(): Promise<{ requestId: string; relay: string }> {
+    /**
+     * An SP-initiated start without a browser: the AuthnRequest's id, the RelayState, and the
+     * cookie that binds the sign-in to this "browser" (kept in `jar`, which postResponse sends).
+     */
+    let jar = '';
+    async function spStart(): Promise<{ requestId: string; relay: string; cookie: string }> {
       const res = await get(`${o.base}/oauth2/authorize?${authorizeQuery({ identity_provider: 'Corp' })}`);
       assert.equal(res.status, 302);
+      const cookie = cookiesOf(res);
+      assert.match(cookie, /^tessera-idp-[0-9a-f]+=/);
+      jar = cookiesOf(res, jar);
       const loc = new URL(res.headers.get('location')!);
       assert.equal(loc.origin + loc.pathname, `${idp.url}/sso`);
       const xml = inflateRawSync(Buffer.from(loc.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
-      return { requestId: /ID="([^"]+)"/.exec(xml)![1], relay: loc.searchParams.get('RelayState')! };
+      return { requestId: /ID="([^"]+)"/.exec(xml)![1], relay: loc.searchParams.get('RelayState')!, cookie };
     }
-    async function postResponse(SAMLResponse: string, RelayState: string): Promise<Response> {
-      return postForm(acs(), { SAMLResponse, RelayState });
+    async function postResponse(SAMLResponse: string, RelayState: string, cookie = jar): Promise<Response> {
+      return postForm(acs(), { SAMLResponse, RelayState }, cookie ? { cookie } : {});
     }
     function errorOf(res: Response): { error: string | null; description: string } {
       assert.equal(res.status, 302);
@@ -178,10 +185,41 @@ for (const engine of engines) {
     });
 
     test('a replayed SP-initiated response is refused', async () => {
-      const last = idp.posted.at(-1)!;
-      const replay = await postResponse(last.SAMLResponse, last.RelayState);
+      const st = await spStart();
+      const response = idp.response({ acs: acs(), audience: sp(), nameID: 'alice@corp.example', inResponseTo: st.requestId });
+      assert.equal((await postResponse(response, st.relay, st.cookie)).status, 302);
+      // The same browser (its cookie copied before Tessera cleared it) sends the same answer again.
+      const replay = await postResponse(response, st.relay, st.cookie);
       assert.equal(replay.status, 400);
       assert.match(await replay.text(), /already used/);
+    });
+
+    test("login CSRF: an SP-initiated response delivered to another browser is refused, and the sign-in's own browser still completes it", async () => {
+      const st = await spStart();
+      const response = idp.response({ acs: acs(), audience: sp(), nameID: 'mallory@corp.example', inResponseTo: st.requestId });
+      // The IdP's cross-site POST carries no SameSite=Lax cookie: Tessera posts the same fields
+      // again from its own origin, marked, so that the browser's cookie comes along.
+      const first = await postResponse(response, st.relay, '');
+      assert.equal(first.status, 200);
+      const page = await first.text();
+      assert.ok(page.includes(`action="${acs()}"`), page);
+      const fields = Object.fromEntries([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"')]));
+      assert.deepEqual(Object.keys(fields).sort(), ['RelayState', 'SAMLResponse', 'tessera_reposted']);
+      assert.match(first.headers.get('content-security-policy') ?? '', /form-action .*http:\/\/127\.0\.0\.1:\d+ .*; /);
+      // A browser without the cookie (the victim's): refused, no user made.
+      const victim = await postForm(acs(), fields);
+      assert.equal(victim.status, 400);
+      assert.match(await victim.text(), /started in another browser/);
+      // Another sign-in's cookie is no better.
+      const other = await spStart();
+      const wrong = await postForm(acs(), fields, { cookie: other.cookie.replace(/^tessera-idp-[0-9a-f]+/, st.cookie.split('=')[0]) });
+      assert.equal(wrong.status, 400);
+      await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'Corp_mallory@corp.example' })), { name: 'UserNotFoundException' });
+      // The state was not spent by the refusals: the starting browser completes the sign-in.
+      const ok = await postForm(acs(), fields, { cookie: st.cookie });
+      assert.equal(ok.status, 302);
+      assert.ok(new URL(ok.headers.get('location')!).searchParams.get('code'));
+      assert.match(ok.headers.getSetCookie().join('\n'), /tessera-idp-[0-9a-f]+=; .*Max-Age=0/);
     });
 
     test('broken, missing or foreign signature, wrong audience, expired assertion, unsolicited or mismatched InResponseTo: invalid_request on the app', async () => {

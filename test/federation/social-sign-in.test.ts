@@ -13,7 +13,7 @@ import { createRemoteJWKSet, exportPKCS8, generateKeyPair, jwtVerify, type JWTPa
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
 import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
-import { seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
+import { cookiesOf, seedOAuthPool, seedWebClient, type OAuthSetup } from '../oauth/support.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { endpointOverrides, startAmazon, startApple, startFacebook, startGoogle, type AppleIdp, type SocialIdp } from '../support/social-idps.js';
 
@@ -95,25 +95,39 @@ for (const engine of engines) {
       return redeem(config, await callback(), checks);
     }
 
-    /** Over HTTP: Tessera's redirect to the provider, the provider's login, and its answer (not yet delivered). */
-    async function providerAnswer(tesseraAuthorize: string, login: string): Promise<{ toIdp: URL; method: 'GET' | 'POST'; url: string; form: URLSearchParams }> {
+    /**
+     * Over HTTP: Tessera's redirect to the provider (and the cookie that binds the sign-in to this
+     * client), the provider's login, and its answer (not yet delivered).
+     */
+    interface Answer {
+      toIdp: URL;
+      method: 'GET' | 'POST';
+      url: string;
+      form: URLSearchParams;
+      cookie: string;
+    }
+    async function providerAnswer(tesseraAuthorize: string, login: string): Promise<Answer> {
       const start = await fetch(tesseraAuthorize, { redirect: 'manual' });
       assert.equal(start.status, 302);
+      const cookie = cookiesOf(start);
+      assert.match(cookie, /^tessera-idp-[0-9a-f]+=[^;]+$/);
       const toIdp = new URL(start.headers.get('location')!);
       const page = await (await fetch(toIdp)).text();
       const pending = /name="pending" value="([^"]+)"/.exec(page)?.[1];
       assert.ok(pending, `the provider's login page: ${page}`);
       const done = await fetch(`${toIdp.origin}/__login`, { method: 'POST', body: new URLSearchParams({ pending, login, password: 'x' }), redirect: 'manual' });
-      if (done.status === 302) return { toIdp, method: 'GET', url: done.headers.get('location')!, form: new URLSearchParams() };
+      if (done.status === 302) return { toIdp, method: 'GET', url: done.headers.get('location')!, form: new URLSearchParams(), cookie };
       const html = await done.text();
       const action = /<form[^>]*action="([^"]+)"/.exec(html)![1].replace(/&amp;/g, '&');
       const form = new URLSearchParams();
       for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1], m[2].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&'));
-      return { toIdp, method: 'POST', url: action, form };
+      return { toIdp, method: 'POST', url: action, form, cookie };
     }
 
-    function deliver(a: { method: 'GET' | 'POST'; url: string; form: URLSearchParams }): Promise<Response> {
-      return a.method === 'GET' ? fetch(a.url, { redirect: 'manual' }) : fetch(a.url, { method: 'POST', body: a.form, redirect: 'manual' });
+    /** The provider's answer, delivered by the browser that started the sign-in (or, with `cookie`, by another). */
+    function deliver(a: Answer, cookie = a.cookie): Promise<Response> {
+      const headers = cookie ? { cookie } : undefined;
+      return a.method === 'GET' ? fetch(a.url, { redirect: 'manual', headers }) : fetch(a.url, { method: 'POST', body: a.form, redirect: 'manual', headers });
     }
 
     async function httpSignIn(extra: Record<string, string>, login: string): Promise<{ back: URL; toIdp: URL; config: client.Configuration; checks: Awaited<ReturnType<typeof appRequest>>['checks'] }> {
@@ -252,10 +266,58 @@ for (const engine of engines) {
       }
       // The code was never presented: it still redeems once with the right state.
       target.searchParams.set('state', state);
-      const ok = await fetch(target, { redirect: 'manual' });
+      const ok = await fetch(target, { redirect: 'manual', headers: { cookie: answer.cookie } });
       assert.equal(ok.status, 302);
       assert.equal(new URL(ok.headers.get('location')!).searchParams.get('error'), null);
       assert.equal(facebook.refusals.length, refusedBefore);
+    });
+
+    test("login CSRF: a provider's answer delivered to another browser is refused before its code is redeemed; the starting browser completes it", async () => {
+      google.accounts.set('108000000000000000099', { email: 'mallory@gmail.example', email_verified: true, name: 'Mallory' });
+      apple.accounts.set('001234.abcdef0123456789.0099', { email: 'mallory@apple.example', firstName: 'M', lastName: 'A' });
+      const config = await rp();
+
+      // A GET answer (Google's redirect) in a browser without the sign-in's cookie.
+      const g = await appRequest(config, { identity_provider: 'Google' });
+      const ga = await providerAnswer(g.url.toString(), '108000000000000000099');
+      assert.equal(ga.method, 'GET');
+      const refusals = google.refusals.length;
+      const victim = await deliver(ga, '');
+      assert.equal(victim.status, 400);
+      assert.match(await victim.text(), /started in another browser/);
+      const stranger = await deliver(ga, ga.cookie.replace(/=.*/, '=someone-elses-value'));
+      assert.equal(stranger.status, 400);
+      const own = await deliver(ga);
+      assert.equal(own.status, 302);
+      const back = new URL(own.headers.get('location')!);
+      assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
+      assert.equal((await redeem(config, back, g.checks))['cognito:username'], 'Google_108000000000000000099');
+      assert.equal(google.refusals.length, refusals, 'the code was redeemed once, by the starting browser');
+
+      // Apple's form_post: a cross-site POST carries no SameSite=Lax cookie, so Tessera first posts
+      // the same fields again from its own origin; only that marked POST is judged.
+      const a = await appRequest(config, { identity_provider: 'SignInWithApple' });
+      const aa = await providerAnswer(a.url.toString(), '001234.abcdef0123456789.0099');
+      assert.equal(aa.method, 'POST');
+      const first = await deliver(aa, '');
+      assert.equal(first.status, 200);
+      const page = await first.text();
+      assert.ok(page.includes(`action="${o.base}/oauth2/idpresponse"`), page);
+      const fields = new URLSearchParams([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&')] as [string, string]));
+      assert.deepEqual([...fields.keys()].sort(), [...aa.form.keys(), 'tessera_reposted'].sort());
+      assert.equal(fields.get('code'), aa.form.get('code'));
+      const csp = first.headers.get('content-security-policy') ?? '';
+      assert.ok(csp.includes(`form-action ${new URL(o.base).origin} ${new URL(app.callback).origin};`), csp);
+      const reposted = { ...aa, form: fields };
+      const refused = await deliver(reposted, '');
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /started in another browser/);
+      await assert.rejects(s.idp.send(new AdminGetUserCommand({ UserPoolId: o.poolId, Username: 'SignInWithApple_001234.abcdef0123456789.0099' })), { name: 'UserNotFoundException' });
+      const done = await deliver(reposted);
+      assert.equal(done.status, 302);
+      const appleBack = new URL(done.headers.get('location')!);
+      assert.equal(appleBack.searchParams.get('error'), null, appleBack.searchParams.get('error_description') ?? '');
+      assert.equal((await redeem(config, appleBack, a.checks))['cognito:username'], 'SignInWithApple_001234.abcdef0123456789.0099');
     });
 
     test('refused: a code the provider refuses (unknown, replayed) ends as invalid_request on the app redirect URI', async () => {
@@ -270,7 +332,7 @@ for (const engine of engines) {
         const again = await appRequest(config, { identity_provider: 'LoginWithAmazon' });
         const start = await fetch(again.url.toString(), { redirect: 'manual' });
         const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-        const res = await fetch(`${o.base}/oauth2/idpresponse?${new URLSearchParams({ code, state })}`, { redirect: 'manual' });
+        const res = await fetch(`${o.base}/oauth2/idpresponse?${new URLSearchParams({ code, state })}`, { redirect: 'manual', headers: { cookie: cookiesOf(start) } });
         assert.equal(res.status, 302);
         const back = new URL(res.headers.get('location')!);
         assert.equal(back.origin + back.pathname, app.callback);
