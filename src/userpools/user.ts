@@ -123,6 +123,41 @@ export function changedColumns(user: User, row: UserRow): Partial<UserRow> {
   return out;
 }
 
+/**
+ * Whether this copy changed its attributes or MFA document since it was read (all of them count
+ * as changed for a user not read from the store).
+ */
+export function changedDocuments(user: User): boolean {
+  const read = (user as UserRead)[AS_READ];
+  return !read || JSON.stringify(user.attributes) !== read.row.attributes || JSON.stringify(user.mfa) !== read.row.mfa;
+}
+
+/**
+ * Two requests that each read a user and change different keys of one of its JSON documents (the
+ * attributes, the MFA settings and password history) must not undo each other, as writing the
+ * whole document from the copy each read would. This puts the keys this copy set or removed since
+ * it was read onto `stored` (the documents as they stand now, read under the row's lock) and makes
+ * the result this copy's documents, so that the save writes them and the indexes follow them.
+ * A key both changed goes to the later save.
+ */
+export function mergeDocuments(user: User, stored: Pick<UserRow, 'attributes' | 'mfa'>): void {
+  const read = (user as UserRead)[AS_READ];
+  if (!read) return;
+  const merge = <T extends object>(before: string, mine: T, now: string): T => {
+    const was = JSON.parse(before) as Record<string, unknown>;
+    const out = JSON.parse(now) as Record<string, unknown>;
+    const own = mine as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(was), ...Object.keys(own)])) {
+      if (JSON.stringify(was[k]) === JSON.stringify(own[k])) continue;
+      if (own[k] === undefined) delete out[k];
+      else out[k] = own[k];
+    }
+    return out as T;
+  };
+  user.attributes = merge(read.row.attributes, user.attributes, stored.attributes);
+  user.mfa = merge(read.row.mfa, user.mfa, stored.mfa);
+}
+
 export function userToRow(user: User, sealer: Sealer): UserRow {
   return {
     id: user.id,

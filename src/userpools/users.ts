@@ -34,7 +34,7 @@ import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type Al
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
 import type { PoolSettings, UserPool, UserPools } from './pools.js';
 import { sameUserRules } from './frozen-settings.js';
-import { PASSWORD_PURPOSE, changedColumns, userFromRow, userToRow, type User, type UserStatus } from './user.js';
+import { PASSWORD_PURPOSE, changedColumns, changedDocuments, mergeDocuments, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
 import type { AuthFailureRow, GroupRow } from '../store/schema.js';
 import { sortGroups } from './groups.js';
@@ -217,6 +217,11 @@ export class Users {
         const current = await this.followPool(pool, user, tx);
         // Rules changed since `pool` was read: the indexes follow the new ones.
         const reindex = opts.reindex || current !== pool;
+        // The JSON documents are merged key by key with what they hold now (user.ts mergeDocuments).
+        if (changedDocuments(user)) {
+          const stored = await tx.users.getByIdForUpdate(user.poolId, user.id);
+          if (stored) mergeDocuments(user, stored);
+        }
         // Only the columns this caller changed since the user was read (user.ts changedColumns): a
         // save of a copy read earlier must not put back what another request wrote meanwhile (a
         // password an administrator replaced, MFA set up, ...). `enabled` is setEnabled's alone.

@@ -16,6 +16,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient } from '../../support/server.js';
+import { replacePassword } from '../../../src/userpools/password-history.js';
 import { adminTokens, configureMfa, makeClient, makePool, makeUser, startMfaServer, type MfaServer } from '../mfa/support.js';
 
 for (const engine of engines) {
@@ -71,6 +72,41 @@ for (const engine of engines) {
       const stored = (await s.app.users.find(pool, 'indexed'))!;
       const aliases = await s.app.store.db.selectFrom('user_aliases').select('value_norm').where('user_id', '=', stored.id).execute();
       assert.deepEqual(aliases.map((a) => a.value_norm), [stored.attributes.email!.toLowerCase()]);
+    });
+
+    test("a stale copy's change of one attribute or MFA key keeps the keys others changed meanwhile", async () => {
+      await makeUser(s, poolId, 'docs', { attributes: { email: 'docs@example.com', email_verified: 'true', nickname: 'before' } });
+      const pool = await s.app.pools.get(poolId);
+      const first = (await s.app.users.find(pool, 'docs'))!;
+      const second = (await s.app.users.find(pool, 'docs'))!;
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'docs', UserAttributes: [{ Name: 'name', Value: 'Set Meanwhile' }] }));
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'docs', EmailMfaSettings: { Enabled: true } }));
+      // One copy adds an attribute and removes another; the other changes an MFA key.
+      const { nickname: _gone, ...kept } = first.attributes;
+      await s.app.users.save(pool, { ...first, attributes: { ...kept, given_name: 'Added' }, updatedAt: Date.now() });
+      await s.app.users.save(pool, { ...second, mfa: { ...second.mfa, smsEnabled: true }, updatedAt: Date.now() });
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'docs' }));
+      const attr = (n: string) => u.UserAttributes!.find((a) => a.Name === n)?.Value;
+      assert.equal(attr('name'), 'Set Meanwhile');
+      assert.equal(attr('given_name'), 'Added');
+      assert.equal(attr('nickname'), undefined);
+      assert.equal(attr('email'), 'docs@example.com');
+      assert.deepEqual([...(u.UserMFASettingList ?? [])].sort(), ['EMAIL_OTP', 'SMS_MFA']);
+    });
+
+    test('a password change (with history) of a copy read before an MFA change keeps the MFA change and remembers the old password', async () => {
+      const historyPool = await makePool(s, { Policies: { PasswordPolicy: { MinimumLength: 8, PasswordHistorySize: 3 } } });
+      await configureMfa(s, historyPool, { EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Code' } });
+      await makeUser(s, historyPool, 'hist', { attributes: { email: 'hist@example.com', email_verified: 'true' } });
+      const pool = await s.app.pools.get(historyPool);
+      const copy = (await s.app.users.find(pool, 'hist'))!;
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: historyPool, Username: 'hist', EmailMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      await replacePassword(s.app.users, pool, copy, 'Second-Passw0rd!');
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: historyPool, Username: 'hist' }));
+      assert.deepEqual(u.UserMFASettingList, ['EMAIL_OTP']);
+      assert.equal(u.PreferredMfaSetting, 'EMAIL_OTP');
+      const stored = (await s.app.users.find(pool, 'hist'))!;
+      assert.equal(typeof stored.mfa.passwordHistory, 'string', 'the old password is remembered');
     });
 
     test('AssociateSoftwareToken racing AdminDisableUser or AdminSetUserMFAPreference: both changes stay', async () => {
