@@ -4,7 +4,7 @@
 // signed in to the app as the attacker.
 //
 // The start sets a cookie with a random value, one per sign-in (so that two tabs do not undo each
-// other), and the sealed state carries its SHA-256; the answer is taken only from a browser that
+// other; at most five at once), and the sealed state carries its SHA-256; the answer is taken only from a browser that
 // sends the cookie back, and the cookie is cleared once it has served.
 //
 // The cookie is SameSite=Lax like every hosted cookie: a top-level GET from the provider's site
@@ -17,45 +17,66 @@ import { createHash, randomBytes } from 'node:crypto';
 import { safeEqual } from '../crypto/compare.js';
 import { clearCookie, setCookie, type Hosted } from '../oauth/http.js';
 import { autoPostPage } from '../oauth/ui/auto-post.js';
-import { formTargetOf } from '../oauth/ui/layout.js';
 import { showError } from '../oauth/ui/render.js';
 
-const PREFIX = 'tessera-idp-';
+const NAME = 'tessera-idp-';
 /** The form field of the page's own re-post. */
 export const REPOSTED = 'tessera_reposted';
+/** Sign-ins a browser may have under way at once; a start beyond that clears the others' cookies. */
+const MAX_OPEN = 5;
 
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
 
-/** Sets this sign-in's cookie; returns what its state must carry (the cookie's name part and hash). */
+/**
+ * The cookies' name prefix. Over TLS it carries a cookie prefix that a browser only accepts from a
+ * secure origin (and, for __Host-, only for this host and path /), so that a plain-HTTP page or a
+ * sibling subdomain cannot plant a binding cookie of the attacker's own sign-in.
+ */
+function prefixOf(h: Hosted): string {
+  if (!h.secure) return NAME;
+  return h.base === '' ? `__Host-${NAME}` : `__Secure-${NAME}`;
+}
+
+/**
+ * Sets this sign-in's cookie; returns what its state must carry (the cookie's name part and hash).
+ * Call it once nothing else can fail: a refused start leaves no cookie behind.
+ */
 export function bindToBrowser(h: Hosted, maxAgeMs: number): string {
+  const prefix = prefixOf(h);
+  const open = Object.keys(h.cookies).filter((name) => name.startsWith(prefix));
+  if (open.length >= MAX_OPEN) for (const name of open) clearCookie(h, name);
   const id = randomBytes(6).toString('hex');
   const value = randomBytes(24).toString('base64url');
-  setCookie(h, PREFIX + id, value, Math.ceil(maxAgeMs / 1000));
+  setCookie(h, prefix + id, value, Math.ceil(maxAgeMs / 1000));
   return `${id}.${digest(value)}`;
 }
 
-export type BindingCheck = { ok: true } | { ok: false; answer: () => unknown };
+export type BindingCheck = { ok: true } | { ok: false; why: 'repost' | 'other-browser'; answer: () => unknown };
 
 /**
  * Whether this request comes from the browser that started the sign-in bound as `binding`. When
  * it does, the cookie is cleared. When it does not: a first POST without the cookie gets the
  * re-posting page (to `post.path` under the domain's base URL), anything else the error page.
- * `post.redirectUri` is where the answer to the re-post may redirect (the app's redirect URI):
- * a form's CSP form-action also governs the redirects that follow its submission.
  */
-export function checkBrowser(h: Hosted, binding: string | undefined, post?: { path: string; form: URLSearchParams; redirectUri: string | null }): BindingCheck {
+export function checkBrowser(h: Hosted, binding: string | undefined, post?: { path: string; form: URLSearchParams }): BindingCheck {
   const [id, want] = (binding ?? '').split('.');
-  const cookie = id ? h.cookies[PREFIX + id] : undefined;
+  const name = prefixOf(h) + id;
+  const cookie = id ? h.cookies[name] : undefined;
   if (id && want && cookie && safeEqual(digest(cookie), want)) {
-    clearCookie(h, PREFIX + id);
+    clearCookie(h, name);
     return { ok: true };
   }
   if (post && !cookie && !post.form.has(REPOSTED)) {
     const fields: [string, string][] = [...post.form, [REPOSTED, '1']];
-    return { ok: false, answer: () => autoPostPage(h, `${h.baseUrl}${post.path}`, fields, formTargetOf(post.redirectUri ?? undefined)) };
+    // No form-action limit on this page: the post goes to Tessera, whose answer redirects to the
+    // app, whose callback may redirect on to wherever the app lives, and a form's form-action
+    // governs every hop of that chain. The page holds nothing but the escaped fields and one
+    // script allowed by its hash.
+    return { ok: false, why: 'repost', answer: () => autoPostPage(h, `${h.baseUrl}${post.path}`, fields, { limitTargets: false }) };
   }
   return {
     ok: false,
+    why: 'other-browser',
     answer: () => showError(h, 'error.federationUnavailable', { detail: 'This sign-in was started in another browser (or its cookie is gone); please start again.' }),
   };
 }

@@ -76,11 +76,10 @@ async function start(h: Hosted, request: AuthorizeRequest, providerName: string)
   if (!provider || !SIGN_IN_TYPES.has(provider.type)) return refuse(h, request, `The identity provider ${providerName} is not available.`);
   try {
     const nonce = randomBytes(24).toString('base64url');
+    const endpoints = SOCIAL.has(provider.type) ? undefined : await endpointsOf(provider, h.app.clock);
     const state: FederationState = { pool: request.pool.id, provider: provider.name, query: h.query.toString(), nonce, exp: h.app.clock.now() + STATE_MS, jti: newUuid(), bind: bindToBrowser(h, STATE_MS) };
     const sealed = h.app.sealer.sealJson(STATE_PURPOSE, state);
-    if (SOCIAL.has(provider.type)) return redirect(h, socialAuthorizeUrl(h.app, provider, callbackUrl(h), sealed, nonce));
-    const endpoints = await endpointsOf(provider, h.app.clock);
-    return redirect(h, authorizeUrl(provider, endpoints, callbackUrl(h), sealed, nonce));
+    return redirect(h, endpoints ? authorizeUrl(provider, endpoints, callbackUrl(h), sealed, nonce) : socialAuthorizeUrl(h.app, provider, callbackUrl(h), sealed, nonce));
   } catch (e) {
     if (e instanceof FederationError) return refuse(h, request, e.message);
     throw e;
@@ -93,7 +92,7 @@ async function idpResponse(h: Hosted) {
   const state = sealed ? h.app.sealer.openJson<FederationState>(STATE_PURPOSE, sealed) : undefined;
   if (!state || state.pool !== h.domain.poolId) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in state is invalid.' });
   if (h.app.clock.now() >= state.exp) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in took too long; please start again.' });
-  const bound = checkBrowser(h, state.bind, h.req.method === 'POST' ? { path: '/oauth2/idpresponse', form: params, redirectUri: new URLSearchParams(state.query).get('redirect_uri') } : undefined);
+  const bound = checkBrowser(h, state.bind, h.req.method === 'POST' ? { path: '/oauth2/idpresponse', form: params } : undefined);
   if (!bound.ok) return bound.answer();
   if (!(await h.app.store.auth.useOnce(`idp-state:${state.jti}`, state.exp))) {
     return showError(h, 'error.federationUnavailable', { detail: 'This sign-in response was already used.' });

@@ -125,7 +125,7 @@ async function idpResponse(h: Hosted) {
   if (state) {
     if (state.pool !== h.domain.poolId) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in state is invalid.' });
     if (h.app.clock.now() >= state.exp) return showError(h, 'error.federationUnavailable', { detail: 'The sign-in took too long; please start again.' });
-    const bound = checkBrowser(h, state.bind, { path: '/saml2/idpresponse', form, redirectUri: new URLSearchParams(state.query).get('redirect_uri') });
+    const bound = checkBrowser(h, state.bind, { path: '/saml2/idpresponse', form });
     if (!bound.ok) return bound.answer();
     if (!(await h.app.store.auth.useOnce(`saml-state:${state.jti}`, state.exp))) {
       return showError(h, 'error.federationUnavailable', { detail: 'This sign-in response was already used.' });

@@ -306,8 +306,13 @@ for (const engine of engines) {
       const fields = new URLSearchParams([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&')] as [string, string]));
       assert.deepEqual([...fields.keys()].sort(), [...aa.form.keys(), 'tessera_reposted'].sort());
       assert.equal(fields.get('code'), aa.form.get('code'));
+      // One script, by its hash; no form-action, which would also bind the app's own redirects after it.
       const csp = first.headers.get('content-security-policy') ?? '';
-      assert.ok(csp.includes(`form-action ${new URL(o.base).origin} ${new URL(app.callback).origin};`), csp);
+      assert.match(csp, /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; frame-ancestors 'none'; base-uri 'none'$/);
+      // A cross-site POST with a cookie of the wrong value is refused at once (no re-post).
+      const wrongCookie = await deliver(aa, aa.cookie.replace(/=.*/, '=not-the-value'));
+      assert.equal(wrongCookie.status, 400);
+      assert.match(await wrongCookie.text(), /started in another browser/);
       const reposted = { ...aa, form: fields };
       const refused = await deliver(reposted, '');
       assert.equal(refused.status, 400);

@@ -9,8 +9,11 @@ import { t } from './messages.js';
 const SCRIPT = 'document.forms[0].submit()';
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
 
-/** `then`: further form-action sources, for where the answer to the post may redirect. */
-export function autoPostPage(h: Hosted, action: string, fields: Iterable<[string, string]>, then: string[] = []) {
+/**
+ * `limitTargets` (default): the CSP's form-action allows the action's origin only (and so also
+ * limits where the answer to the post may redirect).
+ */
+export function autoPostPage(h: Hosted, action: string, fields: Iterable<[string, string]>, o: { limitTargets?: boolean } = {}) {
   const inputs = [...fields].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
   const html =
     `<!DOCTYPE html><html lang="${h.lang}"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${esc(t(h.lang, 'action.continue'))}</title></head>` +
@@ -19,7 +22,7 @@ export function autoPostPage(h: Hosted, action: string, fields: Iterable<[string
   const csp = [
     "default-src 'none'",
     `script-src 'sha256-${SCRIPT_HASH}'`,
-    `form-action ${[...formTargetOf(action), ...then].join(' ')}`,
+    ...(o.limitTargets === false ? [] : [`form-action ${formTargetOf(action).join(' ')}`]),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
