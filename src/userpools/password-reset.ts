@@ -10,10 +10,11 @@
 //   3. the user: unknown is UserNotFoundException, or with PreventUserExistenceErrors a delivery
 //      that looks real (the destination stable per name, masked like a real one) and sends nothing
 //   4. the user may reset: enabled, not waiting for a first password NotAuthorizedException
+//      (a disabled user, with PreventUserExistenceErrors, is answered as an unknown one)
 //   5. a verified contact in the pool's recovery order (delivery.ts) InvalidParameterException
 //   6. the code is stored, then sent                                 CodeDeliveryFailureException
-// ConfirmForgotPassword: 1, the user (unknown, with PreventUserExistenceErrors, looks like a wrong
-// code), 4, the new password (policy, history) before the code is touched, then the code
+// ConfirmForgotPassword: 1, the user (unknown or disabled, with PreventUserExistenceErrors, looks
+// like a wrong code), 4, the new password (policy, history) before the code is touched, then the code
 // (codes.ts rules) and the new password in the transaction that consumes it.
 // resetWithCode is all of ConfirmForgotPassword: that, then every sign-in of the user revoked, the
 // failed-password count cleared and PostConfirmation run. The API operation and the hosted
@@ -73,6 +74,8 @@ export async function forgotPassword(
     if (hidesUsers(client)) return simulatedDelivery(pool, input.Username, await fakeKey());
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
+  // Where unknown names are hidden, a disabled user looks like one: no one learns it exists.
+  if (!user.enabled && hidesUsers(client)) return simulatedDelivery(pool, input.Username, await fakeKey());
   checkMayReset(user);
   return users.sendCode(pool, user, 'reset', { trigger: 'ForgotPassword', clientMetadata: input.ClientMetadata, clientId: client.id });
 }
@@ -90,6 +93,7 @@ export async function confirmForgotPassword(users: Users, input: ConfirmForgotPa
     if (hidesUsers(client)) throw new CodeMismatchException(CODE_MISMATCH);
     throw new UserNotFoundException(NOT_FOUND_FOR_CLIENT);
   }
+  if (!user.enabled && hidesUsers(client)) throw new CodeMismatchException(CODE_MISMATCH);
   checkMayReset(user);
   await checkNewPassword(users, pool, user, input.Password);
   await users.confirmCode(pool, user, 'reset', input.ConfirmationCode, async (tx) => {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminResetUserPasswordCommand,
   ConfirmForgotPasswordCommand,
@@ -243,9 +244,31 @@ for (const engine of engines) {
     });
 
     test('disabled users and users still on a temporary password cannot reset', async () => {
-      const u = await setUp();
+      const u = await setUp(undefined, { hide: false });
+      await forgot(u.clientId, u.username);
+      const code = sink.codeTo(u.address);
       await s.idp.send(new AdminDisableUserCommand({ UserPoolId: u.poolId, Username: u.username }));
-      assert.deepEqual(await failure(forgot(u.clientId, u.username)), { name: 'NotAuthorizedException', message: 'User is disabled.' });
+      const disabled = { name: 'NotAuthorizedException', message: 'User is disabled.' };
+      assert.deepEqual(await failure(forgot(u.clientId, u.username)), disabled);
+      assert.deepEqual(await failure(confirm(u.clientId, u.username, code)), disabled);
+
+      // With PreventUserExistenceErrors a disabled user is answered as an unknown name would be.
+      const hidden = await setUp();
+      await forgot(hidden.clientId, hidden.username);
+      const hiddenCode = sink.codeTo(hidden.address);
+      await s.idp.send(new AdminDisableUserCommand({ UserPoolId: hidden.poolId, Username: hidden.username }));
+      const mails = sink.mails.length;
+      const ghost = (await forgot(hidden.clientId, hidden.username)).CodeDeliveryDetails!;
+      assert.equal(ghost.DeliveryMedium, 'EMAIL');
+      assert.match(ghost.Destination!, MASKED_EMAIL);
+      assert.deepEqual((await forgot(hidden.clientId, hidden.username)).CodeDeliveryDetails, ghost, 'stable per name, as for unknown names');
+      assert.equal(sink.mails.length, mails, 'nothing sent');
+      assert.deepEqual(await failure(confirm(hidden.clientId, hidden.username, hiddenCode)), {
+        name: 'CodeMismatchException',
+        message: 'Invalid verification code provided, please try again.',
+      });
+      await s.idp.send(new AdminEnableUserCommand({ UserPoolId: hidden.poolId, Username: hidden.username }));
+      await confirm(hidden.clientId, hidden.username, hiddenCode);
 
       const invited = await setUp();
       await s.idp.send(
