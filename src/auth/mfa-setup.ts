@@ -113,9 +113,18 @@ async function startEmailSetup(ctx: FlowContext, user: User, s: ChallengeSession
 
 /** The end of an e-mail set-up: e-mail MFA on (not preferred), the address proven by the code. */
 export async function enableEmailMfa(ctx: FlowContext, user: User): Promise<void> {
-  user.mfa = { ...user.mfa, emailEnabled: true };
-  user.attributes.email_verified = 'true';
-  user.updatedAt = ctx.app.clock.now();
-  // A verified address may now be an alias: the indexes follow.
-  await ctx.app.users.save(ctx.pool, user, { reindex: true });
+  // On the user as it stands (row locked): if the address changed since this request read it, the
+  // code did not go to the new one, which stays unverified.
+  const fresh = await ctx.app.users.modify(
+    ctx.pool,
+    user.id,
+    (u) => {
+      u.mfa = { ...u.mfa, emailEnabled: true };
+      if ((u.attributes.email ?? '').toLowerCase() === (user.attributes.email ?? '').toLowerCase()) u.attributes.email_verified = 'true';
+      u.updatedAt = ctx.app.clock.now();
+    },
+    // A verified address may now be an alias: the indexes follow.
+    { reindex: true },
+  );
+  Object.assign(user, fresh);
 }

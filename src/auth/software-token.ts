@@ -77,11 +77,14 @@ export async function acceptTotpAnswer(app: App, user: User, secret: string, cod
 
 /** AdminDeleteSoftwareToken: the user's TOTP secret and enrolment go; a TOTP preference with them. */
 export async function deleteSoftwareToken(app: App, pool: UserPool, user: User): Promise<void> {
-  const { totpSecret: _s, totpPending: _p, totpEnabled: _e, totpName: _n, ...rest } = user.mfa;
-  user.mfa = rest;
-  if (user.mfa.preferred === 'SOFTWARE_TOKEN_MFA') delete user.mfa.preferred;
-  user.updatedAt = app.clock.now();
-  await app.users.save(pool, user);
+  // On the user as it stands (row locked): a preference set meanwhile is seen and dropped too.
+  const fresh = await app.users.modify(pool, user.id, (u) => {
+    const { totpSecret: _s, totpPending: _p, totpEnabled: _e, totpName: _n, ...rest } = u.mfa;
+    u.mfa = rest;
+    if (u.mfa.preferred === 'SOFTWARE_TOKEN_MFA') delete u.mfa.preferred;
+    u.updatedAt = app.clock.now();
+  });
+  Object.assign(user, fresh);
 }
 
 function openSecret(app: App, sealed: string): string | undefined {

@@ -155,7 +155,9 @@ export async function sendOwnAttributeCode(
 export async function verifyOwnAttribute(users: Users, pool: UserPool, user: User, attributeName: string, code: string): Promise<void> {
   const attribute = contactAttribute(attributeName);
   await users.confirmCode(pool, user, verifyPurpose(attribute), code, async (tx, data: VerifyCodeData) => {
-    const fresh = (await users.findBySub(pool, user.id, tx)) ?? user;
+    // Read under the row's lock: a change of the address committed meanwhile is seen here (and the
+    // code, sent to the old one, does not match it).
+    const fresh = (await users.findBySub(pool, user.id, tx, { forUpdate: true })) ?? user;
     if (data.held && data.value) fresh.attributes[attribute] = data.value;
     else if (data.value !== undefined && fresh.attributes[attribute] !== data.value) throw new CodeMismatchException(CODE_MISMATCH);
     fresh.attributes[`${attribute}_verified`] = 'true';

@@ -133,29 +133,53 @@ export function changedDocuments(user: User): boolean {
 }
 
 /**
+ * Keys that only make sense together, merged as one (mergeDocuments): a verification flag with the
+ * value it vouches for, a TOTP authenticator's secret with its state and name. Every other key
+ * stands alone.
+ */
+function groupOf(doc: 'attributes' | 'mfa', key: string): string {
+  if (doc === 'attributes') return key.replace(/_verified$/, '');
+  return key.startsWith('totp') ? 'totp' : key;
+}
+
+/** The flag that enables each preferable MFA method. */
+const PREFERABLE: Record<string, keyof UserMfa> = { SMS_MFA: 'smsEnabled', SOFTWARE_TOKEN_MFA: 'totpEnabled', EMAIL_OTP: 'emailEnabled' };
+
+/**
  * Two requests that each read a user and change different keys of one of its JSON documents (the
  * attributes, the MFA settings and password history) must not undo each other, as writing the
- * whole document from the copy each read would. This puts the keys this copy set or removed since
- * it was read onto `stored` (the documents as they stand now, read under the row's lock) and makes
- * the result this copy's documents, so that the save writes them and the indexes follow them.
- * A key both changed goes to the later save.
+ * whole document from the copy each read would. This puts what this copy changed since it was read
+ * onto `stored` (the documents as they stand now, read under the row's lock) and makes the result
+ * this copy's documents, so that the save writes them and the indexes follow them.
+ *
+ * The unit is a group of keys (groupOf): where this copy changed any key of a group, the whole
+ * group is written as this copy has it. So an e-mail verified on a copy read before the address
+ * changed is written back with the address it was verified for, never as a flag on the new one; a
+ * group both changed goes to the later save. An MFA preference left pointing at a method that is
+ * off is dropped.
  */
 export function mergeDocuments(user: User, stored: Pick<UserRow, 'attributes' | 'mfa'>): void {
   const read = (user as UserRead)[AS_READ];
   if (!read) return;
-  const merge = <T extends object>(before: string, mine: T, now: string): T => {
+  const merge = <T extends object>(doc: 'attributes' | 'mfa', before: string, mine: T, now: string): T => {
     const was = JSON.parse(before) as Record<string, unknown>;
     const out = JSON.parse(now) as Record<string, unknown>;
     const own = mine as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(was), ...Object.keys(own)])) {
-      if (JSON.stringify(was[k]) === JSON.stringify(own[k])) continue;
+    const keys = new Set([...Object.keys(was), ...Object.keys(own), ...Object.keys(out)]);
+    const changed = new Set<string>();
+    for (const k of keys) if (JSON.stringify(was[k]) !== JSON.stringify(own[k])) changed.add(groupOf(doc, k));
+    for (const k of keys) {
+      if (!changed.has(groupOf(doc, k))) continue;
       if (own[k] === undefined) delete out[k];
       else out[k] = own[k];
     }
     return out as T;
   };
-  user.attributes = merge(read.row.attributes, user.attributes, stored.attributes);
-  user.mfa = merge(read.row.mfa, user.mfa, stored.mfa);
+  user.attributes = merge('attributes', read.row.attributes, user.attributes, stored.attributes);
+  user.mfa = merge('mfa', read.row.mfa, user.mfa, stored.mfa);
+  // A preference set by one request for a method another turned off goes with the method.
+  const flag = user.mfa.preferred && PREFERABLE[user.mfa.preferred];
+  if (flag && user.mfa[flag] !== true) delete user.mfa.preferred;
 }
 
 export function userToRow(user: User, sealer: Sealer): UserRow {

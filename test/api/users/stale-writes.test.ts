@@ -94,6 +94,41 @@ for (const engine of engines) {
       assert.deepEqual([...(u.UserMFASettingList ?? [])].sort(), ['EMAIL_OTP', 'SMS_MFA']);
     });
 
+    test('a verification flag is written with the value it vouches for: a copy that verifies the old e-mail never marks a new one verified', async () => {
+      await makeUser(s, poolId, 'flagged', { attributes: { email: 'old@example.com', email_verified: 'false', nickname: 'n' } });
+      const pool = await s.app.pools.get(poolId);
+      const copy = (await s.app.users.find(pool, 'flagged'))!;
+      // Meanwhile an administrator changes the address (unverified) and another attribute.
+      await s.idp.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: poolId,
+          Username: 'flagged',
+          UserAttributes: [
+            { Name: 'email', Value: 'new@example.com' },
+            { Name: 'nickname', Value: 'changed' },
+          ],
+        }),
+      );
+      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, email_verified: 'true' }, updatedAt: Date.now() }, { reindex: true });
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'flagged' }));
+      const attr = (n: string) => u.UserAttributes!.find((a) => a.Name === n)?.Value;
+      assert.deepEqual([attr('email'), attr('email_verified')], ['old@example.com', 'true'], 'the flag and its address go together');
+      assert.equal(attr('nickname'), 'changed', 'keys outside the group keep the other change');
+    });
+
+    test('a copy that turns a method off drops a preference for it set meanwhile', async () => {
+      await makeUser(s, poolId, 'prefers', { attributes: { email: 'prefers@example.com', email_verified: 'true' } });
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'prefers', EmailMfaSettings: { Enabled: true } }));
+      const pool = await s.app.pools.get(poolId);
+      const copy = (await s.app.users.find(pool, 'prefers'))!;
+      await s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'prefers', EmailMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      await s.app.users.save(pool, { ...copy, mfa: { ...copy.mfa, emailEnabled: false }, updatedAt: Date.now() });
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'prefers' }));
+      assert.equal(u.PreferredMfaSetting, undefined);
+      assert.deepEqual(u.UserMFASettingList ?? [], []);
+      assert.equal((await s.app.users.find(pool, 'prefers'))!.mfa.preferred, undefined);
+    });
+
     test('a password change (with history) of a copy read before an MFA change keeps the MFA change and remembers the old password', async () => {
       const historyPool = await makePool(s, { Policies: { PasswordPolicy: { MinimumLength: 8, PasswordHistorySize: 3 } } });
       await configureMfa(s, historyPool, { EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Code' } });
