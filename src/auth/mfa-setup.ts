@@ -111,16 +111,21 @@ async function startEmailSetup(ctx: FlowContext, user: User, s: ChallengeSession
   return factorChallenge(ctx, user, { typed: s.typed, deviceKey: s.deviceKey }, 'EMAIL_OTP', { setup: 'EMAIL_OTP' });
 }
 
-/** The end of an e-mail set-up: e-mail MFA on (not preferred), the address proven by the code. */
-export async function enableEmailMfa(ctx: FlowContext, user: User): Promise<void> {
-  // On the user as it stands (row locked): if the address changed since this request read it, the
-  // code did not go to the new one, which stays unverified.
+/**
+ * The end of an e-mail set-up: e-mail MFA on (not preferred), the address proven by the code. On
+ * the user as it stands (row locked): if the address is no longer the one the code went to
+ * (`sentTo`), nothing is proven about the new one, and nothing changes; the next sign-in asks for
+ * the set-up again.
+ */
+export async function enableEmailMfa(ctx: FlowContext, user: User, sentTo: string | undefined): Promise<void> {
   const fresh = await ctx.app.users.modify(
     ctx.pool,
     user.id,
     (u) => {
+      const email = u.attributes.email;
+      if (!email || !sentTo || email.toLowerCase() !== sentTo.toLowerCase()) return;
       u.mfa = { ...u.mfa, emailEnabled: true };
-      if ((u.attributes.email ?? '').toLowerCase() === (user.attributes.email ?? '').toLowerCase()) u.attributes.email_verified = 'true';
+      u.attributes.email_verified = 'true';
       u.updatedAt = ctx.app.clock.now();
     },
     // A verified address may now be an alias: the indexes follow.

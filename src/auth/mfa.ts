@@ -127,8 +127,8 @@ export async function answerSmsMfa(ctx: FlowContext, responses: Record<string, s
 /** RespondToAuthChallenge EMAIL_OTP: the second factor here, or USER_AUTH's first (user-auth.ts). */
 export async function answerEmailOtp(ctx: FlowContext, responses: Record<string, string>, sealed?: string): Promise<AuthStep> {
   const { s, user } = await openChallenge(ctx, 'EMAIL_OTP', responses, sealed);
-  await checkSignInCode(ctx, user, s, requireParam(responses, 'EMAIL_OTP_CODE'));
-  if (s.state?.setup === 'EMAIL_OTP') await enableEmailMfa(ctx, user);
+  const { sentTo } = await checkSignInCode(ctx, user, s, requireParam(responses, 'EMAIL_OTP_CODE'));
+  if (s.state?.setup === 'EMAIL_OTP') await enableEmailMfa(ctx, user, sentTo);
   return finishSignIn(ctx, user, await knownDevice(ctx, user, s.deviceKey));
 }
 

@@ -60,12 +60,14 @@ export async function sendSignInCode(ctx: FlowContext, user: User, destination: 
 }
 
 /** Checks the answer to a code challenge and consumes the code and the Session (rules above). */
-export async function checkSignInCode(ctx: FlowContext, user: User, s: ChallengeSession, code: string): Promise<void> {
+export async function checkSignInCode(ctx: FlowContext, user: User, s: ChallengeSession, code: string): Promise<{ sentTo?: string }> {
   try {
-    await ctx.app.users.codes.confirm(user, 'sign-in', code, async (tx, data) => {
+    const { data } = await ctx.app.users.codes.confirm(user, 'sign-in', code, async (tx, data) => {
       if (data.session !== s.jti) throw new CodeMismatchException(CODE_MISMATCH);
       if (!(await tx.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
     });
+    // The address or number the code went to: what a right answer proves.
+    return { sentTo: data.value };
   } catch (e) {
     if (e instanceof LimitExceededException) throw new NotAuthorizedException(INVALID_SESSION);
     throw e;

@@ -52,8 +52,11 @@ export async function disableProviderForUser(app: App, poolId: string, who: Prov
   const found = await app.store.federation.findLink(pool.id, provider.name, userId);
   if (found) {
     await app.store.transaction(async (tx) => {
+      // Pool, then user, then the link (the order of every user write): concurrent unlinks and
+      // links of one user queue here, and each reads `identities` as the one before left it.
+      await tx.pools.getForUserWrite(pool.id);
+      const user = await app.users.findBySub(pool, found.user_id, tx, { forUpdate: true });
       await tx.federation.deleteLink(pool.id, provider.name, userId);
-      const user = await app.users.findBySub(pool, found.user_id, tx);
       if (!user) return;
       const rest = identitiesOf(user).filter((i) => !(i.providerName === provider.name && i.userId === userId));
       const attributes = { ...user.attributes };
@@ -94,8 +97,11 @@ export async function link(app: App, pool: UserPool, provider: IdentityProvider,
   const now = app.clock.now();
   try {
     await app.store.transaction(async (tx) => {
+      // Pool, then user (locked), then the link row, as disableProviderForUser.
+      await tx.pools.getForUserWrite(pool.id);
+      const fresh = await app.users.findBySub(pool, user.id, tx, { forUpdate: true });
+      if (!fresh) throw new UserNotFoundException(USER_NOT_FOUND);
       await tx.federation.insertLink({ pool_id: pool.id, provider_name: provider.name, provider_user_id: userId, user_id: user.id, created_at: now });
-      const fresh = (await app.users.findBySub(pool, user.id, tx)) ?? user;
       const identities = [...identitiesOf(fresh), identityOf(provider, userId, false, now)];
       await app.users.save(pool, { ...fresh, attributes: { ...fresh.attributes, identities: JSON.stringify(identities) }, updatedAt: now }, { store: tx });
     });

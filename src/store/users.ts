@@ -122,12 +122,15 @@ export class UserRepo {
 
   /**
    * The user by id, for a write that depends on what it reads: inside a transaction on PostgreSQL
-   * the row stays locked (FOR UPDATE) until the end, so a concurrent change waits instead of being
-   * overwritten. SQLite runs one write transaction at a time anyway.
+   * the row stays locked until the end, so a concurrent change waits instead of being overwritten.
+   * FOR NO KEY UPDATE, the lock a plain UPDATE takes: writers queue behind it, while rows that
+   * refer to the user (a provider link, a device; their foreign key checks take KEY SHARE) can
+   * still be written, so a transaction that inserts such a row and then saves the user does not
+   * deadlock with another doing the same. SQLite runs one write transaction at a time anyway.
    */
   async getByIdForUpdate(poolId: string, id: string): Promise<UserRow | undefined> {
     if (this.engine !== 'postgres') return this.getById(poolId, id);
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId).forUpdate().executeTakeFirst();
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('pool_id', '=', poolId).forNoKeyUpdate().executeTakeFirst();
   }
 
   /**

@@ -67,6 +67,8 @@ export async function updateOwnAttributes(
   // Codes that no longer apply: any code of a removed attribute, the code of a held value given up.
   const removed: ContactAttribute[] = [];
   const givenUp: ContactAttribute[] = [];
+  // What the request states the attributes now are (a held value is not in place yet).
+  const touched: string[] = [...changes.remove];
 
   for (const name of changes.remove) {
     removeWithFlag(next, name);
@@ -75,16 +77,19 @@ export async function updateOwnAttributes(
   for (const [name, value] of Object.entries(changes.set)) {
     if (!isContact(name)) {
       next[name] = value;
+      touched.push(name);
       continue;
     }
     if (next[name] === value) {
       if (held.has(name)) givenUp.push(name);
+      touched.push(name);
       continue;
     }
     if (held.has(name) && next[name]) {
       toIssue.push({ attribute: name, value, held: true });
       continue;
     }
+    touched.push(name);
     next[name] = value;
     next[`${name}_verified`] = 'false';
     if (auto.has(name)) toIssue.push({ attribute: name, value, held: false });
@@ -94,6 +99,7 @@ export async function updateOwnAttributes(
   const pending: PendingCode[] = [];
   await users.save(pool, updated, {
     reindex: true,
+    touched,
     conflictKind: changedAliasKind(pool, user, updated),
     then: async (tx) => {
       for (const attribute of removed) await users.codes.discard(updated, verifyPurpose(attribute), tx);
@@ -118,6 +124,7 @@ export async function deleteOwnAttributes(users: Users, pool: UserPool, client: 
   const updated: User = { ...user, attributes: next, updatedAt: users.clock.now() };
   await users.save(pool, updated, {
     reindex: true,
+    touched: names,
     then: async (tx) => {
       for (const name of names) if (isContact(name)) await users.codes.discard(updated, verifyPurpose(name), tx);
     },
@@ -155,8 +162,9 @@ export async function sendOwnAttributeCode(
 export async function verifyOwnAttribute(users: Users, pool: UserPool, user: User, attributeName: string, code: string): Promise<void> {
   const attribute = contactAttribute(attributeName);
   await users.confirmCode(pool, user, verifyPurpose(attribute), code, async (tx, data: VerifyCodeData) => {
-    // Read under the row's lock: a change of the address committed meanwhile is seen here (and the
-    // code, sent to the old one, does not match it).
+    // Read under the row's lock (the pool's first, the order of every user write): a change of the
+    // address committed meanwhile is seen here (and the code, sent to the old one, does not match).
+    await tx.pools.getForUserWrite(pool.id);
     const fresh = (await users.findBySub(pool, user.id, tx, { forUpdate: true })) ?? user;
     if (data.held && data.value) fresh.attributes[attribute] = data.value;
     else if (data.value !== undefined && fresh.attributes[attribute] !== data.value) throw new CodeMismatchException(CODE_MISMATCH);

@@ -152,34 +152,54 @@ const PREFERABLE: Record<string, keyof UserMfa> = { SMS_MFA: 'smsEnabled', SOFTW
  * onto `stored` (the documents as they stand now, read under the row's lock) and makes the result
  * this copy's documents, so that the save writes them and the indexes follow them.
  *
- * The unit is a group of keys (groupOf): where this copy changed any key of a group, the whole
- * group is written as this copy has it. So an e-mail verified on a copy read before the address
- * changed is written back with the address it was verified for, never as a flag on the new one; a
- * group both changed goes to the later save. An MFA preference left pointing at a method that is
- * off is dropped.
+ * The unit is a group of keys (groupOf). A group is written as this copy has it when the copy
+ * changed any of its keys, or the request named one in `touched` (attribute names it set or
+ * removed: "set email to A" holds even if the copy read A already); a group both wrote goes to the
+ * later save. Except: a verification flag is about the value it was set beside, so a copy that
+ * changed (or named) only the flag, while the value itself changed since it read it, writes
+ * nothing of that group. An MFA preference left pointing at a method that is off is dropped.
  */
-export function mergeDocuments(user: User, stored: Pick<UserRow, 'attributes' | 'mfa'>): void {
+export function mergeDocuments(user: User, stored: Pick<UserRow, 'attributes' | 'mfa'>, touched: readonly string[] = []): void {
   const read = (user as UserRead)[AS_READ];
   if (!read) return;
-  const merge = <T extends object>(doc: 'attributes' | 'mfa', before: string, mine: T, now: string): T => {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const merge = <T extends object>(doc: 'attributes' | 'mfa', before: string, mine: T, now: string, named: readonly string[]): T => {
     const was = JSON.parse(before) as Record<string, unknown>;
     const out = JSON.parse(now) as Record<string, unknown>;
     const own = mine as Record<string, unknown>;
     const keys = new Set([...Object.keys(was), ...Object.keys(own), ...Object.keys(out)]);
-    const changed = new Set<string>();
-    for (const k of keys) if (JSON.stringify(was[k]) !== JSON.stringify(own[k])) changed.add(groupOf(doc, k));
+    const written = new Set<string>();
+    for (const k of keys) if (!same(was[k], own[k])) written.add(groupOf(doc, k));
+    for (const k of named) written.add(groupOf(doc, k));
+    if (doc === 'attributes') {
+      for (const g of written) {
+        const valueWritten = !same(was[g], own[g]) || named.includes(g);
+        if (!valueWritten && !same(was[g], out[g])) written.delete(g);
+      }
+    }
     for (const k of keys) {
-      if (!changed.has(groupOf(doc, k))) continue;
+      if (!written.has(groupOf(doc, k))) continue;
       if (own[k] === undefined) delete out[k];
       else out[k] = own[k];
     }
     return out as T;
   };
-  user.attributes = merge('attributes', read.row.attributes, user.attributes, stored.attributes);
-  user.mfa = merge('mfa', read.row.mfa, user.mfa, stored.mfa);
+  user.attributes = merge('attributes', read.row.attributes, user.attributes, stored.attributes, touched);
+  user.mfa = merge('mfa', read.row.mfa, user.mfa, stored.mfa, []);
   // A preference set by one request for a method another turned off goes with the method.
   const flag = user.mfa.preferred && PREFERABLE[user.mfa.preferred];
   if (flag && user.mfa[flag] !== true) delete user.mfa.preferred;
+}
+
+/**
+ * After a save: what `user` now holds is what the row holds, so a later save of the same object
+ * counts as changed only what is changed after this one (and never re-applies this one's merge).
+ */
+export function markSaved(user: User, row: UserRow): void {
+  const read = (user as UserRead)[AS_READ];
+  if (!read) return;
+  const password = user.password;
+  (user as UserRead)[AS_READ] = { row: { ...row }, password: () => password };
 }
 
 export function userToRow(user: User, sealer: Sealer): UserRow {

@@ -34,9 +34,9 @@ import { aliasEntries, normalizeAlias, normalizeUsername, searchEntries, type Al
 import { checkPasswordPolicy, makePasswordMaterial } from './passwords.js';
 import type { PoolSettings, UserPool, UserPools } from './pools.js';
 import { sameUserRules } from './frozen-settings.js';
-import { PASSWORD_PURPOSE, changedColumns, changedDocuments, mergeDocuments, userFromRow, userToRow, type User, type UserStatus } from './user.js';
+import { PASSWORD_PURPOSE, changedColumns, changedDocuments, markSaved, mergeDocuments, userFromRow, userToRow, type User, type UserStatus } from './user.js';
 import type { Triggers } from '../triggers/triggers.js';
-import type { AuthFailureRow, GroupRow } from '../store/schema.js';
+import type { AuthFailureRow, GroupRow, UserRow } from '../store/schema.js';
 import { sortGroups } from './groups.js';
 import { isTriggerError } from '../triggers/errors.js';
 import { MAX_INDEXED_BYTES, fitsIndex } from '../store/indexed.js';
@@ -60,6 +60,11 @@ export interface SaveOptions {
   conflictKind?: AliasKind;
   /** More writes for the same transaction (a code that goes with the change). */
   then?: (tx: Store) => Promise<void>;
+  /**
+   * Attribute names the request set or removed: written as this copy has them even where the copy
+   * read the same value (user.ts mergeDocuments).
+   */
+  touched?: readonly string[];
 }
 
 /** The alias kinds of the pool a sign-in name may be: an e-mail only with '@', a phone number only with '+'. */
@@ -212,15 +217,19 @@ export class Users {
    * in one transaction. A taken alias is AliasExistsException.
    */
   async save(pool: UserPool, user: User, opts: SaveOptions = {}): Promise<void> {
+    // The merge below rewrites the copy's documents; a save that fails leaves them as they were.
+    const { attributes, mfa } = user;
+    let written: UserRow | undefined;
     try {
       await (opts.store ?? this.store).transaction(async (tx) => {
         const current = await this.followPool(pool, user, tx);
         // Rules changed since `pool` was read: the indexes follow the new ones.
         const reindex = opts.reindex || current !== pool;
-        // The JSON documents are merged key by key with what they hold now (user.ts mergeDocuments).
-        if (changedDocuments(user)) {
+        // The JSON documents are merged group by group with what they hold now (user.ts
+        // mergeDocuments); a re-indexing save writes the attributes whole, so it merges too.
+        if (reindex || changedDocuments(user) || opts.touched?.length) {
           const stored = await tx.users.getByIdForUpdate(user.poolId, user.id);
-          if (stored) mergeDocuments(user, stored);
+          if (stored) mergeDocuments(user, stored, opts.touched);
         }
         // Only the columns this caller changed since the user was read (user.ts changedColumns): a
         // save of a copy read earlier must not put back what another request wrote meanwhile (a
@@ -234,8 +243,12 @@ export class Users {
         if (aliases) refuseUnindexable(user, aliases);
         await tx.users.update(row, aliases, reindex ? searchEntries(user) : undefined);
         await opts.then?.(tx);
+        written = full;
       });
+      if (written) markSaved(user, written);
     } catch (e) {
+      user.attributes = attributes;
+      user.mfa = mfa;
       if (!(e instanceof UniqueViolation) || e.table !== 'user_aliases') throw e;
       const kind = opts.conflictKind ?? (opts.store ? aliasEntries(pool, user)[0]?.kind : await this.conflictKind(pool, user));
       throw new AliasExistsException(`An account with the given ${kind ?? 'alias'} already exists.`);
@@ -400,7 +413,7 @@ export class Users {
         if (p) pending.push(p);
       }
     };
-    await this.save(pool, updated, { reindex: true, then: issue });
+    await this.save(pool, updated, { reindex: true, then: issue, touched: [...changes.remove, ...Object.keys(changes.set)] });
     Object.assign(user, updated);
     const sent: CodeDeliveryDetailsType[] = [];
     for (const p of pending) {
@@ -421,7 +434,7 @@ export class Users {
     const next = { ...user.attributes };
     for (const name of names) removeAttribute(next, name);
     const updated: User = { ...user, attributes: next, updatedAt: this.clock.now() };
-    await this.save(pool, updated, { reindex: true, then: (tx) => this.discardVerifyCodes(updated, names, tx) });
+    await this.save(pool, updated, { reindex: true, then: (tx) => this.discardVerifyCodes(updated, names, tx), touched: names });
     Object.assign(user, updated);
   }
 

@@ -6,7 +6,7 @@
 // CONTINUE_SIGN_IN_WITH_EMAIL_SETUP -> CONFIRM_SIGN_IN_WITH_EMAIL_CODE).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AdminGetUserCommand, RespondToAuthChallengeCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, AdminUpdateUserAttributesCommand, RespondToAuthChallengeCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, signIn, signOut } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
@@ -62,6 +62,24 @@ for (const engine of engines) {
       // From now on the e-mail code is the second factor.
       const next = await passwordSignIn(idp, clientId, 'ellen');
       assert.equal(next.ChallengeName, 'EMAIL_OTP');
+    });
+
+    test('an address changed between the set-up code and its answer: the sign-in completes, but e-mail MFA stays off and the new address unverified', async () => {
+      await makeUser(s, poolId, 'elena', { attributes: { email: 'elena@example.com', email_verified: 'true' } });
+      const c = await passwordSignIn(idp, clientId, 'elena');
+      const sent = await respond('MFA_SETUP', c.Session, { USERNAME: 'elena', EMAIL: 'elena@example.com' });
+      assert.equal(sent.ChallengeName, 'EMAIL_OTP');
+      const code = await lastCode(s, 'elena@example.com');
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'elena', UserAttributes: [{ Name: 'email', Value: 'elena.new@example.com' }] }));
+      const done = await respond('EMAIL_OTP', sent.Session, { USERNAME: 'elena', EMAIL_OTP_CODE: code });
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'elena' }));
+      assert.deepEqual(u.UserMFASettingList ?? [], [], 'the code proved the old address, not the new one');
+      const attr = (n: string) => u.UserAttributes!.find((a) => a.Name === n)?.Value;
+      assert.equal(attr('email'), 'elena.new@example.com');
+      assert.equal(attr('email_verified'), 'false');
+      // The next sign-in asks for the set-up again.
+      assert.equal((await passwordSignIn(idp, clientId, 'elena')).ChallengeName, 'MFA_SETUP');
     });
 
     test('refusals: no e-mail address, a pool that does not offer e-mail; a pool offering only e-mail lists only it', async () => {

@@ -94,7 +94,7 @@ for (const engine of engines) {
       assert.deepEqual([...(u.UserMFASettingList ?? [])].sort(), ['EMAIL_OTP', 'SMS_MFA']);
     });
 
-    test('a verification flag is written with the value it vouches for: a copy that verifies the old e-mail never marks a new one verified', async () => {
+    test('a verification flag goes with the value it vouches for: a copy that verified the old e-mail writes nothing of it once the address changed', async () => {
       await makeUser(s, poolId, 'flagged', { attributes: { email: 'old@example.com', email_verified: 'false', nickname: 'n' } });
       const pool = await s.app.pools.get(poolId);
       const copy = (await s.app.users.find(pool, 'flagged'))!;
@@ -109,11 +109,42 @@ for (const engine of engines) {
           ],
         }),
       );
-      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, email_verified: 'true' }, updatedAt: Date.now() }, { reindex: true });
+      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, email_verified: 'true', given_name: 'G' }, updatedAt: Date.now() }, { reindex: true });
       const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'flagged' }));
       const attr = (n: string) => u.UserAttributes!.find((a) => a.Name === n)?.Value;
-      assert.deepEqual([attr('email'), attr('email_verified')], ['old@example.com', 'true'], 'the flag and its address go together');
-      assert.equal(attr('nickname'), 'changed', 'keys outside the group keep the other change');
+      assert.deepEqual([attr('email'), attr('email_verified')], ['new@example.com', 'false'], 'neither reverted nor verified');
+      assert.equal(attr('nickname'), 'changed');
+      assert.equal(attr('given_name'), 'G', "the copy's other change is written");
+    });
+
+    test('what a request states is written even where its copy read the same value; a removal removes what was set meanwhile', async () => {
+      await makeUser(s, poolId, 'stated', { attributes: { nickname: 'mine' } });
+      const pool = await s.app.pools.get(poolId);
+      const copy = (await s.app.users.find(pool, 'stated'))!;
+      const second = (await s.app.users.find(pool, 'stated'))!;
+      await s.idp.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: poolId,
+          Username: 'stated',
+          UserAttributes: [
+            { Name: 'nickname', Value: 'theirs' },
+            { Name: 'given_name', Value: 'Added' },
+          ],
+        }),
+      );
+      await s.app.users.updateAttributes(pool, copy, [{ Name: 'nickname', Value: 'mine' }], { by: 'admin' });
+      await s.app.users.deleteAttributes(pool, second, ['given_name'], { by: 'admin' });
+      const u = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'stated' }));
+      const attr = (n: string) => u.UserAttributes!.find((a) => a.Name === n)?.Value;
+      assert.equal(attr('nickname'), 'mine');
+      assert.equal(attr('given_name'), undefined);
+      // A second save of the same object re-applies nothing: a change made in between stays.
+      await s.idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'stated', UserAttributes: [{ Name: 'nickname', Value: 'later' }] }));
+      await s.app.users.save(pool, { ...copy, attributes: { ...copy.attributes, family_name: 'F' }, updatedAt: Date.now() });
+      const v = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'stated' }));
+      assert.equal(v.UserAttributes!.find((a) => a.Name === 'nickname')?.Value, 'later');
+      assert.equal(v.UserAttributes!.find((a) => a.Name === 'family_name')?.Value, 'F');
+      assert.equal(v.UserAttributes!.find((a) => a.Name === 'given_name')?.Value, undefined, 'the first save merged it in; the second does not count it as its own');
     });
 
     test('a copy that turns a method off drops a preference for it set meanwhile', async () => {
