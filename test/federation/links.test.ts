@@ -71,6 +71,17 @@ for (const engine of engines) {
       assert.deepEqual((await identities('long-ids')).map((i) => i.userId), [fits]);
     });
 
+    test('concurrent links and unlinks of one user: every call succeeds and identities ends as the links do', async () => {
+      await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'busy', MessageAction: 'SUPPRESS' }));
+      for (const v of ['busy-a', 'busy-b']) await linkTo('busy', v);
+      const unlink = (value: string) =>
+        s.idp.send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: value } }));
+      // Six links and two unlinks at once (PostgreSQL: each takes the pool, then the user row).
+      await Promise.all([...[1, 2, 3, 4, 5, 6].map((i) => linkTo('busy', `busy-${i}`)), unlink('busy-a'), unlink('busy-b')]);
+      const ids = (await identities('busy')).map((i) => i.userId).sort();
+      assert.deepEqual(ids, ['busy-1', 'busy-2', 'busy-3', 'busy-4', 'busy-5', 'busy-6']);
+    });
+
     test('AdminDisableProviderForUser unlinks; an unknown identity is UserNotFoundException', async () => {
       await linkTo('other', 'sub-other');
       await s.idp.send(new AdminDisableProviderForUserCommand({ UserPoolId: poolId, User: { ProviderName: 'Corp', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'sub-other' } }));
