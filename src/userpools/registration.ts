@@ -145,7 +145,9 @@ export async function confirmSignUp(users: Users, input: ConfirmSignUpRequest): 
   if (user.status !== 'UNCONFIRMED') throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
   let confirmed: User = user;
   await users.confirmCode(pool, user, 'signup', input.ConfirmationCode, async (tx, data) => {
-    const fresh = (await users.findBySub(pool, user.id, tx)) ?? user;
+    // Pool, then the user row locked: the address checked below is the one this save writes beside.
+    await tx.pools.getForUserWrite(pool.id);
+    const fresh = (await users.findBySub(pool, user.id, tx, { forUpdate: true })) ?? user;
     fresh.status = 'CONFIRMED';
     fresh.updatedAt = users.clock.now();
     if (data.attribute && fresh.attributes[data.attribute] === data.value) fresh.attributes[`${data.attribute}_verified`] = 'true';
