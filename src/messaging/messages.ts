@@ -30,6 +30,8 @@ export interface MessageContext {
   /** The code, or the temporary password of an invitation: what `{####}` becomes. */
   code: string;
   clientMetadata?: Record<string, string>;
+  /** The medium the message goes by, when known (the CustomMessage trigger checks only its text). */
+  medium?: DeliveryMedium;
 }
 
 /** The three texts a message may be sent as; the medium picks one. */
@@ -137,7 +139,7 @@ export class Messages {
    */
   async deliver(ctx: MessageContext, medium: DeliveryMedium, to: string): Promise<void> {
     if (await this.customSender?.(ctx, medium, to)) return;
-    const m = await this.compose(ctx);
+    const m = await this.compose({ ...ctx, medium });
     try {
       if (medium === 'SMS') {
         await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });

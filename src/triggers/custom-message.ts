@@ -5,10 +5,11 @@
 //   request   userAttributes, codeParameter "{####}", linkParameter null (no link verification
 //             yet), usernameParameter "{username}" for AdminCreateUser else null, clientMetadata
 //   response  smsMessage, emailMessage, emailSubject; null keeps the pool's template
-// A returned message without "{####}" (or, for AdminCreateUser, "{username}"), or an e-mail
-// over 20,000 characters, is InvalidLambdaResponseException.
+// The text of the medium the message goes by must hold "{####}" (and, for AdminCreateUser,
+// "{username}") and an e-mail be at most 20,000 characters: otherwise an invitation is sent from
+// the pool's template, and any other message is InvalidLambdaResponseException.
 import { InvalidLambdaResponseException } from '../errors.js';
-import { fillTemplate, templatesFor, type ComposedMessage, type MessageComposer, type MessageContext } from '../messaging/messages.js';
+import { fillTemplate, templatesFor, type ComposedMessage, type DeliveryMedium, type MessageComposer, type MessageContext } from '../messaging/messages.js';
 import { envelope, optString, responseOf, userAttributes } from './event.js';
 import type { TriggerRunner } from './invoke.js';
 
@@ -36,18 +37,21 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
   });
   const r = responseOf(await runner.invoke(ctx.pool, 'CustomMessage', event));
   const pool = templatesFor(ctx.pool, ctx.trigger);
-  const checked = (v: unknown, limit?: number) => {
+  // Only the text of the medium the message goes by is checked (all of them when it is not
+  // known). A text without its placeholders: an invitation falls back to the pool's template (the
+  // user exists by then, and an error would leave the administrator unsure of it); any other
+  // message is refused, as a code the user never sees would be.
+  const checked = (v: unknown, medium: DeliveryMedium, fallback: string, limit?: number) => {
     const s = optString(v);
-    if (s === undefined) return undefined;
-    if (!s.includes(CODE) || (invite && !s.includes(USERNAME)) || (limit && [...s].length > limit)) {
-      throw new InvalidLambdaResponseException(invite ? 'Invalid lambda function output : the message must contain {####} and {username}' : 'Invalid lambda function output : the message must contain {####}');
-    }
-    return s;
+    if (s === undefined || (ctx.medium && ctx.medium !== medium)) return s ?? fallback;
+    if (s.includes(CODE) && (!invite || s.includes(USERNAME)) && !(limit && [...s].length > limit)) return s;
+    if (invite) return fallback;
+    throw new InvalidLambdaResponseException('Invalid lambda function output : the message must contain {####}');
   };
   const t: ComposedMessage = {
     emailSubject: optString(r.emailSubject) ?? pool.emailSubject,
-    emailMessage: checked(r.emailMessage, MAX_EMAIL_CHARS) ?? pool.emailMessage,
-    smsMessage: checked(r.smsMessage) ?? pool.smsMessage,
+    emailMessage: checked(r.emailMessage, 'EMAIL', pool.emailMessage, MAX_EMAIL_CHARS),
+    smsMessage: checked(r.smsMessage, 'SMS', pool.smsMessage),
   };
   const name = ctx.user.displayName;
   return {

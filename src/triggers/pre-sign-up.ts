@@ -39,7 +39,8 @@ export async function runPreSignUp(runner: TriggerRunner, a: PreSignUpInput): Pr
     triggerSource: `PreSignUp_${a.source}`,
     userName: a.user.username,
     clientId: a.clientId,
-    request: { userAttributes: { ...a.user.attributes }, validationData: a.validationData, clientMetadata: a.clientMetadata },
+    // validationData is null, not absent, when the request had none (as Cognito sends it).
+    request: { userAttributes: { ...a.user.attributes }, validationData: a.validationData ?? null, clientMetadata: a.clientMetadata },
     response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
   });
   const r = responseOf(await runner.invoke(a.pool, 'PreSignUp', event));

@@ -122,6 +122,9 @@ export async function signUp(users: Users, input: SignUpRequest): Promise<SignUp
   let pending: PendingCode | undefined;
   const issue = async (tx: Store) => void (pending = await users.issueCode(pool, user, 'signup', tx));
   await users.insert(pool, user, confirmed ? {} : { then: issue });
+  // Confirmed by PreSignUp: the confirmation has happened, and PostConfirmation runs for it as it
+  // would after ConfirmSignUp (a function that provisions the new user must not miss these).
+  if (confirmed) await users.triggers.postConfirmation({ pool, source: 'ConfirmSignUp', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const delivery = pending
     ? await users.deliverCode(pool, user, pending, { trigger: 'SignUp', clientMetadata: input.ClientMetadata, clientId: client.id })
     : undefined;

@@ -106,12 +106,24 @@ for (const engine of engines) {
       assert.equal((await userOf(w.s, poolId, 'dave')).status, 'UNCONFIRMED');
     });
 
-    test('an invitation without {username} is refused too', async () => {
+    test('only the text of the medium sent is checked: an SMS text without {####} does not stop an e-mail', async () => {
+      reply = (e) => ({ emailMessage: `Code: ${e.request.codeParameter}`, smsMessage: 'no placeholder here' });
+      const to = email();
+      await signUp('dora', to);
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.match(m.body, /^Code: \d{6}$/);
+    });
+
+    test('an invitation without {username} (or {####}) falls back to the pool template: the user is created and told', async () => {
       reply = (e) => ({ emailMessage: `Use ${e.request.codeParameter}` });
-      const e = await errorOf(
-        w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', UserAttributes: attrs({ email: email() }), DesiredDeliveryMediums: ['EMAIL'] })),
+      const to = email();
+      await w.s.idp.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: attrs({ email: to }), DesiredDeliveryMediums: ['EMAIL'] }),
       );
-      assert.equal(e.name, 'InvalidLambdaResponseException');
+      const [m] = await w.s.app.store.outbox.list(to);
+      assert.ok(m.body.includes('erin') && m.body.includes('Temp-Passw0rd!'), m.body);
+      assert.ok(!m.body.startsWith('Use '), 'not the function text');
+      assert.equal((await userOf(w.s, poolId, 'erin')).status, 'FORCE_CHANGE_PASSWORD');
     });
 
     test('an e-mail sign-in code (EMAIL_OTP MFA) is CustomMessage_Authentication', async () => {

@@ -21,7 +21,8 @@ for (const engine of engines) {
         if (e.request.userAttributes.name === 'Mallory') throw new Error('Not welcome');
         return { ...e, response: { ...e.response, ...answer } };
       };
-      poolId = await makePool(w.s, { LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp' }) });
+      w.lambda.handlers.postConfirmation = (e) => e;
+      poolId = await makePool(w.s, { LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirmation' }) });
       clientId = (await makeClient(w.s, poolId)).id;
     });
     after(async () => {
@@ -61,6 +62,22 @@ for (const engine of engines) {
       assert.equal(u.status, 'CONFIRMED');
       assert.equal(u.attributes.email_verified, 'true');
       assert.deepEqual(await w.s.app.store.outbox.list(to), []);
+      // The confirmation happened: PostConfirmation runs for it, as after ConfirmSignUp.
+      const post = w.lambda.events('postConfirmation').at(-1);
+      assert.equal(post?.triggerSource, 'PostConfirmation_ConfirmSignUp');
+      assert.equal(post.userName, 'bob');
+      assert.equal(post.request.userAttributes['cognito:user_status'], 'CONFIRMED');
+      assert.equal(post.callerContext.clientId, clientId);
+    });
+
+    test('SignUp without ValidationData sends validationData: null; an unconfirmed sign-up runs no PostConfirmation', async () => {
+      answer = {};
+      const before = w.lambda.events('postConfirmation').length;
+      await signUp('vera', { email: email() });
+      const ev = w.lambda.events('preSignUp').at(-1);
+      assert.ok('validationData' in ev.request);
+      assert.equal(ev.request.validationData, null);
+      assert.equal(w.lambda.events('postConfirmation').length, before);
     });
 
     test('autoVerifyPhone for a user without a phone number: InvalidParameterException and no user', async () => {
@@ -90,7 +107,7 @@ for (const engine of engines) {
       const ev = w.lambda.events('preSignUp').at(-1);
       assert.equal(ev.triggerSource, 'PreSignUp_AdminCreateUser');
       assert.equal(ev.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
-      assert.deepEqual(ev.request, { userAttributes: { email: to }, clientMetadata: { by: 'ops' } });
+      assert.deepEqual(ev.request, { userAttributes: { email: to }, validationData: null, clientMetadata: { by: 'ops' } });
       const u = await userOf(w.s, poolId, 'dave');
       assert.equal(u.status, 'FORCE_CHANGE_PASSWORD');
       assert.equal(u.attributes.email_verified, 'true');
