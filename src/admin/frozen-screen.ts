@@ -34,7 +34,7 @@ function send(reply: FastifyReply, body: string, status = 200): FastifyReply {
 
 export function registerFrozenSettingsScreen(fastify: FastifyInstance, app: App): void {
   const guarded = (h: (req: Req, reply: FastifyReply, s: AdminSession, form: URLSearchParams) => Promise<unknown>) => async (req: Req, reply: FastifyReply) => {
-    const s = readSession(app, req);
+    const s = await readSession(app, req);
     if (!s) return reply.redirect('/admin/login', 303);
     const form = new URLSearchParams(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
     if (req.method === 'POST' && !hasValidCsrf(s, form)) return send(reply, page({ title: 'Refused', body: '<p>The form expired: go back and try again.</p>' }), 403);

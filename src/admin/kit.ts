@@ -58,7 +58,7 @@ const NOTICE_SECONDS = 60;
 
 export function adminRouter(fastify: FastifyInstance, app: App, registry: Registry): AdminRouter {
   const guarded = (h: Handler) => async (req: Req, reply: FastifyReply) => {
-    const s = readSession(app, req);
+    const s = await readSession(app, req);
     if (!s) return reply.redirect('/admin/login', 303);
     const { form, files } = await formOf(req);
     if (req.method === 'POST' && !hasValidCsrf(s, form)) return sendHtml(reply, page({ title: 'Refused', body: '<p>The form expired: go back and try again.</p>' }), 403);
@@ -103,7 +103,20 @@ export function adminRouter(fastify: FastifyInstance, app: App, registry: Regist
     app,
     fastify,
     get: (path, h) => void fastify.get(path, guarded(h)),
-    post: (path, h, opts) => void fastify.post(path, opts?.bodyLimit ? { bodyLimit: Math.max(opts.bodyLimit, app.config.bodyLimitBytes) } : {}, guarded(h)),
+    post: (path, h, opts) =>
+      void fastify.post(
+        path,
+        opts?.bodyLimit
+          ? {
+              bodyLimit: Math.max(opts.bodyLimit, app.config.bodyLimitBytes),
+              // A large body is read only for a signed-in console: the session is checked before.
+              onRequest: async (req, reply) => {
+                if (!(await readSession(app, req))) return reply.redirect('/admin/login', 303);
+              },
+            }
+          : {},
+        guarded(h),
+      ),
   };
 }
 

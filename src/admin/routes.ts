@@ -16,7 +16,7 @@ import { registerImportsScreen } from './screens/imports.js';
 import { registerPoolsScreen } from './screens/pools.js';
 import { registerTriggersScreen } from './screens/triggers.js';
 import { registerUsersScreen } from './screens/users.js';
-import { endSession, hasValidLoginToken, isAdminSecret, issueLoginToken, startSession } from './session.js';
+import { endSession, hasValidLoginToken, isAdminSecret, issueLoginToken, loginThrottled, recordLogin, startSession } from './session.js';
 
 /** The screens, each registering its routes on the router. */
 export const adminScreens: ((r: AdminRouter) => void)[] = [
@@ -38,17 +38,24 @@ export function registerAdminRoutes(fastify: FastifyInstance, app: App, registry
     if (!hasValidLoginToken(req, f)) {
       return sendHtml(reply, loginPage(issueLoginToken(app, reply), 'The form expired: sign in again.'), 403);
     }
-    const id = f.get('accessKeyId') ?? '';
-    if (!(await isAdminSecret(app, id, f.get('secretAccessKey') ?? ''))) {
+    const id = (f.get('accessKeyId') ?? '').slice(0, 128);
+    const secret = f.get('secretAccessKey') ?? '';
+    if (await loginThrottled(app, req, id)) {
+      req.errorName = 'TooManyRequestsException';
+      return sendHtml(reply, loginPage(issueLoginToken(app, reply), 'Too many wrong sign-ins: try again later.'), 429);
+    }
+    const ok = await isAdminSecret(app, id, secret);
+    await recordLogin(app, req, id, ok);
+    if (!ok) {
       req.errorName = 'NotAuthorized';
       return sendHtml(reply, loginPage(issueLoginToken(app, reply), 'The access key id or secret is not right.'), 401);
     }
-    startSession(app, reply, id);
+    startSession(app, reply, id, secret);
     return reply.redirect('/admin', 303);
   });
   const r = adminRouter(fastify, app, registry);
-  r.post('/admin/logout', async ({ reply }) => {
-    endSession(app, reply);
+  r.post('/admin/logout', async ({ req, reply }) => {
+    await endSession(app, req, reply);
     return reply.redirect('/admin/login', 303);
   });
   for (const register of adminScreens) register(r);

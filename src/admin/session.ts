@@ -1,8 +1,19 @@
-// The console's session: a cookie sealed under the master key (purpose 'admin-session') holding the
-// access key id that signed in, a CSRF token and an expiry. HttpOnly, SameSite=Strict, Path=/admin,
-// Secure when the public URL is https. Nothing is stored server-side, so any process can serve it.
+// The console's session: a cookie sealed under the master key (purpose 'admin-session') holding a
+// session id, the access key id that signed in, a fingerprint of its secret, a CSRF token and an
+// expiry. HttpOnly, SameSite=Strict, Path=/admin, Secure when the public URL is https.
+//
+// The cookie is checked against the store on every request, so any process can serve it and:
+// - signing out ends it everywhere: its id is recorded as ended (with the hosted UI's ended
+//   sessions, until its expiry), so a copy taken before is refused too;
+// - it lasts only while its key is still the admin's with the same secret: rotating the admin
+//   credentials ends every console session signed in with the old ones.
+// Wrong secrets are counted in the store per access key id and per client address
+// (loginThrottled): five in a row lock the key for a time that doubles (1 s ... 15 min), twenty
+// within five minutes from one address refuse that address until the window passes.
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
+import { lockDurationMs } from '../auth/lockout.js';
 import { safeEqual } from '../crypto/compare.js';
 import { randomToken } from '../ids.js';
 
@@ -11,24 +22,60 @@ const PURPOSE = 'admin-session';
 const TTL_MS = 8 * 60 * 60_000;
 
 export interface AdminSession {
+  sid: string;
   accessKeyId: string;
+  /** HMAC of the secret the session was opened with (secretFingerprint). */
+  key: string;
   csrf: string;
   exp: number;
 }
 
-export function readSession(app: App, req: FastifyRequest): AdminSession | undefined {
+const secretFingerprint = (secret: string) => createHmac('sha256', secret).update('tessera admin console session').digest('base64url');
+
+export async function readSession(app: App, req: FastifyRequest): Promise<AdminSession | undefined> {
   const raw = cookieOf(req.headers.cookie, SESSION_COOKIE);
   const s = raw ? app.sealer.openJson<AdminSession>(PURPOSE, raw) : undefined;
-  return s && typeof s.csrf === 'string' && s.exp > app.clock.now() ? s : undefined;
+  if (!s || typeof s.csrf !== 'string' || typeof s.sid !== 'string' || typeof s.key !== 'string' || !(s.exp > app.clock.now())) return undefined;
+  const cred = await app.credentials(s.accessKeyId).catch(() => undefined);
+  if (!cred || cred.principal.kind !== 'admin' || !safeEqual(secretFingerprint(cred.secretAccessKey), s.key)) return undefined;
+  if (await app.store.oauth.isSessionEnded(s.sid)) return undefined;
+  return s;
 }
 
-export function startSession(app: App, reply: FastifyReply, accessKeyId: string): void {
-  const s: AdminSession = { accessKeyId, csrf: randomToken(24), exp: app.clock.now() + TTL_MS };
+export function startSession(app: App, reply: FastifyReply, accessKeyId: string, secret: string): void {
+  const s: AdminSession = { sid: `admin:${randomToken(18)}`, accessKeyId, key: secretFingerprint(secret), csrf: randomToken(24), exp: app.clock.now() + TTL_MS };
   reply.header('set-cookie', cookie(app, app.sealer.sealJson(PURPOSE, s), TTL_MS / 1000));
 }
 
-export function endSession(app: App, reply: FastifyReply): void {
+/** Ends the request's session for good (when it has a valid one) and clears the cookie. */
+export async function endSession(app: App, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const s = await readSession(app, req);
+  if (s) await app.store.oauth.endSession({ sid: s.sid, expires_at: s.exp });
   reply.header('set-cookie', cookie(app, '', 0));
+}
+
+// Failures are counted under a name no user pool id can have (pool ids hold no '#').
+const LOGIN_COUNTERS = '#admin-console';
+const KEY_FAILURES_BEFORE_LOCK = 5;
+const ADDRESS_FAILURES = 20;
+const ADDRESS_WINDOW_MS = 5 * 60_000;
+const KEY_WINDOW_MS = 60 * 60_000;
+
+/** Whether sign-in attempts for `accessKeyId` from this address are refused for now. */
+export async function loginThrottled(app: App, req: FastifyRequest, accessKeyId: string): Promise<boolean> {
+  const [key, address] = await app.store.auth.failures(LOGIN_COUNTERS, `key:${accessKeyId}`, `ip:${req.ip}`);
+  const now = app.clock.now();
+  if (address && address.failures >= ADDRESS_FAILURES && now - address.last_failed_at < ADDRESS_WINDOW_MS) return true;
+  const lockMs = key ? lockDurationMs(key.failures, { ...app.auth.limits, failuresBeforeLock: KEY_FAILURES_BEFORE_LOCK }) : 0;
+  return !!key && now < key.last_failed_at + lockMs;
+}
+
+/** Counts a wrong secret (or a success, which clears the key's count). */
+export async function recordLogin(app: App, req: FastifyRequest, accessKeyId: string, ok: boolean): Promise<void> {
+  if (ok) return app.store.auth.clearFailures(LOGIN_COUNTERS, `key:${accessKeyId}`);
+  const now = app.clock.now();
+  await app.store.auth.countFailure(LOGIN_COUNTERS, `key:${accessKeyId}`, now, KEY_WINDOW_MS);
+  await app.store.auth.countFailure(LOGIN_COUNTERS, `ip:${req.ip}`, now, ADDRESS_WINDOW_MS);
 }
 
 /** The form's CSRF field matches the session's token (constant time). */

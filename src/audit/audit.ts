@@ -259,7 +259,8 @@ const encodeCursor = (c: AuditCursor): string => Buffer.from(JSON.stringify([c.c
 export function decodeCursor(token: string): AuditCursor | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+    // Only what this server could have written: a time the columns hold, an id of event-id shape.
+    if (Number.isSafeInteger(createdAt) && createdAt >= 0 && typeof id === 'string' && /^[\w-]{1,64}$/.test(id)) return { createdAt, id };
   } catch {
     /* not ours */
   }
