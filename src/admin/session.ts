@@ -7,9 +7,11 @@
 //   sessions, until its expiry), so a copy taken before is refused too;
 // - it lasts only while its key is still the admin's with the same secret: rotating the admin
 //   credentials ends every console session signed in with the old ones.
-// Wrong secrets are counted in the store per access key id and per client address
-// (loginThrottled): five in a row lock the key for a time that doubles (1 s ... 15 min), twenty
-// within five minutes from one address refuse that address until the window passes.
+// Wrong secrets are counted in the store per access key id and client address together, and per
+// address (loginThrottled): five in a row for a key from one address lock that pair for a time
+// that doubles (1 s ... 15 min); twenty within five minutes from one address refuse that address
+// until the window passes. The key id is no secret (every SigV4 request names it), so no count of
+// the key alone may lock it: someone else could keep the administrator out.
 import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
@@ -62,8 +64,10 @@ const ADDRESS_WINDOW_MS = 5 * 60_000;
 const KEY_WINDOW_MS = 60 * 60_000;
 
 /** Whether sign-in attempts for `accessKeyId` from this address are refused for now. */
+const pairOf = (req: FastifyRequest, accessKeyId: string) => `key:${accessKeyId}|ip:${req.ip}`;
+
 export async function loginThrottled(app: App, req: FastifyRequest, accessKeyId: string): Promise<boolean> {
-  const [key, address] = await app.store.auth.failures(LOGIN_COUNTERS, `key:${accessKeyId}`, `ip:${req.ip}`);
+  const [key, address] = await app.store.auth.failures(LOGIN_COUNTERS, pairOf(req, accessKeyId), `ip:${req.ip}`);
   const now = app.clock.now();
   if (address && address.failures >= ADDRESS_FAILURES && now - address.last_failed_at < ADDRESS_WINDOW_MS) return true;
   const lockMs = key ? lockDurationMs(key.failures, { ...app.auth.limits, failuresBeforeLock: KEY_FAILURES_BEFORE_LOCK }) : 0;
@@ -72,9 +76,9 @@ export async function loginThrottled(app: App, req: FastifyRequest, accessKeyId:
 
 /** Counts a wrong secret (or a success, which clears the key's count). */
 export async function recordLogin(app: App, req: FastifyRequest, accessKeyId: string, ok: boolean): Promise<void> {
-  if (ok) return app.store.auth.clearFailures(LOGIN_COUNTERS, `key:${accessKeyId}`);
+  if (ok) return app.store.auth.clearFailures(LOGIN_COUNTERS, pairOf(req, accessKeyId));
   const now = app.clock.now();
-  await app.store.auth.countFailure(LOGIN_COUNTERS, `key:${accessKeyId}`, now, KEY_WINDOW_MS);
+  await app.store.auth.countFailure(LOGIN_COUNTERS, pairOf(req, accessKeyId), now, KEY_WINDOW_MS);
   await app.store.auth.countFailure(LOGIN_COUNTERS, `ip:${req.ip}`, now, ADDRESS_WINDOW_MS);
 }
 

@@ -21,7 +21,8 @@ for (const engine of engines) {
     const clock = new ManualClock();
     const sameStore = () => (engine === 'postgres' ? { schema: a.app.config.databaseSchema } : { dataDir: a.app.config.dataDir });
     before(async () => {
-      a = await startServer({ engine, clock });
+      // Behind a (pretend) proxy: X-Forwarded-For names the client address.
+      a = await startServer({ engine, clock, env: { TESSERA_TRUST_PROXY: 'true' } });
       b = await startServer({ engine, ...sameStore() } as never);
     });
     after(async () => {
@@ -79,13 +80,13 @@ for (const engine of engines) {
         );
       }
     });
-    test('wrong secrets: five in a row lock the key for a while, even for the right secret; twenty from one address lock the address', async () => {
-      const attempt = async (accessKeyId: string, secretAccessKey: string) => {
+    test('wrong secrets: five in a row lock the key from that address for a while, even for the right secret; twenty from one address lock the address', async () => {
+      const attempt = async (accessKeyId: string, secretAccessKey: string, from = '198.51.100.7') => {
         const form = await fetch(`${a.url}/admin/login`);
         const token = csrfOf(await form.text())!;
         const r = await fetch(`${a.url}/admin/login`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; ') },
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; '), 'x-forwarded-for': from },
           body: new URLSearchParams({ accessKeyId, secretAccessKey, _csrf: token }),
           redirect: 'manual',
         });
@@ -93,6 +94,7 @@ for (const engine of engines) {
       };
       for (let i = 0; i < 5; i++) assert.equal(await attempt(ADMIN.accessKeyId, `wrong-${i}`), 401);
       assert.equal(await attempt(ADMIN.accessKeyId, ADMIN.secretAccessKey), 429, 'locked: the right secret is not even checked');
+      assert.equal(await attempt(ADMIN.accessKeyId, ADMIN.secretAccessKey, '203.0.113.9'), 303, 'the lock is of this key from this address: the administrator elsewhere signs in');
       clock.advance(1_100);
       assert.equal(await attempt(ADMIN.accessKeyId, ADMIN.secretAccessKey), 303, 'after the lock, the right secret signs in and clears the count');
       assert.equal(await attempt(ADMIN.accessKeyId, 'wrong-again'), 401, 'the count started over');

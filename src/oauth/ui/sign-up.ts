@@ -9,6 +9,7 @@ import { refuseBlockedAddress } from '../../auth/flows.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
 import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
+import type { User } from '../../userpools/user.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
 import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
@@ -78,9 +79,19 @@ export function submitSignUp(h: Hosted) {
       const m = messageFor(e);
       if (!m) throw e;
       await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'SignUp', op: 'HostedSignUp', error: e });
+      // PreSignUp confirmed the user and PostConfirmation then failed: the account exists and
+      // works (as after ConfirmSignUp), so the form is not shown again for a name now taken.
+      if (e instanceof Error && e.name === 'UserLambdaValidationException' && (await h.app.users.find(request.pool, username))?.status === 'CONFIRMED') {
+        return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
+      }
       return renderSignUp(h, request, { username, email, error: m });
     }
     await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, userId: result.UserSub, type: 'SignUp', op: 'HostedSignUp' });
+    if (result.UserConfirmed) {
+      // Confirmed by PreSignUp: no code to ask for; the sign-in follows as after a confirmation.
+      const user = await h.app.users.findBySub(request.pool, result.UserSub);
+      return user ? signInConfirmed(h, request, username, user) : redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
+    }
     const pending: Pending = { pool: request.pool.id, client: client.id, sub: result.UserSub, exp: h.app.clock.now() + PENDING_MS };
     const body = confirmPage({
       lang: h.lang,
@@ -122,19 +133,26 @@ export function submitConfirm(h: Hosted) {
     const pending = h.app.sealer.openJson<Pending>(PENDING_PURPOSE, form.get('pending') ?? '');
     const user = await h.app.users.find(request.pool, username);
     if (user && pending && pending.sub === user.id && pending.pool === request.pool.id && pending.client === client.id && h.app.clock.now() < pending.exp) {
-      // The sign-in that follows is one: threat protection's blocked ranges, PreAuthentication,
-      // then what follows any proven password (status checks, MFA set-up or challenge).
-      const ctx = flowContext(h, request);
-      try {
-        await refuseBlockedAddress(ctx, 'USER_PASSWORD_AUTH');
-        await h.app.triggers.preAuthentication(ctx, user, username);
-      } catch (e) {
-        const m = messageFor(e);
-        if (!m) throw e;
-        return renderLogin(h, request, { username, error: m, status: 400 });
-      }
-      return nextStep(h, ctx, request, user);
+      return signInConfirmed(h, request, username, user);
     }
     return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
   });
+}
+
+/**
+ * The sign-in that follows a sign-up and its confirmation in the same browser is one:
+ * threat protection's blocked ranges, PreAuthentication, then what follows any proven password
+ * (status checks, MFA set-up or challenge).
+ */
+async function signInConfirmed(h: Hosted, request: AuthorizeRequest, username: string, user: User) {
+  const ctx = flowContext(h, request);
+  try {
+    await refuseBlockedAddress(ctx, 'USER_PASSWORD_AUTH');
+    await h.app.triggers.preAuthentication(ctx, user, username);
+  } catch (e) {
+    const m = messageFor(e);
+    if (!m) throw e;
+    return renderLogin(h, request, { username, error: m, status: 400 });
+  }
+  return nextStep(h, ctx, request, user);
 }
