@@ -48,9 +48,12 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
     if (invite) return fallback;
     throw new InvalidLambdaResponseException('Invalid lambda function output : the message must contain {####}');
   };
+  const emailMessage = checked(r.emailMessage, 'EMAIL', pool.emailMessage, MAX_EMAIL_CHARS);
+  // An invitation whose body was refused goes out as the pool's template, subject included.
+  const refused = optString(r.emailMessage) !== undefined && emailMessage === pool.emailMessage && optString(r.emailMessage) !== pool.emailMessage;
   const t: ComposedMessage = {
-    emailSubject: optString(r.emailSubject) ?? pool.emailSubject,
-    emailMessage: checked(r.emailMessage, 'EMAIL', pool.emailMessage, MAX_EMAIL_CHARS),
+    emailSubject: (refused ? undefined : optString(r.emailSubject)) ?? pool.emailSubject,
+    emailMessage,
     smsMessage: checked(r.smsMessage, 'SMS', pool.smsMessage),
   };
   const name = ctx.user.displayName;

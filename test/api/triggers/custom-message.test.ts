@@ -115,7 +115,7 @@ for (const engine of engines) {
     });
 
     test('an invitation without {username} (or {####}) falls back to the pool template: the user is created and told', async () => {
-      reply = (e) => ({ emailMessage: `Use ${e.request.codeParameter}` });
+      reply = (e) => ({ emailSubject: 'Function subject', emailMessage: `Use ${e.request.codeParameter}` });
       const to = email();
       await w.s.idp.send(
         new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: attrs({ email: to }), DesiredDeliveryMediums: ['EMAIL'] }),
@@ -123,6 +123,7 @@ for (const engine of engines) {
       const [m] = await w.s.app.store.outbox.list(to);
       assert.ok(m.body.includes('erin') && m.body.includes('Temp-Passw0rd!'), m.body);
       assert.ok(!m.body.startsWith('Use '), 'not the function text');
+      assert.notEqual(m.subject, 'Function subject', "the template's subject goes with its body");
       assert.equal((await userOf(w.s, poolId, 'erin')).status, 'FORCE_CHANGE_PASSWORD');
     });
 
