@@ -39,7 +39,7 @@ function prefixOf(h: Hosted): string {
 
 /**
  * Sets this sign-in's cookie; returns what its state must carry (the cookie's name part and hash).
- * Call it once nothing else can fail: a refused start leaves no cookie behind.
+ * Call it once nothing else can fail (or unbind on failure): a refused start leaves no cookie behind.
  */
 export function bindToBrowser(h: Hosted, maxAgeMs: number): string {
   const prefix = prefixOf(h);
@@ -49,6 +49,12 @@ export function bindToBrowser(h: Hosted, maxAgeMs: number): string {
   const value = randomBytes(24).toString('base64url');
   setCookie(h, prefix + id, value, Math.ceil(maxAgeMs / 1000));
   return `${id}.${digest(value)}`;
+}
+
+/** Clears the cookie of a binding whose start was refused after all. */
+export function unbind(h: Hosted, binding: string): void {
+  const [id] = binding.split('.');
+  if (id) clearCookie(h, prefixOf(h) + id);
 }
 
 export type BindingCheck = { ok: true } | { ok: false; why: 'repost' | 'other-browser'; answer: () => unknown };

@@ -53,9 +53,12 @@ export async function disableProviderForUser(app: App, poolId: string, who: Prov
   if (found) {
     await app.store.transaction(async (tx) => {
       // Pool, then user, then the link (the order of every user write): concurrent unlinks and
-      // links of one user queue here, and each reads `identities` as the one before left it.
+      // links of one user queue here, and each reads `identities` as the one before left it. The
+      // link is read again in here: unlinked and linked to someone else meanwhile, it is theirs.
       await tx.pools.getForUserWrite(pool.id);
-      const user = await app.users.findBySub(pool, found.user_id, tx, { forUpdate: true });
+      const current = await tx.federation.findLink(pool.id, provider.name, userId);
+      if (!current) return;
+      const user = await app.users.findBySub(pool, current.user_id, tx, { forUpdate: true });
       await tx.federation.deleteLink(pool.id, provider.name, userId);
       if (!user) return;
       const rest = identitiesOf(user).filter((i) => !(i.providerName === provider.name && i.userId === userId));

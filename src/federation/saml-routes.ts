@@ -39,7 +39,7 @@ import { SESSION_SECONDS, endSamlSessions, endSession } from '../oauth/session.j
 import { recordHosted } from '../audit/hosted.js';
 import { autoPostPage } from '../oauth/ui/auto-post.js';
 import { showError } from '../oauth/ui/render.js';
-import { bindToBrowser, checkBrowser } from './browser-binding.js';
+import { bindToBrowser, checkBrowser, unbind } from './browser-binding.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
 import { completeFederatedSignIn, refuse } from './routes.js';
@@ -102,13 +102,16 @@ export function registerSaml(_app: App): void {
 }
 
 async function startSaml(h: Hosted, request: AuthorizeRequest, p: IdentityProvider) {
+  let bind: string | undefined;
   try {
     const md = await metadataFor(h.app, p);
     const requestId = `_${randomBytes(20).toString('hex')}`;
-    const state: SamlState = { pool: request.pool.id, provider: p.name, query: h.query.toString(), requestId, exp: h.app.clock.now() + STATE_MS, jti: newUuid(), bind: bindToBrowser(h, STATE_MS) };
+    bind = bindToBrowser(h, STATE_MS);
+    const state: SamlState = { pool: request.pool.id, provider: p.name, query: h.query.toString(), requestId, exp: h.app.clock.now() + STATE_MS, jti: newUuid(), bind };
     const sent = await authnRequest(h, p, md, requestId, h.app.sealer.sealJson(STATE_PURPOSE, state));
     return 'redirect' in sent ? redirect(h, sent.redirect) : autoPostPage(h, sent.post.action, Object.entries(sent.post.fields));
   } catch (e) {
+    if (bind) unbind(h, bind);
     if (e instanceof FederationError) return refuse(h, request, e.message);
     throw e;
   }

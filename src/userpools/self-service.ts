@@ -81,8 +81,9 @@ export async function updateOwnAttributes(
       continue;
     }
     if (next[name] === value) {
+      // Held: asking for the current value only gives up the value waiting for its code.
       if (held.has(name)) givenUp.push(name);
-      touched.push(name);
+      else touched.push(name);
       continue;
     }
     if (held.has(name) && next[name]) {

@@ -192,13 +192,15 @@ export function mergeDocuments(user: User, stored: Pick<UserRow, 'attributes' | 
 }
 
 /**
- * After a save: what `user` now holds is what the row holds, so a later save of the same object
- * counts as changed only what is changed after this one (and never re-applies this one's merge).
+ * After a committed save: the row it wrote becomes what `user` counts its changes from, so a later
+ * save of the same object writes only what changes after this one (and never re-applies this
+ * one's merge). Columns the save did not write may hold other values by now; they count as
+ * unchanged, as they did.
  */
 export function markSaved(user: User, row: UserRow): void {
   const read = (user as UserRead)[AS_READ];
   if (!read) return;
-  const password = user.password;
+  const password = structuredClone(user.password);
   (user as UserRead)[AS_READ] = { row: { ...row }, password: () => password };
 }
 

@@ -81,6 +81,9 @@ export interface SignInPrefetch {
 }
 
 export class Users {
+  /** Rows written by saves inside a caller's transaction, for the caller to mark after its commit. */
+  private readonly savedInTransaction = new WeakMap<User, UserRow>();
+
   readonly codes: Codes;
   /** The pool's Lambda triggers (PreSignUp, PostConfirmation, UserMigration ...). */
   readonly triggers: Triggers;
@@ -245,7 +248,10 @@ export class Users {
         await opts.then?.(tx);
         written = full;
       });
-      if (written) markSaved(user, written);
+      // Marked as saved once the write is committed: by this call when the transaction is its own,
+      // else by its owner (modify) after its commit; a rolled-back save leaves the copy as it was.
+      if (written && !opts.store) markSaved(user, written);
+      else if (written) this.savedInTransaction.set(user, written);
     } catch (e) {
       user.attributes = attributes;
       user.mfa = mfa;
@@ -263,7 +269,7 @@ export class Users {
    * one connection, held by this transaction). Returns the saved user.
    */
   async modify(pool: UserPool, sub: string, change: (fresh: User) => void | Promise<void>, opts: { reindex?: boolean } = {}): Promise<User> {
-    return this.store.transaction(async (tx) => {
+    const fresh = await this.store.transaction(async (tx) => {
       await tx.pools.getForUserWrite(pool.id);
       const fresh = await this.findBySub(pool, sub, tx, { forUpdate: true });
       if (!fresh) throw new UserNotFoundException(USER_NOT_FOUND);
@@ -271,6 +277,9 @@ export class Users {
       await this.save(pool, fresh, { store: tx, reindex: opts.reindex });
       return fresh;
     });
+    const written = this.savedInTransaction.get(fresh);
+    if (written) markSaved(fresh, written);
+    return fresh;
   }
 
   /**

@@ -4,7 +4,7 @@
 // so the page sends the browser to the sign-in page instead of showing the form again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, UpdateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { engines } from '../support/server.js';
 import { lambdaConfig, startTriggerWorld, type TriggerWorld } from '../api/triggers/support.js';
 import { CALLBACK, PASSWORD, cookiesOf, get, hiddenField, postForm, seedOAuthPool, seedWebClient, type OAuthSetup } from './support.js';
@@ -17,7 +17,10 @@ for (const engine of engines) {
     let failPostConfirmation = false;
     before(async () => {
       w = await startTriggerWorld(engine);
-      w.lambda.handlers.preSignUp = (e) => ({ ...e, response: { ...e.response, autoConfirmUser: true, autoVerifyEmail: true } });
+      w.lambda.handlers.preSignUp = (e) => {
+        if (e.userName === 'taken' && e.triggerSource === 'PreSignUp_SignUp') throw new Error('That name is spoken for');
+        return { ...e, response: { ...e.response, autoConfirmUser: true, autoVerifyEmail: true } };
+      };
       w.lambda.handlers.postConfirmation = (e) => {
         if (failPostConfirmation) throw new Error('CRM is down');
         return e;
@@ -43,6 +46,14 @@ for (const engine of engines) {
       assert.match(res.headers.get('location') ?? '', /^http:\/\/localhost:5999\/callback\?code=/);
       const posts = w.lambda.events('postConfirmation').slice(before);
       assert.deepEqual(posts.map((e) => `${e.triggerSource}:${e.userName}`), ['PostConfirmation_ConfirmSignUp:instant']);
+    });
+
+    test("a PreSignUp refusal of a name someone already has shows the function's message (not the sign-in page)", async () => {
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: o.poolId, Username: 'taken', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'taken@example.com' }] }));
+      await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: o.poolId, Username: 'taken', Password: PASSWORD, Permanent: true }));
+      const res = await hostedSignUp('taken');
+      assert.notEqual(res.status, 302, res.headers.get('location') ?? '');
+      assert.match(await res.text(), /That name is spoken for/);
     });
 
     test('PostConfirmation failing: the account exists, the browser goes to the sign-in page', async () => {

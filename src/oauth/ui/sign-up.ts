@@ -10,6 +10,7 @@ import { secretHashOf } from '../../auth/secret-hash.js';
 import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
 import type { User } from '../../userpools/user.js';
+import { isTriggerError } from '../../triggers/errors.js';
 import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
 import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
@@ -64,6 +65,7 @@ export function submitSignUp(h: Hosted) {
     const password = form.get('password') ?? '';
     const client = request.client;
     let result;
+    const startedAt = h.app.clock.now();
     try {
       result = await signUp(
         h.app.users,
@@ -80,9 +82,12 @@ export function submitSignUp(h: Hosted) {
       if (!m) throw e;
       await recordHostedStep(h.app, h.req, { pool: request.pool, clientId: client.id, typed: username, type: 'SignUp', op: 'HostedSignUp', error: e });
       // PreSignUp confirmed the user and PostConfirmation then failed: the account exists and
-      // works (as after ConfirmSignUp), so the form is not shown again for a name now taken.
-      if (e instanceof Error && e.name === 'UserLambdaValidationException' && (await h.app.users.find(request.pool, username))?.status === 'CONFIRMED') {
-        return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
+      // works (as after ConfirmSignUp), so the form is not shown again for a name now taken. Only
+      // a user this very request stored counts (a PreSignUp refusal of a name someone already has
+      // stores nothing).
+      if (isTriggerError(e)) {
+        const made = await h.app.users.find(request.pool, username);
+        if (made?.status === 'CONFIRMED' && made.createdAt >= startedAt) return redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
       }
       return renderSignUp(h, request, { username, email, error: m });
     }
