@@ -63,9 +63,10 @@ const ADDRESS_FAILURES = 20;
 const ADDRESS_WINDOW_MS = 5 * 60_000;
 const KEY_WINDOW_MS = 60 * 60_000;
 
-/** Whether sign-in attempts for `accessKeyId` from this address are refused for now. */
+/** The counter of one key id tried from one address. */
 const pairOf = (req: FastifyRequest, accessKeyId: string) => `key:${accessKeyId}|ip:${req.ip}`;
 
+/** Whether sign-in attempts for `accessKeyId` from this address are refused for now. */
 export async function loginThrottled(app: App, req: FastifyRequest, accessKeyId: string): Promise<boolean> {
   const [key, address] = await app.store.auth.failures(LOGIN_COUNTERS, pairOf(req, accessKeyId), `ip:${req.ip}`);
   const now = app.clock.now();
@@ -74,7 +75,7 @@ export async function loginThrottled(app: App, req: FastifyRequest, accessKeyId:
   return !!key && now < key.last_failed_at + lockMs;
 }
 
-/** Counts a wrong secret (or a success, which clears the key's count). */
+/** Counts a wrong secret (or a success, which clears the count of the key from this address). */
 export async function recordLogin(app: App, req: FastifyRequest, accessKeyId: string, ok: boolean): Promise<void> {
   if (ok) return app.store.auth.clearFailures(LOGIN_COUNTERS, pairOf(req, accessKeyId));
   const now = app.clock.now();
