@@ -2,9 +2,9 @@
 //
 //   npm run bench -- profile [--engine sqlite|postgres] [--scenario srp|RefreshTokenAuth|
 //                             GetTokensFromRefreshToken|UserPasswordAuth|GetUser] [--seconds 8]
-//                            [--cpu-profile FILE] [--top 40]
+//                            [--cpu-profile FILE] [--top 40] [--connections 10]
 //
-// Runs one scenario at full load (the load generator of bench/signin.ts, 10 connections) against
+// Runs one scenario at full load (the load generator of bench/signin.ts, --connections) against
 // a server in this process, and prints per answered request:
 //   - CPU of each thread of this process (Linux /proc: the event loop, the crypto workers, the
 //     SQLite checkpointer, V8's helpers), user and system time;
@@ -34,6 +34,9 @@ const seconds = Number(f.get('seconds') ?? 8);
 if (!(seconds > 0)) throw new Error('--seconds: a positive number');
 const profileFile = f.get('cpu-profile');
 const top = Number(f.get('top') ?? 40);
+// Fewer connections leave the cores idle between requests: the sampled profile then shows CPU, not waiting for it.
+const connections = Number(f.get('connections') ?? 10);
+if (!(connections >= 1)) throw new Error('--connections: at least 1');
 const SIGNERS = 200;
 
 const statements = countStatements();
@@ -50,10 +53,10 @@ const job: Exclude<Job, { kind: 'exit' }> =
         clientId,
         users: srpUsers,
         ephemerals: 500,
-        connections: 10,
+        connections,
         seconds,
       }
-    : { kind: 'cannon', url: s.url, scenario: scenario as Scenario, params: { clientId, refreshTokens, accessTokens, usernames, password: PASSWORD }, connections: 10, seconds };
+    : { kind: 'cannon', url: s.url, scenario: scenario as Scenario, params: { clientId, refreshTokens, accessTokens, usernames, password: PASSWORD }, connections, seconds };
 const load = await LoadGen.start();
 await load.run({ ...job, seconds: 2 });
 
