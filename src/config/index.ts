@@ -28,6 +28,7 @@ export interface Config {
   lambdaEndpoint?: string;
   /** base64 or hex of 32 bytes: encrypts the code custom sender triggers receive. */
   customSenderKey?: string;
+  kmsEndpoint?: string;
   stsEndpoint?: string;
   /** Cognito Sync push sync: an SNS-compatible endpoint instead of AWS SNS. */
   snsEndpoint?: string;
@@ -94,7 +95,8 @@ export const configFields: readonly ConfigField[] = [
   { env: 'TESSERA_SMTP_URL', key: 'smtpUrl', kind: 'url', secret: true, defaultDoc: 'dev outbox', doc: '`smtp://user:pass@host:port` or `smtps://…`: where e-mail goes (`?starttls=true` to upgrade)' },
   { env: 'TESSERA_SMTP_FROM', key: 'smtpFrom', kind: 'string', default: () => 'no-reply@tessera.local', defaultDoc: '`no-reply@tessera.local`', doc: 'sender address when the pool names none' },
   { env: 'TESSERA_LAMBDA_ENDPOINT', key: 'lambdaEndpoint', kind: 'url', defaultDoc: 'AWS Lambda of the function\'s region', doc: 'base URL of a Lambda Invoke API for the pools\' Lambda triggers (SAM local, LocalStack, ...)' },
-  { env: 'TESSERA_CUSTOM_SENDER_KEY', key: 'customSenderKey', kind: 'key32', secret: true, defaultDoc: 'none: custom sender messages are dropped', doc: '32 bytes, hex or base64: encrypts the `code` of CustomEmailSender / CustomSMSSender events (README "Triggers")' },
+  { env: 'TESSERA_CUSTOM_SENDER_KEY', key: 'customSenderKey', kind: 'key32', secret: true, defaultDoc: 'none: the pool\'s KMS key, as Cognito', doc: '32 bytes, hex or base64: encrypts the `code` of CustomEmailSender / CustomSMSSender events with this key instead of KMS (README "Triggers")' },
+  { env: 'TESSERA_KMS_ENDPOINT', key: 'kmsEndpoint', kind: 'url', defaultDoc: 'AWS KMS of the key\'s region', doc: 'base URL of a KMS API (LocalStack, local-kms, ...): the data keys of custom sender codes come from its GenerateDataKey' },
   { env: 'TESSERA_STS_ENDPOINT', key: 'stsEndpoint', kind: 'url', defaultDoc: 'Tessera issues the credentials; AWS STS for push sync and streams', doc: 'STS endpoint: identity-pool credentials come from its AssumeRoleWithWebIdentity, as in Cognito; push sync and Cognito Streams assume their roles there (AssumeRole)' },
   { env: 'TESSERA_SNS_ENDPOINT', key: 'snsEndpoint', kind: 'url', defaultDoc: 'AWS SNS of the application\'s region', doc: 'SNS-compatible endpoint for Cognito Sync push sync (LocalStack, ...)' },
   { env: 'TESSERA_KINESIS_ENDPOINT', key: 'kinesisEndpoint', kind: 'url', defaultDoc: 'AWS Kinesis of `TESSERA_REGION`', doc: 'Kinesis-compatible endpoint for Cognito Streams (LocalStack, kinesalite, ...)' },

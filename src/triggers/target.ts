@@ -5,7 +5,7 @@
 // Rules checked when a pool is created or updated (checkLambdaConfig):
 // - a URL is https, or http only for localhost / 127.0.0.1 / [::1];
 // - PreTokenGeneration and PreTokenGenerationConfig.LambdaArn, when both are set, are the same;
-// - custom senders need KMSKeyID (Cognito's rule; Tessera's key is TESSERA_CUSTOM_SENDER_KEY).
+// - custom senders need KMSKeyID (Cognito's rule; the codes are encrypted under it, sender-code.ts).
 // The model's ArnType pattern refuses URLs before this check runs; src/models/validate.ts lets
 // http(s) URLs through for LambdaConfig members only (its WEBHOOK_URL exception).
 import { InvalidParameterException } from '../errors.js';

@@ -26,7 +26,7 @@ import type { Users } from '../userpools/users.js';
 import { afterPasswordVerifier, answerCustomChallenge, startCustomAuth } from './custom-auth.js';
 import { composeCustomMessage } from './custom-message.js';
 import { sendThroughCustomSender } from './custom-sender.js';
-import { senderKeyOf } from './sender-code.js';
+import { KmsCodeEncryptor, senderKeyOf } from './sender-code.js';
 import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
 import { LambdaInvoker } from './invoke-lambda.js';
 import { WebhookInvoker } from './invoke-webhook.js';
@@ -56,11 +56,11 @@ export class Triggers {
   readonly webhookSecrets: WebhookSecrets;
   readonly runner: TriggerRunner;
   private readonly lambda: LambdaInvoker;
-  private readonly senderKey?: Buffer;
+  private readonly senderEncryption: { key?: Buffer; kms: KmsCodeEncryptor };
 
   constructor(private readonly deps: TriggerDeps) {
     this.webhookSecrets = new WebhookSecrets(deps);
-    this.senderKey = senderKeyOf(deps.config.customSenderKey);
+    this.senderEncryption = { key: senderKeyOf(deps.config.customSenderKey), kms: new KmsCodeEncryptor({ endpoint: deps.config.kmsEndpoint }) };
     this.lambda = new LambdaInvoker({ region: deps.config.region, endpoint: deps.config.lambdaEndpoint });
     const webhook = new WebhookInvoker({
       secretOf: (poolId) => this.webhookSecrets.get(poolId),
@@ -93,7 +93,7 @@ export class Triggers {
 
   /** Messages.customSender: true when the pool's custom sender took the message (custom-sender.ts). */
   async customSend(ctx: MessageContext, medium: DeliveryMedium): Promise<boolean> {
-    return sendThroughCustomSender(this.runner, this.deps.log, this.senderKey, ctx, medium);
+    return sendThroughCustomSender(this.runner, this.deps.log, this.senderEncryption, ctx, medium);
   }
 
   /**
