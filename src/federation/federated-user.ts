@@ -84,24 +84,30 @@ export function identitiesOf(user: User): Identity[] {
   }
 }
 
+/** Who signs in: the user, and whether this sign-in made it (the identity's first). */
+export interface FederatedUser {
+  user: User;
+  created: boolean;
+}
+
 /** The user this verified identity signs in as (created or refreshed as the file comment says). */
-export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string, issuer?: string): Promise<User> {
+export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string, issuer?: string): Promise<FederatedUser> {
   const userId = providerUserId(p, claims);
   const attributes = mapAttributes(p, claims);
   const linked = await app.store.federation.findLink(pool.id, p.name, userId);
   if (linked) {
     const user = await app.users.findBySub(pool, linked.user_id);
-    if (user) return user;
+    if (user) return { user, created: false };
   }
   const username = `${p.name}_${userId}`;
   if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
   const now = app.clock.now();
   const existing = await app.users.find(pool, username);
-  if (existing && existing.username === username) return refreshed(app, pool, p, userId, existing, attributes, now);
+  if (existing && existing.username === username) return { user: await refreshed(app, pool, p, userId, existing, attributes, now), created: false };
   const target = await autoLinkTarget(app, pool, p, claims);
   if (target) {
     await link(app, pool, p, userId, target);
-    return (await app.users.findBySub(pool, target.id)) ?? target;
+    return { user: (await app.users.findBySub(pool, target.id)) ?? target, created: false };
   }
   const user = app.users.build(pool, {
     username,
@@ -117,10 +123,10 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     // A first sign-in of the same upstream user in another tab or process made it meanwhile.
     const raced = e instanceof UsernameExistsException ? await app.users.find(pool, username) : undefined;
     if (!raced) throw e;
-    return refreshed(app, pool, p, userId, raced, attributes, now);
+    return { user: await refreshed(app, pool, p, userId, raced, attributes, now), created: false };
   }
   await joinProviderGroup(app, pool, p, user);
-  return user;
+  return { user, created: true };
 }
 
 /**

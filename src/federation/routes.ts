@@ -27,6 +27,7 @@ import { errorRedirectUrl, formOf, redirect, type Hosted } from '../oauth/http.j
 import { hostedRoutes } from '../oauth/routes.js';
 import { startSession } from '../oauth/session.js';
 import { FEDERATED_FLOW, recordHosted } from '../audit/hosted.js';
+import { flowContext } from '../oauth/ui/flow.js';
 import { showError } from '../oauth/ui/render.js';
 import { bindToBrowser, checkBrowser } from './browser-binding.js';
 import { userForIdentity } from './federated-user.js';
@@ -108,13 +109,15 @@ async function idpResponse(h: Hosted) {
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
   return completeFederatedSignIn(h, request, provider, async () => {
     const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h)) : await oidcClaims(h, provider, code, state.nonce);
-    return { user: await userForIdentity(h.app, request.pool, provider, claims, request.client.id) };
+    return userForIdentity(h.app, request.pool, provider, claims, request.client.id);
   });
 }
 
 /** What the provider-specific part of a federated sign-in gives the common end. */
 export interface UpstreamSignIn {
   user: User;
+  /** This sign-in made the user (the identity's first). */
+  created: boolean;
   /** For SAML sign-ins: what single logout needs to find the hosted session. */
   saml?: { provider: string; nameID: string; sessionIndex?: string };
   /** Runs once the hosted session is started (a provider's own cookies). */
@@ -123,23 +126,30 @@ export interface UpstreamSignIn {
 
 /**
  * The common end of every federated sign-in (OIDC, social, SAML): `upstream` checks the
- * provider's answer and finds or creates the user; a disabled user is refused; the outcome is an
- * audit event; then the hosted session starts and the app's authorization request is answered.
- * Failures of the upstream part (FederationError, a Cognito exception such as a refusing
- * PreSignUp trigger) go back to the app as invalid_request.
+ * provider's answer and finds or creates the user; a disabled user is refused; then the triggers
+ * of a federated sign-in, as Cognito documents them: the first one (the user was just made, after
+ * PreSignUp_ExternalProvider) runs PostConfirmation_ConfirmSignUp and its tokens no
+ * PostAuthentication; every later one runs PreAuthentication_Authentication here and
+ * PostAuthentication when its tokens are issued. The outcome is an audit event; then the hosted
+ * session starts and the app's authorization request is answered. Failures (FederationError, a
+ * Cognito exception such as a refusing trigger) go back to the app as invalid_request.
  */
 export async function completeFederatedSignIn(h: Hosted, request: AuthorizeRequest, provider: IdentityProvider, upstream: () => Promise<UpstreamSignIn>) {
   try {
-    const { user, saml, started } = await upstream();
+    const { user, created, saml, started } = await upstream();
     if (!user.enabled) {
       await auditFederated(h, request, provider.name, 'Fail', { userId: user.id, username: user.username, reason: 'UserDisabled' });
       return refuse(h, request, 'User is disabled.');
     }
+    // As after ConfirmSignUp, a failing PostConfirmation leaves the user made: the next sign-in
+    // is a returning one.
+    if (created) await h.app.triggers.postConfirmation({ pool: request.pool, source: 'ConfirmSignUp', user, clientId: request.client.id });
+    else await h.app.triggers.preAuthentication(flowContext(h, request), user, user.username);
     await auditFederated(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
     const session = await startSession(h, user, now, request.client.id, saml);
     started?.();
-    return await finishAuthorize(h, request, user, now, session.sid);
+    return await finishAuthorize(h, request, user, now, session.sid, created);
   } catch (e) {
     if (e instanceof FederationError) {
       await auditFederated(h, request, provider.name, 'Fail', { reason: 'FederationError' });

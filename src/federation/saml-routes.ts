@@ -153,10 +153,10 @@ async function idpResponse(h: Hosted) {
     const md = await metadataFor(h.app, idp);
     const signIn = await verifySamlResponse(h, idp, md, samlResponse, state?.requestId);
     // identities[].issuer of a SAML user is the IdP's entity id, as Cognito shows it.
-    const user = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId);
+    const found = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId);
     const sso: SsoCookie = { pool: request.pool.id, provider: idp.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
     return {
-      user,
+      ...found,
       saml: { provider: idp.name, nameID: signIn.nameID, sessionIndex: signIn.sessionIndex },
       started: () => setCookie(h, SSO_COOKIE, h.app.sealer.sealJson(SSO_PURPOSE, sso), SESSION_SECONDS),
     };

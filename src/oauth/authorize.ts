@@ -203,12 +203,13 @@ export async function usableSession(h: Hosted, request: AuthorizeRequest): Promi
 /**
  * Ends an authorize request for a signed-in user: the code, or (implicit) the tokens, on the
  * redirect URI. `sid`: the hosted session's id (a tracked SSO session is the tokens' origin).
+ * `firstSignIn`: a federated user's first sign-in, whose tokens come without PostAuthentication.
  */
-export async function finishAuthorize(h: Hosted, request: AuthorizeRequest, user: User, authTime: number, sid?: string) {
+export async function finishAuthorize(h: Hosted, request: AuthorizeRequest, user: User, authTime: number, sid?: string, firstSignIn = false) {
   const state = request.state;
   const sso = sid && isSsoSessionId(sid) ? sid : undefined;
   if (request.responseType === 'code') {
-    const code = issueAuthorizationCode(h.app, request, user, authTime, sso);
+    const code = issueAuthorizationCode(h.app, request, user, authTime, sso, firstSignIn);
     const p = new URLSearchParams({ code });
     if (state !== undefined) p.set('state', state);
     return redirect(h, appendParams(request.redirectUri, p, false));
@@ -222,6 +223,7 @@ export async function finishAuthorize(h: Hosted, request: AuthorizeRequest, user
     authTime,
     atHash: true,
     context: { ...requestContext(h), ssoSessionId: sso },
+    trigger: firstSignIn ? { source: 'TokenGeneration_HostedAuth', postAuthentication: false } : undefined,
   });
   const p = new URLSearchParams({ access_token: r.AccessToken!, token_type: 'Bearer', expires_in: String(r.ExpiresIn) });
   if (request.scopes.includes('openid')) p.set('id_token', r.IdToken!);

@@ -63,6 +63,7 @@ export interface ClaimsHookInput {
   /** `TokenGeneration_Authentication`, `_NewPasswordChallenge`, `_RefreshTokens`, `_HostedAuth` ... */
   source: string;
   clientMetadata?: Record<string, string>;
+  postAuthentication?: false;
   scopes: string[];
   id: JWTPayload;
   access: JWTPayload;
@@ -72,6 +73,8 @@ export interface ClaimsHookInput {
 export interface TokenTrigger {
   source: string;
   clientMetadata?: Record<string, string>;
+  /** false: a sign-in that runs no PostAuthentication (a federated user's first, which ran PostConfirmation). */
+  postAuthentication?: false;
 }
 
 /** What a valid access token stands for. */

@@ -31,6 +31,8 @@ export interface TokenClaimsInput {
   /** `TokenGeneration_<source>`. */
   source: string;
   clientMetadata?: Record<string, string>;
+  /** false: a sign-in without PostAuthentication (a federated user's first). */
+  postAuthentication?: false;
   scopes: string[];
   id?: JWTPayload;
   access: JWTPayload;

@@ -4,15 +4,19 @@
 // event to its target (invoke-lambda.ts / invoke-webhook.ts) and maps failures to Cognito's errors.
 //
 // Hook points:
-//   PreSignUp              userpools/registration.ts  signUp, adminCreateUser (before the insert)
-//   PostConfirmation       userpools/registration.ts  confirmSignUp, adminConfirmSignUp (after commit)
+//   PreSignUp              userpools/registration.ts  signUp, adminCreateUser (before the insert);
+//                          federation/federated-user.ts  a federated user's first sign-in
+//   PostConfirmation       userpools/registration.ts  confirmSignUp, adminConfirmSignUp (after commit);
+//                          federation/routes.ts       a federated user's first sign-in
 //   CustomMessage          messaging/messages.ts      Messages.composer (app.ts plugs it in)
 //   Custom*Sender          messaging/messages.ts      Messages.customSender (app.ts plugs it in)
 //   PreTokenGeneration     tokens/tokens.ts           before signing, on sign-in and refresh
-//   PreAuthentication      auth/srp.ts, auth/password.ts, custom-auth.ts (user resolved, proof not checked)
+//   PreAuthentication      auth/srp.ts, auth/password.ts, custom-auth.ts (user resolved, proof not checked);
+//                          federation/routes.ts       a federated user's later sign-ins
 //   UserMigration          auth/password.ts (unknown user, password sign-in)
 //   Define/Create/Verify   auth/flows.ts CUSTOM_AUTH and CUSTOM_CHALLENGE (custom-auth.ts), auth/srp.ts
-//   PostAuthentication     tokens/tokens.ts           with PreTokenGeneration, on sign-ins (not refresh)
+//   PostAuthentication     tokens/tokens.ts           with PreTokenGeneration, on sign-ins (not refresh,
+//                                                     not a federated user's first)
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/index.js';
@@ -98,10 +102,11 @@ export class Triggers {
 
   /**
    * The tokens' claims hook (tokens.ts), run before anything of the tokens is written: on a
-   * sign-in, PostAuthentication first (it may refuse the tokens); then PreTokenGeneration.
+   * sign-in, PostAuthentication first (it may refuse the tokens; not on a federated user's first
+   * sign-in, which ran PostConfirmation instead); then PreTokenGeneration.
    */
   async customizeTokens(a: TokenClaimsInput): Promise<TokenClaims> {
-    if (a.session && !NOT_SIGN_INS.has(a.source)) {
+    if (a.session && !NOT_SIGN_INS.has(a.source) && a.postAuthentication !== false) {
       await runPostAuthentication(this.runner, { pool: a.pool, clientId: a.clientId, user: a.session.user, clientMetadata: a.clientMetadata });
     }
     return customizeTokenClaims(this.runner, this.deps.log, a);

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient, startServer, type TestServer } from '../support/server.js';
 import { refused } from '../oauth/support.js';
-import { userForIdentity } from '../../src/federation/federated-user.js';
+import { userForIdentity, type FederatedUser } from '../../src/federation/federated-user.js';
 import { federationOf } from '../../src/federation/index.js';
 
 const OIDC = {
@@ -157,8 +157,11 @@ for (const engine of engines) {
       assert.ok(provider);
       for (let round = 0; round < 4; round++) {
         const claims = { sub: `racer-${round}`, email: `racer-${round}@example.com` };
-        const users: { id: string; username: string }[] = await Promise.all(Array.from({ length: 4 }, () => userForIdentity(s.app, pool, provider!, claims, 'client')));
+        const outcomes: FederatedUser[] = await Promise.all(Array.from({ length: 4 }, () => userForIdentity(s.app, pool, provider!, claims, 'client')));
+        const users: { id: string; username: string }[] = outcomes.map((f) => f.user);
         assert.equal(new Set(users.map((u) => u.id)).size, 1, `round ${round}`);
+        // One of the four made the user: that sign-in alone is the identity's first (PostConfirmation).
+        assert.equal(outcomes.filter((f) => f.created).length, 1, `round ${round}`);
         assert.equal(users[0]!.username, `Racy_racer-${round}`);
       }
       await s.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'Racy_taken', MessageAction: 'SUPPRESS' }));
@@ -173,7 +176,7 @@ for (const engine of engines) {
       const client = await s.app.pools.getClient(poolId, clientId);
       const pub = publicClient(s.url);
       try {
-        const fed = await userForIdentity(s.app, pool, provider, { sub: 'ext-1' }, clientId);
+        const fed = (await userForIdentity(s.app, pool, provider, { sub: 'ext-1' }, clientId)).user;
         const fedTokens = await s.app.tokens.issueForSignIn({ pool, client, user: fed });
         await assert.rejects(pub.send(new ChangePasswordCommand({ AccessToken: fedTokens.AccessToken!, ProposedPassword: 'Local-Passw0rd!' })), { name: 'NotAuthorizedException' });
         assert.equal((await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Fedd_ext-1' }))).UserStatus, 'EXTERNAL_PROVIDER');
@@ -211,11 +214,11 @@ for (const engine of engines) {
       );
       const pool = await s.app.pools.get(schemaPool);
       const provider = (await federationOf(s.app).providers.find(schemaPool, 'Mapper'))!;
-      const first = await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm@example.com', email_verified: true, pv: 'yes', tier: 'gold' }, 'client');
+      const first = (await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm@example.com', email_verified: true, pv: 'yes', tier: 'gold' }, 'client')).user;
       assert.equal(first.attributes.email_verified, 'true');
       assert.equal(first.attributes.phone_number_verified, undefined);
       assert.equal(first.attributes['custom:tier'], 'gold');
-      const again = await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm2@example.com', email_verified: 'False', tier: 'platinum' }, 'client');
+      const again = (await userForIdentity(s.app, pool, provider, { sub: 'm-1', email: 'm2@example.com', email_verified: 'False', tier: 'platinum' }, 'client')).user;
       assert.equal(again.attributes.email, 'm2@example.com');
       assert.equal(again.attributes.email_verified, 'false');
       assert.equal(again.attributes['custom:tier'], 'gold');

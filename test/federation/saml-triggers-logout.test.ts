@@ -31,9 +31,9 @@ for (const engine of engines) {
     let seen = 0;
 
     before(async () => {
-      lambda = await startLambdaServer({ preSignUp: (e) => e, postAuth: (e) => e });
+      lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e });
       s = await startServer({ engine, env: { TESSERA_LAMBDA_ENDPOINT: lambda.url } });
-      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'saml-more', LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostAuthentication: 'postAuth' }) }))).UserPool!.Id!;
+      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'saml-more', LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth' }) }))).UserPool!.Id!;
       const prefix = `samlm${Date.now().toString(36)}`;
       await s.idp.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
       base = `${s.url}/_domain/${prefix}`;
@@ -92,7 +92,7 @@ for (const engine of engines) {
       return client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: 'st' });
     }
 
-    test('the login page button signs in through the IdP; PreSignUp_ExternalProvider once, PostAuthentication at each exchange', async () => {
+    test('the login page button signs in through the IdP; the first sign-in runs PreSignUp_ExternalProvider and PostConfirmation, later ones PreAuthentication and PostAuthentication', async () => {
       idp.users.set('dana@corp.example', { mail: 'dana@corp.example' });
       const tokens = await signIn('dana@corp.example');
       assert.equal(tokens.claims()!['cognito:username'], 'Corp_dana@corp.example');
@@ -101,10 +101,14 @@ for (const engine of engines) {
       assert.equal(pre[0].triggerSource, 'PreSignUp_ExternalProvider');
       assert.equal(pre[0].userName, 'Corp_dana@corp.example');
       assert.equal(pre[0].request.userAttributes.email, 'dana@corp.example');
-      assert.equal(lambda.events('postAuth').length, 1);
+      assert.deepEqual(lambda.events('postConfirm').map((e) => [e.triggerSource, e.userName]), [['PostConfirmation_ConfirmSignUp', 'Corp_dana@corp.example']]);
+      assert.equal(lambda.events('preAuth').length, 0);
+      assert.equal(lambda.events('postAuth').length, 0);
       await signIn('dana@corp.example');
       assert.equal(lambda.events('preSignUp').length, 1);
-      assert.equal(lambda.events('postAuth').length, 2);
+      assert.equal(lambda.events('postConfirm').length, 1);
+      assert.deepEqual(lambda.events('preAuth').map((e) => e.triggerSource), ['PreAuthentication_Authentication']);
+      assert.deepEqual(lambda.events('postAuth').map((e) => e.triggerSource), ['PostAuthentication_Authentication']);
     });
 
     test("the IdP's own LogoutRequest ends the hosted session and is answered with a LogoutResponse", async () => {

@@ -1,6 +1,9 @@
 // Lambda triggers on a federated sign-in (chromium, oidc-provider 8 upstream, the test Lambda
-// server): the first sign-in runs PreSignUp_ExternalProvider for `<ProviderName>_<sub>`, and the
-// code exchange runs PostAuthentication; a returning user does not run PreSignUp again.
+// server), with the trigger sources Cognito documents for federated users: the first sign-in runs
+// PreSignUp_ExternalProvider for `<ProviderName>_<sub>` and PostConfirmation_ConfirmSignUp, and
+// its tokens come without PostAuthentication; a returning user runs PreAuthentication_Authentication
+// and, at the code exchange, PostAuthentication_Authentication. PreTokenGeneration runs on each as
+// TokenGeneration_HostedAuth. A refusing PreAuthentication stops the sign-in.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateIdentityProviderCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -25,9 +28,16 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
   let clientId: string;
 
   before(async () => {
-    lambda = await startLambdaServer({ preSignUp: (e) => e, postAuth: (e) => e });
+    lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e, preToken: (e) => e });
     s = await startServer({ engine: 'sqlite', env: { TESSERA_LAMBDA_ENDPOINT: lambda.url } });
-    poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'fed-triggers', LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostAuthentication: 'postAuth' }) }))).UserPool!.Id!;
+    poolId = (
+      await s.idp.send(
+        new CreateUserPoolCommand({
+          PoolName: 'fed-triggers',
+          LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth', PreTokenGeneration: 'preToken' }),
+        }),
+      )
+    ).UserPool!.Id!;
     const prefix = `fedtrig${Date.now().toString(36)}`;
     await s.idp.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
     const base = `${s.url}/_domain/${prefix}`;
@@ -53,7 +63,7 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     await lambda?.close();
   });
 
-  async function signIn(login: string) {
+  async function signIn(login: string, opts: { refused?: boolean } = {}) {
     await b.context.clearCookies();
     const config = await client.discovery(new URL(`${s.url}/${poolId}`), clientId, undefined, client.None(), insecure);
     const { url, checks } = await authorizationRequest(config, app.callback, { scope: 'openid email', identity_provider: 'Upstream' }, { state: false, nonce: false });
@@ -63,11 +73,16 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     await b.page.locator('input[name=password]').fill('anything');
     await b.page.locator('button[type=submit]').click();
     const back = await appVisit(app, b.page, seen);
+    if (opts.refused) return back;
     assert.equal(back.searchParams.get('error'), null, back.searchParams.get('error_description') ?? '');
     return client.authorizationCodeGrant(config, back, checks);
   }
 
-  test('PreSignUp_ExternalProvider on the first sign-in only; PostAuthentication at each code exchange', async () => {
+  const sources = () => lambda.events('preSignUp').concat(lambda.events('postConfirm'), lambda.events('preAuth'), lambda.events('postAuth'), lambda.events('preToken'));
+  /** The trigger sources the user's sign-ins ran so far, sorted (the functions' logs are kept apart). */
+  const ofUser = (name: string) => sources().filter((e) => e.userName === name).map((e) => e.triggerSource).sort();
+
+  test('first sign-in: PreSignUp_ExternalProvider, PostConfirmation_ConfirmSignUp, no PostAuthentication; then PreAuthentication and PostAuthentication each time', async () => {
     up.accounts.set('t-1', { email: 't1@example.com', email_verified: true });
     await signIn('t-1');
     const pre = lambda.events('preSignUp');
@@ -75,9 +90,50 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     assert.equal(pre[0].triggerSource, 'PreSignUp_ExternalProvider');
     assert.equal(pre[0].userName, 'Upstream_t-1');
     assert.equal(pre[0].request.userAttributes.email, 't1@example.com');
-    assert.equal(lambda.events('postAuth').length, 1);
+    const confirmed = lambda.events('postConfirm');
+    assert.equal(confirmed.length, 1);
+    assert.equal(confirmed[0].triggerSource, 'PostConfirmation_ConfirmSignUp');
+    assert.equal(confirmed[0].userName, 'Upstream_t-1');
+    assert.equal(confirmed[0].callerContext.clientId, clientId);
+    assert.equal(confirmed[0].request.userAttributes['cognito:user_status'], 'EXTERNAL_PROVIDER');
+    assert.ok(confirmed[0].request.userAttributes.identities, 'the user as stored, identities included');
+    assert.deepEqual(ofUser('Upstream_t-1'), ['PostConfirmation_ConfirmSignUp', 'PreSignUp_ExternalProvider', 'TokenGeneration_HostedAuth']);
+
     await signIn('t-1');
     assert.equal(lambda.events('preSignUp').length, 1);
-    assert.equal(lambda.events('postAuth').length, 2);
+    assert.equal(lambda.events('postConfirm').length, 1);
+    const preAuth = lambda.events('preAuth');
+    assert.equal(preAuth.length, 1);
+    assert.equal(preAuth[0].triggerSource, 'PreAuthentication_Authentication');
+    assert.equal(preAuth[0].request.userAttributes.email, 't1@example.com');
+    assert.equal(lambda.events('postAuth').length, 1);
+    assert.equal(lambda.events('postAuth')[0].triggerSource, 'PostAuthentication_Authentication');
+    assert.deepEqual(ofUser('Upstream_t-1'), [
+      'PostAuthentication_Authentication',
+      'PostConfirmation_ConfirmSignUp',
+      'PreAuthentication_Authentication',
+      'PreSignUp_ExternalProvider',
+      'TokenGeneration_HostedAuth',
+      'TokenGeneration_HostedAuth',
+    ]);
+  });
+
+  test('a returning user refused by PreAuthentication gets no code: the app gets invalid_request with the function\'s message', async () => {
+    up.accounts.set('t-2', { email: 't2@example.com', email_verified: true });
+    await signIn('t-2');
+    lambda.handlers.preAuth = (e) => {
+      if (e.userName === 'Upstream_t-2') throw new Error('Not today');
+      return e;
+    };
+    try {
+      const before = lambda.events('postAuth').length;
+      const back = (await signIn('t-2', { refused: true })) as URL;
+      assert.equal(back.searchParams.get('error'), 'invalid_request');
+      assert.equal(back.searchParams.get('error_description'), 'PreAuthentication failed with error Not today.');
+      assert.equal(back.searchParams.get('code'), null);
+      assert.equal(lambda.events('postAuth').length, before);
+    } finally {
+      lambda.handlers.preAuth = (e) => e;
+    }
   });
 });

@@ -40,10 +40,15 @@ interface CodeData {
   jti: string;
   /** The tracked SSO session the code came through. */
   sso?: string;
+  /** A federated user's first sign-in: PostConfirmation ran, PostAuthentication does not. */
+  first?: true;
 }
 
-/** `ssoSessionId`: the tracked managed-login session the code comes through (its token session's origin). */
-export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User, authTime: number, ssoSessionId?: string): string {
+/**
+ * `ssoSessionId`: the tracked managed-login session the code comes through (its token session's
+ * origin); `firstSignIn`: a federated user's first sign-in (no PostAuthentication at the exchange).
+ */
+export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User, authTime: number, ssoSessionId?: string, firstSignIn = false): string {
   const data: CodeData = {
     pool: r.pool.id,
     client: r.client.id,
@@ -56,6 +61,7 @@ export function issueAuthorizationCode(app: App, r: AuthorizeRequest, user: User
     exp: app.clock.now() + CODE_LIFETIME_MS,
     jti: newUuid(),
     ...(ssoSessionId ? { sso: ssoSessionId } : {}),
+    ...(firstSignIn ? { first: true as const } : {}),
   };
   return app.sealer.sealJson(PURPOSE, data);
 }
@@ -82,7 +88,7 @@ export const authorizationCodeGrant: Grant = async ({ app, pool, client, params,
   if (!user || !user.enabled) throw invalidGrant('The user of this authorization code can no longer sign in.');
   // PostAuthentication / PreTokenGeneration may refuse: the request's error, in Cognito's words.
   // The family is named after the code, so that a second presentation of the code can revoke it.
-  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti, context: { ...context, ssoSessionId: data.sso } }).catch((e: unknown) => {
+  const r = await app.tokens.issueForSignIn({ pool, client, user, scopes: data.scopes, nonce: data.nonce, authTime: data.authTime, atHash: true, familyId: data.jti, context: { ...context, ssoSessionId: data.sso }, trigger: data.first ? { source: 'TokenGeneration_HostedAuth', postAuthentication: false } : undefined }).catch((e: unknown) => {
     throw isTriggerError(e) ? invalidRequest((e as Error).message) : e;
   });
   // The family exists now: if the code was presented again meanwhile, it is revoked at once.
