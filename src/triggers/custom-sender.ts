@@ -28,8 +28,9 @@ export interface SenderEncryption {
 export function sendThroughCustomSender(runner: TriggerRunner, log: Logger, enc: SenderEncryption, ctx: MessageContext, medium: DeliveryMedium): boolean {
   const name = medium === 'EMAIL' ? 'CustomEmailSender' : 'CustomSMSSender';
   if (!runner.has(ctx.pool, name)) return false;
-  const fire = (code: string, local: boolean) => {
-    const event = envelope({
+  // The event is built now, from the user as the operation left it; the code goes in once encrypted.
+  const eventWith = (code: string, local: boolean) =>
+    envelope({
       pool: ctx.pool,
       triggerSource: `${name}_${ctx.trigger}`,
       userName: ctx.user.username,
@@ -43,12 +44,11 @@ export function sendThroughCustomSender(runner: TriggerRunner, log: Logger, enc:
       },
       response: {},
     });
-    void runner.fire(ctx.pool, name, event);
-  };
   if (enc.key) {
-    fire(encryptCode(enc.key, ctx.pool.id, ctx.code), true);
+    void runner.fire(ctx.pool, name, eventWith(encryptCode(enc.key, ctx.pool.id, ctx.code), true));
     return true;
   }
+  const event = eventWith('', false);
   const keyId = ctx.pool.settings.LambdaConfig?.KMSKeyID;
   if (!keyId) {
     // CreateUserPool/UpdateUserPool refuse a custom sender without KMSKeyID; a pool stored otherwise still sends nothing in clear.
@@ -56,9 +56,12 @@ export function sendThroughCustomSender(runner: TriggerRunner, log: Logger, enc:
     return true;
   }
   // Like the invocation itself, the encryption is not waited for: the operation goes on.
-  enc.kms.encrypt(keyId, ctx.pool.id, ctx.code).then(
-    (code) => fire(code, false),
-    (err: Error) => log.error({ poolId: ctx.pool.id, trigger: name, kmsError: err.name, reason: err.message }, 'KMS did not encrypt the custom sender code: message dropped'),
-  );
+  enc.kms
+    .encrypt(keyId, ctx.pool.id, ctx.code)
+    .then((code) => {
+      (event.request as { code: string }).code = code;
+      void runner.fire(ctx.pool, name, event);
+    })
+    .catch((err: Error) => log.error({ poolId: ctx.pool.id, trigger: name, kmsError: err.name, reason: err.message }, 'KMS did not encrypt the custom sender code: message dropped'));
   return true;
 }

@@ -5,7 +5,10 @@
 // credentials) or at TESSERA_KMS_ENDPOINT (LocalStack, local-kms). The message is what a real
 // Cognito event carries: format version 1, suite AES-256-GCM with HKDF-SHA384 and an ECDSA P-384
 // signature (0x0378, not key-committing, so Encryption SDK 1.x decrypts it too) and the encryption
-// context {"userpool-id": <pool id>}. A function written for Cognito decrypts it unchanged:
+// context {"userpool-id": <pool id>}. KMSKeyID is best a key ARN: KMS writes the key's ARN into the
+// message, so a function whose keyring names an alias ARN finds no key it knows. Tessera's own AWS
+// principal needs kms:GenerateDataKey on the key (at AWS, Cognito's key policy names the
+// cognito-idp service instead). A function written for Cognito decrypts it unchanged:
 //   const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
 //   const { plaintext } = await decrypt(new KmsKeyringNode({ keyIds: [keyArn] }), Buffer.from(event.request.code, 'base64'));
 //
@@ -64,17 +67,30 @@ export class KmsCodeEncryptor {
   private readonly sdk = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
   private readonly clients;
   private readonly keyrings = new Map<string, KmsKeyringNode>();
+  private readonly defaultRegion: string;
 
-  constructor(opts: { endpoint?: string }) {
-    // One KMS client per region (the key ARN's), each a single attempt: a failure drops the message.
-    this.clients = cacheClients(getClient(KMS, { endpoint: opts.endpoint, credentials: credentialsFor(opts.endpoint), maxAttempts: 1 }));
+  /** `region`: for a KMSKeyID that names none (a bare key id); an ARN's region wins. */
+  constructor(opts: { endpoint?: string; region: string }) {
+    // One KMS client per region. A call that fails after its retries, or takes too long, drops
+    // the message (logged): nothing may wait forever on KMS.
+    this.clients = cacheClients(
+      getClient(KMS, {
+        endpoint: opts.endpoint,
+        credentials: credentialsFor(opts.endpoint),
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
+      }),
+    );
+    this.defaultRegion = opts.region;
   }
 
   /** base64 of the Encryption SDK message of `code` under the KMS key `keyId` (an ARN), for pool `poolId`. */
   async encrypt(keyId: string, poolId: string, code: string): Promise<string> {
     let keyring = this.keyrings.get(keyId);
     if (!keyring) {
-      keyring = new KmsKeyringNode({ generatorKeyId: keyId, clientProvider: this.clients });
+      const clients = this.clients;
+      const region = this.defaultRegion;
+      keyring = new KmsKeyringNode({ generatorKeyId: keyId, clientProvider: (r?: string) => clients(r || region) });
       if (this.keyrings.size >= 1000) this.keyrings.clear();
       this.keyrings.set(keyId, keyring);
     }

@@ -64,7 +64,7 @@ export class Triggers {
 
   constructor(private readonly deps: TriggerDeps) {
     this.webhookSecrets = new WebhookSecrets(deps);
-    this.senderEncryption = { key: senderKeyOf(deps.config.customSenderKey), kms: new KmsCodeEncryptor({ endpoint: deps.config.kmsEndpoint }) };
+    this.senderEncryption = { key: senderKeyOf(deps.config.customSenderKey), kms: new KmsCodeEncryptor({ endpoint: deps.config.kmsEndpoint, region: deps.config.region }) };
     this.lambda = new LambdaInvoker({ region: deps.config.region, endpoint: deps.config.lambdaEndpoint });
     const webhook = new WebhookInvoker({
       secretOf: (poolId) => this.webhookSecrets.get(poolId),

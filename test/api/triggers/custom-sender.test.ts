@@ -159,7 +159,7 @@ for (const engine of engines) {
       assert.equal((await decryptAsAFunction(kms, keyArn, ev.request.code)).plaintext, 'Temp-Passw0rd!');
     });
 
-    test('a message encrypted for one pool does not open as another pool\'s: the context is bound', async () => {
+    test('a function holding another key cannot open it', async () => {
       w.lambda.reset();
       const to = email();
       await pub.send(new SignUpCommand({ ClientId: clientId, Username: 'fay', Password: PASSWORD, UserAttributes: attrs({ email: to }) }));
@@ -167,6 +167,20 @@ for (const engine of engines) {
       const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
       const other = new KmsKeyringNode({ keyIds: [kms.createKey('us-east-1')], clientProvider: getClient(KmsClient, { endpoint: kms.url, credentials: KMS_TEST_CREDENTIALS }) });
       await assert.rejects(decrypt(other, Buffer.from(ev.request.code, 'base64')));
+    });
+
+    test('a key in another region: KMS is asked in the key\'s region (the ARN\'s), and the function decrypts', async () => {
+      const euKey = kms.createKey('eu-west-1');
+      const p = await makePool(w.s, { LambdaConfig: { ...senders, KMSKeyID: euKey } });
+      const c = await makeClient(w.s, p);
+      w.lambda.reset();
+      kms.calls.length = 0;
+      await pub.send(new SignUpCommand({ ClientId: c.id, Username: 'ivy', Password: PASSWORD, UserAttributes: attrs({ email: email() }) }));
+      const [ev] = await w.lambda.waitFor('emailSender', 1);
+      assert.deepEqual(kms.calls.filter((x) => x.op === 'GenerateDataKey').map((x) => x.input.KeyId), [euKey]);
+      const { plaintext, messageHeader } = await decryptAsAFunction(kms, euKey, ev.request.code);
+      assert.match(plaintext, /^\d{6}$/);
+      assert.equal(messageHeader.encryptionContext['userpool-id'], p);
     });
 
     test('when KMS refuses the key, the message is dropped (logged), nothing is sent, the operation succeeds', async () => {
