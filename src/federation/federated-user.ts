@@ -90,22 +90,41 @@ export interface FederatedUser {
   created: boolean;
 }
 
-/** The user this verified identity signs in as (created or refreshed as the file comment says). */
-export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string, issuer?: string): Promise<FederatedUser> {
+/**
+ * The user this verified identity signs in as (created or refreshed as the file comment says).
+ * `signingIn` runs for a user who exists already (PreAuthentication), before anything of this
+ * sign-in is written to it: a refusal leaves its attributes and links as they were.
+ */
+export async function userForIdentity(
+  app: App,
+  pool: UserPool,
+  p: IdentityProvider,
+  claims: Record<string, unknown>,
+  clientId: string,
+  issuer?: string,
+  signingIn: (existing: User) => Promise<void> = async () => {},
+): Promise<FederatedUser> {
   const userId = providerUserId(p, claims);
   const attributes = mapAttributes(p, claims);
   const linked = await app.store.federation.findLink(pool.id, p.name, userId);
   if (linked) {
     const user = await app.users.findBySub(pool, linked.user_id);
-    if (user) return { user, created: false };
+    if (user) {
+      await signingIn(user);
+      return { user, created: false };
+    }
   }
   const username = `${p.name}_${userId}`;
   if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
   const now = app.clock.now();
   const existing = await app.users.find(pool, username);
-  if (existing && existing.username === username) return { user: await refreshed(app, pool, p, userId, existing, attributes, now), created: false };
+  if (existing && existing.username === username) {
+    await signingIn(existing);
+    return { user: await refreshed(app, pool, p, userId, existing, attributes, now), created: false };
+  }
   const target = await autoLinkTarget(app, pool, p, claims);
   if (target) {
+    await signingIn(target);
     await link(app, pool, p, userId, target);
     return { user: (await app.users.findBySub(pool, target.id)) ?? target, created: false };
   }
@@ -123,6 +142,7 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     // A first sign-in of the same upstream user in another tab or process made it meanwhile.
     const raced = e instanceof UsernameExistsException ? await app.users.find(pool, username) : undefined;
     if (!raced) throw e;
+    await signingIn(raced);
     return { user: await refreshed(app, pool, p, userId, raced, attributes, now), created: false };
   }
   await joinProviderGroup(app, pool, p, user);

@@ -109,7 +109,7 @@ async function idpResponse(h: Hosted) {
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
   return completeFederatedSignIn(h, request, provider, async () => {
     const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h)) : await oidcClaims(h, provider, code, state.nonce);
-    return userForIdentity(h.app, request.pool, provider, claims, request.client.id);
+    return userForIdentity(h.app, request.pool, provider, claims, request.client.id, undefined, preAuthenticationOf(h, request));
   });
 }
 
@@ -128,9 +128,10 @@ export interface UpstreamSignIn {
  * The common end of every federated sign-in (OIDC, social, SAML): `upstream` checks the
  * provider's answer and finds or creates the user; a disabled user is refused; then the triggers
  * of a federated sign-in, as Cognito documents them: the first one (the user was just made, after
- * PreSignUp_ExternalProvider) runs PostConfirmation_ConfirmSignUp and its tokens no
- * PostAuthentication; every later one runs PreAuthentication_Authentication here and
- * PostAuthentication when its tokens are issued. The outcome is an audit event; then the hosted
+ * PreSignUp_ExternalProvider) runs PostConfirmation_ConfirmSignUp here and its tokens no
+ * PostAuthentication; every later one runs PreAuthentication_Authentication in `upstream` (before
+ * anything of the sign-in is written to the user) and PostAuthentication when its tokens are
+ * issued. The outcome is an audit event; then the hosted
  * session starts and the app's authorization request is answered. Failures (FederationError, a
  * Cognito exception such as a refusing trigger) go back to the app as invalid_request.
  */
@@ -142,9 +143,8 @@ export async function completeFederatedSignIn(h: Hosted, request: AuthorizeReque
       return refuse(h, request, 'User is disabled.');
     }
     // As after ConfirmSignUp, a failing PostConfirmation leaves the user made: the next sign-in
-    // is a returning one.
+    // is a returning one. (A returning user's PreAuthentication ran in `upstream`.)
     if (created) await h.app.triggers.postConfirmation({ pool: request.pool, source: 'ConfirmSignUp', user, clientId: request.client.id });
-    else await h.app.triggers.preAuthentication(flowContext(h, request), user, user.username);
     await auditFederated(h, request, provider.name, 'Pass', { userId: user.id, username: user.username });
     const now = h.app.clock.now();
     const session = await startSession(h, user, now, request.client.id, saml);
@@ -161,6 +161,11 @@ export async function completeFederatedSignIn(h: Hosted, request: AuthorizeReque
     }
     throw e;
   }
+}
+
+/** PreAuthentication_Authentication of a returning federated user, for userForIdentity. */
+export function preAuthenticationOf(h: Hosted, request: AuthorizeRequest): (user: User) => Promise<void> {
+  return (user) => h.app.triggers.preAuthentication(flowContext(h, request), user, user.username);
 }
 
 /** A SignIn audit event of a federated sign-in (src/audit/hosted.ts). */

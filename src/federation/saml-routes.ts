@@ -42,7 +42,7 @@ import { showError } from '../oauth/ui/render.js';
 import { bindToBrowser, checkBrowser, unbind } from './browser-binding.js';
 import { userForIdentity } from './federated-user.js';
 import { federationOf } from './index.js';
-import { completeFederatedSignIn, refuse } from './routes.js';
+import { completeFederatedSignIn, preAuthenticationOf, refuse } from './routes.js';
 import { FederationError } from './oidc-client.js';
 import type { IdentityProvider } from './providers.js';
 import type { IdpMetadata } from './saml-metadata.js';
@@ -153,7 +153,7 @@ async function idpResponse(h: Hosted) {
     const md = await metadataFor(h.app, idp);
     const signIn = await verifySamlResponse(h, idp, md, samlResponse, state?.requestId);
     // identities[].issuer of a SAML user is the IdP's entity id, as Cognito shows it.
-    const found = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId);
+    const found = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId, preAuthenticationOf(h, request));
     const sso: SsoCookie = { pool: request.pool.id, provider: idp.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
     return {
       ...found,

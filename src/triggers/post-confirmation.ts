@@ -1,8 +1,11 @@
-// PostConfirmation: PostConfirmation_ConfirmSignUp (ConfirmSignUp, AdminConfirmSignUp) and
+// PostConfirmation: PostConfirmation_ConfirmSignUp (ConfirmSignUp, AdminConfirmSignUp, the
+// confirmation link, a SignUp that PreSignUp confirmed, a federated user's first sign-in) and
 // PostConfirmation_ConfirmForgotPassword (ConfirmForgotPassword), invoked after the confirmation
-// is committed. Its response is ignored; a failure answers the operation with the trigger's error
-// while the confirmation stays (as Cognito does: the user is confirmed all the same).
-//   request   userAttributes (cognito:user_status CONFIRMED), clientMetadata
+// (or the federated user) is committed. Its response is ignored; a failure answers the operation
+// with the trigger's error while the confirmation stays (as Cognito does: the user is confirmed
+// all the same).
+//   request   userAttributes (cognito:user_status CONFIRMED; EXTERNAL_PROVIDER for a federated
+//             user), clientMetadata
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { envelope, userAttributes } from './event.js';

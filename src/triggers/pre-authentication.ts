@@ -1,9 +1,11 @@
 // PreAuthentication_Authentication: once per sign-in attempt, after the user is resolved and
-// before the password or SRP proof is checked (for SRP: on InitiateAuth). Its response is ignored;
-// a throw stops the sign-in with UserLambdaValidationException.
+// before the password or SRP proof is checked (for SRP: on InitiateAuth); for a returning
+// federated user, once the provider's answer is checked and before the sign-in writes to the user.
+// Its response is ignored; a throw stops the sign-in with UserLambdaValidationException (a
+// federated one: invalid_request on the app's redirect URI).
 //   request   userAttributes ({} for an unknown user), userNotFound (true only when the client
 //             hides user existence and the name designates nobody), validationData (the
-//             InitiateAuth ClientMetadata)
+//             InitiateAuth ClientMetadata; none for a federated sign-in)
 import type { FlowContext } from '../auth/types.js';
 import type { User } from '../userpools/user.js';
 import { envelope, userAttributes } from './event.js';

@@ -6,7 +6,7 @@
 // TokenGeneration_HostedAuth. A refusing PreAuthentication stops the sign-in.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateIdentityProviderCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateIdentityProviderCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
 import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
@@ -78,6 +78,8 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     return client.authorizationCodeGrant(config, back, checks);
   }
 
+  const emailOf = async (username: string) =>
+    (await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserAttributes?.find((a) => a.Name === 'email')?.Value;
   const sources = () => lambda.events('preSignUp').concat(lambda.events('postConfirm'), lambda.events('preAuth'), lambda.events('postAuth'), lambda.events('preToken'));
   /** The trigger sources the user's sign-ins ran so far, sorted (the functions' logs are kept apart). */
   const ofUser = (name: string) => sources().filter((e) => e.userName === name).map((e) => e.triggerSource).sort();
@@ -127,13 +129,40 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     };
     try {
       const before = lambda.events('postAuth').length;
+      // The provider now says another e-mail: a refused sign-in writes nothing of it to the user.
+      up.accounts.set('t-2', { email: 't2-new@example.com', email_verified: true });
       const back = (await signIn('t-2', { refused: true })) as URL;
       assert.equal(back.searchParams.get('error'), 'invalid_request');
       assert.equal(back.searchParams.get('error_description'), 'PreAuthentication failed with error Not today.');
       assert.equal(back.searchParams.get('code'), null);
       assert.equal(lambda.events('postAuth').length, before);
+      assert.equal(await emailOf('Upstream_t-2'), 't2@example.com');
     } finally {
       lambda.handlers.preAuth = (e) => e;
     }
+    await signIn('t-2');
+    assert.equal(await emailOf('Upstream_t-2'), 't2-new@example.com');
+  });
+
+  test('a failing PostConfirmation: the first sign-in gets its error, the user stays, and the next sign-in is a returning one', async () => {
+    up.accounts.set('t-3', { email: 't3@example.com', email_verified: true });
+    lambda.handlers.postConfirm = (e) => {
+      if (e.userName === 'Upstream_t-3') throw new Error('No profile store');
+      return e;
+    };
+    try {
+      const back = (await signIn('t-3', { refused: true })) as URL;
+      assert.equal(back.searchParams.get('error'), 'invalid_request');
+      assert.equal(back.searchParams.get('error_description'), 'PostConfirmation failed with error No profile store.');
+      assert.equal(back.searchParams.get('code'), null);
+    } finally {
+      lambda.handlers.postConfirm = (e) => e;
+    }
+    assert.equal(await emailOf('Upstream_t-3'), 't3@example.com', 'the user was made');
+    await signIn('t-3');
+    assert.equal(lambda.events('preSignUp').filter((e) => e.userName === 'Upstream_t-3').length, 1);
+    assert.equal(lambda.events('postConfirm').filter((e) => e.userName === 'Upstream_t-3').length, 1);
+    assert.equal(lambda.events('preAuth').filter((e) => e.userName === 'Upstream_t-3').length, 1);
+    assert.equal(lambda.events('postAuth').filter((e) => e.userName === 'Upstream_t-3').length, 1);
   });
 });
