@@ -156,6 +156,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     targets: { region: config.region, cloudWatchLogsEndpoint: config.cloudWatchLogsEndpoint, firehoseEndpoint: config.firehoseEndpoint, s3Endpoint: config.s3Endpoint },
   });
   messages.onFailure = (ctx, medium, err) => exportDeliveryFailure(logDelivery, ctx, medium, err);
+  const oauth = new OAuth({ store, clock, config, sealer, pools });
+  // The confirmation links of CONFIRM_WITH_LINK pools point at their hosted UI's /confirmUser.
+  messages.hostedBase = (poolId) => oauth.domains.baseUrlOf(poolId);
   const groups = new Groups(store, clock, pools);
   // One pool of crypto worker threads: SRP's exponentiations and the tokens' signatures.
   const cryptoWorkers = new CryptoWorkers();
@@ -196,7 +199,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     triggers,
     identity,
     sync: new Sync({ store, clock, sealer, log, config, invokeFunction: (owner, ref, event) => triggers.runner.invokeRef(owner, ref, 'SyncTrigger', event) }),
-    oauth: new OAuth({ store, clock, config, sealer, pools }),
+    oauth,
     imports: new ImportJobs({ store, clock, sealer, log, config, pools, users }),
     audit: new Audit({ store, clock, sealer, log, retentionDays: config.auditRetentionDays, onRecord: (e, id, at) => exportAuditEvent(logDelivery, e, id, at) }),
     terms: new Terms({ store, clock, pools, sealer }),

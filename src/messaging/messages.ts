@@ -32,6 +32,11 @@ export interface MessageContext {
   clientMetadata?: Record<string, string>;
   /** The medium the message goes by, when known (the CustomMessage trigger checks only its text). */
   medium?: DeliveryMedium;
+  /**
+   * The confirmation link of a sign-up e-mail in a CONFIRM_WITH_LINK pool: what `{##text##}`
+   * becomes (`<a href="link">text</a>`). Set by Messages.deliver; without it the code is sent.
+   */
+  link?: string;
 }
 
 /** The three texts a message may be sent as; the medium picks one. */
@@ -46,12 +51,21 @@ export type MessageComposer = (ctx: MessageContext) => Promise<ComposedMessage>;
 // Cognito's defaults for pools that set no template.
 const DEFAULT_CODE = 'Your verification code is {####}. ';
 const DEFAULT_CODE_SUBJECT = 'Your verification code';
+const DEFAULT_LINK = 'Please click the link below to verify your email address. {##Verify Email##} ';
+const DEFAULT_LINK_SUBJECT = 'Your verification link';
+/** Whether the pool confirms sign-ups by a link in the e-mail instead of a code. */
+export const confirmsWithLink = (pool: UserPool) => pool.settings.VerificationMessageTemplate?.DefaultEmailOption === 'CONFIRM_WITH_LINK';
+/** The messages a CONFIRM_WITH_LINK pool sends as a link: the sign-up confirmation ones, by e-mail. */
+const LINK_TRIGGERS = new Set<MessageTrigger>(['SignUp', 'ResendCode']);
 const DEFAULT_INVITE = 'Your username is {username} and temporary password is {####}. ';
 const DEFAULT_INVITE_SUBJECT = 'Your temporary password';
 const DEFAULT_AUTH = 'Your authentication code is {####}. ';
 
-/** The pool's templates for a trigger, with Cognito's fallbacks (template, legacy field, default). */
-export function templatesFor(pool: UserPool, trigger: MessageTrigger): ComposedMessage {
+/**
+ * The pool's templates for a trigger, with Cognito's fallbacks (template, legacy field, default).
+ * `link`: a sign-up e-mail of a CONFIRM_WITH_LINK pool, whose e-mail texts are the ByLink ones.
+ */
+export function templatesFor(pool: UserPool, trigger: MessageTrigger, link = false): ComposedMessage {
   const s = pool.settings;
   if (trigger === 'AdminCreateUser') {
     const t = s.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
@@ -67,9 +81,16 @@ export function templatesFor(pool: UserPool, trigger: MessageTrigger): ComposedM
     const email = s.EmailMfaConfiguration ?? {};
     return { emailSubject: email.Subject ?? DEFAULT_CODE_SUBJECT, emailMessage: email.Message ?? sms, smsMessage: sms };
   }
-  // Codes (sign-up, resend, reset, attribute verification) share the verification template.
-  // CONFIRM_WITH_LINK pools still get the code form: links need the hosted UI (a later issue).
+  // Codes (sign-up, resend, reset, attribute verification) share the verification template; a
+  // CONFIRM_WITH_LINK pool's sign-up e-mails carry a link instead (SMS keeps the code).
   const t = s.VerificationMessageTemplate ?? {};
+  if (link && LINK_TRIGGERS.has(trigger)) {
+    return {
+      emailSubject: t.EmailSubjectByLink ?? DEFAULT_LINK_SUBJECT,
+      emailMessage: t.EmailMessageByLink ?? DEFAULT_LINK,
+      smsMessage: t.SmsMessage ?? s.SmsVerificationMessage ?? DEFAULT_CODE,
+    };
+  }
   return {
     emailSubject: t.EmailSubject ?? s.EmailVerificationSubject ?? DEFAULT_CODE_SUBJECT,
     emailMessage: t.EmailMessage ?? s.EmailVerificationMessage ?? DEFAULT_CODE,
@@ -83,20 +104,25 @@ const looksLikeHtml = (s: string) => /<[a-z][\s\S]*>/i.test(s);
 
 /**
  * Fills `{####}` and `{username}` in one pass (so a username holding `{####}` stays text). In
- * an HTML e-mail the username is escaped: it is user input.
+ * an HTML e-mail the username is escaped: it is user input. With `link`, `{##text##}` becomes a
+ * link to it with that text (the message is then HTML, so the username is escaped).
  */
-export function fillTemplate(template: string, code: string, username: string, html = false): string {
-  const name = html ? escapeHtml(username) : username;
-  return template.replace(/\{####\}|\{username\}/g, (m) => (m === '{####}' ? code : name));
+export function fillTemplate(template: string, code: string, username: string, html = false, link?: string): string {
+  const name = html || link ? escapeHtml(username) : username;
+  return template.replace(/\{####\}|\{username\}|\{##([^#]*)##\}/g, (m, text: string | undefined) => {
+    if (m === '{####}') return code;
+    if (m === '{username}') return name;
+    return link ? `<a href="${escapeHtml(link)}">${escapeHtml(text ?? '')}</a>` : m;
+  });
 }
 
 /** The default composer: the pool's templates with their placeholders filled. */
 export async function composeFromTemplates(ctx: MessageContext): Promise<ComposedMessage> {
-  const t = templatesFor(ctx.pool, ctx.trigger);
+  const t = templatesFor(ctx.pool, ctx.trigger, ctx.link !== undefined);
   const name = ctx.user.displayName;
   return {
     emailSubject: fillTemplate(t.emailSubject, ctx.code, name),
-    emailMessage: fillTemplate(t.emailMessage, ctx.code, name, looksLikeHtml(t.emailMessage)),
+    emailMessage: fillTemplate(t.emailMessage, ctx.code, name, looksLikeHtml(t.emailMessage), ctx.link),
     smsMessage: fillTemplate(t.smsMessage, ctx.code, name),
   };
 }
@@ -122,6 +148,8 @@ export class Messages {
   customSender?: (ctx: MessageContext, medium: DeliveryMedium, to: string) => Promise<boolean>;
   /** Told of each send that failed, before the error goes on (the log export); must not throw. */
   onFailure?: (ctx: MessageContext, medium: DeliveryMedium, error: Error) => void;
+  /** The base URL of the pool's hosted UI (its /confirmUser page), undefined without a domain. */
+  hostedBase?: (poolId: string) => Promise<string | undefined>;
 
   constructor(
     readonly email: EmailSender,
@@ -139,7 +167,8 @@ export class Messages {
    */
   async deliver(ctx: MessageContext, medium: DeliveryMedium, to: string): Promise<void> {
     if (await this.customSender?.(ctx, medium, to)) return;
-    const m = await this.compose({ ...ctx, medium });
+    const link = medium === 'EMAIL' ? await this.confirmationLink(ctx) : undefined;
+    const m = await this.compose({ ...ctx, medium, ...(link ? { link } : {}) });
     try {
       if (medium === 'SMS') {
         await this.sms.send({ poolId: ctx.pool.id, to, body: m.smsMessage });
@@ -151,5 +180,18 @@ export class Messages {
       this.onFailure?.(ctx, medium, e as Error);
       throw e;
     }
+  }
+
+  /**
+   * A sign-up e-mail's confirmation link in a CONFIRM_WITH_LINK pool, as Cognito's:
+   * `<hosted UI>/confirmUser?client_id=…&user_name=…&confirmation_code=…`. Undefined (the code is
+   * sent) for other messages, without an app client, or when the pool has no domain to link to.
+   */
+  private async confirmationLink(ctx: MessageContext): Promise<string | undefined> {
+    if (!LINK_TRIGGERS.has(ctx.trigger) || !confirmsWithLink(ctx.pool) || !ctx.clientId) return undefined;
+    const base = await this.hostedBase?.(ctx.pool.id);
+    if (!base) return undefined;
+    const q = new URLSearchParams({ client_id: ctx.clientId, user_name: ctx.user.username, confirmation_code: ctx.code });
+    return `${base}/confirmUser?${q}`;
   }
 }

@@ -24,7 +24,7 @@ import { showError } from './ui/render.js';
 import { submitMfa } from './ui/mfa.js';
 import { submitNewPassword } from './ui/new-password.js';
 import { showLogin, submitLogin } from './ui/sign-in.js';
-import { showSignUp, submitConfirm, submitSignUp } from './ui/sign-up.js';
+import { confirmUserLink, showSignUp, submitConfirm, submitSignUp } from './ui/sign-up.js';
 
 export type HostedHandler = (h: Hosted) => Promise<unknown>;
 
@@ -40,6 +40,7 @@ export const hostedRoutes: Record<string, { GET?: HostedHandler; POST?: HostedHa
   mfa: { POST: submitMfa },
   signup: { GET: showSignUp, POST: submitSignUp },
   confirm: { POST: submitConfirm },
+  confirmUser: { GET: confirmUserLink },
   forgotPassword: { GET: showForgot, POST: submitForgot },
   confirmForgotPassword: { POST: submitReset },
   error: { GET: (h) => showError(h, 'error.internal') },
@@ -47,7 +48,7 @@ export const hostedRoutes: Record<string, { GET?: HostedHandler; POST?: HostedHa
 
 /** Endpoints that answer JSON, so their failures do too. */
 const JSON_ENDPOINTS = new Set(['oauth2/token', 'oauth2/userInfo', 'oauth2/revoke']);
-const HOSTED_PATH = /^\/(oauth2\/|saml2\/|login$|logout$|signup$|confirm$|forgotPassword$|confirmForgotPassword$|newPassword$|mfa$|error$)/;
+const HOSTED_PATH = /^\/(oauth2\/|saml2\/|login$|logout$|signup$|confirm$|confirmUser$|forgotPassword$|confirmForgotPassword$|newPassword$|mfa$|error$)/;
 const PREFIX_HOST = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.auth\.([a-z0-9-]+)\.localhost$/;
 
 

@@ -2,12 +2,14 @@
 // ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser, Authentication),
 // plugged in as Messages.composer. The function never sees the code: it gets placeholders and
 // returns texts holding them; Tessera fills them afterwards.
-//   request   userAttributes, codeParameter "{####}", linkParameter null (no link verification
-//             yet), usernameParameter "{username}" for AdminCreateUser else null, clientMetadata
+//   request   userAttributes, codeParameter "{####}", linkParameter "{##Click Here##}" for a
+//             sign-up e-mail that confirms by link (CONFIRM_WITH_LINK) else null,
+//             usernameParameter "{username}" for AdminCreateUser else null, clientMetadata
 //   response  smsMessage, emailMessage, emailSubject; null keeps the pool's template
-// The text of the medium the message goes by must hold "{####}" (and, for AdminCreateUser,
-// "{username}") and an e-mail be at most 20,000 characters: otherwise an invitation is sent from
-// the pool's template, and any other message is InvalidLambdaResponseException.
+// The text of the medium the message goes by must hold "{####}" (a link e-mail: a {##text##}
+// link placeholder instead; for AdminCreateUser also "{username}") and an e-mail be at most 20,000
+// characters: otherwise an invitation is sent from the pool's template, and any other message is
+// InvalidLambdaResponseException.
 import { InvalidLambdaResponseException } from '../errors.js';
 import { fillTemplate, templatesFor, type ComposedMessage, type DeliveryMedium, type MessageComposer, type MessageContext } from '../messaging/messages.js';
 import { envelope, optString, responseOf, userAttributes } from './event.js';
@@ -15,6 +17,8 @@ import type { TriggerRunner } from './invoke.js';
 
 const CODE = '{####}';
 const USERNAME = '{username}';
+const LINK = '{##Click Here##}';
+const HAS_LINK = /\{##[^#]*##\}/;
 const MAX_EMAIL_CHARS = 20_000;
 const looksLikeHtml = (s: string) => /<[a-z][\s\S]*>/i.test(s);
 
@@ -29,14 +33,16 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
     request: {
       userAttributes: userAttributes(ctx.pool, { id: ctx.user.sub ?? '', attributes: ctx.user.attributes, status: ctx.user.status ?? 'UNCONFIRMED' }),
       codeParameter: CODE,
-      linkParameter: null,
+      linkParameter: ctx.link ? LINK : null,
       usernameParameter: invite ? USERNAME : null,
       clientMetadata: ctx.clientMetadata,
     },
     response: { smsMessage: null, emailMessage: null, emailSubject: null },
   });
   const r = responseOf(await runner.invoke(ctx.pool, 'CustomMessage', event));
-  const pool = templatesFor(ctx.pool, ctx.trigger);
+  const pool = templatesFor(ctx.pool, ctx.trigger, ctx.link !== undefined);
+  /** What the text must hold for its medium: the code, or in a link e-mail the link. */
+  const holdsSecret = (s: string, medium: DeliveryMedium) => (medium === 'EMAIL' && ctx.link ? HAS_LINK.test(s) : s.includes(CODE));
   // Only the text of the medium the message goes by is checked (all of them when it is not
   // known). A text without its placeholders: an invitation falls back to the pool's template (the
   // user exists by then, and an error would leave the administrator unsure of it); any other
@@ -44,9 +50,9 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
   const checked = (v: unknown, medium: DeliveryMedium, fallback: string, limit?: number) => {
     const s = optString(v);
     if (s === undefined || (ctx.medium && ctx.medium !== medium)) return s ?? fallback;
-    if (s.includes(CODE) && (!invite || s.includes(USERNAME)) && !(limit && [...s].length > limit)) return s;
+    if (holdsSecret(s, medium) && (!invite || s.includes(USERNAME)) && !(limit && [...s].length > limit)) return s;
     if (invite) return fallback;
-    throw new InvalidLambdaResponseException('Invalid lambda function output : the message must contain {####}');
+    throw new InvalidLambdaResponseException(`Invalid lambda function output : the message must contain ${medium === 'EMAIL' && ctx.link ? 'a {##link##} placeholder' : CODE}`);
   };
   const emailMessage = checked(r.emailMessage, 'EMAIL', pool.emailMessage, MAX_EMAIL_CHARS);
   // An invitation whose body was refused goes out as the pool's template, subject included.
@@ -59,7 +65,7 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
   const name = ctx.user.displayName;
   return {
     emailSubject: fillTemplate(t.emailSubject, ctx.code, name),
-    emailMessage: fillTemplate(t.emailMessage, ctx.code, name, looksLikeHtml(t.emailMessage)),
+    emailMessage: fillTemplate(t.emailMessage, ctx.code, name, looksLikeHtml(t.emailMessage), ctx.link),
     smsMessage: fillTemplate(t.smsMessage, ctx.code, name),
   };
 }

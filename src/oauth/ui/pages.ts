@@ -139,6 +139,11 @@ export function errorPage(lang: Lang, id: MessageId, detail?: string): string {
 <div class="errorMessage-customizable" role="alert">${esc(t(lang, id))}${detail ? ` <span class="detail">${esc(detail)}</span>` : ''}</div>`;
 }
 
+/** What the confirmation link of a sign-up e-mail (GET /confirmUser) answers once the account is confirmed. */
+export function confirmedPage(lang: Lang): string {
+  return heading(lang, 'page.confirmed.title', 'page.confirmed.heading');
+}
+
 export function signedOutPage(lang: Lang, signInHref?: string): string {
   return `${heading(lang, 'page.signedOut.title', 'page.signedOut.heading')}
 ${signInHref ? links(lang, [{ href: signInHref, id: 'action.signInAgain' }]) : ''}`;

@@ -15,8 +15,8 @@ import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
 import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
-import { confirmPage, signUpPage } from './pages.js';
-import { showPage } from './render.js';
+import { confirmPage, confirmedPage, signUpPage } from './pages.js';
+import { showError, showPage } from './render.js';
 import { nextStep, renderLogin } from './sign-in.js';
 
 const PENDING_PURPOSE = 'hosted-ui-sign-up';
@@ -160,4 +160,41 @@ async function signInConfirmed(h: Hosted, request: AuthorizeRequest, username: s
     return renderLogin(h, request, { username, error: m, status: 400 });
   }
   return nextStep(h, ctx, request, user);
+}
+
+/**
+ * GET /confirmUser?client_id=…&user_name=…&confirmation_code=…: the link of a sign-up e-mail in a
+ * CONFIRM_WITH_LINK pool (messaging/messages.ts). It confirms the sign-up as ConfirmSignUp does
+ * (the code checked and spent, PostConfirmation run; the secret hash made here for a client with
+ * a secret) and answers with a page. A link followed again after it worked shows the same page.
+ */
+export async function confirmUserLink(h: Hosted) {
+  const clientId = h.query.get('client_id') ?? '';
+  const username = h.query.get('user_name') ?? '';
+  const code = h.query.get('confirmation_code') ?? '';
+  const client = clientId ? await h.app.pools.getClient(h.domain.poolId, clientId).catch(() => undefined) : undefined;
+  if (!client) return showError(h, 'error.invalidParameter', { detail: 'The link is not valid: unknown or missing client_id.' });
+  const pool = await h.app.pools.get(h.domain.poolId);
+  try {
+    await confirmSignUp(
+      h.app.users,
+      checkedAsApi('ConfirmSignUpRequest', {
+        ClientId: client.id,
+        Username: username,
+        ConfirmationCode: code,
+        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+      }),
+    );
+  } catch (e) {
+    // Followed again (or by a mail scanner first): the account is confirmed, which is all the page says.
+    if (e instanceof Error && e.name === 'NotAuthorizedException' && /Current status is CONFIRMED$/.test(e.message)) {
+      return showPage(h, { title: 'page.confirmed.title', body: confirmedPage(h.lang), client });
+    }
+    const m = messageFor(e);
+    if (!m) throw e;
+    await recordHostedStep(h.app, h.req, { pool, clientId: client.id, typed: username, type: 'ConfirmSignUp', op: 'HostedConfirmSignUp', error: e });
+    return showError(h, m.id, { client, detail: m.detail });
+  }
+  await recordHostedStep(h.app, h.req, { pool, clientId: client.id, typed: username, type: 'ConfirmSignUp', op: 'HostedConfirmSignUp' });
+  return showPage(h, { title: 'page.confirmed.title', body: confirmedPage(h.lang), client });
 }
