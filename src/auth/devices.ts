@@ -91,7 +91,7 @@ export async function finishSignIn(ctx: FlowContext, user: User, device: Device 
   }
   if (!isTracking(ctx.pool)) return { kind: 'tokens', result: await ctx.app.tokens.issueForSignIn(base) };
   const DeviceKey = `${ctx.pool.id.split('_')[0]}_${newUuid()}`;
-  const result = await ctx.app.tokens.issueForSignIn({ ...base, deviceKey: DeviceKey });
+  const result = await ctx.app.tokens.issueForSignIn({ ...base, deviceKey: DeviceKey, trigger: { ...trigger, newDeviceUsed: true } });
   return { kind: 'tokens', result: { ...result, NewDeviceMetadata: { DeviceKey, DeviceGroupKey: groupKeyOf(user) } } };
 }
 

@@ -64,6 +64,7 @@ export interface ClaimsHookInput {
   source: string;
   clientMetadata?: Record<string, string>;
   postAuthentication?: false;
+  newDeviceUsed?: true;
   scopes: string[];
   id: JWTPayload;
   access: JWTPayload;
@@ -75,6 +76,8 @@ export interface TokenTrigger {
   clientMetadata?: Record<string, string>;
   /** false: a sign-in that runs no PostAuthentication (a federated user's first, which ran PostConfirmation). */
   postAuthentication?: false;
+  /** The sign-in is given a new device (a pool that remembers devices; no known DEVICE_KEY): PostAuthentication's newDeviceUsed. */
+  newDeviceUsed?: true;
 }
 
 /** What a valid access token stands for. */

@@ -1,8 +1,9 @@
 // PostAuthentication_Authentication: after every challenge of a sign-in succeeded, before the
 // tokens are made (never on refresh). Its response is ignored; a throw means no tokens. It runs
 // from the tokens' claims hook (triggers.ts), the one point every sign-in passes, API or hosted.
-//   request   userAttributes, newDeviceUsed (false: Tessera does not tell yet), clientMetadata
-//             (RespondToAuthChallenge's; InitiateAuth's is not passed on, as in Cognito)
+//   request   userAttributes, newDeviceUsed (true when the pool remembers devices and the sign-in
+//             gets a new one: no known DEVICE_KEY), clientMetadata (RespondToAuthChallenge's;
+//             InitiateAuth's is not passed on, as in Cognito)
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
 import { envelope, userAttributes } from './event.js';
@@ -13,6 +14,7 @@ export interface PostAuthenticationInput {
   clientId: string;
   user: User;
   clientMetadata?: Record<string, string>;
+  newDeviceUsed?: boolean;
 }
 
 export async function runPostAuthentication(runner: TriggerRunner, a: PostAuthenticationInput): Promise<void> {
@@ -22,7 +24,7 @@ export async function runPostAuthentication(runner: TriggerRunner, a: PostAuthen
     triggerSource: 'PostAuthentication_Authentication',
     userName: a.user.username,
     clientId: a.clientId,
-    request: { userAttributes: userAttributes(a.pool, a.user), newDeviceUsed: false, clientMetadata: a.clientMetadata },
+    request: { userAttributes: userAttributes(a.pool, a.user), newDeviceUsed: a.newDeviceUsed === true, clientMetadata: a.clientMetadata },
     response: {},
   });
   await runner.invoke(a.pool, 'PostAuthentication', event);

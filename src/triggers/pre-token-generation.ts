@@ -33,6 +33,8 @@ export interface TokenClaimsInput {
   clientMetadata?: Record<string, string>;
   /** false: a sign-in without PostAuthentication (a federated user's first). */
   postAuthentication?: false;
+  /** PostAuthentication's newDeviceUsed. */
+  newDeviceUsed?: true;
   scopes: string[];
   id?: JWTPayload;
   access: JWTPayload;

@@ -107,7 +107,7 @@ export class Triggers {
    */
   async customizeTokens(a: TokenClaimsInput): Promise<TokenClaims> {
     if (a.session && !NOT_SIGN_INS.has(a.source) && a.postAuthentication !== false) {
-      await runPostAuthentication(this.runner, { pool: a.pool, clientId: a.clientId, user: a.session.user, clientMetadata: a.clientMetadata });
+      await runPostAuthentication(this.runner, { pool: a.pool, clientId: a.clientId, user: a.session.user, clientMetadata: a.clientMetadata, newDeviceUsed: a.newDeviceUsed === true });
     }
     return customizeTokenClaims(this.runner, this.deps.log, a);
   }

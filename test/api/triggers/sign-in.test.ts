@@ -8,11 +8,13 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  ConfirmDeviceCommand,
   InitiateAuthCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { engines, publicClient } from '../../support/server.js';
 import { PASSWORD, attrs, errorOf, lambdaConfig, makeClient, makePool, startTriggerWorld, userOf, usernames, type TriggerWorld } from './support.js';
+import { deviceVerifier } from '../mfa/support.js';
 
 for (const engine of engines) {
   describe(`PreAuthentication, PostAuthentication, UserMigration (${engine})`, () => {
@@ -151,6 +153,27 @@ for (const engine of engines) {
       await errorOf(pub.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'new@example.com', SRP_A: 'abc123' } })));
       assert.equal(w.lambda.events('migrate').length, 0);
       assert.deepEqual(await usernames(w.s, poolId), before);
+    });
+
+    test('newDeviceUsed: true when a pool that remembers devices gives the sign-in a new one, false with a known DEVICE_KEY', async () => {
+      const devPool = await makePool(w.s, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false }, LambdaConfig: lambdaConfig({ PostAuthentication: 'post' }) });
+      const devClient = (await makeClient(w.s, devPool)).id;
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: devPool, Username: 'dora', MessageAction: 'SUPPRESS' }));
+      await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: devPool, Username: 'dora', Password: PASSWORD, Permanent: true }));
+      refuse.post = false;
+      w.lambda.reset();
+      const signIn = (extra: Record<string, string> = {}) =>
+        pub.send(new InitiateAuthCommand({ ClientId: devClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'dora', PASSWORD, ...extra } }));
+      const first = await signIn();
+      const meta = first.AuthenticationResult!.NewDeviceMetadata!;
+      assert.ok(meta.DeviceKey);
+      await pub.send(
+        new ConfirmDeviceCommand({ AccessToken: first.AuthenticationResult!.AccessToken!, DeviceKey: meta.DeviceKey, DeviceName: 'tablet', DeviceSecretVerifierConfig: deviceVerifier(meta.DeviceGroupKey!, meta.DeviceKey!) }),
+      );
+      const again = await signIn({ DEVICE_KEY: meta.DeviceKey! });
+      assert.equal(again.AuthenticationResult!.NewDeviceMetadata, undefined);
+      assert.deepEqual(w.lambda.events('post').map((e) => e.request.newDeviceUsed), [true, false]);
+      // A pool that does not remember devices never says so (the first test: false).
     });
   });
 }
