@@ -11,7 +11,8 @@
 // AttributeMapping is pool attribute <- provider claim; `username` names the claim holding the
 // provider's user id (`sub` unless mapped otherwise).
 import type { App } from '../app.js';
-import { GroupExistsException, UsernameExistsException } from '../errors.js';
+import { GroupExistsException, InvalidLambdaResponseException, UsernameExistsException } from '../errors.js';
+import type { IdpAnswer } from '../triggers/inbound-federation.js';
 import type { PreSignUpInput } from '../triggers/pre-sign-up.js';
 import type { UserPool } from '../userpools/pools.js';
 import type { User } from '../userpools/user.js';
@@ -45,26 +46,52 @@ export function providerUserId(p: IdentityProvider, claims: Record<string, unkno
   return id;
 }
 
+/** Attributes a federated sign-in never writes: the identity's own. */
+const NOT_MAPPED = new Set(['username', 'sub', 'identities']);
+
+/**
+ * The value a federated sign-in stores for `attribute`, or undefined to leave it out. The verified
+ * flags hold 'true' or 'false' (a provider may send a boolean, or "True"); a value that is neither
+ * is left out rather than stored as a flag no check understands. What an attribute write through
+ * the API could not store is not stored from a provider either.
+ */
+function storedValue(p: IdentityProvider, attribute: string, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  let value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (attribute === 'email_verified' || attribute === 'phone_number_verified') {
+    const flag = value.toLowerCase();
+    if (flag !== 'true' && flag !== 'false') return undefined;
+    value = flag;
+  }
+  if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndexAsAlias(value))) {
+    throw new FederationError(`${p.name} Error - the value of ${attribute} is not one Tessera can keep (too long, or with a NUL character)`);
+  }
+  return value;
+}
+
 /** Pool attributes from the provider's claims, per AttributeMapping. */
 export function mapAttributes(p: IdentityProvider, claims: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [attribute, claim] of Object.entries(p.attributeMapping)) {
-    if (attribute === 'username' || attribute === 'sub' || attribute === 'identities') continue;
-    const v = claims[claim];
-    if (v === undefined || v === null) continue;
-    let value = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    // The verified flags hold 'true' or 'false' (a provider may send a boolean, or "True"); a
-    // value that is neither is left out rather than stored as a flag no check understands.
-    if (attribute === 'email_verified' || attribute === 'phone_number_verified') {
-      const flag = value.toLowerCase();
-      if (flag !== 'true' && flag !== 'false') continue;
-      value = flag;
-    }
-    // What an attribute write through the API could not store is not stored from a provider either.
-    if (!isStorable(value) || codePoints(value) > MAX_ATTRIBUTE_CHARS || ((attribute === 'email' || attribute === 'preferred_username') && !fitsIndexAsAlias(value))) {
-      throw new FederationError(`${p.name} Error - the value of ${attribute} is not one Tessera can keep (too long, or with a NUL character)`);
-    }
-    out[attribute] = value;
+    if (NOT_MAPPED.has(attribute)) continue;
+    const value = storedValue(p, attribute, claims[claim]);
+    if (value !== undefined) out[attribute] = value;
+  }
+  return out;
+}
+
+/**
+ * The attributes an InboundFederation function decided, held to what a mapping may write: the
+ * pool's attributes only (another name is the function's error), values as storedValue keeps them.
+ */
+function decidedAttributes(pool: UserPool, p: IdentityProvider, decided: Record<string, string>): Record<string, string> {
+  const schema = poolSchema(pool);
+  const out: Record<string, string> = {};
+  for (const [attribute, v] of Object.entries(decided)) {
+    if (NOT_MAPPED.has(attribute)) continue;
+    if (!schema.has(attribute)) throw new InvalidLambdaResponseException(`Invalid lambda function output : ${attribute} is not an attribute of the user pool`);
+    const value = storedValue(p, attribute, v);
+    if (value !== undefined) out[attribute] = value;
   }
   return out;
 }
@@ -90,31 +117,42 @@ export interface FederatedUser {
   created: boolean;
 }
 
+/** What a sign-in knows beyond the claims. */
+export interface IdentityOptions {
+  /** What the sign-in saw as the issuer (a SAML IdP's entity id). */
+  issuer?: string;
+  /** Runs for a user who exists already (PreAuthentication), before this sign-in writes to it. */
+  signingIn?: (existing: User) => Promise<void>;
+  /** The provider's answer, for the InboundFederation trigger. */
+  answer?: IdpAnswer;
+}
+
 /**
  * The user this verified identity signs in as (created or refreshed as the file comment says).
- * `signingIn` runs for a user who exists already (PreAuthentication), before anything of this
- * sign-in is written to it: a refusal leaves its attributes and links as they were.
+ * The pool's InboundFederation function, when it has one, sees the provider's answer first and
+ * may decide the attributes instead of the AttributeMapping. `signingIn` runs for a user who
+ * exists already before anything of this sign-in is written to it: a refusal leaves its
+ * attributes and links as they were.
  */
-export async function userForIdentity(
-  app: App,
-  pool: UserPool,
-  p: IdentityProvider,
-  claims: Record<string, unknown>,
-  clientId: string,
-  issuer?: string,
-  signingIn: (existing: User) => Promise<void> = async () => {},
-): Promise<FederatedUser> {
+export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvider, claims: Record<string, unknown>, clientId: string, opts: IdentityOptions = {}): Promise<FederatedUser> {
+  const { issuer, signingIn = async () => {} } = opts;
   const userId = providerUserId(p, claims);
-  const attributes = mapAttributes(p, claims);
-  const linked = await app.store.federation.findLink(pool.id, p.name, userId);
-  if (linked) {
-    const user = await app.users.findBySub(pool, linked.user_id);
-    if (user) {
-      await signingIn(user);
-      return { user, created: false };
-    }
-  }
   const username = `${p.name}_${userId}`;
+  const linked = await app.store.federation.findLink(pool.id, p.name, userId);
+  const linkedUser = linked ? await app.users.findBySub(pool, linked.user_id) : undefined;
+  const decided = await app.triggers.inboundFederation({
+    pool,
+    clientId,
+    userName: linkedUser?.username ?? username,
+    providerName: p.name,
+    providerType: p.type,
+    answer: opts.answer ?? {},
+  });
+  const attributes = decided ? decidedAttributes(pool, p, decided) : mapAttributes(p, claims);
+  if (linkedUser) {
+    await signingIn(linkedUser);
+    return { user: linkedUser, created: false };
+  }
   if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
   const now = app.clock.now();
   const existing = await app.users.find(pool, username);

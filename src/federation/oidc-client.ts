@@ -67,6 +67,8 @@ export function authorizeUrl(p: IdentityProvider, e: Endpoints, redirectUri: str
 export interface UpstreamTokens {
   idToken?: string;
   accessToken?: string;
+  /** The token endpoint's answer as it came (for the InboundFederation trigger). */
+  response: Record<string, unknown>;
 }
 
 /** Exchanges the provider's code at its token endpoint. */
@@ -74,7 +76,7 @@ export async function exchangeCode(p: IdentityProvider, e: Endpoints, code: stri
   const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: p.details.client_id });
   if (p.details.client_secret) body.set('client_secret', p.details.client_secret);
   const json = await postTokenForm(p, e.token, body);
-  return { idToken: json.id_token as string | undefined, accessToken: json.access_token as string | undefined };
+  return { idToken: json.id_token as string | undefined, accessToken: json.access_token as string | undefined, response: json };
 }
 
 /**

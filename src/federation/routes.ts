@@ -18,6 +18,7 @@
 //   code exchanged, ID token verified        ?error=invalid_request (oidc-client.ts)
 // then the user is found or made (federated-user.ts), a hosted session starts, and the original
 // authorize request is answered (the code, or the tokens) as a password sign-in would be.
+import type { IdpAnswer } from '../triggers/inbound-federation.js';
 import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { newUuid } from '../ids.js';
@@ -108,8 +109,9 @@ async function idpResponse(h: Hosted) {
   const code = params.get('code');
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
   return completeFederatedSignIn(h, request, provider, async () => {
-    const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h)) : await oidcClaims(h, provider, code, state.nonce);
-    return userForIdentity(h.app, request.pool, provider, claims, request.client.id, undefined, preAuthenticationOf(h, request));
+    const answer: IdpAnswer = {};
+    const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h), answer) : await oidcClaims(h, provider, code, state.nonce, answer);
+    return userForIdentity(h.app, request.pool, provider, claims, request.client.id, { signingIn: preAuthenticationOf(h, request), answer });
   });
 }
 
@@ -181,13 +183,19 @@ function auditFederated(h: Hosted, request: AuthorizeRequest, provider: string, 
   });
 }
 
-/** An OIDC provider's verified claims: code exchanged, ID token checked, userinfo when needed. */
-async function oidcClaims(h: Hosted, provider: IdentityProvider, code: string, nonce: string): Promise<Record<string, unknown>> {
+/**
+ * An OIDC provider's verified claims: code exchanged, ID token checked, userinfo when needed.
+ * `answer` is told what came back (the InboundFederation trigger's attributes).
+ */
+async function oidcClaims(h: Hosted, provider: IdentityProvider, code: string, nonce: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
   const endpoints = await endpointsOf(provider, h.app.clock);
   const tokens = await exchangeCode(provider, endpoints, code, callbackUrl(h));
+  answer.tokenResponse = tokens.response;
   if (!tokens.idToken) throw new FederationError(`${provider.name} Error - no id_token in the token response`);
   const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, nonce, h.app.clock);
-  const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : {};
+  answer.idToken = claims;
+  const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : undefined;
+  if (info) answer.userInfo = info;
   return { ...info, ...claims };
 }
 

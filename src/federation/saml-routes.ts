@@ -153,7 +153,11 @@ async function idpResponse(h: Hosted) {
     const md = await metadataFor(h.app, idp);
     const signIn = await verifySamlResponse(h, idp, md, samlResponse, state?.requestId);
     // identities[].issuer of a SAML user is the IdP's entity id, as Cognito shows it.
-    const found = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, md.entityId, preAuthenticationOf(h, request));
+    const found = await userForIdentity(h.app, request.pool, idp, signIn.claims, request.client.id, {
+      issuer: md.entityId,
+      signingIn: preAuthenticationOf(h, request),
+      answer: { samlResponse: signIn.claims },
+    });
     const sso: SsoCookie = { pool: request.pool.id, provider: idp.name, nameID: signIn.nameID, nameIDFormat: signIn.nameIDFormat, sessionIndex: signIn.sessionIndex };
     return {
       ...found,

@@ -22,6 +22,7 @@
 // `email_verified`; the Graph API and Amazon's profile carry no such flag, so their e-mails are
 // never taken as verified (Cognito likewise leaves a mapped e-mail unverified unless the provider
 // gives a verification attribute to map).
+import type { IdpAnswer } from '../triggers/inbound-federation.js';
 import { createHmac, createPrivateKey } from 'node:crypto';
 import { SignJWT, importPKCS8, type JWTPayload } from 'jose';
 import type { App } from '../app.js';
@@ -83,20 +84,20 @@ export function socialAuthorizeUrl(app: App, p: IdentityProvider, redirectUri: s
  * and reads the profile as the provider's protocol has it. `form` is the callback's parameters
  * (Apple's `user`).
  */
-export async function socialClaims(app: App, p: IdentityProvider, code: string, form: URLSearchParams, nonce: string, redirectUri: string): Promise<Record<string, unknown>> {
+export async function socialClaims(app: App, p: IdentityProvider, code: string, form: URLSearchParams, nonce: string, redirectUri: string, answer: IdpAnswer = {}): Promise<Record<string, unknown>> {
   let claims: Record<string, unknown>;
   switch (p.type) {
     case 'Google':
-      claims = await google(app, p, code, nonce, redirectUri);
+      claims = await google(app, p, code, nonce, redirectUri, answer);
       break;
     case 'Facebook':
-      claims = await facebook(app, p, code, redirectUri);
+      claims = await facebook(app, p, code, redirectUri, answer);
       break;
     case 'LoginWithAmazon':
-      claims = await amazon(app, p, code, redirectUri);
+      claims = await amazon(app, p, code, redirectUri, answer);
       break;
     case 'SignInWithApple':
-      claims = await apple(app, p, code, form, nonce, redirectUri);
+      claims = await apple(app, p, code, form, nonce, redirectUri, answer);
       break;
     default:
       throw new FederationError(`${p.name} Error - not a social identity provider`);
@@ -108,16 +109,19 @@ export async function socialClaims(app: App, p: IdentityProvider, code: string, 
   return claims;
 }
 
-async function google(app: App, p: IdentityProvider, code: string, nonce: string, redirectUri: string): Promise<Record<string, unknown>> {
+async function google(app: App, p: IdentityProvider, code: string, nonce: string, redirectUri: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
   const d = p.details;
   const tokens = await postToken(app, p, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: d.client_id, client_secret: d.client_secret });
+  answer.tokenResponse = tokens;
   if (typeof tokens.id_token !== 'string') throw new FederationError(`${p.name} Error - no id_token in the token response`);
   const claims: Record<string, unknown> = await verify(app, p, tokens.id_token, GOOGLE_JWKS, GOOGLE_ISSUERS, nonce);
+  answer.idToken = claims;
   const missing = wanted(p).filter((name) => claims[name] === undefined);
   if (missing.length === 0 || typeof tokens.access_token !== 'string') return claims;
   // The People API: each requested field is a list; the first entry's value is the attribute.
   const url = d.attributes_url_add_attributes === 'false' ? d.attributes_url : `${d.attributes_url}${missing.join(',')}`;
   const person = await getJson(app, p, 'user attributes', routed(app.config, url), { authorization: `Bearer ${tokens.access_token}` });
+  answer.userInfo = person;
   const extra: Record<string, unknown> = {};
   for (const name of missing) {
     const v = person[name];
@@ -128,32 +132,36 @@ async function google(app: App, p: IdentityProvider, code: string, nonce: string
   return { ...extra, ...claims };
 }
 
-async function facebook(app: App, p: IdentityProvider, code: string, redirectUri: string): Promise<Record<string, unknown>> {
+async function facebook(app: App, p: IdentityProvider, code: string, redirectUri: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
   const d = p.details;
   const tokenUrl = new URL(routed(app.config, versioned(d.token_url, d.api_version)));
   for (const [k, v] of Object.entries({ client_id: d.client_id, redirect_uri: redirectUri, client_secret: d.client_secret, code })) tokenUrl.searchParams.set(k, v);
   const tokens = await getJson(app, p, 'token', tokenUrl.toString(), {});
+  answer.tokenResponse = tokens;
   if (typeof tokens.access_token !== 'string') throw new FederationError(`${p.name} Error - no access_token in the token response`);
   const fields = [...new Set(['id', ...wanted(p)])];
   const me = new URL(routed(app.config, `${versioned(d.attributes_url, d.api_version)}${fields.join(',')}`));
   me.searchParams.set('access_token', tokens.access_token);
   me.searchParams.set('appsecret_proof', createHmac('sha256', d.client_secret).update(tokens.access_token).digest('hex'));
-  return getJson(app, p, 'user attributes', me.toString(), {});
+  return (answer.userInfo = await getJson(app, p, 'user attributes', me.toString(), {}));
 }
 
-async function amazon(app: App, p: IdentityProvider, code: string, redirectUri: string): Promise<Record<string, unknown>> {
+async function amazon(app: App, p: IdentityProvider, code: string, redirectUri: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
   const d = p.details;
   const tokens = await postToken(app, p, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: d.client_id, client_secret: d.client_secret });
+  answer.tokenResponse = tokens;
   if (typeof tokens.access_token !== 'string') throw new FederationError(`${p.name} Error - no access_token in the token response`);
-  return getJson(app, p, 'user attributes', routed(app.config, d.attributes_url), { authorization: `Bearer ${tokens.access_token}` });
+  return (answer.userInfo = await getJson(app, p, 'user attributes', routed(app.config, d.attributes_url), { authorization: `Bearer ${tokens.access_token}` }));
 }
 
-async function apple(app: App, p: IdentityProvider, code: string, form: URLSearchParams, nonce: string, redirectUri: string): Promise<Record<string, unknown>> {
+async function apple(app: App, p: IdentityProvider, code: string, form: URLSearchParams, nonce: string, redirectUri: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
   const d = p.details;
   const clientSecret = await appleClientSecret(p, app.clock);
   const tokens = await postToken(app, p, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: d.client_id, client_secret: clientSecret });
+  answer.tokenResponse = tokens;
   if (typeof tokens.id_token !== 'string') throw new FederationError(`${p.name} Error - no id_token in the token response`);
   const claims: Record<string, unknown> = await verify(app, p, tokens.id_token, APPLE_JWKS, [APPLE_ISSUER], nonce);
+  answer.idToken = claims;
   // `user` comes with the first authorization only, from the browser: its name is shown as the
   // user typed it, never its e-mail (the ID token's is the verified one).
   const user = parseUser(form.get('user'));

@@ -25,7 +25,8 @@ export type TriggerName =
   | 'PreTokenGeneration'
   | 'UserMigration'
   | 'CustomEmailSender'
-  | 'CustomSMSSender';
+  | 'CustomSMSSender'
+  | 'InboundFederation';
 
 export interface Target {
   kind: 'lambda' | 'webhook';
@@ -64,6 +65,8 @@ export function triggerTarget(pool: UserPool, name: TriggerName): Target | undef
       return targetOf(c.CustomEmailSender?.LambdaArn, c.CustomEmailSender?.LambdaVersion);
     case 'CustomSMSSender':
       return targetOf(c.CustomSMSSender?.LambdaArn, c.CustomSMSSender?.LambdaVersion);
+    case 'InboundFederation':
+      return targetOf(c.InboundFederation?.LambdaArn, c.InboundFederation?.LambdaVersion);
     default:
       return targetOf(c[name]);
   }
@@ -77,6 +80,7 @@ export function checkLambdaConfig(c: LambdaConfigType | undefined): void {
     ['PreTokenGenerationConfig.LambdaArn', c.PreTokenGenerationConfig?.LambdaArn],
     ['CustomSMSSender.LambdaArn', c.CustomSMSSender?.LambdaArn],
     ['CustomEmailSender.LambdaArn', c.CustomEmailSender?.LambdaArn],
+    ['InboundFederation.LambdaArn', c.InboundFederation?.LambdaArn],
   ];
   for (const [member, ref] of refs) {
     if (ref && /^https?:\/\//i.test(ref) && !isWebhookUrl(ref)) {

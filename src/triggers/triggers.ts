@@ -15,6 +15,7 @@
 //                          federation/routes.ts       a federated user's later sign-ins
 //   UserMigration          auth/password.ts (unknown user, password sign-in)
 //   Define/Create/Verify   auth/flows.ts CUSTOM_AUTH and CUSTOM_CHALLENGE (custom-auth.ts), auth/srp.ts
+//   InboundFederation      federation/federated-user.ts  every federated sign-in, before the user is written
 //   PostAuthentication     tokens/tokens.ts           with PreTokenGeneration, on sign-ins (not refresh,
 //                                                     not a federated user's first)
 import type { Logger } from 'pino';
@@ -31,6 +32,7 @@ import { afterPasswordVerifier, answerCustomChallenge, startCustomAuth } from '.
 import { composeCustomMessage } from './custom-message.js';
 import { sendThroughCustomSender } from './custom-sender.js';
 import { KmsCodeEncryptor, senderKeyOf } from './sender-code.js';
+import { runInboundFederation, type InboundFederationInput } from './inbound-federation.js';
 import { DEFAULT_LIMITS, TriggerRunner, type TriggerLimits } from './invoke.js';
 import { LambdaInvoker } from './invoke-lambda.js';
 import { WebhookInvoker } from './invoke-webhook.js';
@@ -110,6 +112,11 @@ export class Triggers {
       await runPostAuthentication(this.runner, { pool: a.pool, clientId: a.clientId, user: a.session.user, clientMetadata: a.clientMetadata, newDeviceUsed: a.newDeviceUsed === true });
     }
     return customizeTokenClaims(this.runner, this.deps.log, a);
+  }
+
+  /** InboundFederation: the attributes a federated sign-in writes, when the function decides them. */
+  inboundFederation(a: InboundFederationInput): Promise<Record<string, string> | undefined> {
+    return runInboundFederation(this.runner, a);
   }
 
   /** PreAuthentication: may refuse the attempt (user undefined: unknown, existence hidden). */

@@ -11,7 +11,7 @@ import * as client from 'openid-client';
 import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } from '../oauth/browser.js';
 import { postForm, seedWebClient } from '../oauth/support.js';
 import { lambdaConfig } from '../api/triggers/support.js';
-import { startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
+import { arnOf, startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
 import { engines, startServer, type TestServer } from '../support/server.js';
 import { startSamlIdp, type SamlIdp } from './saml-idp.js';
 import { appVisit } from '../oauth/hosted-ui-fixture.js';
@@ -31,9 +31,9 @@ for (const engine of engines) {
     let seen = 0;
 
     before(async () => {
-      lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e });
+      lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e, inbound: (e) => e });
       s = await startServer({ engine, env: { TESSERA_LAMBDA_ENDPOINT: lambda.url } });
-      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'saml-more', LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth' }) }))).UserPool!.Id!;
+      poolId = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'saml-more', LambdaConfig: { ...lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth' }), InboundFederation: { LambdaVersion: 'V1_0', LambdaArn: arnOf('inbound') } } }))).UserPool!.Id!;
       const prefix = `samlm${Date.now().toString(36)}`;
       await s.idp.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
       base = `${s.url}/_domain/${prefix}`;
@@ -109,6 +109,14 @@ for (const engine of engines) {
       assert.equal(lambda.events('postConfirm').length, 1);
       assert.deepEqual(lambda.events('preAuth').map((e) => e.triggerSource), ['PreAuthentication_Authentication']);
       assert.deepEqual(lambda.events('postAuth').map((e) => e.triggerSource), ['PostAuthentication_Authentication']);
+      // InboundFederation on both, with the assertion's attributes (and no token response).
+      const inbound = lambda.events('inbound');
+      assert.equal(inbound.length, 2);
+      assert.equal(inbound[0].triggerSource, 'InboundFederation_ExternalProvider');
+      assert.equal(inbound[0].request.providerType, 'SAML');
+      assert.equal(inbound[0].request.providerName, 'Corp');
+      assert.equal(inbound[0].request.attributes.samlResponse.mail, 'dana@corp.example');
+      assert.equal(inbound[0].request.attributes.tokenResponse, undefined);
     });
 
     test("the IdP's own LogoutRequest ends the hosted session and is answered with a LogoutResponse", async () => {

@@ -12,7 +12,7 @@ import { hasChromium, openBrowser, startApp, type TestApp, type TestBrowser } fr
 import { appVisit, authorizationRequest } from '../oauth/hosted-ui-fixture.js';
 import { seedWebClient } from '../oauth/support.js';
 import { lambdaConfig } from '../api/triggers/support.js';
-import { startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
+import { arnOf, startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { startUpstream, type Upstream } from './upstream.js';
 
@@ -28,13 +28,16 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
   let clientId: string;
 
   before(async () => {
-    lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e, preToken: (e) => e });
+    lambda = await startLambdaServer({ preSignUp: (e) => e, postConfirm: (e) => e, preAuth: (e) => e, postAuth: (e) => e, preToken: (e) => e, inbound: (e) => e });
     s = await startServer({ engine: 'sqlite', env: { TESSERA_LAMBDA_ENDPOINT: lambda.url } });
     poolId = (
       await s.idp.send(
         new CreateUserPoolCommand({
           PoolName: 'fed-triggers',
-          LambdaConfig: lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth', PreTokenGeneration: 'preToken' }),
+          LambdaConfig: {
+            ...lambdaConfig({ PreSignUp: 'preSignUp', PostConfirmation: 'postConfirm', PreAuthentication: 'preAuth', PostAuthentication: 'postAuth', PreTokenGeneration: 'preToken' }),
+            InboundFederation: { LambdaVersion: 'V1_0', LambdaArn: arnOf('inbound') },
+          },
         }),
       )
     ).UserPool!.Id!;
@@ -164,5 +167,54 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     assert.equal(lambda.events('postConfirm').filter((e) => e.userName === 'Upstream_t-3').length, 1);
     assert.equal(lambda.events('preAuth').filter((e) => e.userName === 'Upstream_t-3').length, 1);
     assert.equal(lambda.events('postAuth').filter((e) => e.userName === 'Upstream_t-3').length, 1);
+  });
+
+  test('InboundFederation sees the provider\'s answer on every sign-in, and the attributes it returns replace the mapped ones', async () => {
+    up.accounts.set('t-4', { email: 't4@example.com', email_verified: true });
+    lambda.handlers.inbound = (e) => {
+      if (e.userName !== 'Upstream_t-4') return e;
+      // oidc-provider puts the e-mail in userinfo, not in the ID token (only sub there).
+      const mail = (e.request.attributes.idToken.email ?? e.request.attributes.userInfo.email) as string;
+      return { ...e, response: { userAttributesToMap: { email: mail.toUpperCase(), email_verified: 'true', name: `seen ${mail}` } } };
+    };
+    try {
+      await signIn('t-4');
+      const [ev] = lambda.events('inbound').filter((x) => x.userName === 'Upstream_t-4');
+      assert.equal(ev.triggerSource, 'InboundFederation_ExternalProvider');
+      assert.equal(ev.callerContext.clientId, clientId);
+      assert.equal(ev.request.providerName, 'Upstream');
+      assert.equal(ev.request.providerType, 'OIDC');
+      const { tokenResponse, idToken } = ev.request.attributes;
+      assert.equal(typeof tokenResponse.access_token, 'string');
+      assert.equal(typeof tokenResponse.id_token, 'string');
+      assert.equal(tokenResponse.token_type.toLowerCase(), 'bearer');
+      assert.equal(idToken.sub, 't-4');
+      assert.equal(idToken.email ?? ev.request.attributes.userInfo.email, 't4@example.com');
+      assert.equal(idToken.iss, up.issuer);
+      assert.equal(typeof idToken.exp, 'string', 'a map of strings: numbers as text');
+      assert.equal(ev.request.attributes.samlResponse, undefined);
+      // The function decided the attributes: its values, and only them, beside the identities.
+      const user = await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Upstream_t-4' }));
+      const attrs = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+      assert.equal(attrs.email, 'T4@EXAMPLE.COM');
+      assert.equal(attrs.name, 'seen t4@example.com');
+      // The PreSignUp of this first sign-in saw those attributes too.
+      const pre = lambda.events('preSignUp').find((x) => x.userName === 'Upstream_t-4');
+      assert.equal(pre.request.userAttributes.email, 'T4@EXAMPLE.COM');
+
+      // A returning sign-in: the function runs again; {} keeps the mapping (the provider's e-mail).
+      lambda.handlers.inbound = (e) => e;
+      await signIn('t-4');
+      assert.equal(lambda.events('inbound').filter((x) => x.userName === 'Upstream_t-4').length, 2);
+      assert.equal(await emailOf('Upstream_t-4'), 't4@example.com');
+
+      // An attribute the pool does not have is the function's error: no sign-in.
+      lambda.handlers.inbound = (e) => (e.userName === 'Upstream_t-4' ? { ...e, response: { userAttributesToMap: { shoe_size: '44' } } } : e);
+      const back = (await signIn('t-4', { refused: true })) as URL;
+      assert.equal(back.searchParams.get('error'), 'invalid_request');
+      assert.match(back.searchParams.get('error_description') ?? '', /shoe_size is not an attribute of the user pool/);
+    } finally {
+      lambda.handlers.inbound = (e) => e;
+    }
   });
 });
