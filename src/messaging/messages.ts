@@ -109,10 +109,11 @@ const looksLikeHtml = (s: string) => /<[a-z][\s\S]*>/i.test(s);
  */
 export function fillTemplate(template: string, code: string, username: string, html = false, link?: string): string {
   const name = html || link ? escapeHtml(username) : username;
-  return template.replace(/\{####\}|\{username\}|\{##([^#]*)##\}/g, (m, text: string | undefined) => {
+  return template.replace(/\{####\}|\{username\}|\{##([^#]+)##\}/g, (m, text: string | undefined) => {
     if (m === '{####}') return code;
     if (m === '{username}') return name;
-    return link ? `<a href="${escapeHtml(link)}">${escapeHtml(text ?? '')}</a>` : m;
+    // The link text is the template's (the administrator's): escaped only in a plain-text template.
+    return link ? `<a href="${escapeHtml(link)}">${html ? (text ?? '') : escapeHtml(text ?? '')}</a>` : m;
   });
 }
 
@@ -189,7 +190,8 @@ export class Messages {
    */
   private async confirmationLink(ctx: MessageContext): Promise<string | undefined> {
     if (!LINK_TRIGGERS.has(ctx.trigger) || !confirmsWithLink(ctx.pool) || !ctx.clientId) return undefined;
-    const base = await this.hostedBase?.(ctx.pool.id);
+    // The domain cannot be read: the code goes out instead (the message is not lost for a link).
+    const base = await this.hostedBase?.(ctx.pool.id).catch(() => undefined);
     if (!base) return undefined;
     const q = new URLSearchParams({ client_id: ctx.clientId, user_name: ctx.user.username, confirmation_code: ctx.code });
     return `${base}/confirmUser?${q}`;

@@ -6,9 +6,10 @@
 //             sign-up e-mail that confirms by link (CONFIRM_WITH_LINK) else null,
 //             usernameParameter "{username}" for AdminCreateUser else null, clientMetadata
 //   response  smsMessage, emailMessage, emailSubject; null keeps the pool's template
-// The text of the medium the message goes by must hold "{####}" (a link e-mail: a {##text##}
-// link placeholder instead; for AdminCreateUser also "{username}") and an e-mail be at most 20,000
-// characters: otherwise an invitation is sent from the pool's template, and any other message is
+// The text of the medium the message goes by must hold "{####}" (a link e-mail: "{####}" or a
+// {##text##} link placeholder, so a function may build its own link around the code; for
+// AdminCreateUser also "{username}") and an e-mail be at most 20,000 characters: otherwise an
+// invitation is sent from the pool's template, and any other message is
 // InvalidLambdaResponseException.
 import { InvalidLambdaResponseException } from '../errors.js';
 import { fillTemplate, templatesFor, type ComposedMessage, type DeliveryMedium, type MessageComposer, type MessageContext } from '../messaging/messages.js';
@@ -18,7 +19,7 @@ import type { TriggerRunner } from './invoke.js';
 const CODE = '{####}';
 const USERNAME = '{username}';
 const LINK = '{##Click Here##}';
-const HAS_LINK = /\{##[^#]*##\}/;
+const HAS_LINK = /\{##[^#]+##\}/;
 const MAX_EMAIL_CHARS = 20_000;
 const looksLikeHtml = (s: string) => /<[a-z][\s\S]*>/i.test(s);
 
@@ -42,7 +43,7 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
   const r = responseOf(await runner.invoke(ctx.pool, 'CustomMessage', event));
   const pool = templatesFor(ctx.pool, ctx.trigger, ctx.link !== undefined);
   /** What the text must hold for its medium: the code, or in a link e-mail the link. */
-  const holdsSecret = (s: string, medium: DeliveryMedium) => (medium === 'EMAIL' && ctx.link ? HAS_LINK.test(s) : s.includes(CODE));
+  const holdsSecret = (s: string, medium: DeliveryMedium) => s.includes(CODE) || (medium === 'EMAIL' && ctx.link !== undefined && HAS_LINK.test(s));
   // Only the text of the medium the message goes by is checked (all of them when it is not
   // known). A text without its placeholders: an invitation falls back to the pool's template (the
   // user exists by then, and an error would leave the administrator unsure of it); any other
@@ -52,7 +53,7 @@ export async function composeCustomMessage(runner: TriggerRunner, ctx: MessageCo
     if (s === undefined || (ctx.medium && ctx.medium !== medium)) return s ?? fallback;
     if (holdsSecret(s, medium) && (!invite || s.includes(USERNAME)) && !(limit && [...s].length > limit)) return s;
     if (invite) return fallback;
-    throw new InvalidLambdaResponseException(`Invalid lambda function output : the message must contain ${medium === 'EMAIL' && ctx.link ? 'a {##link##} placeholder' : CODE}`);
+    throw new InvalidLambdaResponseException(`Invalid lambda function output : the message must contain ${medium === 'EMAIL' && ctx.link ? '{####} or a {##link text##} placeholder' : CODE}`);
   };
   const emailMessage = checked(r.emailMessage, 'EMAIL', pool.emailMessage, MAX_EMAIL_CHARS);
   // An invitation whose body was refused goes out as the pool's template, subject included.

@@ -190,7 +190,7 @@ function verificationTemplate(input: MutableInput): VerificationMessageTemplateT
   };
   requireCode('VerificationMessageTemplate.SmsMessage', out.SmsMessage!);
   requireCode('VerificationMessageTemplate.EmailMessage', out.EmailMessage!);
-  if (!/\{##[^#]*##\}/.test(out.EmailMessageByLink!)) {
+  if (!/\{##[^#]+##\}/.test(out.EmailMessageByLink!)) {
     throw new InvalidParameterException('VerificationMessageTemplate.EmailMessageByLink must contain a {##link text##} placeholder.');
   }
   return out;

@@ -19,7 +19,7 @@ import {
 import { engines, publicClient, startServer, type TestServer } from '../support/server.js';
 import { lambdaConfig } from '../api/triggers/support.js';
 import { startLambdaServer, type LambdaServer } from '../api/triggers/lambda-server.js';
-import { PASSWORD, get, seedOAuthPool, seedWebClient, type OAuthSetup } from './support.js';
+import { CALLBACK, PASSWORD, cookiesOf, get, hiddenField, postForm, seedOAuthPool, seedWebClient, type OAuthSetup } from './support.js';
 
 const LINK_TEMPLATE = { DefaultEmailOption: 'CONFIRM_WITH_LINK' as const, EmailSubjectByLink: 'Confirm {username}?', EmailMessageByLink: 'Hello, please {##confirm here##} to finish.' };
 
@@ -111,6 +111,44 @@ for (const engine of engines) {
       const code = new URL(linkIn((await lastMail(to)).body)).searchParams.get('confirmation_code')!;
       await pub.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'linker3', ConfirmationCode: code }));
       assert.equal(await status('linker3'), 'CONFIRMED');
+    });
+
+    test('the hosted sign-up of a link pool says a link was sent, and asks for no code', async () => {
+      const q = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK });
+      const page = await get(`${o.base}/signup?${q}`);
+      const res = await postForm(`${o.base}/signup?${q}`, { _csrf: hiddenField(await page.text(), '_csrf')!, username: 'hosty', email: 'hosty@example.com', password: PASSWORD }, { cookie: cookiesOf(page) });
+      const html = await res.text();
+      assert.equal(res.status, 200, html.slice(0, 300));
+      assert.match(html, /We have sent a link to h\*\*\*@e\*\*\*/);
+      assert.doesNotMatch(html, /name="code"/);
+      const link = linkIn((await lastMail('hosty@example.com')).body);
+      assert.equal((await get(link)).status, 200);
+      assert.equal(await status('hosty'), 'CONFIRMED');
+    });
+
+    test('an HTML template keeps its link text as written; a template whose only placeholder is {####} is refused', async () => {
+      await s.idp.send(
+        new UpdateUserPoolCommand({
+          UserPoolId: o.poolId,
+          AutoVerifiedAttributes: ['email'],
+          VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK', EmailMessageByLink: '<p>Hi {username}: {##Verify &amp; go##}</p>' },
+          LambdaConfig: lambdaConfig({ PostConfirmation: 'postConfirm' }),
+        }),
+      );
+      try {
+        const to = 'link-6@example.com';
+        await pub.send(new SignUpCommand({ ClientId: clientId, Username: 'a<b', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: to }] }));
+        const body = (await lastMail(to)).body;
+        assert.match(body, /^<p>Hi a&lt;b: <a href="[^"]+">Verify &amp; go<\/a><\/p>$/);
+        const e = await s.idp
+          .send(new UpdateUserPoolCommand({ UserPoolId: o.poolId, VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK', EmailMessageByLink: 'Your code: {####}' } }))
+          .catch((x: Error) => x);
+        assert.equal((e as Error).name, 'InvalidParameterException');
+      } finally {
+        await s.idp.send(
+          new UpdateUserPoolCommand({ UserPoolId: o.poolId, AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: LINK_TEMPLATE, LambdaConfig: lambdaConfig({ PostConfirmation: 'postConfirm' }) }),
+        );
+      }
     });
 
     test('a pool without a domain sends the code', async () => {

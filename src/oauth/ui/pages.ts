@@ -139,6 +139,12 @@ export function errorPage(lang: Lang, id: MessageId, detail?: string): string {
 <div class="errorMessage-customizable" role="alert">${esc(t(lang, id))}${detail ? ` <span class="detail">${esc(detail)}</span>` : ''}</div>`;
 }
 
+/** After a sign-up in a pool that confirms by link: no code to enter, the e-mail's link does it. */
+export function linkSentPage(lang: Lang, destination: string, signInHref: string): string {
+  return `${heading(lang, 'page.confirm.title', 'text.linkSent', { destination })}
+${links(lang, [{ href: signInHref, id: 'link.backToSignIn' }])}`;
+}
+
 /** What the confirmation link of a sign-up e-mail (GET /confirmUser) answers once the account is confirmed. */
 export function confirmedPage(lang: Lang): string {
   return heading(lang, 'page.confirmed.title', 'page.confirmed.heading');

@@ -15,7 +15,8 @@ import type { AuthorizeRequest } from '../authorize.js';
 import { csrfToken, redirect, type Hosted } from '../http.js';
 import { checkedAsApi, flowContext, messageFor, pageUrl, withAuthorize, withForm } from './flow.js';
 import type { MessageId } from './messages.js';
-import { confirmPage, confirmedPage, signUpPage } from './pages.js';
+import { confirmsWithLink } from '../../messaging/messages.js';
+import { confirmPage, confirmedPage, linkSentPage, signUpPage } from './pages.js';
 import { showError, showPage } from './render.js';
 import { nextStep, renderLogin } from './sign-in.js';
 
@@ -96,6 +97,10 @@ export function submitSignUp(h: Hosted) {
       // Confirmed by PreSignUp: no code to ask for; the sign-in follows as after a confirmation.
       const user = await h.app.users.findBySub(request.pool, result.UserSub);
       return user ? signInConfirmed(h, request, username, user) : redirect(h, pageUrl(h, 'login', { notice: 'confirmed' }));
+    }
+    // A pool that confirms by link e-mailed a link, not a code to type here.
+    if (confirmsWithLink(request.pool) && result.CodeDeliveryDetails?.DeliveryMedium === 'EMAIL') {
+      return showPage(h, { title: 'page.confirm.title', body: linkSentPage(h.lang, result.CodeDeliveryDetails.Destination ?? '', pageUrl(h, 'login')), client });
     }
     const pending: Pending = { pool: request.pool.id, client: client.id, sub: result.UserSub, exp: h.app.clock.now() + PENDING_MS };
     const body = confirmPage({
