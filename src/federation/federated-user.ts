@@ -11,6 +11,7 @@
 // AttributeMapping is pool attribute <- provider claim; `username` names the claim holding the
 // provider's user id (`sub` unless mapped otherwise).
 import type { App } from '../app.js';
+import { CognitoException } from '../cognito-exception.js';
 import { GroupExistsException, InvalidLambdaResponseException, UsernameExistsException } from '../errors.js';
 import type { IdpAnswer } from '../triggers/inbound-federation.js';
 import type { PreSignUpInput } from '../triggers/pre-sign-up.js';
@@ -21,7 +22,7 @@ import { FederationError } from './oidc-client.js';
 import { codePoints, isStorable } from '../models/validate.js';
 import { fitsIndex, fitsIndexAsAlias } from '../store/indexed.js';
 import { normalizeUsername } from '../userpools/indexes.js';
-import { poolSchema } from '../userpools/attributes.js';
+import { checkAttributeWrites, poolSchema, usernameAttributes } from '../userpools/attributes.js';
 import type { IdentityProvider } from './providers.js';
 
 /** The longest attribute value (AttributeValueType). */
@@ -81,19 +82,28 @@ export function mapAttributes(p: IdentityProvider, claims: Record<string, unknow
 }
 
 /**
- * The attributes an InboundFederation function decided, held to what a mapping may write: the
- * pool's attributes only (another name is the function's error), values as storedValue keeps them.
+ * The attributes an InboundFederation function decided, held to what an administrator's write
+ * may store (the pool's attributes, each value of its type, format and length; "" leaves one
+ * out): anything else is the function's error, InvalidLambdaResponseException. `creating`: the
+ * user is new; otherwise immutable attributes are left as they are (not written, not checked).
  */
-function decidedAttributes(pool: UserPool, p: IdentityProvider, decided: Record<string, string>): Record<string, string> {
+function decidedAttributes(pool: UserPool, decided: Record<string, string>, creating: boolean): Record<string, string> {
   const schema = poolSchema(pool);
-  const out: Record<string, string> = {};
-  for (const [attribute, v] of Object.entries(decided)) {
-    if (NOT_MAPPED.has(attribute)) continue;
-    if (!schema.has(attribute)) throw new InvalidLambdaResponseException(`Invalid lambda function output : ${attribute} is not an attribute of the user pool`);
-    const value = storedValue(p, attribute, v);
-    if (value !== undefined) out[attribute] = value;
+  const wrong = (why: string) => new InvalidLambdaResponseException(`Invalid lambda function output : ${why}`);
+  const writes = Object.entries(decided)
+    .filter(([name, value]) => !NOT_MAPPED.has(name) && value !== '' && (creating || schema.get(name)?.Mutable !== false))
+    .map(([Name, Value]) => ({ Name, Value }));
+  for (const { Name, Value } of writes) {
+    if (!schema.has(Name)) throw wrong(`${Name} is not an attribute of the user pool`);
+    if (!isStorable(Value) || codePoints(Value) > MAX_ATTRIBUTE_CHARS || ((Name === 'email' || Name === 'preferred_username') && !fitsIndexAsAlias(Value))) {
+      throw wrong(`the value of ${Name} is too long or holds a NUL character`);
+    }
   }
-  return out;
+  try {
+    return checkAttributeWrites(pool, writes, { by: 'admin', creating }).set;
+  } catch (e) {
+    throw e instanceof CognitoException ? wrong(e.message) : e;
+  }
 }
 
 /** `issuer`: what the sign-in saw (a SAML IdP's entity id); else what the details say. */
@@ -140,27 +150,34 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
   const username = `${p.name}_${userId}`;
   const linked = await app.store.federation.findLink(pool.id, p.name, userId);
   const linkedUser = linked ? await app.users.findBySub(pool, linked.user_id) : undefined;
+  if (!linkedUser && !fitsIndex(normalizeUsername(pool, username))) {
+    throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
+  }
+  const found = linkedUser ? undefined : await app.users.find(pool, username);
+  const existing = found && found.username === username ? found : undefined;
+  const target = linkedUser || existing ? undefined : await autoLinkTarget(app, pool, p, claims);
+  // The function sees the sign-in of the user it will be: linked, auto-linked, returning or new.
   const decided = await app.triggers.inboundFederation({
     pool,
     clientId,
-    userName: linkedUser?.username ?? username,
+    userName: (linkedUser ?? existing ?? target)?.username ?? username,
     providerName: p.name,
     providerType: p.type,
     answer: opts.answer ?? {},
   });
-  const attributes = decided ? decidedAttributes(pool, p, decided) : mapAttributes(p, claims);
   if (linkedUser) {
+    // A linked (native) user keeps its own attributes: neither the mapping nor the function writes them.
     await signingIn(linkedUser);
     return { user: linkedUser, created: false };
   }
-  if (!fitsIndex(normalizeUsername(pool, username))) throw new FederationError(`${p.name} Error - the user id is not one Tessera can keep (too long, or with a NUL character)`);
+  const replace = decided !== undefined;
+  const attributes = decided ? decidedAttributes(pool, decided, !existing && !target) : mapAttributes(p, claims);
   const now = app.clock.now();
-  const existing = await app.users.find(pool, username);
-  if (existing && existing.username === username) {
+  if (existing) {
+    // Only this identity's own user signs in (refreshed refuses another who has the name).
     await signingIn(existing);
-    return { user: await refreshed(app, pool, p, userId, existing, attributes, now), created: false };
+    return { user: await refreshed(app, pool, p, userId, existing, attributes, now, replace), created: false };
   }
-  const target = await autoLinkTarget(app, pool, p, claims);
   if (target) {
     await signingIn(target);
     await link(app, pool, p, userId, target);
@@ -181,7 +198,7 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     const raced = e instanceof UsernameExistsException ? await app.users.find(pool, username) : undefined;
     if (!raced) throw e;
     await signingIn(raced);
-    return { user: await refreshed(app, pool, p, userId, raced, attributes, now), created: false };
+    return { user: await refreshed(app, pool, p, userId, raced, attributes, now, replace), created: false };
   }
   await joinProviderGroup(app, pool, p, user);
   return { user, created: true };
@@ -193,17 +210,38 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
  * administrator's user) is refused: taking it would hand the upstream user someone else's account,
  * or the other way round.
  */
-async function refreshed(app: App, pool: UserPool, p: IdentityProvider, userId: string, existing: User, attributes: Record<string, string>, now: number): Promise<User> {
+async function refreshed(app: App, pool: UserPool, p: IdentityProvider, userId: string, existing: User, attributes: Record<string, string>, now: number, replace: boolean): Promise<User> {
   const own = existing.status === 'EXTERNAL_PROVIDER' && identitiesOf(existing).some((i) => i.providerName === p.name && i.userId === userId);
   if (!own) throw new FederationError(`${p.name} Error - the user name ${existing.username} is taken by a user who is not this ${p.name} user`);
   // An immutable attribute keeps what it was given when the user was made: later sign-ins write
   // only mutable ones, as any write after creation may.
   const schema = poolSchema(pool);
-  const updates = Object.entries(attributes).filter(([k, v]) => existing.attributes[k] !== v && schema.get(k)?.Mutable !== false);
-  if (updates.length) await app.users.save(pool, { ...existing, attributes: { ...existing.attributes, ...Object.fromEntries(updates) }, updatedAt: now }, { reindex: true });
+  const next = { ...existing.attributes };
+  for (const [k, v] of Object.entries(attributes)) {
+    if (next[k] === v || schema.get(k)?.Mutable === false) continue;
+    next[k] = v;
+    // A new address is not verified because the old one was: its flag goes unless this sign-in set it.
+    const flag = VERIFIED_FLAG_OF[k];
+    if (flag && attributes[flag] === undefined) delete next[flag];
+  }
+  // The function's answer is the whole set (AWS: what it leaves out is dropped), as far as a write
+  // may drop: not the identities, an immutable or required attribute, or the sign-in username.
+  if (replace) {
+    const keep = new Set<string>(['identities', ...usernameAttributes(pool)]);
+    for (const k of Object.keys(existing.attributes)) {
+      const entry = schema.get(k);
+      if (k in attributes || keep.has(k) || !entry || entry.Mutable === false || entry.Required) continue;
+      delete next[k];
+    }
+  }
+  const changed = Object.keys({ ...next, ...existing.attributes }).some((k) => next[k] !== existing.attributes[k]);
+  if (changed) await app.users.save(pool, { ...existing, attributes: next, updatedAt: now }, { reindex: true });
   await joinProviderGroup(app, pool, p, existing);
   return (await app.users.findBySub(pool, existing.id)) ?? existing;
 }
+
+/** The verification flag of a contact attribute. */
+const VERIFIED_FLAG_OF: Record<string, string> = { email: 'email_verified', phone_number: 'phone_number_verified' };
 
 /** Puts the user in `<poolId>_<ProviderName>`, creating the group on first use. */
 async function joinProviderGroup(app: App, pool: UserPool, p: IdentityProvider, user: User): Promise<void> {

@@ -110,7 +110,9 @@ async function idpResponse(h: Hosted) {
   if (!code) return refuse(h, request, `${provider.name} Error - no authorization code`);
   return completeFederatedSignIn(h, request, provider, async () => {
     const answer: IdpAnswer = {};
-    const claims = SOCIAL.has(provider.type) ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h), answer) : await oidcClaims(h, provider, code, state.nonce, answer);
+    const claims = SOCIAL.has(provider.type)
+      ? await socialClaims(h.app, provider, code, params, state.nonce, callbackUrl(h), answer)
+      : await oidcClaims(h, provider, code, state.nonce, answer, h.app.triggers.has(request.pool, 'InboundFederation'));
     return userForIdentity(h.app, request.pool, provider, claims, request.client.id, { signingIn: preAuthenticationOf(h, request), answer });
   });
 }
@@ -187,14 +189,14 @@ function auditFederated(h: Hosted, request: AuthorizeRequest, provider: string, 
  * An OIDC provider's verified claims: code exchanged, ID token checked, userinfo when needed.
  * `answer` is told what came back (the InboundFederation trigger's attributes).
  */
-async function oidcClaims(h: Hosted, provider: IdentityProvider, code: string, nonce: string, answer: IdpAnswer): Promise<Record<string, unknown>> {
+async function oidcClaims(h: Hosted, provider: IdentityProvider, code: string, nonce: string, answer: IdpAnswer, wantUserInfo: boolean): Promise<Record<string, unknown>> {
   const endpoints = await endpointsOf(provider, h.app.clock);
   const tokens = await exchangeCode(provider, endpoints, code, callbackUrl(h));
   answer.tokenResponse = tokens.response;
   if (!tokens.idToken) throw new FederationError(`${provider.name} Error - no id_token in the token response`);
   const claims: Record<string, unknown> = await verifyIdToken(provider, endpoints, tokens.idToken, nonce, h.app.clock);
   answer.idToken = claims;
-  const info = tokens.accessToken && needsUserInfo(provider.attributeMapping, claims) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : undefined;
+  const info = tokens.accessToken && (wantUserInfo || needsUserInfo(provider.attributeMapping, claims)) ? await fetchUserInfo(provider, endpoints, tokens.accessToken, String(claims.sub)) : undefined;
   if (info) answer.userInfo = info;
   return { ...info, ...claims };
 }

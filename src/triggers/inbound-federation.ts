@@ -6,11 +6,15 @@
 //             SignInWithApple), attributes: { tokenResponse (the token endpoint's answer: OIDC and
 //             social), idToken (its verified claims), userInfo (the userinfo or profile answer),
 //             samlResponse (the assertion's attributes) }, each a map of strings and present only
-//             when the sign-in had it
-//   response  userAttributesToMap: the user's attributes from this sign-in, replacing the mapped
-//             ones (an attribute left out is not written); {} or none keeps the mapped ones
+//             when the sign-in had it (OIDC: userinfo is asked whenever the pool has this trigger)
+//   response  userAttributesToMap: the federated user's attributes from this sign-in, instead of
+//             the mapped ones. As AWS documents it, the set is whole: on a returning sign-in a
+//             mutable attribute left out is removed (not identities, a required or immutable one,
+//             or the sign-in username); "" leaves one out. {} or none keeps the mapping. A linked
+//             (native) user's attributes are written by neither (federated-user.ts).
 // A throw stops the sign-in (UserLambdaValidationException, invalid_request on the app's
-// redirect URI); a response that is not a map of strings is InvalidLambdaResponseException.
+// redirect URI); a response that is not a map of strings, or holds a value an administrator's
+// write could not store, is InvalidLambdaResponseException.
 import type { UserPool } from '../userpools/pools.js';
 import { envelope, optStringMap, responseOf } from './event.js';
 import type { TriggerRunner } from './invoke.js';

@@ -340,10 +340,12 @@ for (const engine of engines) {
       await page.getByLabel('Post authentication').fill('http://localhost:9/post-auth');
       await page.getByLabel('Pre token generation', { exact: true }).fill('arn:aws:lambda:us-east-1:123456789012:function:ptg');
       await page.getByLabel('Pre token generation event version').selectOption('V2_0');
+      await page.getByLabel('Inbound federation').fill('arn:aws:lambda:us-east-1:123456789012:function:inbound');
       await submit('Save triggers');
       const lc = (await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
       assert.equal(lc.LambdaConfig?.PostAuthentication, 'http://localhost:9/post-auth');
       assert.deepEqual(lc.LambdaConfig?.PreTokenGenerationConfig, { LambdaVersion: 'V2_0', LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:ptg' });
+      assert.deepEqual(lc.LambdaConfig?.InboundFederation, { LambdaVersion: 'V1_0', LambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:inbound' });
       assert.equal(lc.Domain, prefix);
       assert.equal(lc.AdminCreateUserConfig?.AllowAdminCreateUserOnly, true, 'UpdateUserPool carried the other settings over');
       await page.getByRole('button', { name: 'Show secret' }).click();
@@ -353,6 +355,7 @@ for (const engine of engines) {
       // Clear them again (nothing answers there; later sign-ins must not call them).
       await page.getByLabel('Post authentication').fill('');
       await page.getByLabel('Pre token generation', { exact: true }).fill('');
+      await page.getByLabel('Inbound federation').fill('');
       await submit('Save triggers');
       assert.deepEqual((await s.idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.LambdaConfig ?? {}, {});
 

@@ -81,6 +81,8 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
     return client.authorizationCodeGrant(config, back, checks);
   }
 
+  const attrsOf = async (username: string) =>
+    Object.fromEntries(((await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserAttributes ?? []).map((a) => [a.Name!, a.Value!]));
   const emailOf = async (username: string) =>
     (await s.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))).UserAttributes?.find((a) => a.Name === 'email')?.Value;
   const sources = () => lambda.events('preSignUp').concat(lambda.events('postConfirm'), lambda.events('preAuth'), lambda.events('postAuth'), lambda.events('preToken'));
@@ -202,10 +204,26 @@ describe('triggers on federated sign-in', { skip: !hasChromium && 'no /usr/bin/c
       const pre = lambda.events('preSignUp').find((x) => x.userName === 'Upstream_t-4');
       assert.equal(pre.request.userAttributes.email, 'T4@EXAMPLE.COM');
 
-      // A returning sign-in: the function runs again; {} keeps the mapping (the provider's e-mail).
+      // A returning sign-in: the answer is the whole set. What it leaves out goes (name), and the
+      // new address is not verified because the old one was.
+      lambda.handlers.inbound = (e) => (e.userName === 'Upstream_t-4' ? { ...e, response: { userAttributesToMap: { email: 'moved@example.com' } } } : e);
+      await signIn('t-4');
+      const after = await attrsOf('Upstream_t-4');
+      assert.equal(after.email, 'moved@example.com');
+      assert.equal(after.email_verified, undefined);
+      assert.equal(after.name, undefined);
+      assert.ok(after.identities, 'the identities stay');
+
+      // {} keeps the mapping (the provider's e-mail).
       lambda.handlers.inbound = (e) => e;
       await signIn('t-4');
-      assert.equal(lambda.events('inbound').filter((x) => x.userName === 'Upstream_t-4').length, 2);
+      assert.equal(lambda.events('inbound').filter((x) => x.userName === 'Upstream_t-4').length, 3);
+      assert.equal(await emailOf('Upstream_t-4'), 't4@example.com');
+
+      // A value an administrator could not write is the function's error too.
+      lambda.handlers.inbound = (e) => (e.userName === 'Upstream_t-4' ? { ...e, response: { userAttributesToMap: { email: 'not-an-address' } } } : e);
+      const badMail = (await signIn('t-4', { refused: true })) as URL;
+      assert.equal(badMail.searchParams.get('error_description'), 'Invalid lambda function output : Invalid email address format.');
       assert.equal(await emailOf('Upstream_t-4'), 't4@example.com');
 
       // An attribute the pool does not have is the function's error: no sign-in.

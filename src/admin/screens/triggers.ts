@@ -29,6 +29,7 @@ async function triggersPage(ctx: Ctx, secret?: string) {
     ...(ptg ? [[`Pre token generation (${esc(lc.PreTokenGenerationConfig?.LambdaVersion ?? 'V1_0')})`, `<code>${esc(ptg)}</code>`]] : []),
     ...(lc.CustomEmailSender ? [['Custom e-mail sender', `<code>${esc(lc.CustomEmailSender.LambdaArn)}</code>`]] : []),
     ...(lc.CustomSMSSender ? [['Custom SMS sender', `<code>${esc(lc.CustomSMSSender.LambdaArn)}</code>`]] : []),
+    ...(lc.InboundFederation ? [['Inbound federation', `<code>${esc(lc.InboundFederation.LambdaArn)}</code>`]] : []),
   ];
   const base = `${poolUrl(poolId)}/triggers`;
   const fields =
@@ -37,7 +38,8 @@ async function triggersPage(ctx: Ctx, secret?: string) {
     select('PreTokenGenerationVersion', 'Pre token generation event version', ['V1_0', 'V2_0', 'V3_0'], lc.PreTokenGenerationConfig?.LambdaVersion ?? 'V1_0') +
     input('CustomEmailSender', 'Custom e-mail sender', { value: lc.CustomEmailSender?.LambdaArn ?? '' }) +
     input('CustomSMSSender', 'Custom SMS sender', { value: lc.CustomSMSSender?.LambdaArn ?? '' }) +
-    input('KMSKeyID', 'KMS key ARN for the custom senders', { value: lc.KMSKeyID ?? '' });
+    input('KMSKeyID', 'KMS key ARN for the custom senders', { value: lc.KMSKeyID ?? '' }) +
+    input('InboundFederation', 'Inbound federation', { value: lc.InboundFederation?.LambdaArn ?? '' });
   return ctx.show({
     title: `Triggers of ${pool.Name}`,
     pool: { id: poolId, name: pool.Name, screen: '/triggers' },
@@ -70,8 +72,9 @@ export function registerTriggersScreen(r: AdminRouter): void {
     if (v('CustomEmailSender')) lambdaConfig.CustomEmailSender = { LambdaVersion: 'V1_0', LambdaArn: v('CustomEmailSender') };
     if (v('CustomSMSSender')) lambdaConfig.CustomSMSSender = { LambdaVersion: 'V1_0', LambdaArn: v('CustomSMSSender') };
     if (v('KMSKeyID')) lambdaConfig.KMSKeyID = v('KMSKeyID');
-    // Members of LambdaConfig the form does not show (e.g. InboundFederation) stay as they are.
-    const shown = new Set([...SIMPLE.map(([k]) => k), 'PreTokenGeneration', 'PreTokenGenerationConfig', 'CustomEmailSender', 'CustomSMSSender', 'KMSKeyID']);
+    if (v('InboundFederation')) lambdaConfig.InboundFederation = { LambdaVersion: 'V1_0', LambdaArn: v('InboundFederation') };
+    // Members of LambdaConfig the form does not show stay as they are.
+    const shown = new Set([...SIMPLE.map(([k]) => k), 'PreTokenGeneration', 'PreTokenGenerationConfig', 'CustomEmailSender', 'CustomSMSSender', 'KMSKeyID', 'InboundFederation']);
     const known = Object.keys(idpModel.shapes.LambdaConfigType?.members ?? {});
     for (const k of known) if (!shown.has(k) && pool.LambdaConfig?.[k] !== undefined) lambdaConfig[k] = pool.LambdaConfig[k];
     await ctx.call('UpdateUserPool', carryOver('UpdateUserPoolRequest', pool, { UserPoolId: poolId, PoolName: undefined, UserPoolTags: undefined, LambdaConfig: lambdaConfig }));
