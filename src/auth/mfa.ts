@@ -68,6 +68,15 @@ export async function afterFirstFactor(ctx: FlowContext, user: User, by: FirstFa
   };
 }
 
+/**
+ * Whether a proven password leads this user to a second factor: the pool requires one, or offers
+ * one the user turned on. (Whether a remembered device then stands in is afterFirstFactor's call.)
+ */
+export function mfaApplies(ctx: FlowContext, user: User): boolean {
+  const mode = mfaMode(ctx.pool);
+  return mode === 'ON' || (mode === 'OPTIONAL' && userFactors(ctx, user).length > 0);
+}
+
 /** The user's enabled factors that the pool offers, in Cognito's order. */
 export function userFactors(ctx: FlowContext, user: User): MfaFactor[] {
   const offered = poolFactors(ctx.pool);

@@ -30,6 +30,7 @@ import { requireParam } from './params.js';
 import { checkSecretHash } from './secret-hash.js';
 import { serverEphemeral, verifyClaim } from './srp-server.js';
 import { afterPasswordProven } from './user-status.js';
+import { mfaApplies } from './mfa.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from './user-existence.js';
 import type { AuthStep, FlowContext } from './types.js';
 
@@ -149,6 +150,12 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
-  if (s.custom) return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, true);
+  // CUSTOM_AUTH: a proven password goes to the user's MFA when it applies, and from there to the
+  // tokens, without DefineAuthChallenge again, as Cognito does (its MFA in a custom sign-in hangs
+  // on PASSWORD_VERIFIER: amplify-js #3876, #12887); otherwise DefineAuthChallenge decides.
+  if (s.custom) {
+    if (mfaApplies(ctx, user)) return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
+    return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, true);
+  }
   return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
 }

@@ -11,7 +11,9 @@
 //     issueTokens                              NEW_PASSWORD_REQUIRED for a temporary password, else tokens
 //     PASSWORD_VERIFIER (right after SRP_A)    srp.ts's challenge, marked custom in its SECRET_BLOCK; its
 //                                              answer comes back here (afterPasswordVerifier) with the
-//                                              session [SRP_A: true, PASSWORD_VERIFIER: proven]
+//                                              session [SRP_A: true, PASSWORD_VERIFIER: proven], unless
+//                                              the password is proven and the user's MFA applies: then
+//                                              the MFA challenge, and tokens after it (as Cognito)
 //     CUSTOM_CHALLENGE                         Create -> ChallengeName CUSTOM_CHALLENGE, public parameters
 //                                              + USERNAME, a new Session
 //     anything else                            InvalidLambdaResponseException

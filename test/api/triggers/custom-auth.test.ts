@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -17,6 +18,7 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/au
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { engines, publicClient } from '../../support/server.js';
 import { PASSWORD, attrs, errorOf, lambdaConfig, makeClient, makePool, startTriggerWorld, type TriggerWorld } from './support.js';
+import { configureMfa, lastCode } from '../mfa/support.js';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = pkg;
 
@@ -241,6 +243,43 @@ for (const engine of engines) {
             { challengeName: 'CUSTOM_CHALLENGE', challengeResult: true, challengeMetadata: 'QUIZ-2' },
           ],
         ]);
+      });
+
+      test('a user whose MFA applies: after PASSWORD_VERIFIER comes the SMS_MFA challenge (mfaRequired), then tokens, without Define again', async () => {
+        const mfaPool = await makePool(w.s, { LambdaConfig: lambdaConfig({ DefineAuthChallenge: 'define', CreateAuthChallenge: 'create', VerifyAuthChallengeResponse: 'verify' }) });
+        await configureMfa(w.s, mfaPool, { SmsMfaConfiguration: {} });
+        const mfaClient = (await makeClient(w.s, mfaPool)).id;
+        const phone = '+15555550177';
+        await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: mfaPool, Username: 'mona', MessageAction: 'SUPPRESS', UserAttributes: attrs({ phone_number: phone, phone_number_verified: 'true' }) }));
+        await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: mfaPool, Username: 'mona', Password: PASSWORD, Permanent: true }));
+        await w.s.idp.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: mfaPool, Username: 'mona', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+        w.lambda.reset();
+        const steps: string[] = [];
+        const r = await new Promise<{ kind: string; detail?: any }>((resolve) => {
+          const user = new CognitoUser({ Username: 'mona', Pool: new CognitoUserPool({ UserPoolId: mfaPool, ClientId: mfaClient, endpoint: `${w.s.url}/` }) });
+          user.setAuthenticationFlowType('CUSTOM_AUTH');
+          const callbacks = {
+            onSuccess: (session: pkg.CognitoUserSession) => resolve({ kind: 'success', detail: session }),
+            onFailure: (e: { code: string; message: string }) => resolve({ kind: 'failure', detail: e }),
+            customChallenge() {
+              steps.push('customChallenge');
+              resolve({ kind: 'custom challenge' });
+            },
+            mfaRequired(challengeName: string) {
+              steps.push(challengeName);
+              lastCode(w.s, phone).then((code) => user.sendMFACode(code, callbacks), (e) => resolve({ kind: 'failure', detail: e }));
+            },
+          };
+          user.authenticateUser(new AuthenticationDetails({ Username: 'mona', Password: PASSWORD }), callbacks);
+        });
+        assert.equal(r.kind, 'success', JSON.stringify(r.detail));
+        assert.deepEqual(steps, ['SMS_MFA']);
+        assert.equal(r.detail.getIdToken().payload['cognito:username'], 'mona');
+        assert.deepEqual(
+          w.lambda.events('define').map((e) => e.request.session),
+          [[{ challengeName: 'SRP_A', challengeResult: true }]],
+        );
+        assert.equal(w.lambda.events('create').length, 0);
       });
 
       test('a wrong password reaches Define as PASSWORD_VERIFIER false, which fails the sign-in', async () => {
