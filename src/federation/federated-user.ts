@@ -171,18 +171,22 @@ export async function userForIdentity(app: App, pool: UserPool, p: IdentityProvi
     return { user: linkedUser, created: false };
   }
   const replace = decided !== undefined;
-  const attributes = decided ? decidedAttributes(pool, decided, !existing && !target) : mapAttributes(p, claims);
+  // What this sign-in writes: only a federated user's own attributes are written (below), so the
+  // mapping and the function's answer are read only then.
+  const attributesFor = (creating: boolean) => (decided ? decidedAttributes(pool, decided, creating) : mapAttributes(p, claims));
   const now = app.clock.now();
   if (existing) {
     // Only this identity's own user signs in (refreshed refuses another who has the name).
     await signingIn(existing);
-    return { user: await refreshed(app, pool, p, userId, existing, attributes, now, replace), created: false };
+    return { user: await refreshed(app, pool, p, userId, existing, attributesFor(false), now, replace), created: false };
   }
   if (target) {
+    // Auto-linked: the native user keeps its attributes, as a linked user does.
     await signingIn(target);
     await link(app, pool, p, userId, target);
     return { user: (await app.users.findBySub(pool, target.id)) ?? target, created: false };
   }
+  const attributes = attributesFor(true);
   const user = app.users.build(pool, {
     username,
     attributes: { ...attributes, identities: JSON.stringify([identityOf(p, userId, true, now, issuer)]) },
