@@ -224,5 +224,37 @@ for (const engine of engines) {
       assert.equal(again.attributes['custom:tier'], 'gold');
       assert.equal(JSON.parse(again.attributes.identities!)[0].providerName, 'Mapper');
     });
+
+    test('an auto-linked native user keeps its attributes: a provider value that could not be stored does not refuse its sign-in; a federated user\'s does', async () => {
+      const linkPool = (await s.idp.send(new CreateUserPoolCommand({ PoolName: 'linked', Schema: [{ Name: 'tier', AttributeDataType: 'String' }] }))).UserPool!.Id!;
+      await s.idp.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: linkPool,
+          ProviderName: 'Mapper',
+          ProviderType: 'OIDC',
+          ProviderDetails: { ...OIDC, tessera_auto_link_verified_email: 'true' },
+          AttributeMapping: { email: 'email', 'custom:tier': 'tier' },
+        }),
+      );
+      const pool = await s.app.pools.get(linkPool);
+      const provider = (await federationOf(s.app).providers.find(linkPool, 'Mapper'))!;
+      await s.idp.send(
+        new AdminCreateUserCommand({
+          UserPoolId: linkPool,
+          Username: 'native-linked',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: 'native@example.com' },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
+      const tooLong = 'x'.repeat(3000);
+      const linked = await userForIdentity(s.app, pool, provider, { sub: 'linked-1', email: 'native@example.com', email_verified: true, tier: tooLong }, 'client');
+      assert.equal(linked.user.username, 'native-linked');
+      assert.equal(linked.created, false);
+      assert.equal(linked.user.attributes['custom:tier'], undefined);
+      await assert.rejects(userForIdentity(s.app, pool, provider, { sub: 'unlinked-1', email: 'u@example.com', tier: tooLong }, 'client'), /the value of custom:tier is not one Tessera can keep/);
+    });
   });
 }
