@@ -9,6 +9,7 @@ import { refuseBlockedAddress } from '../../auth/flows.js';
 import { secretHashOf } from '../../auth/secret-hash.js';
 import { usernameAttributes } from '../../userpools/attributes.js';
 import { confirmSignUp, signUp } from '../../userpools/registration.js';
+import type { AppClient } from '../../userpools/pools.js';
 import type { User } from '../../userpools/user.js';
 import { isTriggerError } from '../../triggers/errors.js';
 import type { AuthorizeRequest } from '../authorize.js';
@@ -116,21 +117,26 @@ export function submitSignUp(h: Hosted) {
   });
 }
 
+/** ConfirmSignUp as the API takes it, for a page: the input checked as the API's, the secret hash made here. */
+function confirmAsApi(h: Hosted, client: AppClient, username: string, code: string): Promise<void> {
+  return confirmSignUp(
+    h.app.users,
+    checkedAsApi('ConfirmSignUpRequest', {
+      ClientId: client.id,
+      Username: username,
+      ConfirmationCode: code,
+      SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
+    }),
+  );
+}
+
 export function submitConfirm(h: Hosted) {
   return withForm(h, async (request, form) => {
     const username = (form.get('username') ?? '').trim();
     const code = (form.get('code') ?? '').trim();
     const client = request.client;
     try {
-      await confirmSignUp(
-        h.app.users,
-        checkedAsApi('ConfirmSignUpRequest', {
-          ClientId: client.id,
-          Username: username,
-          ConfirmationCode: code,
-          SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
-        }),
-      );
+      await confirmAsApi(h, client, username, code);
     } catch (e) {
       const m = messageFor(e);
       if (!m) throw e;
@@ -181,15 +187,7 @@ export async function confirmUserLink(h: Hosted) {
   if (!client) return showError(h, 'error.invalidParameter', { detail: 'The link is not valid: unknown or missing client_id.' });
   const pool = await h.app.pools.get(h.domain.poolId);
   try {
-    await confirmSignUp(
-      h.app.users,
-      checkedAsApi('ConfirmSignUpRequest', {
-        ClientId: client.id,
-        Username: username,
-        ConfirmationCode: code,
-        SecretHash: client.secret ? secretHashOf(client.secret, username, client.id) : undefined,
-      }),
-    );
+    await confirmAsApi(h, client, username, code);
   } catch (e) {
     // Followed again (or by a mail scanner first): the account is confirmed, which is all the page says.
     if (e instanceof Error && e.name === 'NotAuthorizedException' && /Current status is CONFIRMED$/.test(e.message)) {
