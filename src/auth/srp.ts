@@ -56,7 +56,10 @@ interface SrpState {
   issuedAt: number;
   expiresAt: number;
   jti: string;
-  /** Part of a CUSTOM_AUTH sign-in: the answer goes back to DefineAuthChallenge (src/triggers/custom-auth.ts). */
+  /**
+   * Part of a CUSTOM_AUTH sign-in: the answer goes back to DefineAuthChallenge
+   * (src/triggers/custom-auth.ts), or, proven for a user whose MFA applies, on to that MFA.
+   */
   custom?: boolean;
 }
 
@@ -146,7 +149,7 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
   if (!proven || !user || m.salt !== s.salt) {
     await recordFailure(ctx, subject);
     // CUSTOM_AUTH: DefineAuthChallenge learns the result and decides.
-    if (s.custom) return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, false);
+    if (s.custom) return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, false, responses.DEVICE_KEY);
     throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await recordSuccess(ctx, subject, lock);
@@ -155,7 +158,7 @@ export async function answerPasswordVerifier(ctx: FlowContext, responses: Record
   // on PASSWORD_VERIFIER: amplify-js #3876, #12887); otherwise DefineAuthChallenge decides.
   if (s.custom) {
     if (mfaApplies(ctx, user)) return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
-    return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, true);
+    return ctx.app.triggers.afterCustomPasswordVerifier(ctx, user, s.typed, true, responses.DEVICE_KEY);
   }
   return afterPasswordProven(ctx, user, { typed: s.typed, deviceKey: responses.DEVICE_KEY });
 }

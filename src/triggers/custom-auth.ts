@@ -32,7 +32,8 @@ import { checkSecretHash } from '../auth/secret-hash.js';
 import { startSrp } from '../auth/srp.js';
 import type { AuthStep, FlowContext } from '../auth/types.js';
 import { INCORRECT_CREDENTIALS, hidesUserExistence, standIn, unknownUser } from '../auth/user-existence.js';
-import { checkUserMaySignIn, issueTokens } from '../auth/user-status.js';
+import { checkUserMaySignIn } from '../auth/user-status.js';
+import { finishSignIn, knownDevice } from '../auth/devices.js';
 import { newPasswordChallenge } from '../auth/new-password.js';
 import { InvalidLambdaResponseException, InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import type { User } from '../userpools/user.js';
@@ -51,6 +52,8 @@ interface Subject {
   /** The name the functions and the client see: the canonical username, or the stand-in's. */
   userName: string;
   typed: string;
+  /** DEVICE_KEY of the sign-in: its tokens are bound to that device (or get a new one where devices are tracked). */
+  deviceKey?: string;
 }
 
 /** InitiateAuth / AdminInitiateAuth CUSTOM_AUTH. */
@@ -64,14 +67,15 @@ export async function startCustomAuth(runner: TriggerRunner, ctx: FlowContext, p
   if (!user && !hidesUserExistence(ctx.client)) throw unknownUser(ctx.client);
   if (user) checkUserMaySignIn(ctx, user);
   await ctx.app.triggers.preAuthentication(ctx, user, typed);
-  const subject = { user, typed, userName: user?.username ?? (await standIn(ctx, typed)).username };
+  // With SRP first, the PASSWORD_VERIFIER answer carries the key (and is refused for an unknown one).
+  const subject = { user, typed, userName: user?.username ?? (await standIn(ctx, typed)).username, deviceKey: srpFirst ? undefined : params.DEVICE_KEY };
   const history: SessionEntry[] = srpFirst ? [{ challengeName: 'SRP_A', challengeResult: true }] : [];
   return decide(runner, ctx, subject, history, srpFirst ? params : undefined);
 }
 
 /** After PASSWORD_VERIFIER of a CUSTOM_AUTH sign-in (srp.ts hands it back here). */
-export async function afterPasswordVerifier(runner: TriggerRunner, ctx: FlowContext, user: User | undefined, typed: string, proven: boolean): Promise<AuthStep> {
-  const subject = { user, typed, userName: user?.username ?? (await standIn(ctx, typed)).username };
+export async function afterPasswordVerifier(runner: TriggerRunner, ctx: FlowContext, user: User | undefined, typed: string, proven: boolean, deviceKey?: string): Promise<AuthStep> {
+  const subject = { user, typed, userName: user?.username ?? (await standIn(ctx, typed)).username, deviceKey };
   const history: SessionEntry[] = [
     { challengeName: 'SRP_A', challengeResult: true },
     { challengeName: 'PASSWORD_VERIFIER', challengeResult: proven },
@@ -104,7 +108,7 @@ export async function answerCustomChallenge(runner: TriggerRunner, ctx: FlowCont
   if (!(await ctx.app.store.auth.useOnce(s.jti, s.expiresAt))) throw new NotAuthorizedException(INVALID_SESSION);
   const user = s.userId ? await ctx.app.users.findBySub(ctx.pool, s.userId) : undefined;
   if (s.userId && !user) throw new NotAuthorizedException(INVALID_SESSION);
-  const subject = { user, typed: s.typed, userName: s.username };
+  const subject = { user, typed: s.typed, userName: s.username, deviceKey: s.deviceKey };
   const state = await stateOf(ctx, s);
   const history = JSON.parse(state.history ?? '[]') as SessionEntry[];
   const correct = await runVerifyAuthChallenge(runner, ctx, user, s.username, JSON.parse(state.private ?? '{}'), answer);
@@ -120,8 +124,9 @@ async function decide(runner: TriggerRunner, ctx: FlowContext, who: Subject, his
     // An unknown user (existence hidden) can never get tokens, whatever the functions say.
     if (!who.user) throw new NotAuthorizedException(INCORRECT_CREDENTIALS);
     checkUserMaySignIn(ctx, who.user);
-    if (who.user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(ctx, who.user, { typed: who.typed });
-    return issueTokens(ctx, who.user);
+    if (who.user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(ctx, who.user, { typed: who.typed, deviceKey: who.deviceKey });
+    // Bound to the sign-in's device, or with a new one's metadata where the pool tracks devices.
+    return finishSignIn(ctx, who.user, await knownDevice(ctx, who.user, who.deviceKey));
   }
   if (d.name === 'PASSWORD_VERIFIER' && srpParams) return startSrp(ctx, srpParams, { custom: true });
   if (d.name !== 'CUSTOM_CHALLENGE') {
@@ -136,7 +141,7 @@ async function decide(runner: TriggerRunner, ctx: FlowContext, who: Subject, his
   const c = await runCreateAuthChallenge(runner, ctx, who.user, who.userName, 'CUSTOM_CHALLENGE', history);
   const state: Record<string, string> = { history: JSON.stringify(history), private: JSON.stringify(c.privateParameters) };
   if (c.metadata !== undefined) state.metadata = c.metadata;
-  const session = newSession(ctx, { userId: who.user?.id ?? '', username: who.userName, typed: who.typed, challenge: 'CUSTOM_CHALLENGE', state });
+  const session = newSession(ctx, { userId: who.user?.id ?? '', username: who.userName, typed: who.typed, challenge: 'CUSTOM_CHALLENGE', deviceKey: who.deviceKey, state });
   let sealed = sealSession(ctx, session);
   if (sealed.length > MAX_SESSION_CHARS) {
     // Too long for a Session (the model's limit, which clients and Tessera's own input check

@@ -144,8 +144,8 @@ export class Triggers {
   }
 
   /** The PASSWORD_VERIFIER step of CUSTOM_AUTH with SRP first, answered: back to DefineAuthChallenge. */
-  afterCustomPasswordVerifier(ctx: FlowContext, user: User | undefined, typed: string, proven: boolean): Promise<AuthStep> {
-    return afterPasswordVerifier(this.runner, ctx, user, typed, proven);
+  afterCustomPasswordVerifier(ctx: FlowContext, user: User | undefined, typed: string, proven: boolean, deviceKey?: string): Promise<AuthStep> {
+    return afterPasswordVerifier(this.runner, ctx, user, typed, proven, deviceKey);
   }
 
   close(): void {

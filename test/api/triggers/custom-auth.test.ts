@@ -8,6 +8,7 @@ import {
   AdminCreateUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
+  ConfirmDeviceCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   type CognitoIdentityProviderClient,
@@ -18,7 +19,8 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/au
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { engines, publicClient } from '../../support/server.js';
 import { PASSWORD, attrs, errorOf, lambdaConfig, makeClient, makePool, startTriggerWorld, type TriggerWorld } from './support.js';
-import { configureMfa, lastCode } from '../mfa/support.js';
+import { configureMfa, deviceVerifier, lastCode } from '../mfa/support.js';
+import { decodeJwt } from 'jose';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = pkg;
 
@@ -199,6 +201,37 @@ for (const engine of engines) {
       assert.deepEqual(ev.request.userAttributes, {});
       assert.deepEqual(await errorOf(answer(r.Session!, '42', 'nobody', hiddenClientId)), { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
       assert.deepEqual(await errorOf(start('nobody')), { name: 'UserNotFoundException', message: 'User does not exist.' });
+    });
+
+    test('devices: a custom sign-in in a pool that remembers devices gets NewDeviceMetadata; with that DEVICE_KEY, its tokens carry it; SRP first lets a forgotten key through InitiateAuth', async () => {
+      const devPool = await makePool(w.s, {
+        DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false },
+        LambdaConfig: lambdaConfig({ DefineAuthChallenge: 'define', CreateAuthChallenge: 'create', VerifyAuthChallengeResponse: 'verify' }),
+      });
+      const devClient = (await makeClient(w.s, devPool)).id;
+      await w.s.idp.send(new AdminCreateUserCommand({ UserPoolId: devPool, Username: 'dev', MessageAction: 'SUPPRESS' }));
+      await w.s.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: devPool, Username: 'dev', Password: PASSWORD, Permanent: true }));
+      const customSignIn = async (extra: Record<string, string> = {}) => {
+        const first = await pub.send(new InitiateAuthCommand({ ClientId: devClient, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'dev', ...extra } }));
+        return pub.send(
+          new RespondToAuthChallengeCommand({ ClientId: devClient, ChallengeName: 'CUSTOM_CHALLENGE', Session: first.Session, ChallengeResponses: { USERNAME: 'dev', ANSWER: '42', ...extra } }),
+        );
+      };
+      const r1 = await customSignIn();
+      const meta = r1.AuthenticationResult!.NewDeviceMetadata!;
+      assert.ok(meta?.DeviceKey, 'a new device for a custom sign-in too');
+      assert.equal(decodeJwt(r1.AuthenticationResult!.AccessToken!).device_key, meta.DeviceKey);
+      await pub.send(
+        new ConfirmDeviceCommand({ AccessToken: r1.AuthenticationResult!.AccessToken!, DeviceKey: meta.DeviceKey, DeviceName: 'kiosk', DeviceSecretVerifierConfig: deviceVerifier(meta.DeviceGroupKey!, meta.DeviceKey!) }),
+      );
+      const r2 = await customSignIn({ DEVICE_KEY: meta.DeviceKey! });
+      assert.equal(r2.AuthenticationResult!.NewDeviceMetadata, undefined);
+      assert.equal(decodeJwt(r2.AuthenticationResult!.AccessToken!).device_key, meta.DeviceKey);
+      // SRP first: an unknown key passes InitiateAuth (the PASSWORD_VERIFIER answer is where the client retries without it).
+      const srp = await pub.send(
+        new InitiateAuthCommand({ ClientId: devClient, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'dev', CHALLENGE_NAME: 'SRP_A', SRP_A: 'abc123', DEVICE_KEY: 'us-east-1_forgotten-device' } }),
+      );
+      assert.equal(srp.ChallengeName, 'PASSWORD_VERIFIER');
     });
 
     test('a pool without DefineAuthChallenge: InvalidParameterException', async () => {
